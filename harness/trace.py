@@ -1,0 +1,149 @@
+"""Frame recorder: every frame a peer sent or received, with timestamps and what was wrong with it.
+
+The trace is the evidence behind every verdict (DESIGN §1): each entry keeps the raw text exactly as
+it crossed the wire, the parsed message when it could be parsed, a monotonic and a wall-clock
+timestamp, and the problem the OCPP-J core found in it. A flooding SUT cannot exhaust memory: the
+trace keeps at most ``limit`` entries and counts what it dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from harness.ocppj.frames import Call, CallError, CallResultError, Frame, Send
+
+#: Raw text kept per entry; longer frames are cut (and marked) so an oversized frame stays readable.
+MAX_RAW_CHARS = 64 * 1024
+
+
+class Flow(StrEnum):
+    """Which way a frame went, from the harness's point of view."""
+
+    RECEIVED = "received"  # SUT -> harness
+    SENT = "sent"  # harness -> SUT
+    EVENT = "event"  # connection events: connected, closed, faults injected
+
+
+@dataclass(frozen=True, slots=True)
+class TraceEntry:
+    """One frame or connection event."""
+
+    seq: int
+    flow: Flow
+    monotonic: float
+    wall: str
+    raw: str
+    message_type: int | None = None
+    unique_id: str | None = None
+    action: str | None = None
+    payload: dict[str, Any] | None = None
+    problem: str | None = None
+
+    def summary(self) -> str:
+        """One line: time, direction, message and payload."""
+        arrow = {Flow.RECEIVED: "SUT -> harness", Flow.SENT: "harness -> SUT", Flow.EVENT: "--"}
+        head = f"{self.wall[11:23]} {arrow[self.flow]:<14}"
+        if self.flow is Flow.EVENT:
+            return f"{head} {self.raw}"
+        body = self.raw if len(self.raw) <= 400 else self.raw[:400] + "..."
+        note = f"   <-- {self.problem}" if self.problem else ""
+        return f"{head} {body}{note}"
+
+
+def _describe(
+    frame: Frame | None,
+) -> tuple[int | None, str | None, str | None, dict[str, Any] | None]:
+    if frame is None:
+        return None, None, None, None
+    if isinstance(frame, (Call, Send)):
+        return int(frame.message_type), frame.unique_id, frame.action, frame.payload
+    if isinstance(frame, (CallError, CallResultError)):
+        details = {"errorCode": frame.code, "errorDescription": frame.description}
+        return int(frame.message_type), frame.unique_id, None, details
+    return int(frame.message_type), frame.unique_id, None, frame.payload
+
+
+class Trace:
+    """An append-only, size-capped list of :class:`TraceEntry`."""
+
+    def __init__(self, name: str = "", *, limit: int = 20_000) -> None:
+        self.name = name
+        self.limit = limit
+        self.dropped = 0
+        self._entries: list[TraceEntry] = []
+        self._seq = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __iter__(self) -> Iterator[TraceEntry]:
+        return iter(self._entries)
+
+    def record(
+        self,
+        flow: Flow,
+        raw: str | bytes,
+        frame: Frame | None = None,
+        *,
+        action: str | None = None,
+        problem: str | None = None,
+    ) -> TraceEntry | None:
+        """Append one frame (``action`` names the request a response answers)."""
+        self._seq += 1
+        if len(self._entries) >= self.limit:
+            self.dropped += 1
+            return None
+        text = raw if isinstance(raw, str) else "<binary> " + raw[:256].hex()
+        if len(text) > MAX_RAW_CHARS:
+            text = text[:MAX_RAW_CHARS] + f"... [{len(text) - MAX_RAW_CHARS} more characters]"
+        mtype, uid, own_action, payload = _describe(frame)
+        entry = TraceEntry(
+            self._seq,
+            flow,
+            time.monotonic(),
+            datetime.now(UTC).isoformat(timespec="milliseconds"),
+            text,
+            mtype,
+            uid,
+            own_action or action,
+            payload,
+            problem,
+        )
+        self._entries.append(entry)
+        return entry
+
+    def event(self, text: str) -> None:
+        """Record a connection event (connected, closed, fault injected...)."""
+        self.record(Flow.EVENT, text)
+
+    def entries(self) -> tuple[TraceEntry, ...]:
+        return tuple(self._entries)
+
+    def render(self, last: int | None = None) -> str:
+        """Readable text, one line per entry (the last ``last`` entries only, when given)."""
+        shown = self._entries if last is None else self._entries[-last:]
+        lines = [entry.summary() for entry in shown]
+        if last is not None and len(self._entries) > last:
+            lines.insert(0, f"... {len(self._entries) - last} earlier entries")
+        if self.dropped:
+            lines.append(f"... trace capped at {self.limit} entries: {self.dropped} more not kept")
+        return "\n".join(lines) if lines else "(no frames)"
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        return [asdict(entry) for entry in self._entries]
+
+    def write_jsonl(self, path: Path) -> None:
+        """One JSON object per line; a last line notes dropped entries."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8") as out:
+            for item in self.to_dicts():
+                out.write(json.dumps(item, ensure_ascii=False) + "\n")
+            if self.dropped:
+                out.write(json.dumps({"dropped": self.dropped, "limit": self.limit}) + "\n")

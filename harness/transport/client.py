@@ -1,0 +1,79 @@
+"""WebSocket client side of OCPP-J: how a station (the harness's or the reference one) connects.
+
+OCPP-J 1.6 §3 / OCPP 2.0.1 Part 4 §3: the URL ends with the station identity, the station offers
+the subprotocol(s) of the OCPP versions it speaks, and with security profile 1/2 it sends HTTP
+Basic credentials (username = identity). Every connection attempt is bounded by a timeout.
+"""
+
+from __future__ import annotations
+
+import base64
+import ssl
+from collections.abc import Sequence
+from urllib.parse import quote
+
+from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidHandshake, InvalidStatus
+from websockets.typing import Subprotocol
+
+from harness.transport.link import Link
+from harness.transport.server import VERSION_OF_SUBPROTOCOL
+
+
+class ConnectFailed(Exception):
+    """The WebSocket connection could not be opened; ``status`` is the HTTP status if any."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def station_url(base: str, identity: str) -> str:
+    """``base`` with the percent-encoded identity appended as the last path segment."""
+    return base.rstrip("/") + "/" + quote(identity, safe="")
+
+
+def basic_auth_header(username: str, password: str) -> str:
+    token = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+    return f"Basic {token}"
+
+
+async def open_link(
+    url: str,
+    *,
+    identity: str,
+    subprotocols: Sequence[str],
+    basic_auth: tuple[str, str] | None = None,
+    ssl_context: ssl.SSLContext | None = None,
+    timeout: float = 10.0,
+    max_size: int | None = 1024 * 1024,
+) -> Link:
+    """Connect to ``url`` (which already ends with the identity) and return an unstarted Link."""
+    headers = {}
+    if basic_auth is not None:
+        headers["Authorization"] = basic_auth_header(*basic_auth)
+    try:
+        ws = await connect(
+            url,
+            subprotocols=[Subprotocol(p) for p in subprotocols],
+            additional_headers=headers,
+            ssl=ssl_context,
+            open_timeout=timeout,
+            close_timeout=2,
+            ping_interval=None,
+            compression=None,
+            max_size=max_size,
+        )
+    except InvalidStatus as exc:
+        status = exc.response.status_code
+        raise ConnectFailed(f"connection to {url} refused: HTTP {status}", status) from None
+    except (OSError, TimeoutError, InvalidHandshake) as exc:
+        raise ConnectFailed(f"could not connect to {url}: {exc or type(exc).__name__}") from None
+    version = VERSION_OF_SUBPROTOCOL.get(ws.subprotocol or "")
+    if version is None:
+        await ws.close()
+        raise ConnectFailed(
+            f"{url} selected no OCPP subprotocol (offered {list(subprotocols)}, "
+            f"got {ws.subprotocol!r})"
+        )
+    return Link(ws, version, identity=identity, offered=tuple(subprotocols))

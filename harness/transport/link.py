@@ -1,0 +1,186 @@
+"""One OCPP-J connection: a receive loop over :class:`~harness.ocppj.session.RpcSession`.
+
+The link records every frame in its current :class:`~harness.trace.Trace`, answers malformed
+inbound frames with the CALLERROR the core says they deserve (unless told to stay silent, which the
+reference SUTs' faults use), resolves outbound CALLs by unique id and hands every other event to
+``on_receive``. Every wait is bounded: :meth:`Link.call` raises :class:`ResponseTimeout` after its
+timeout and :class:`LinkClosed` as soon as the connection drops, never after the full timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from typing import Any
+
+from websockets.asyncio.connection import Connection
+from websockets.exceptions import ConnectionClosed
+
+from harness.ocppj.frames import Call, CallError, CallResult, Frame, serialize
+from harness.ocppj.session import Received, RpcSession
+from harness.trace import Flow, Trace
+
+Receiver = Callable[["Link", Received], None]
+
+
+class LinkClosed(Exception):
+    """The connection closed while we waited for something on it."""
+
+
+class ResponseTimeout(Exception):
+    """No response to a CALL within its timeout."""
+
+
+class Link:
+    """An OCPP-J connection with its session state, trace and fault switches."""
+
+    def __init__(
+        self,
+        ws: Connection,
+        version: str,
+        *,
+        identity: str,
+        trace: Trace | None = None,
+        on_receive: Receiver | None = None,
+        offered: tuple[str, ...] = (),
+    ) -> None:
+        self.ws = ws
+        self.version = version
+        self.identity = identity
+        self.offered_subprotocols = offered
+        self.session = RpcSession(version)
+        self.trace = trace if trace is not None else Trace(identity)
+        self.on_receive = on_receive
+        self.closed = asyncio.Event()
+        self.close_reason = ""
+        #: Fault switches (DESIGN §3 transport): delay every outbound frame; answer nothing
+        #: automatically (a SUT that ignores malformed frames).
+        self.send_delay_s = 0.0
+        self.auto_reply_errors = True
+        self._waiting: dict[str, asyncio.Future[Received]] = {}
+        self._send_lock = asyncio.Lock()
+
+    @property
+    def subprotocol(self) -> str | None:
+        return self.ws.subprotocol
+
+    # -- receiving ------------------------------------------------------------------------
+    async def run(self) -> None:
+        """Read frames until the connection closes; never raises for anything the peer sends."""
+        try:
+            async for raw in self.ws:
+                await self._handle(raw)
+        except ConnectionClosed:
+            pass
+        finally:
+            self._mark_closed()
+
+    async def _handle(self, raw: str | bytes) -> None:
+        event = self.session.receive(raw)
+        action = event.request.action if event.request is not None else None
+        self.trace.record(Flow.RECEIVED, raw, event.frame, action=action, problem=event.problem)
+        if event.reply is not None and self.auto_reply_errors:
+            await self.send_frame(event.reply)
+        if event.request is not None and isinstance(event.frame, (CallResult, CallError)):
+            waiter = self._waiting.pop(event.request.unique_id, None)
+            if waiter is not None and not waiter.done():
+                waiter.set_result(event)
+                return
+        if self.on_receive is not None:
+            self.on_receive(self, event)
+
+    def _mark_closed(self) -> None:
+        if self.closed.is_set():
+            return
+        code = self.ws.close_code
+        self.close_reason = (
+            f"code {code}" if code is not None else "no close frame (connection lost)"
+        )
+        if self.ws.close_reason:
+            self.close_reason += f", reason {self.ws.close_reason!r}"
+        self.trace.event(f"connection closed ({self.close_reason})")
+        self.closed.set()
+        for waiter in self._waiting.values():
+            if not waiter.done():
+                waiter.set_exception(LinkClosed(self.close_reason))
+        self._waiting.clear()
+
+    # -- sending --------------------------------------------------------------------------
+    async def send_frame(self, frame: Frame, *, action: str | None = None) -> None:
+        """Send one frame and record it."""
+        await self.send_raw(serialize(frame), frame=frame, action=action)
+
+    async def send_raw(
+        self, raw: str | bytes, *, frame: Frame | None = None, action: str | None = None
+    ) -> None:
+        """Send text (or a binary frame) exactly as given; raises :class:`LinkClosed`."""
+        if self.send_delay_s:
+            await asyncio.sleep(self.send_delay_s)
+        self.trace.record(Flow.SENT, raw, frame, action=action)
+        try:
+            async with self._send_lock:
+                await self.ws.send(raw)
+        except ConnectionClosed as exc:
+            self._mark_closed()
+            raise LinkClosed(self.close_reason) from exc
+
+    async def call(
+        self,
+        action: str,
+        payload: dict[str, Any],
+        *,
+        timeout: float,
+        unique_id: str | None = None,
+        validate: bool | None = None,
+        concurrent: bool = False,
+    ) -> Received:
+        """Send a CALL and wait for its CALLRESULT or CALLERROR (a :class:`Received` event)."""
+        if self.closed.is_set():
+            raise LinkClosed(self.close_reason)
+        frame = self.session.call(
+            action, payload, unique_id=unique_id, validate=validate, concurrent=concurrent
+        )
+        waiter: asyncio.Future[Received] = asyncio.get_running_loop().create_future()
+        self._waiting[frame.unique_id] = waiter
+        try:
+            await self.send_frame(frame)
+            async with asyncio.timeout(timeout):
+                return await waiter
+        except TimeoutError:
+            raise ResponseTimeout(f"no response to {action} within {timeout:g} s") from None
+        finally:
+            self._waiting.pop(frame.unique_id, None)
+            self.session.forget(frame.unique_id)
+
+    async def reply(
+        self, call: Call, payload: dict[str, Any], *, validate: bool | None = None
+    ) -> None:
+        """Answer an inbound CALL with a CALLRESULT."""
+        frame = self.session.result(call.unique_id, payload, validate=validate)
+        await self.send_frame(frame, action=call.action)
+
+    async def reply_error(
+        self, call: Call, code: str, description: str = "", details: dict[str, Any] | None = None
+    ) -> None:
+        """Answer an inbound CALL with a CALLERROR (``code`` as it goes on the wire)."""
+        await self.send_frame(self.session.error(call.unique_id, code, description, details))
+
+    # -- closing and network faults -------------------------------------------------------
+    async def close(self, code: int = 1000, reason: str = "") -> None:
+        with contextlib.suppress(Exception):
+            await self.ws.close(code, reason)
+        self._mark_closed()
+
+    def abort(self) -> None:
+        """Drop the TCP connection without a close frame (a network failure)."""
+        self.trace.event("harness drops the connection (no close frame)")
+        self.ws.transport.abort()
+
+    def stop_reading(self) -> None:
+        """Stop reading from the socket (a half-open connection: frames are no longer read)."""
+        self.trace.event("harness stops reading (half-open connection)")
+        self.ws.transport.pause_reading()
+
+    def resume_reading(self) -> None:
+        self.ws.transport.resume_reading()

@@ -1,0 +1,172 @@
+"""WebSocket server side of OCPP-J: where the harness (or the reference CSMS) accepts stations.
+
+Implements the connection rules of OCPP-J 1.6 §3 and OCPP 2.0.1/2.1 Part 4 §3-§5: the station
+identity is the last URL path segment; the subprotocol is negotiated from ``Sec-WebSocket-Protocol``
+(what the station offered is recorded for TC_B_58-style checks); HTTP Basic authentication
+(security profile 1/2, username = station identity, A00.FR.2xx) is checked before the upgrade. Fault
+hooks: refuse every connection for N seconds (a CSMS that is down).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import contextlib
+import ssl
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from http import HTTPStatus
+from urllib.parse import unquote, urlsplit
+
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.datastructures import Headers
+from websockets.http11 import Request, Response
+
+from harness.transport.link import Link
+
+#: Checks Basic credentials: (identity, username, password) -> accepted.
+CredentialCheck = Callable[[str, str, str], bool]
+LinkHandler = Callable[[Link], Awaitable[None]]
+
+VERSION_OF_SUBPROTOCOL = {"ocpp1.6": "1.6", "ocpp2.0.1": "2.0.1", "ocpp2.1": "2.1"}
+
+
+@dataclass(frozen=True, slots=True)
+class Handshake:
+    """What a connecting station asked for, and how the server answered (evidence)."""
+
+    identity: str
+    path: str
+    offered: tuple[str, ...]
+    username: str | None
+    status: int
+    note: str = ""
+
+
+def identity_from_path(path: str) -> str:
+    """The station identity: the last non-empty segment of the URL path, percent-decoded."""
+    segments = [s for s in urlsplit(path).path.split("/") if s]
+    return unquote(segments[-1]) if segments else ""
+
+
+def parse_basic_auth(headers: Headers) -> tuple[str, str] | None:
+    """(username, password) from an ``Authorization: Basic`` header, or None."""
+    value = headers.get("Authorization")
+    if not value or not value.lower().startswith("basic "):
+        return None
+    try:
+        decoded = base64.b64decode(value[6:].strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    user, sep, password = decoded.partition(":")
+    return (user, password) if sep else None
+
+
+def offered_subprotocols(headers: Headers) -> tuple[str, ...]:
+    offered: list[str] = []
+    for value in headers.get_all("Sec-WebSocket-Protocol"):
+        offered.extend(p.strip() for p in value.split(",") if p.strip())
+    return tuple(offered)
+
+
+class OcppServer:
+    """Accepts OCPP-J connections and hands each one, as a :class:`Link`, to ``on_link``."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        subprotocols: Sequence[str],
+        on_link: LinkHandler,
+        *,
+        credentials: CredentialCheck | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
+        self.host = host
+        self.requested_port = port
+        self.subprotocols = list(subprotocols)
+        self.on_link = on_link
+        self.credentials = credentials
+        self.ssl_context = ssl_context
+        self.handshakes: list[Handshake] = []
+        self._refuse_until = 0.0
+        self._server: Server | None = None
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("server not started")
+        sockets = list(self._server.sockets)
+        return int(sockets[0].getsockname()[1])
+
+    @property
+    def url(self) -> str:
+        scheme = "wss" if self.ssl_context else "ws"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{scheme}://{host}:{self.port}"
+
+    async def start(self) -> None:
+        self._server = await serve(
+            self._handle,
+            self.host,
+            self.requested_port,
+            subprotocols=self.subprotocols,  # type: ignore[arg-type]
+            process_request=self._check_request,
+            ssl=self.ssl_context,
+            compression=None,
+            open_timeout=10,
+            close_timeout=2,
+            ping_interval=None,
+        )
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close(close_connections=True)
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(3):
+                    await self._server.wait_closed()
+            self._server = None
+
+    def refuse_for(self, seconds: float) -> None:
+        """Refuse every connection attempt (HTTP 503) for ``seconds`` from now."""
+        self._refuse_until = time.monotonic() + seconds
+
+    def accept_again(self) -> None:
+        self._refuse_until = 0.0
+
+    def _check_request(self, connection: ServerConnection, request: Request) -> Response | None:
+        identity = identity_from_path(request.path)
+        offered = offered_subprotocols(request.headers)
+        auth = parse_basic_auth(request.headers)
+        user = auth[0] if auth else None
+
+        def refuse(status: HTTPStatus, note: str) -> Response:
+            self.handshakes.append(Handshake(identity, request.path, offered, user, status, note))
+            return connection.respond(status, note + "\n")
+
+        if time.monotonic() < self._refuse_until:
+            return refuse(HTTPStatus.SERVICE_UNAVAILABLE, "connections refused (fault injection)")
+        if not identity:
+            return refuse(HTTPStatus.NOT_FOUND, "no station identity in the URL path")
+        if self.credentials is not None:
+            if auth is None:
+                return refuse(HTTPStatus.UNAUTHORIZED, "HTTP Basic authentication required")
+            if not self.credentials(identity, auth[0], auth[1]):
+                return refuse(HTTPStatus.UNAUTHORIZED, "invalid credentials")
+        if not any(p in self.subprotocols for p in offered):
+            return refuse(
+                HTTPStatus.BAD_REQUEST,
+                f"no supported subprotocol offered (offered {list(offered)}, "
+                f"supported {self.subprotocols})",
+            )
+        self.handshakes.append(Handshake(identity, request.path, offered, user, 101))
+        return None
+
+    async def _handle(self, ws: ServerConnection) -> None:
+        version = VERSION_OF_SUBPROTOCOL[ws.subprotocol or ""]
+        offered = offered_subprotocols(ws.request.headers) if ws.request else ()
+        identity = identity_from_path(ws.request.path) if ws.request else ""
+        link = Link(ws, version, identity=identity, offered=offered)
+        await self.on_link(link)
