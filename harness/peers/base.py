@@ -1,0 +1,388 @@
+"""The expectation engine both harness peers share (DESIGN §5).
+
+A peer owns a per-test-case *view*: its trace, its inbox of CALLs the SUT sent, the actions the
+script holds or forbids, and the protocol violations seen in the background. Scripts use:
+
+* ``await peer.expect(action, within_s=..., req=..., **subset)`` — a CALL from the SUT matching the
+  subset; CALLs that arrived before the call count too. CALLs no script waits for get the default
+  reply at once; a CALL handed to the script and not answered right away gets it after
+  :data:`REPLY_GRACE_S` (``peer.hold(action)`` keeps it for the script instead).
+* ``await peer.call(action, **payload)`` -> :class:`CallOutcome` with ``.must(**subset)``.
+* ``peer.forbid(action)``, ``await peer.expect_none(action, for_s=...)``, ``peer.hold(action)``,
+  ``await peer.send_raw(text)``, ``await peer.expect_reply(unique_id)``.
+
+Nothing waits without a timeout; a failed expectation raises :class:`SutFailure` naming the
+requirement, what was expected, the closest thing that happened, and the last frames.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from harness.ocppj.frames import Call, CallError, CallResult, CallResultError, Frame
+from harness.ocppj.session import LocalProtocolError, Received
+from harness.peers.defaults import default_reply
+from harness.peers.exchange import CallOutcome, InboundCall
+from harness.peers.matching import camel_keys, describe, mismatches
+from harness.trace import Trace
+from harness.transport.link import Link, LinkClosed, ResponseTimeout
+from harness.verdicts import HarnessError, SutFailure
+
+RPC_REQUIREMENT = "OCPP-J RPC framework (Part 4 §4 / OCPP-J 1.6 §4)"
+#: How long a CALL handed to a script may stay unanswered before it gets the default reply.
+REPLY_GRACE_S = 0.1
+LAST_FRAMES = 12
+
+
+class Peer:
+    """Common machinery of :class:`CsmsPeer` and :class:`StationPeer`."""
+
+    #: What the harness plays, for messages ("CSMS" or "charging station").
+    plays = "peer"
+    #: Which default-reply table applies ("csms" or "station").
+    table = "csms"
+
+    def __init__(self, version: str, *, response_s: float, action_s: float) -> None:
+        self.version = version
+        self.response_s = response_s
+        self.action_s = action_s
+        self.link: Link | None = None
+        self.trace = Trace("idle")
+        self._inbox: list[InboundCall] = []
+        self._responses: list[Received] = []
+        self._waiters: list[tuple[str, dict[str, Any]]] = []
+        self._holds: set[str] = set()
+        self._forbidden: dict[str, str] = {}
+        self._overrides: dict[str, dict[str, Any]] = {}
+        self._violations: list[str] = []
+        self._raw_ids: set[str] = set()
+        self._arrival: asyncio.Future[None] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._tx_counter = 0
+        self.tolerate_violations = False
+
+    # -- per test case ---------------------------------------------------------------------
+    def begin_case(self, name: str) -> Trace:
+        """Start a fresh view for one test case and return its trace."""
+        self.trace = Trace(name)
+        if self.link is not None:
+            self.link.trace = self.trace
+        self._inbox.clear()
+        self._responses.clear()
+        self._waiters.clear()
+        self._holds.clear()
+        self._forbidden.clear()
+        self._overrides.clear()
+        self._violations.clear()
+        self._raw_ids.clear()
+        self.tolerate_violations = False
+        return self.trace
+
+    async def end_case(self) -> None:
+        """Answer whatever the script left unanswered; surface late violations."""
+        for item in self._inbox:
+            if not item.replied:
+                item.held = False
+                item.consumed = True
+        await self._flush_replies()
+        self._raise_violations()
+
+    # -- receiving --------------------------------------------------------------------------
+    def _attach(self, link: Link) -> None:
+        link.trace = self.trace
+        link.on_receive = self._on_receive
+        self.link = link
+
+    def _on_receive(self, link: Link, event: Received) -> None:
+        frame = event.frame
+        if isinstance(frame, Call) and event.reply is None:
+            item = InboundCall(frame, link, self)
+            self._inbox.append(item)
+            if frame.action in self._forbidden:
+                self._violations.append(
+                    f"{frame.action} is forbidden here ({self._forbidden[frame.action]})"
+                )
+            if any(
+                a == frame.action and not mismatches(frame.payload, s) for a, s in self._waiters
+            ):
+                item.claimed = True
+            elif frame.action in self._holds:
+                item.held = True
+            else:
+                self._spawn(self._answer_default(item))
+        elif isinstance(frame, (CallResult, CallError, CallResultError)):
+            self._responses.append(event)
+            if frame.unique_id in self._raw_ids:
+                event = Received(event.raw, frame)  # a reply to a deliberately raw frame
+        if event.problem and not self.tolerate_violations:
+            self._violations.append(event.problem)
+        self._notify()
+
+    def _notify(self) -> None:
+        if self._arrival is not None and not self._arrival.done():
+            self._arrival.set_result(None)
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _answer_default(self, item: InboundCall) -> None:
+        if item.replied:
+            return
+        item.replied = True
+        payload = self.default_payload(item.call, item.link.version, {})
+        with contextlib.suppress(LinkClosed, LocalProtocolError):
+            if payload is None:
+                await item.link.reply_error(
+                    item.call, "NotSupported", f"the harness {self.plays} does not script this"
+                )
+            else:
+                await item.link.reply(item.call, payload, validate=False)
+
+    def default_payload(
+        self, call: Call, version: str, fields: Mapping[str, Any]
+    ) -> dict[str, Any] | None:
+        """Default reply merged with this case's overrides and ``fields`` (None: not supported)."""
+        base = default_reply(self, call, version)
+        if base is None and not fields and call.action not in self._overrides:
+            return None
+        merged = dict(base or {})
+        merged.update(self._overrides.get(call.action, {}))
+        merged.update(fields)
+        return merged
+
+    def next_transaction_id(self) -> int:
+        self._tx_counter += 1
+        return self._tx_counter
+
+    async def _flush_replies(self) -> None:
+        for item in self._inbox:
+            if item.consumed and not item.replied and not item.held:
+                await self._answer_default(item)
+
+    def _raise_violations(self) -> None:
+        if self._violations and not self.tolerate_violations:
+            problems, self._violations = self._violations, []
+            raise SutFailure(
+                RPC_REQUIREMENT,
+                "well-formed, schema-valid OCPP-J frames",
+                "; ".join(problems[:5])
+                + (f" (+{len(problems) - 5} more)" if len(problems) > 5 else ""),
+                self.trace.render(last=LAST_FRAMES),
+            )
+
+    async def _prepare(self) -> None:
+        await self._flush_replies()
+        self._raise_violations()
+
+    # -- waiting ------------------------------------------------------------------------------
+    async def _wait_until(self, ready: Callable[[], Any], deadline: float) -> Any:
+        """Re-evaluate ``ready`` on every arrival until it returns something truthy or time is up."""
+        while True:
+            result = ready()
+            if result:
+                return result
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            self._arrival = asyncio.get_running_loop().create_future()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(remaining):
+                    await self._arrival
+
+    def _frames(self) -> str:
+        return self.trace.render(last=LAST_FRAMES)
+
+    async def expect(
+        self, action: str, *, within_s: float | None = None, req: str | None = None, **subset: Any
+    ) -> InboundCall:
+        """Wait for a CALL ``action`` from the SUT whose payload contains ``subset``."""
+        await self._prepare()
+        wanted = camel_keys(subset)
+        timeout = self.response_s if within_s is None else within_s
+        waiter = (action, wanted)
+        self._waiters.append(waiter)
+
+        def find() -> InboundCall | None:
+            for item in self._inbox:
+                if (
+                    not item.consumed
+                    and item.action == action
+                    and not mismatches(item.payload, wanted)
+                ):
+                    return item
+            return None
+
+        try:
+            found: InboundCall | None = await self._wait_until(find, time.monotonic() + timeout)
+        finally:
+            self._waiters.remove(waiter)
+        if found is None:
+            raise SutFailure(
+                req or f"{action} expected",
+                f"{action}"
+                + (f" with {describe(wanted)}" if wanted else "")
+                + f" within {timeout:g} s",
+                self._closest(action, wanted, timeout),
+                self._frames(),
+            )
+        found.consumed = True
+        if not found.held:
+            asyncio.get_running_loop().call_later(
+                REPLY_GRACE_S, lambda: self._spawn(self._answer_default(found))
+            )
+        self._raise_violations()
+        return found
+
+    def _closest(self, action: str, wanted: dict[str, Any], timeout: float) -> str:
+        same = [i for i in self._inbox if i.action == action]
+        if not same:
+            others = sorted({i.action for i in self._inbox})
+            tail = f" (received meanwhile: {', '.join(others)})" if others else ""
+            return f"no {action} within {timeout:g} s{tail}"
+        best = min(same, key=lambda i: len(mismatches(i.payload, wanted)))
+        diff = "; ".join(mismatches(best.payload, wanted))
+        return f"closest {action}: {json.dumps(best.payload)[:300]} ({diff})"
+
+    async def expect_none(
+        self, action: str, *, for_s: float, req: str | None = None, **subset: Any
+    ) -> None:
+        """Require that no CALL ``action`` (matching ``subset``) arrives for ``for_s`` seconds."""
+        await self._prepare()
+        wanted = camel_keys(subset)
+        start = len(self._inbox)
+
+        def seen() -> InboundCall | None:
+            for item in self._inbox[start:]:
+                if item.action == action and not mismatches(item.payload, wanted):
+                    return item
+            return None
+
+        hit = await self._wait_until(seen, time.monotonic() + for_s)
+        if hit is not None:
+            raise SutFailure(
+                req or f"no {action} expected",
+                f"no {action}"
+                + (f" with {describe(wanted)}" if wanted else "")
+                + f" for {for_s:g} s",
+                f"{action}: {json.dumps(hit.payload)[:300]}",
+                self._frames(),
+            )
+
+    def forbid(self, action: str, req: str = "forbidden by the test case") -> None:
+        """Any CALL ``action`` from the SUT during this case is a failure (seen at the next step)."""
+        self._forbidden[action] = req
+
+    def hold(self, *actions: str) -> None:
+        """Keep CALLs ``actions`` unanswered until the script answers them (manual SUT steps)."""
+        self._holds.update(actions)
+
+    def set_reply(self, action: str, **fields: Any) -> None:
+        """Change this case's default reply to ``action`` (merged into the default payload)."""
+        self._overrides[action] = camel_keys(fields)
+
+    # -- calling ----------------------------------------------------------------------------
+    async def _link_for_call(self) -> Link:
+        if self.link is None or self.link.closed.is_set():
+            raise SutFailure(
+                "connection required",
+                "an open connection to the SUT to send a CALL on",
+                "no connection",
+                self._frames(),
+            )
+        return self.link
+
+    async def call(
+        self,
+        action: str,
+        *,
+        within_s: float | None = None,
+        req: str | None = None,
+        validate: bool = True,
+        **payload: Any,
+    ) -> CallOutcome:
+        """Send a CALL and return the SUT's answer; no answer in time is a FAIL."""
+        return await self.call_payload(
+            action, camel_keys(payload), within_s=within_s, req=req, validate=validate
+        )
+
+    async def call_payload(
+        self,
+        action: str,
+        payload: dict[str, Any],
+        *,
+        within_s: float | None = None,
+        req: str | None = None,
+        validate: bool = True,
+    ) -> CallOutcome:
+        """:meth:`call` with a ready wire payload (camelCase, nothing converted)."""
+        await self._prepare()
+        link = await self._link_for_call()
+        timeout = self.response_s if within_s is None else within_s
+        requirement = req or f"{action} answered"
+        try:
+            event = await link.call(action, payload, timeout=timeout, validate=validate)
+        except LocalProtocolError as exc:
+            raise HarnessError(f"the test script built an invalid {action}: {exc}") from None
+        except ResponseTimeout:
+            raise SutFailure(
+                requirement,
+                f"an answer to {action} within {timeout:g} s",
+                f"no answer within {timeout:g} s",
+                self._frames(),
+            ) from None
+        except LinkClosed as exc:
+            raise SutFailure(
+                requirement, f"an answer to {action}", f"connection closed ({exc})", self._frames()
+            ) from None
+        if not isinstance(event.frame, (CallResult, CallError)) or event.request is None:
+            raise HarnessError(f"link resolved {action} with {event.frame!r}")
+        if event.problem and not self.tolerate_violations:
+            raise SutFailure(
+                requirement, f"a valid answer to {action}", event.problem, self._frames()
+            )
+        return CallOutcome(event.request, event.frame, requirement, self._frames())
+
+    async def send_raw(self, raw: str | bytes) -> None:
+        """Send text exactly as given (malformed on purpose); its replies are not violations."""
+        await self._prepare()
+        link = await self._link_for_call()
+        with contextlib.suppress(ValueError, TypeError, IndexError):
+            data = json.loads(raw)
+            if isinstance(data, list) and len(data) > 1 and isinstance(data[1], str):
+                self._raw_ids.add(data[1])
+        try:
+            await link.send_raw(raw)
+        except LinkClosed as exc:
+            raise SutFailure(
+                "connection kept open", "an open connection", f"closed ({exc})", self._frames()
+            ) from None
+
+    async def expect_reply(
+        self, unique_id: str, *, within_s: float | None = None, req: str | None = None
+    ) -> Frame:
+        """Wait for the SUT's CALLRESULT/CALLERROR to a frame sent with :meth:`send_raw`."""
+        timeout = self.response_s if within_s is None else within_s
+
+        def find() -> Frame | None:
+            for event in self._responses:
+                frame = event.frame
+                if frame is not None and getattr(frame, "unique_id", None) == unique_id:
+                    return frame
+            return None
+
+        frame: Frame | None = await self._wait_until(find, time.monotonic() + timeout)
+        if frame is None:
+            raise SutFailure(
+                req or "reply to every CALL",
+                f"a reply with unique id {unique_id!r} within {timeout:g} s",
+                "no reply",
+                self._frames(),
+            )
+        return frame

@@ -1,0 +1,170 @@
+"""The harness as charging station: connects to the CSMS under test (DESIGN §3, §4).
+
+The connection is kept across test cases; a case that needs a cold connection (boot, Basic auth,
+subprotocol negotiation) opens its own with :meth:`StationPeer.connect`. A CSMS closing the link
+while a script waits fails that wait at once, with the close code as evidence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ssl
+from collections.abc import Sequence
+from typing import Any
+
+from harness.peers.base import Peer
+from harness.peers.csms import SUBPROTOCOL
+from harness.peers.exchange import CallOutcome
+from harness.peers.matching import camel_keys
+from harness.transport.client import ConnectFailed, open_link, station_url
+from harness.transport.link import Link
+from harness.verdicts import SutFailure
+
+
+class StationPeer(Peer):
+    """Plays a charging station for a CSMS under test."""
+
+    plays = "charging station"
+    table = "station"
+
+    def __init__(
+        self,
+        version: str,
+        *,
+        url: str,
+        identity: str,
+        response_s: float,
+        action_s: float,
+        connect_s: float = 10.0,
+        password: str | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+        boot_fields: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(version, response_s=response_s, action_s=action_s)
+        self.base_url = url
+        self.identity = identity
+        self.connect_s = connect_s
+        self.password = password
+        self.ssl_context = ssl_context
+        self.boot_fields = boot_fields or {}
+        self.booted = False
+        self._runner: asyncio.Task[None] | None = None
+
+    @property
+    def connected(self) -> bool:
+        return self.link is not None and not self.link.closed.is_set()
+
+    async def connect(
+        self,
+        *,
+        identity: str | None = None,
+        subprotocols: Sequence[str] | None = None,
+        password: str | None = None,
+        username: str | None = None,
+        use_auth: bool = True,
+        req: str = "",
+    ) -> Link:
+        """Open a fresh connection (closing the current one); FAIL if the CSMS refuses it."""
+        link = await self.try_connect(
+            identity=identity,
+            subprotocols=subprotocols,
+            password=password,
+            username=username,
+            use_auth=use_auth,
+        )
+        if isinstance(link, ConnectFailed):
+            raise SutFailure(
+                req or "CSMS accepts the station's connection",
+                "WebSocket connection accepted",
+                str(link),
+                self._frames(),
+            )
+        return link
+
+    async def try_connect(
+        self,
+        *,
+        identity: str | None = None,
+        subprotocols: Sequence[str] | None = None,
+        password: str | None = None,
+        username: str | None = None,
+        use_auth: bool = True,
+    ) -> Link | ConnectFailed:
+        """Like :meth:`connect` but returns the refusal instead of failing (negative cases)."""
+        await self.disconnect()
+        ident = identity or self.identity
+        secret = password if password is not None else self.password
+        auth = (username or ident, secret) if use_auth and secret is not None else None
+        offered = list(subprotocols or [SUBPROTOCOL[self.version]])
+        url = station_url(self.base_url, ident)
+        self.trace.event(
+            f"connecting to {url} offering {offered}" + (" with Basic auth" if auth else "")
+        )
+        try:
+            link = await open_link(
+                url,
+                identity=ident,
+                subprotocols=offered,
+                basic_auth=auth,
+                ssl_context=self.ssl_context,
+                timeout=self.connect_s,
+            )
+        except ConnectFailed as exc:
+            self.trace.event(f"connection refused: {exc}")
+            return exc
+        self._attach(link)
+        self.booted = False
+        self.trace.event(f"connected, CSMS selected subprotocol {link.subprotocol!r}")
+        self._runner = asyncio.ensure_future(link.run())
+        return link
+
+    async def disconnect(self) -> None:
+        if self.link is not None:
+            await self.link.close()
+        if self._runner is not None:
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(2):
+                    await self._runner
+            self._runner = None
+        self.link = None
+        self.booted = False
+
+    async def stop(self) -> None:
+        await self.disconnect()
+
+    def boot_payload(self, **fields: Any) -> dict[str, Any]:
+        """A BootNotification payload for this version, from the profile's station info."""
+        info = self.boot_fields
+        if self.version == "1.6":
+            payload: dict[str, Any] = {
+                "chargePointVendor": info.get("vendor", "ocpp-harness"),
+                "chargePointModel": info.get("model", "harness-station"),
+                "chargePointSerialNumber": info.get("serial", "HARNESS-0001"),
+                "firmwareVersion": info.get("firmware", "0.1.0"),
+            }
+        else:
+            payload = {
+                "reason": "PowerUp",
+                "chargingStation": {
+                    "vendorName": info.get("vendor", "ocpp-harness"),
+                    "model": info.get("model", "harness-station"),
+                    "serialNumber": info.get("serial", "HARNESS-0001"),
+                    "firmwareVersion": info.get("firmware", "0.1.0"),
+                },
+            }
+        payload.update(camel_keys(fields))
+        return payload
+
+    async def boot(self, *, req: str | None = None, **fields: Any) -> CallOutcome:
+        """Send BootNotification; records whether the CSMS accepted it."""
+        outcome = await self.call_payload("BootNotification", self.boot_payload(**fields), req=req)
+        self.booted = outcome.get("status") == "Accepted"
+        return outcome
+
+    async def ensure_ready(self) -> None:
+        """Connected and booted (Accepted): the precondition of most CSMS test cases."""
+        if not self.connected:
+            await self.connect()
+        if not self.booted:
+            (await self.boot(req="precondition: CSMS accepts the boot")).must(status="Accepted")

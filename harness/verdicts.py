@@ -1,0 +1,46 @@
+"""Verdicts and the exceptions that produce them, with blame encoded in the type (STYLE: h11/h2).
+
+* :class:`SutFailure` — the SUT did not behave as required: verdict FAIL, with the requirement, the
+  Expected/Actual pair and the frames around it.
+* :class:`Inconclusive` — an operator action was not performed in time: verdict INCONCLUSIVE.
+* :class:`HarnessError` — a bug of ours or a broken test script: verdict ERROR.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Verdict(StrEnum):
+    """The outcome of one test case for one OCPP version (DESIGN §5)."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    INCONCLUSIVE = "inconclusive"
+    NOT_APPLICABLE = "not-applicable"
+    ERROR = "error"
+
+
+class SutFailure(AssertionError):
+    """The SUT broke a requirement. Rendered as h2spec does: requirement, Expected, Actual."""
+
+    def __init__(self, requirement: str, expected: str, actual: str, frames: str = "") -> None:
+        self.requirement = requirement
+        self.expected = expected
+        self.actual = actual
+        self.frames = frames
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        lines = [f"-> {self.requirement}", f"Expected: {self.expected}", f"Actual:   {self.actual}"]
+        if self.frames:
+            lines += ["Last frames:", self.frames]
+        return "\n".join(lines)
+
+
+class Inconclusive(Exception):
+    """A precondition the harness cannot force did not happen (operator timeout, no terminal)."""
+
+
+class HarnessError(Exception):
+    """The harness itself, or a test script, did something wrong."""
