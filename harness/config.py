@@ -205,7 +205,8 @@ class ProfileError(Exception):
 
     def __str__(self) -> str:
         where = "".join(f"{part}: " for part in (self.path, self.key) if part)
-        tail = f". Example: {self.example}" if self.example else ""
+        stop = " " if self.problem.endswith(("?", ".")) else ". "
+        tail = f"{stop}Example: {self.example}" if self.example else ""
         return f"{where}{self.problem}{tail}"
 
 
@@ -374,6 +375,8 @@ def _join(parent: str, name: str) -> str:
 
 def _describe(value: Any) -> str:
     """How a wrongly typed YAML value reads in an error message."""
+    if value is None:
+        return "nothing"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
@@ -421,7 +424,8 @@ class _Reader:
                 self.fail(key, "missing (required)")
             return default
         if not isinstance(value, str):
-            self.fail(key, f"expected text, got {_describe(value)} (put it in quotes)")
+            quote = "" if isinstance(value, list | Mapping) else " (put it in quotes)"
+            self.fail(key, f"expected text, got {_describe(value)}{quote}")
         if not value.strip():
             self.fail(key, "must not be empty")
         if max_len and len(value) > max_len:
@@ -431,14 +435,20 @@ class _Reader:
     def optional_text(self, value: Any, key: str) -> str | None:
         return None if value is None else self.text(value, key)
 
-    def integer(self, value: Any, key: str, lo: int, hi: int) -> int:
+    def integer(self, value: Any, key: str, lo: int, hi: int, default: int | None = None) -> int:
+        """A whole number in lo..hi; a missing value is ``default`` (None: required)."""
+        if value is None and default is not None:
+            return default
         if isinstance(value, bool) or not isinstance(value, int):
             self.fail(key, f"expected a whole number, got {_describe(value)}")
         if not lo <= value <= hi:
             self.fail(key, f"{value} is out of range {lo}..{hi}")
         return value
 
-    def seconds(self, value: Any, key: str) -> float:
+    def seconds(self, value: Any, key: str, default: float) -> float:
+        """A positive, finite number of seconds; a missing value is ``default``."""
+        if value is None:
+            return default
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.fail(key, f"expected a number of seconds, got {_describe(value)}")
         if not (value > 0 and math.isfinite(value)):
@@ -521,7 +531,7 @@ def _sut(r: _Reader, s: Mapping[str, Any]) -> SutConfig:
     identity = r.text(s.get("identity"), "sut.identity", max_len=48)
     if "/" in identity or any(c.isspace() for c in identity):
         r.fail("sut.identity", f"'{identity}' goes in a URL path: no '/' and no spaces allowed")
-    sp = r.integer(s.get("security_profile", 0), "sut.security_profile", 0, 3)
+    sp = r.integer(s.get("security_profile"), "sut.security_profile", 0, 3, 0)
     if sp == 0 and ocpp is not OcppVersion.V16 and builtin is None:
         why = "" if "security_profile" in s else " (0 is the default when the key is missing)"
         r.fail(
@@ -581,7 +591,7 @@ def _listen(r: _Reader, value: Any, builtin: str | None) -> ListenAddress:
     m = r.section(value, "sut.listen", ("host", "port"))
     default = ListenAddress()
     host = r.text(m.get("host"), "sut.listen.host", default.host)
-    port = r.integer(m.get("port", default.port), "sut.listen.port", 0, 65535)
+    port = r.integer(m.get("port"), "sut.listen.port", 0, 65535, default.port)
     if port == 0 and builtin is None:
         r.fail(
             "sut.listen.port",
@@ -619,7 +629,7 @@ def _evses(r: _Reader, value: Any) -> tuple[Evse, ...]:
             r.fail(f"{key}.id", "missing (required)")
         evse = Evse(
             r.integer(m["id"], f"{key}.id", 1, 9999),
-            r.integer(m.get("connectors", 1), f"{key}.connectors", 1, 99),
+            r.integer(m.get("connectors"), f"{key}.connectors", 1, 99, 1),
         )
         if any(e.id == evse.id for e in evses):
             r.fail(f"{key}.id", f"EVSE id {evse.id} is listed twice")
@@ -652,9 +662,9 @@ def _timeouts(r: _Reader, value: Any) -> Timeouts:
     m = r.section(value, "sut.timeouts", ("response_s", "action_s", "connect_s"))
     d = Timeouts()
     return Timeouts(
-        r.seconds(m.get("response_s", d.response_s), "sut.timeouts.response_s"),
-        r.seconds(m.get("action_s", d.action_s), "sut.timeouts.action_s"),
-        r.seconds(m.get("connect_s", d.connect_s), "sut.timeouts.connect_s"),
+        r.seconds(m.get("response_s"), "sut.timeouts.response_s", d.response_s),
+        r.seconds(m.get("action_s"), "sut.timeouts.action_s", d.action_s),
+        r.seconds(m.get("connect_s"), "sut.timeouts.connect_s", d.connect_s),
     )
 
 
