@@ -161,6 +161,11 @@ class Peer:
         self._tx_counter += 1
         return self._tx_counter
 
+    @property
+    def last_transaction_id(self) -> int:
+        """The transactionId the default reply to the last 1.6 StartTransaction gave."""
+        return self._tx_counter
+
     async def _flush_replies(self) -> None:
         for item in self._inbox:
             if item.consumed and not item.replied and not item.held:
@@ -278,6 +283,13 @@ class Peer:
     def forbid(self, action: str, req: str = "forbidden by the test case") -> None:
         """Any CALL ``action`` from the SUT during this case is a failure (seen at the next step)."""
         self._forbidden[action] = req
+
+    def allow(self, *actions: str) -> None:
+        """Lift :meth:`forbid` for ``actions`` (all of them when none are given)."""
+        if not actions:
+            self._forbidden.clear()
+        for action in actions:
+            self._forbidden.pop(action, None)
 
     def hold(self, *actions: str) -> None:
         """Keep CALLs ``actions`` unanswered until the script answers them (manual SUT steps)."""

@@ -12,7 +12,10 @@ import asyncio
 import contextlib
 import ssl
 import time
+from typing import Any
 
+from harness.ocppj.frames import Call
+from harness.ocppj.session import Received
 from harness.peers.base import Peer
 from harness.transport.link import Link
 from harness.transport.server import CredentialCheck, OcppServer
@@ -49,6 +52,8 @@ class CsmsPeer(Peer):
         )
         self.connected = asyncio.Event()
         self.connections = 0
+        #: The last BootNotification payload the station sent (its identity, for the report).
+        self.last_boot: dict[str, Any] = {}
 
     async def start(self) -> None:
         await self.server.start()
@@ -95,6 +100,11 @@ class CsmsPeer(Peer):
                 async with asyncio.timeout(remaining):
                     await self.connected.wait()
         return self.link
+
+    def _on_receive(self, link: Link, event: Received) -> None:
+        if isinstance(event.frame, Call) and event.frame.action == "BootNotification" and event.ok:
+            self.last_boot = event.frame.payload
+        super()._on_receive(link, event)
 
     async def _link_for_call(self) -> Link:
         return await self.wait_connected(self.response_s)

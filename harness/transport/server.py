@@ -23,12 +23,16 @@ from urllib.parse import unquote, urlsplit
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
+from websockets.typing import Subprotocol
 
 from harness.transport.link import Link
 
 #: Checks Basic credentials: (identity, username, password) -> accepted.
 CredentialCheck = Callable[[str, str, str], bool]
 LinkHandler = Callable[[Link], Awaitable[None]]
+#: Picks the subprotocol from the offered ones (None: none), replacing the server's preference
+#: order; for servers that must negotiate differently (e.g. a seeded fault in a reference CSMS).
+SubprotocolSelector = Callable[[Sequence[str]], str | None]
 
 VERSION_OF_SUBPROTOCOL = {"ocpp1.6": "1.6", "ocpp2.0.1": "2.0.1", "ocpp2.1": "2.1"}
 
@@ -83,6 +87,7 @@ class OcppServer:
         *,
         credentials: CredentialCheck | None = None,
         ssl_context: ssl.SSLContext | None = None,
+        select_subprotocol: SubprotocolSelector | None = None,
     ) -> None:
         self.host = host
         self.requested_port = port
@@ -90,6 +95,7 @@ class OcppServer:
         self.on_link = on_link
         self.credentials = credentials
         self.ssl_context = ssl_context
+        self.select_subprotocol = select_subprotocol
         self.handshakes: list[Handshake] = []
         self._refuse_until = 0.0
         self._server: Server | None = None
@@ -107,12 +113,26 @@ class OcppServer:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"{scheme}://{host}:{self.port}"
 
+    def _selector(
+        self,
+    ) -> Callable[[ServerConnection, Sequence[Subprotocol]], Subprotocol | None] | None:
+        hook = self.select_subprotocol
+        if hook is None:
+            return None
+
+        def select(_: ServerConnection, offered: Sequence[Subprotocol]) -> Subprotocol | None:
+            chosen = hook(list(offered))
+            return Subprotocol(chosen) if chosen else None
+
+        return select
+
     async def start(self) -> None:
         self._server = await serve(
             self._handle,
             self.host,
             self.requested_port,
             subprotocols=self.subprotocols,  # type: ignore[arg-type]
+            select_subprotocol=self._selector(),
             process_request=self._check_request,
             ssl=self.ssl_context,
             compression=None,
@@ -165,7 +185,10 @@ class OcppServer:
         return None
 
     async def _handle(self, ws: ServerConnection) -> None:
-        version = VERSION_OF_SUBPROTOCOL[ws.subprotocol or ""]
+        selected = ws.subprotocol or ""
+        # A custom selector may pick something we do not speak: the link still speaks ours.
+        own = selected if selected in self.subprotocols else self.subprotocols[0]
+        version = VERSION_OF_SUBPROTOCOL[own]
         offered = offered_subprotocols(ws.request.headers) if ws.request else ()
         identity = identity_from_path(ws.request.path) if ws.request else ""
         link = Link(ws, version, identity=identity, offered=offered)

@@ -1,0 +1,193 @@
+"""The fixtures a test case asks for: ``csms`` or ``station`` (the harness peer), ``sut`` (actions).
+
+Lifetimes follow DESIGN §4: the harness listener/connection and the built-in reference SUT live for
+the whole session (pytest-asyncio loop scope ``session``); each case gets a fresh view of the peer
+(its own trace, expectations and replies) and the OCA preconditions are restored before it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+from harness.actions import BuiltinOperator, ManualOperator, Operator, ShellOperator, SutActions
+from harness.config import ActionsType, Role, SutProfile
+from harness.peers import CsmsPeer, StationPeer
+from harness.run import TRACE_KEY, HarnessRun
+from harness.verdicts import HarnessError
+
+RUN_KEY = pytest.StashKey[HarnessRun]()
+
+
+def _run(config: pytest.Config) -> HarnessRun:
+    return config.stash[RUN_KEY]
+
+
+@pytest.fixture(scope="session")
+def sut_profile(pytestconfig: pytest.Config) -> SutProfile:
+    """The SUT profile of this run (``--ocpp-sut``; the reference station 2.0.1 by default)."""
+    return _run(pytestconfig).profile
+
+
+class _Session:
+    """The session-long peer plus the built-in reference SUT behind it, if any."""
+
+    def __init__(self) -> None:
+        self.peer: CsmsPeer | StationPeer | None = None
+        self.reference: Any = None
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def ocpp_session(pytestconfig: pytest.Config) -> AsyncIterator[_Session]:
+    """Start the harness peer (and the built-in SUT) once per session; stop them at the end."""
+    run = _run(pytestconfig)
+    sut = run.profile.sut
+    state = _Session()
+    try:
+        if sut.role is Role.CHARGING_STATION:
+            state.peer, state.reference = await _start_csms_side(run)
+        else:
+            state.peer, state.reference = await _start_station_side(run)
+        yield state
+    finally:
+        if state.reference is not None:
+            await state.reference.stop()
+        if state.peer is not None:
+            await state.peer.stop()
+
+
+async def _start_csms_side(run: HarnessRun) -> tuple[CsmsPeer, Any]:
+    sut = run.profile.sut
+    t = sut.timeouts
+    peer = CsmsPeer(
+        str(sut.ocpp),
+        host=sut.listen.host,
+        port=sut.listen.port,
+        response_s=t.response_s,
+        action_s=t.action_s,
+    )
+    await peer.start()
+    reference = None
+    if sut.builtin == "reference-station":
+        from harness.reference.station import ReferenceStation
+
+        reference = ReferenceStation(
+            version=str(sut.ocpp),
+            csms_url=peer.url,
+            identity=sut.identity,
+            evses=tuple((e.id, e.connectors) for e in sut.evses),
+            faults=run.faults,
+        )
+        await reference.start()
+    run.sut_identity = {"identity": sut.identity, "listen": peer.url}
+    return peer, reference
+
+
+async def _start_station_side(run: HarnessRun) -> tuple[StationPeer, Any]:
+    sut = run.profile.sut
+    t = sut.timeouts
+    url = sut.url or ""
+    password = None
+    reference = None
+    if sut.builtin == "reference-csms":
+        from harness.reference.csms import ReferenceCsms
+
+        if sut.security_profile >= 1:
+            password = secrets.token_urlsafe(18)
+        reference = ReferenceCsms(
+            version=str(sut.ocpp),
+            faults=run.faults,
+            valid_tokens=(sut.tokens.valid,),
+            passwords={sut.identity: password} if password else None,
+        )
+        await reference.start()
+        url = reference.url
+    elif sut.security_profile >= 1:
+        password = sut.password()
+    info = sut.station
+    peer = StationPeer(
+        str(sut.ocpp),
+        url=url,
+        identity=sut.identity,
+        response_s=t.response_s,
+        action_s=t.action_s,
+        connect_s=t.connect_s,
+        password=password,
+        boot_fields={
+            "vendor": info.vendor,
+            "model": info.model,
+            "serial": info.serial,
+            "firmware": info.firmware,
+        },
+    )
+    run.sut_identity = {"url": url, "identity": sut.identity}
+    return peer, reference
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def csms(ocpp_session: _Session, request: pytest.FixtureRequest) -> AsyncIterator[CsmsPeer]:
+    """The harness as CSMS, with a fresh view for this case; the station is connected."""
+    peer = ocpp_session.peer
+    if not isinstance(peer, CsmsPeer):
+        raise HarnessError(
+            "this case needs a charging station under test (sut.role: charging-station)"
+        )
+    request.node.stash[TRACE_KEY] = peer.begin_case(request.node.nodeid)
+    await peer.wait_connected(req="precondition: the station is connected")
+    _record_boot(request.config, peer)
+    yield peer
+    await peer.end_case()
+
+
+def _record_boot(config: pytest.Config, peer: CsmsPeer) -> None:
+    boot = peer.last_boot
+    if boot:
+        station = boot.get("chargingStation", {})
+        _run(config).sut_identity.update(
+            vendor=station.get("vendorName", boot.get("chargePointVendor")),
+            model=station.get("model", boot.get("chargePointModel")),
+            serial=station.get("serialNumber", boot.get("chargePointSerialNumber")),
+            firmware=station.get("firmwareVersion", boot.get("firmwareVersion")),
+        )
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def station(
+    ocpp_session: _Session, request: pytest.FixtureRequest
+) -> AsyncIterator[StationPeer]:
+    """The harness as charging station, connected and booted, with a fresh view for this case."""
+    peer = ocpp_session.peer
+    if not isinstance(peer, StationPeer):
+        raise HarnessError("this case needs a CSMS under test (sut.role: csms)")
+    request.node.stash[TRACE_KEY] = peer.begin_case(request.node.nodeid)
+    await peer.ensure_ready()
+    yield peer
+    await peer.end_case()
+
+
+@pytest.fixture
+def sut(
+    ocpp_session: _Session, sut_profile: SutProfile, request: pytest.FixtureRequest
+) -> SutActions:
+    """Actions on the SUT (plug in, present a token, remote start...), per ``sut.actions``."""
+    s = sut_profile.sut
+    operator: Operator
+    if s.actions.type is ActionsType.BUILTIN:
+        identity = s.identity if s.role is Role.CSMS else None
+        operator = BuiltinOperator(ocpp_session.reference, identity=identity)
+    elif s.actions.type is ActionsType.SHELL:
+        operator = ShellOperator(s.actions.commands, s.timeouts.action_s)
+    else:
+        capture = request.config.pluginmanager.getplugin("capturemanager")
+
+        def show(text: str) -> None:
+            with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+                print(text, flush=True)
+
+        operator = ManualOperator(s.timeouts.action_s, show=show)
+    return SutActions(operator, valid_token=s.tokens.valid, invalid_token=s.tokens.invalid)

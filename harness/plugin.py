@@ -1,0 +1,214 @@
+"""pytest hooks of ocpp-harness: options, markers, collection filtering, reports (DESIGN §3).
+
+Loaded through the ``pytest11`` entry point ``ocpp``; disable with ``-p no:ocpp``. Heavy modules
+(peers, reference SUTs, reporters) are imported inside the hooks that need them.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import importlib
+from collections.abc import Generator
+from pathlib import Path
+
+import pytest
+
+from harness.config import ProfileError, load_claims, load_profile, resolve_profile_path
+from harness.testcase import MARKER, case_of
+
+RUN_PLUGIN = "ocpp-harness-run"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("ocpp", "OCPP conformance harness")
+    options = [
+        (
+            "--ocpp-sut",
+            "ocpp_sut",
+            "SUT profile YAML, or a built-in name such as "
+            "reference-csms-v16 (default: the reference charging station, OCPP 2.0.1)",
+        ),
+        (
+            "--ocpp-report",
+            "ocpp_report",
+            "write results.json, index.html, junit.xml, "
+            "allure-results/ and per-case traces to this directory",
+        ),
+        (
+            "--ocpp-claims",
+            "ocpp_claims",
+            "datasheet claims YAML to hold against the SUT (overrides the profile's claims:)",
+        ),
+    ]
+    for flag, dest, help_text in options:
+        group.addoption(flag, dest=dest, default=None, help=help_text)
+        parser.addini(dest, help_text, default="")
+    group.addoption(
+        "--ocpp-fault",
+        dest="ocpp_faults",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="seed a named fault into the built-in reference SUT (repeatable)",
+    )
+    group.addoption(
+        "--oca",
+        dest="ocpp_oca",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="run only OCA cases whose id matches the glob, e.g. 'TC_B_*' (repeatable)",
+    )
+
+
+def _option(config: pytest.Config, dest: str) -> str | None:
+    value = config.getoption(dest) or config.getini(dest)
+    return str(value) if value else None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}(case): an OCA test case (set with harness.oca(...): id, title, profile, "
+        "versions, faults it kills)",
+    )
+    from harness.fixtures import RUN_KEY
+    from harness.reference.faults import UnknownFault, select_faults
+    from harness.run import HarnessRun
+
+    try:
+        profile = load_profile(resolve_profile_path(_option(config, "ocpp_sut")))
+        claims_file = _option(config, "ocpp_claims")
+        if claims_file:
+            import dataclasses
+
+            profile = dataclasses.replace(profile, claims=load_claims(claims_file))
+    except ProfileError as exc:
+        raise pytest.UsageError(f"SUT profile: {exc}") from None
+    faults: frozenset[str] = frozenset()
+    if config.getoption("ocpp_faults"):
+        if not profile.sut.builtin:
+            raise pytest.UsageError("--ocpp-fault only applies to a built-in reference SUT")
+        try:
+            faults = select_faults(
+                config.getoption("ocpp_faults"), profile.sut.builtin, str(profile.sut.ocpp)
+            )
+        except UnknownFault as exc:
+            raise pytest.UsageError(str(exc)) from None
+    report = _option(config, "ocpp_report")
+    report_dir = Path(report) if report else None
+    if report_dir is not None:
+        report_dir.mkdir(parents=True, exist_ok=True)
+        if not getattr(config.option, "xmlpath", None):
+            config.option.xmlpath = str(report_dir / "junit.xml")
+        if hasattr(config.option, "allure_report_dir") and not config.option.allure_report_dir:
+            config.option.allure_report_dir = str(report_dir / "allure-results")
+            config.option.clean_alluredir = True
+    run = HarnessRun(profile, faults, report_dir)
+    config.stash[RUN_KEY] = run
+    config.pluginmanager.register(run, RUN_PLUGIN)
+    config.pluginmanager.register(importlib.import_module("harness.fixtures"), "ocpp-fixtures")
+
+
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    """Keep the cases for the SUT's role and version (and ``--oca``); mark the rest deselected."""
+    from harness.fixtures import RUN_KEY
+
+    run = config.stash[RUN_KEY]
+    sut = run.profile.sut
+    patterns = config.getoption("ocpp_oca")
+    keep: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        case = case_of(item)
+        if case is None:
+            keep.append(item)
+            continue
+        fits = case.role == sut.role and str(sut.ocpp) in case.versions
+        if patterns and not any(fnmatch.fnmatchcase(case.id, p) for p in patterns):
+            fits = False
+        if not fits:
+            dropped.append(item)
+            continue
+        reason = case.not_applicable(run.profile)
+        if reason:
+            item.add_marker(pytest.mark.skip(reason=f"NOT-APPLICABLE: {reason}"))
+        keep.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    """Allure labels (epic = OCPP version, feature = profile, story = OCA block, id = OCA id)."""
+    case = case_of(item)
+    if case is not None:
+        _allure_labels(item, case)
+    try:
+        return (yield)
+    finally:
+        if case is not None:
+            _allure_trace(item)
+
+
+def _allure_labels(item: pytest.Item, case: object) -> None:
+    from harness.testcase import OcaCase
+
+    if not isinstance(case, OcaCase) or not item.config.pluginmanager.hasplugin("allure_pytest"):
+        return
+    import allure
+
+    from harness.fixtures import RUN_KEY
+
+    run = item.config.stash[RUN_KEY]
+    allure.dynamic.epic(f"OCPP {run.version}")
+    allure.dynamic.feature(case.profile)
+    allure.dynamic.story(f"Block {case.block}")
+    allure.dynamic.id(case.id)
+    allure.dynamic.title(f"{case.id} {case.title}")
+
+
+def _allure_trace(item: pytest.Item) -> None:
+    if not item.config.pluginmanager.hasplugin("allure_pytest"):
+        return
+    import allure
+
+    from harness.run import TRACE_KEY
+
+    trace = item.stash.get(TRACE_KEY, None)
+    if trace is not None:
+        allure.attach(
+            trace.render(), name="OCPP trace", attachment_type=allure.attachment_type.TEXT
+        )
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    from harness.fixtures import RUN_KEY
+
+    run = session.config.stash.get(RUN_KEY, None)
+    if run is None:
+        return
+    run.finish()
+    if run.report_dir is not None:
+        from harness.report import write_run
+
+        write_run(run, run.report_dir)
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    from harness.fixtures import RUN_KEY
+
+    run = config.stash.get(RUN_KEY, None)
+    if run is None or not run.records:
+        return
+    from harness.report.terminal import summary_lines
+
+    terminalreporter.section("OCPP verdicts")
+    for line in summary_lines(run):
+        terminalreporter.write_line(line)

@@ -1,0 +1,87 @@
+"""OCPP 1.6 requests the reference CSMS answers (Central System side of OCPP 1.6 §4).
+
+Authorization follows the token list (§4.1), transactions get increasing ids from 1 (§4.8) and
+their energy is ``meterStop - meterStart`` (§4.10). Everything else a 1.6 charge point may
+report is acknowledged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness.reference.csms.handlers_common import COMMON, Handler, acknowledge
+from harness.reference.csms.records import CsmsState, StationRecord, TransactionRecord
+
+
+def _connector_key(connector_id: int) -> tuple[int, int]:
+    """1.6 connector ``n`` as (EVSE, connector): ``(n, 1)``; connector 0 is ``(0, 0)``."""
+    return (connector_id, 1) if connector_id > 0 else (0, 0)
+
+
+def authorize(state: CsmsState, station: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
+    """§4.1 Authorize: idTagInfo.status per the token list (Invalid when unknown)."""
+    return {"idTagInfo": {"status": state.token_status(str(payload["idTag"]))}}
+
+
+def start_transaction(
+    state: CsmsState, station: StationRecord, payload: dict[str, Any]
+) -> dict[str, Any]:
+    """§4.8 StartTransaction: a new transaction id and the idTag's status.
+
+    The CSMS records the transaction even when the idTag is not accepted: the charge point then
+    decides to stop it (StopTransactionOnInvalidId), and it still reports a StopTransaction.
+    """
+    transaction_id = state.next_transaction_id()
+    id_tag = str(payload["idTag"])
+    record = TransactionRecord(
+        transaction_id,
+        station.identity,
+        token=id_tag,
+        evse_id=int(payload["connectorId"]),
+        connector_id=int(payload["connectorId"]),
+        meter_start_wh=float(payload["meterStart"]),
+        started_at=str(payload["timestamp"]),
+    )
+    state.transactions[transaction_id] = record
+    return {
+        "transactionId": transaction_id,
+        "idTagInfo": {"status": state.transaction_token_status(id_tag)},
+    }
+
+
+def stop_transaction(
+    state: CsmsState, station: StationRecord, payload: dict[str, Any]
+) -> dict[str, Any]:
+    """§4.10 StopTransaction: close the transaction; idTagInfo only when an idTag is given."""
+    transaction_id = int(payload["transactionId"])
+    record = state.transactions.get(transaction_id)
+    if record is None:  # a transaction the CSMS never saw start (e.g. it was started offline)
+        record = TransactionRecord(transaction_id, station.identity)
+        state.transactions[transaction_id] = record
+    record.status = "Ended"
+    record.meter_stop_wh = float(payload["meterStop"])
+    record.stopped_at = str(payload["timestamp"])
+    record.stopped_reason = payload.get("reason", "Local")
+    if "idTag" not in payload:
+        return {}
+    return {"idTagInfo": {"status": state.token_status(str(payload["idTag"]))}}
+
+
+def status_notification(
+    state: CsmsState, station: StationRecord, payload: dict[str, Any]
+) -> dict[str, Any]:
+    """§4.9 StatusNotification: remember the connector's status."""
+    station.connectors[_connector_key(int(payload["connectorId"]))] = str(payload["status"])
+    return {}
+
+
+HANDLERS: dict[str, Handler] = {
+    **COMMON,
+    "Authorize": authorize,
+    "StartTransaction": start_transaction,
+    "StopTransaction": stop_transaction,
+    "StatusNotification": status_notification,
+    "MeterValues": acknowledge,
+    "DiagnosticsStatusNotification": acknowledge,
+    "SignedFirmwareStatusNotification": acknowledge,
+}

@@ -1,0 +1,158 @@
+"""Per-session state of one harness run: the SUT profile, the verdict of every case, the traces.
+
+The :class:`HarnessRun` is registered as a pytest plugin object (STYLE: pytest-xdist habit) and
+turns pytest's phase reports into one verdict per OCA case (DESIGN §5): a :class:`SutFailure` is a
+FAIL, :class:`Inconclusive` is INCONCLUSIVE (reported to pytest as skipped), a skip is
+NOT-APPLICABLE and any other exception is an ERROR — a bug of ours, reported as such.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness import __version__
+from harness.config import SutProfile
+from harness.testcase import OcaCase, case_of
+from harness.trace import Trace
+from harness.verdicts import Inconclusive, SutFailure, Verdict
+
+TRACE_KEY = pytest.StashKey[Trace]()
+
+_SEVERITY = {
+    Verdict.PASS: 0,
+    Verdict.NOT_APPLICABLE: 1,
+    Verdict.INCONCLUSIVE: 2,
+    Verdict.FAIL: 3,
+    Verdict.ERROR: 4,
+}
+
+
+@dataclass
+class CaseRecord:
+    """The verdict of one OCA case for one OCPP version, with its evidence."""
+
+    id: str
+    title: str
+    profile: str
+    role: str
+    version: str
+    nodeid: str
+    kills: tuple[str, ...]
+    verdict: Verdict = Verdict.PASS
+    duration_s: float = 0.0
+    reason: str = ""
+    failed_requirement: str | None = None
+    expected: str | None = None
+    actual: str | None = None
+    trace: Trace | None = None
+    started: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+
+    @property
+    def key(self) -> str:
+        return f"{self.id}-{self.version}"
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class HarnessRun:
+    """Collects verdicts during the session and hands them to the reporters at the end."""
+
+    def __init__(
+        self, profile: SutProfile, faults: frozenset[str], report_dir: Path | None
+    ) -> None:
+        self.profile = profile
+        self.faults = faults
+        self.report_dir = report_dir
+        self.records: dict[str, CaseRecord] = {}
+        self.started = utc_now()
+        self.finished = ""
+        self.sut_identity: dict[str, Any] = {}
+        self.harness_version = __version__
+        self._t0 = time.monotonic()
+
+    @property
+    def version(self) -> str:
+        return str(self.profile.sut.ocpp)
+
+    # -- pytest hooks ---------------------------------------------------------------------------
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        report = yield
+        case = case_of(item)
+        if case is not None:
+            self._observe(case, item, call, report)
+        return report
+
+    def _observe(
+        self,
+        case: OcaCase,
+        item: pytest.Item,
+        call: pytest.CallInfo[None],
+        report: pytest.TestReport,
+    ) -> None:
+        record = self.records.get(item.nodeid)
+        if record is None:
+            record = self.records[item.nodeid] = self._new_record(case, item)
+        record.duration_s += report.duration
+        record.trace = item.stash.get(TRACE_KEY, record.trace)
+        verdict, reason = self._verdict_of(call)
+        if verdict is Verdict.INCONCLUSIVE:
+            report.outcome = "skipped"
+            report.longrepr = (str(item.path), 0, f"INCONCLUSIVE: {reason}")
+        if _SEVERITY[verdict] > _SEVERITY[record.verdict]:
+            record.verdict = verdict
+            record.reason = reason
+            exc = call.excinfo.value if call.excinfo is not None else None
+            if isinstance(exc, SutFailure):
+                record.failed_requirement = exc.requirement
+                record.expected = exc.expected
+                record.actual = exc.actual
+        if report.failed and record.trace is not None:
+            report.sections.append(("OCPP trace", record.trace.render()))
+        if report.when == "teardown":
+            report.user_properties.extend(
+                [("oca_id", case.id), ("verdict", record.verdict.value), ("profile", case.profile)]
+            )
+
+    def _new_record(self, case: OcaCase, item: pytest.Item) -> CaseRecord:
+        return CaseRecord(
+            case.id, case.title, case.profile, str(case.role), self.version, item.nodeid, case.kills
+        )
+
+    @staticmethod
+    def _verdict_of(call: pytest.CallInfo[None]) -> tuple[Verdict, str]:
+        if call.excinfo is None:
+            return Verdict.PASS, ""
+        exc = call.excinfo.value
+        if isinstance(exc, SutFailure):
+            return Verdict.FAIL, f"{exc.requirement}: expected {exc.expected}; actual {exc.actual}"
+        if isinstance(exc, Inconclusive):
+            return Verdict.INCONCLUSIVE, str(exc)
+        if call.excinfo.errisinstance(pytest.skip.Exception):
+            return Verdict.NOT_APPLICABLE, str(getattr(exc, "msg", exc))
+        return Verdict.ERROR, f"harness error: {type(exc).__name__}: {exc}"
+
+    # -- results --------------------------------------------------------------------------------
+    def finish(self) -> None:
+        self.finished = utc_now()
+
+    @property
+    def duration_s(self) -> float:
+        return time.monotonic() - self._t0
+
+    def counts(self) -> dict[str, int]:
+        out = {v.value: 0 for v in Verdict}
+        for record in self.records.values():
+            out[record.verdict.value] += 1
+        return out

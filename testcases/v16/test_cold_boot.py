@@ -1,0 +1,110 @@
+"""OCPP 1.6 cold boot (test case document section 01), both roles. Steps and criteria in our own
+words after the OCA 1.6 test case document; behaviour per OCPP 1.6 §4.2 (BootNotification)."""
+
+from __future__ import annotations
+
+from harness import CsmsPeer, StationPeer, SutActions, oca
+from harness.checks import require, require_recent_time
+from harness.config import SutProfile
+
+V16 = ("1.6",)
+INTERVAL_S = 1
+SLACK_S = 1.5
+
+
+async def _connectors_available(csms: CsmsPeer, profile: SutProfile, req: str) -> None:
+    count = sum(e.connectors for e in profile.sut.evses)
+    for connector in range(1, count + 1):
+        await csms.expect("StatusNotification", connector_id=connector, status="Available", req=req)
+
+
+@oca(
+    "TC_001_CS",
+    "Cold Boot Charge Point",
+    profile="core",
+    versions=V16,
+    kills=("boot-ignores-interval", "boot-skips-status"),
+)
+async def test_cold_boot(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
+    """§4.2: after a reboot the charge point sends BootNotification; once Accepted it reports each
+    connector Available (§4.9) and heartbeats at the interval given (§4.6)."""
+    await sut.reboot()
+    boot = await csms.expect(
+        "BootNotification", within_s=csms.action_s, req="1.6 §4.2: BootNotification at boot"
+    )
+    await boot.reply(status="Accepted", interval=INTERVAL_S)
+    await _connectors_available(
+        csms, sut_profile, "1.6 §4.9: connectors reported Available after boot"
+    )
+    await csms.expect(
+        "Heartbeat", within_s=INTERVAL_S + SLACK_S, req="1.6 §4.6: Heartbeat at the interval"
+    )
+    await csms.expect(
+        "Heartbeat", within_s=INTERVAL_S + SLACK_S, req="1.6 §4.6: Heartbeat at the interval"
+    )
+
+
+@oca(
+    "TC_002_CS",
+    "Cold Boot Charge Point - Pending",
+    profile="core",
+    versions=V16,
+    kills=("pending-sends-status",),
+)
+async def test_cold_boot_pending(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
+    """§4.2: while Pending the charge point sends no other requests; it retries BootNotification
+    after the interval and reports its connectors once Accepted."""
+    csms.forbid("StatusNotification", "1.6 §4.2: no requests while Pending")
+    csms.forbid("Heartbeat", "1.6 §4.2: no requests while Pending")
+    await sut.reboot()
+    boot = await csms.expect(
+        "BootNotification", within_s=csms.action_s, req="1.6 §4.2: BootNotification at boot"
+    )
+    await boot.reply(status="Pending", interval=INTERVAL_S)
+    retry = await csms.expect(
+        "BootNotification",
+        within_s=INTERVAL_S + SLACK_S,
+        req="1.6 §4.2: BootNotification retried after the interval",
+    )
+    csms.allow()
+    await retry.reply(status="Accepted", interval=300)
+    await _connectors_available(csms, sut_profile, "1.6 §4.9: connectors reported once Accepted")
+
+
+@oca(
+    "TC_001_CSMS",
+    "Cold Boot Charge Point",
+    profile="core",
+    versions=V16,
+    kills=("csms-boot-rejects", "csms-boot-stale-time"),
+)
+async def test_central_system_accepts_boot(station: StationPeer) -> None:
+    """§4.2 / §6.4: the central system accepts a known charge point with its current time and a
+    heartbeat interval, and answers StatusNotification and Heartbeat."""
+    await station.connect(req="the central system accepts the connection")
+    boot = (await station.boot(req="1.6 §4.2: BootNotification answered")).must(status="Accepted")
+    require_recent_time(
+        boot["currentTime"],
+        req="1.6 §6.4: currentTime is the central system's time",
+        frames=boot.frames,
+    )
+    interval = boot.get("interval")
+    require(
+        isinstance(interval, int) and interval > 0,
+        req="1.6 §6.4: a heartbeat interval is given",
+        expected="interval > 0",
+        actual=repr(interval),
+        frames=boot.frames,
+    )
+    for connector in (0, 1):
+        await station.call(
+            "StatusNotification",
+            connector_id=connector,
+            error_code="NoError",
+            status="Available",
+            req="1.6 §4.9: StatusNotification answered",
+        ).must()
+    beat = (await station.call("Heartbeat", req="1.6 §4.6: Heartbeat answered")).must()
+    require_recent_time(
+        beat["currentTime"], req="1.6 §4.6: Heartbeat carries the current time", frames=beat.frames
+    )

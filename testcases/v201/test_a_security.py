@@ -1,0 +1,73 @@
+"""OCA block A (Security), OCPP 2.0.1 and 2.1: HTTP Basic authentication (security profile 1/2).
+Steps and criteria in our own words after OCPP 2.0.1 Part 6."""
+
+from __future__ import annotations
+
+from harness import StationPeer, oca
+from harness.checks import require
+from harness.config import SutProfile
+from harness.transport import ConnectFailed
+
+V2 = ("2.0.1", "2.1")
+
+
+def _basic_auth(profile: SutProfile) -> str | None:
+    if profile.sut.security_profile in (1, 2):
+        return None
+    return f"security profile {profile.sut.security_profile} does not use HTTP Basic authentication"
+
+
+@oca(
+    "TC_A_01_CSMS",
+    "Basic Authentication - Valid username/password combination",
+    profile="core",
+    versions=V2,
+    kills=("csms-auth-rejects-all",),
+    applies=_basic_auth,
+)
+async def test_basic_auth_valid(station: StationPeer) -> None:
+    """A00 (security profile 1/2): the station's identity and password are accepted."""
+    await station.connect(req="A01: valid Basic credentials are accepted")
+    (await station.boot()).must(status="Accepted", req="B01: boot accepted after authentication")
+
+
+@oca(
+    "TC_A_02_CSMS",
+    "Basic Authentication -Username does not equal ChargingStationId",
+    profile="core",
+    versions=V2,
+    kills=("csms-auth-ignores-username",),
+    applies=_basic_auth,
+)
+async def test_basic_auth_wrong_username(station: StationPeer) -> None:
+    """A00: a Basic username that is not the station identity is refused (right password)."""
+    outcome = await station.try_connect(username=station.identity + "-other")
+    require(
+        isinstance(outcome, ConnectFailed),
+        req="A00: username must equal the station identity",
+        expected="the connection is refused",
+        actual="the CSMS accepted it",
+        frames=station.trace.render(),
+    )
+    await station.connect(req="A00: the valid identity still connects afterwards")
+
+
+@oca(
+    "TC_A_03_CSMS",
+    "Basic Authentication - Invalid password",
+    profile="core",
+    versions=V2,
+    kills=("csms-auth-accepts-any-password",),
+    applies=_basic_auth,
+)
+async def test_basic_auth_wrong_password(station: StationPeer) -> None:
+    """A00: a wrong Basic password is refused."""
+    outcome = await station.try_connect(password="definitely-not-the-password")
+    require(
+        isinstance(outcome, ConnectFailed),
+        req="A00: a wrong password is refused",
+        expected="the connection is refused",
+        actual="the CSMS accepted it",
+        frames=station.trace.render(),
+    )
+    await station.connect(req="A00: the valid password still connects afterwards")
