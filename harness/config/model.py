@@ -1,0 +1,178 @@
+"""The SUT profile as typed objects: closed vocabularies (StrEnum) and frozen dataclasses."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from types import MappingProxyType
+
+from harness.config.errors import ProfileError
+
+
+class Role(StrEnum):
+    """What the system under test is; the harness plays the other side."""
+
+    CHARGING_STATION = "charging-station"
+    CSMS = "csms"
+
+
+class OcppVersion(StrEnum):
+    """An OCPP-J protocol version the harness speaks."""
+
+    V16 = "1.6"
+    V201 = "2.0.1"
+    V21 = "2.1"
+
+    @property
+    def subprotocol(self) -> str:
+        """The WebSocket subprotocol that selects this version, e.g. ``ocpp2.0.1``."""
+        return f"ocpp{self.value}"
+
+
+class ActionsType(StrEnum):
+    """How the harness makes the SUT do things (plug in, present a card, reboot...)."""
+
+    BUILTIN = "builtin"
+    MANUAL = "manual"
+    SHELL = "shell"
+
+
+class Profile(StrEnum):
+    """OCA certification profiles a datasheet may claim (the slugs used throughout)."""
+
+    CORE = "core"
+    ADVANCED_SECURITY = "advanced-security"
+    LOCAL_AUTH_LIST = "local-auth-list"
+    SMART_CHARGING = "smart-charging"
+    ADVANCED_DEVICE_MANAGEMENT = "advanced-device-management"
+    RESERVATION = "reservation"
+    ADVANCED_USER_INTERFACE = "advanced-user-interface"
+    ISO15118 = "iso15118"
+    FIRMWARE_MANAGEMENT = "firmware-management"
+    REMOTE_TRIGGER = "remote-trigger"
+    OFFLINE_TRANSACTIONS = "offline-transactions"
+    ROBUSTNESS = "robustness"
+
+
+BUILTIN_SUTS: Mapping[str, Role] = MappingProxyType(
+    {"reference-station": Role.CHARGING_STATION, "reference-csms": Role.CSMS}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Evse:
+    """One EVSE of the station and how many connectors it has."""
+
+    id: int
+    connectors: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class ListenAddress:
+    """Where the harness CSMS listens when a charging station is under test (port 0: any free)."""
+
+    host: str = "127.0.0.1"
+    port: int = 9000
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    """How long to wait for a response, an operator/SUT action and a (re)connection, in seconds."""
+
+    response_s: float = 30.0
+    action_s: float = 120.0
+    connect_s: float = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class ActionsConfig:
+    """The SUT action adapter; ``commands`` maps action names to command lines for ``shell``."""
+
+    type: ActionsType
+    commands: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """idTokens the SUT accepts / rejects.
+
+    With a CSMS under test: what its token list holds. With a station under test: what the
+    operator presents (or the harness CSMS is told to accept).
+    """
+
+    valid: str = "VALID001"
+    invalid: str = "INVALID999"
+    type: str = "ISO14443"
+
+
+@dataclass(frozen=True, slots=True)
+class StationInfo:
+    """How the harness station presents itself (BootNotification) when a CSMS is under test."""
+
+    vendor: str = "ocpp-harness"
+    model: str = "harness-station"
+    serial: str = "HARNESS-0001"
+    firmware: str = "0.1.0"
+
+
+@dataclass(frozen=True, slots=True)
+class Claims:
+    """What the datasheet claims: the report compares these with what was measured."""
+
+    profiles: tuple[str, ...] = ()
+    versions: tuple[OcppVersion, ...] = ()
+    security_profiles: tuple[int, ...] = ()
+    features: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SutConfig:
+    """The ``sut`` section: how to reach and drive the system under test."""
+
+    role: Role
+    ocpp: OcppVersion
+    builtin: str | None
+    identity: str
+    security_profile: int
+    password_env: str | None
+    evses: tuple[Evse, ...]
+    listen: ListenAddress
+    url: str | None
+    actions: ActionsConfig
+    timeouts: Timeouts
+    features: tuple[str, ...]
+    tokens: Tokens
+    station: StationInfo
+
+    def password(self) -> str | None:
+        """The Basic-auth password from the environment, read at connect time (None: no password).
+
+        Raises ProfileError naming the variable when ``password_env`` is set but the variable is
+        missing or empty.
+        """
+        if self.password_env is None:
+            return None
+        value = os.environ.get(self.password_env)
+        if not value:
+            raise ProfileError(
+                None,
+                "sut.password_env",
+                f"the environment variable {self.password_env} is not set (it holds the SUT "
+                "password)",
+                f"export {self.password_env}='<password>' before the run",
+            )
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class SutProfile:
+    """A whole profile file: its name, the SUT, the claims, and where it came from."""
+
+    name: str
+    sut: SutConfig
+    claims: Claims
+    path: Path | None
+    sha256: str

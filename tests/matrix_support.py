@@ -1,0 +1,81 @@
+"""Helpers of the mutant-matrix self-test: find every OCA case and run pytest on a built-in SUT."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harness.testcase import OcaCase
+
+ROOT = Path(__file__).resolve().parents[1]
+TESTCASES = ROOT / "testcases"
+BUILTIN = {
+    ("charging-station", "1.6"): "reference-station-v16",
+    ("charging-station", "2.0.1"): "reference-station-v201",
+    ("charging-station", "2.1"): "reference-station-v21",
+    ("csms", "1.6"): "reference-csms-v16",
+    ("csms", "2.0.1"): "reference-csms-v201",
+    ("csms", "2.1"): "reference-csms-v21",
+}
+
+
+def all_cases() -> list[OcaCase]:
+    """Every ``@oca`` case under testcases/, found by importing the modules."""
+    cases: list[OcaCase] = []
+    for path in sorted(TESTCASES.rglob("test_*.py")):
+        module_name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        module = importlib.import_module(module_name)
+        for name in dir(module):
+            func = getattr(module, name)
+            for mark in getattr(func, "pytestmark", []):
+                if mark.name == "oca" and isinstance(mark.args[0], OcaCase):
+                    cases.append(mark.args[0])
+    return cases
+
+
+@dataclass(frozen=True)
+class MatrixRun:
+    """One pytest run: a built-in profile, an optional fault, the cases it selects."""
+
+    profile: str
+    fault: str | None
+    case_ids: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return f"{self.profile}+{self.fault}" if self.fault else f"{self.profile}+reference"
+
+
+def matrix() -> list[MatrixRun]:
+    """A pass run per built-in profile, plus a run per (profile, fault) named by some case."""
+    runs: list[MatrixRun] = []
+    cases = all_cases()
+    for (role, version), profile in BUILTIN.items():
+        mine = [c for c in cases if str(c.role) == role and version in c.versions]
+        runs.append(MatrixRun(profile, None, tuple(sorted(c.id for c in mine))))
+        faults = sorted({f for c in mine for f in c.kills})
+        for fault in faults:
+            ids = tuple(sorted(c.id for c in mine if fault in c.kills))
+            runs.append(MatrixRun(profile, fault, ids))
+    return runs
+
+
+def run_pytest(run: MatrixRun, report: Path, timeout_s: float = 240) -> dict[str, Any]:
+    """Run the selected cases in a child pytest and return its results.json."""
+    args = [sys.executable, "-m", "pytest", str(TESTCASES), "-p", "no:cacheprovider", "-q",
+            "--ocpp-sut", run.profile, "--ocpp-report", str(report), f"--rootdir={ROOT}"]
+    args += [f"--oca={case_id}" for case_id in run.case_ids]
+    if run.fault:
+        args.append(f"--ocpp-fault={run.fault}")
+    proc = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=timeout_s, check=False)
+    results = report / "results.json"
+    if not results.is_file():
+        raise AssertionError(f"{run.name}: no results.json (exit {proc.returncode})\n{proc.stdout[-4000:]}\n{proc.stderr[-2000:]}")
+    document: dict[str, Any] = json.loads(results.read_text("utf-8"))
+    document["_output"] = proc.stdout[-6000:]
+    return document
