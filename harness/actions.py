@@ -120,20 +120,34 @@ class SutActions:
 
 
 class BuiltinOperator:
-    """Calls the method of the same name on a reference SUT (adding the station identity for the
-    reference CSMS, whose operator methods take it first)."""
+    """Calls the method of the same name on a reference SUT.
+
+    For the reference CSMS (``identity`` given: its operator methods take the station identity
+    first) the command runs in the background, as an operator's click would: the harness station
+    must be free to answer the CALL it causes while the script goes on.
+    """
 
     def __init__(self, target: Any, *, identity: str | None = None) -> None:
         self.target = target
         self.identity = identity
+        self.background: set[asyncio.Task[Any]] = set()
 
     async def perform(self, action: str, instruction: str, **params: Any) -> Any:
         method = getattr(self.target, action, None)
         if method is None:
             raise HarnessError(f"the built-in SUT has no action {action!r}")
-        if self.identity is not None:
-            return await method(self.identity, **params)
-        return await method(**params)
+        if self.identity is None:
+            return await method(**params)
+        task = asyncio.ensure_future(method(self.identity, **params))
+        self.background.add(task)
+        task.add_done_callback(self._finished)
+        await asyncio.sleep(0)
+        return None
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        self.background.discard(task)
+        if not task.cancelled():
+            task.exception()  # retrieved: the station's side of the exchange is the evidence
 
 
 def _stdin_is_terminal() -> bool:

@@ -50,9 +50,9 @@ async def ocpp_session(pytestconfig: pytest.Config) -> AsyncIterator[_Session]:
     state = _Session()
     try:
         if sut.role is Role.CHARGING_STATION:
-            state.peer, state.reference = await _start_csms_side(run)
+            await _start_csms_side(run, state)
         else:
-            state.peer, state.reference = await _start_station_side(run)
+            await _start_station_side(run, state)
         yield state
     finally:
         if state.reference is not None:
@@ -61,56 +61,63 @@ async def ocpp_session(pytestconfig: pytest.Config) -> AsyncIterator[_Session]:
             await state.peer.stop()
 
 
-async def _start_csms_side(run: HarnessRun) -> tuple[CsmsPeer, Any]:
+async def _start_csms_side(run: HarnessRun, state: _Session) -> None:
     sut = run.profile.sut
     t = sut.timeouts
+    credentials = None
+    if sut.security_profile in (1, 2) and not sut.builtin:
+        password = sut.password()
+
+        def credentials(identity: str, username: str, given: str) -> bool:
+            """Security profile 1/2: username = station identity, password from the environment."""
+            return username == identity == sut.identity and given == password
+
     peer = CsmsPeer(
         str(sut.ocpp),
         host=sut.listen.host,
         port=sut.listen.port,
         response_s=t.response_s,
         action_s=t.action_s,
+        credentials=credentials,
     )
     await peer.start()
-    reference = None
+    state.peer = peer
+    run.sut_identity = {"identity": sut.identity, "listen": peer.url}
     if sut.builtin == "reference-station":
         from harness.reference.station import ReferenceStation
 
-        reference = ReferenceStation(
+        state.reference = ReferenceStation(
             version=str(sut.ocpp),
             csms_url=peer.url,
             identity=sut.identity,
             evses=tuple((e.id, e.connectors) for e in sut.evses),
             faults=run.faults,
         )
-        await reference.start()
-    run.sut_identity = {"identity": sut.identity, "listen": peer.url}
-    return peer, reference
+        await state.reference.start()
 
 
-async def _start_station_side(run: HarnessRun) -> tuple[StationPeer, Any]:
+async def _start_station_side(run: HarnessRun, state: _Session) -> None:
     sut = run.profile.sut
     t = sut.timeouts
     url = sut.url or ""
     password = None
-    reference = None
     if sut.builtin == "reference-csms":
         from harness.reference.csms import ReferenceCsms
 
         if sut.security_profile >= 1:
             password = secrets.token_urlsafe(18)
-        reference = ReferenceCsms(
+        state.reference = ReferenceCsms(
             version=str(sut.ocpp),
             faults=run.faults,
             valid_tokens=(sut.tokens.valid,),
             passwords={sut.identity: password} if password else None,
         )
-        await reference.start()
-        url = reference.url
+        await state.reference.start()
+        url = state.reference.url
     elif sut.security_profile >= 1:
         password = sut.password()
     info = sut.station
-    peer = StationPeer(
+    state.peer = StationPeer(
         str(sut.ocpp),
         url=url,
         identity=sut.identity,
@@ -126,7 +133,6 @@ async def _start_station_side(run: HarnessRun) -> tuple[StationPeer, Any]:
         },
     )
     run.sut_identity = {"url": url, "identity": sut.identity}
-    return peer, reference
 
 
 @pytest_asyncio.fixture(loop_scope="session")

@@ -27,7 +27,7 @@ from typing import Any
 from harness.ocppj.frames import Call, CallError, CallResult, CallResultError, Frame
 from harness.ocppj.session import LocalProtocolError, Received
 from harness.peers.defaults import default_reply
-from harness.peers.exchange import CallOutcome, InboundCall
+from harness.peers.exchange import CallOutcome, InboundCall, PendingCall
 from harness.peers.matching import camel_keys, describe, mismatches
 from harness.trace import Trace
 from harness.transport.link import Link, LinkClosed, ResponseTimeout
@@ -310,7 +310,7 @@ class Peer:
             )
         return self.link
 
-    async def call(
+    def call(
         self,
         action: str,
         *,
@@ -318,10 +318,12 @@ class Peer:
         req: str | None = None,
         validate: bool = True,
         **payload: Any,
-    ) -> CallOutcome:
-        """Send a CALL and return the SUT's answer; no answer in time is a FAIL."""
-        return await self.call_payload(
-            action, camel_keys(payload), within_s=within_s, req=req, validate=validate
+    ) -> PendingCall:
+        """Send a CALL; awaiting gives the SUT's answer (no answer in time is a FAIL)."""
+        return PendingCall(
+            self.call_payload(
+                action, camel_keys(payload), within_s=within_s, req=req, validate=validate
+            )
         )
 
     async def call_payload(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Coroutine, Generator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -138,3 +139,22 @@ class CallOutcome:
                 self.frames,
             )
         return self
+
+
+class PendingCall:
+    """A CALL on its way: ``await`` it for the :class:`CallOutcome`, or chain the check directly:
+    ``await peer.call("Reset", type="Immediate").must(status="Accepted")``."""
+
+    def __init__(self, outcome: Coroutine[Any, Any, CallOutcome]) -> None:
+        self._outcome = outcome
+
+    def __await__(self) -> Generator[Any, None, CallOutcome]:
+        return self._outcome.__await__()
+
+    async def must(self, *, req: str | None = None, **subset: Any) -> CallOutcome:
+        """Await the answer and require a CALLRESULT containing ``subset``."""
+        return (await self._outcome).must(req=req, **subset)
+
+    async def must_error(self, *codes: ErrorKind | str, req: str | None = None) -> CallOutcome:
+        """Await the answer and require a CALLERROR with one of ``codes``."""
+        return (await self._outcome).must_error(*codes, req=req)
