@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import fastjsonschema
-import ocpp  # type: ignore[import-untyped]
+import ocpp
 
 from harness.ocppj.errors import ErrorKind
 
