@@ -13,6 +13,7 @@ proves nothing, so ``kills`` may not be empty.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -94,6 +95,9 @@ def oca(
 
     def mark(func: F) -> F:
         marked: F = pytest.mark.oca(case)(func)
+        if inspect.iscoroutinefunction(func):
+            # explicit, so the case runs on the session loop whatever the asyncio ini settings
+            marked = pytest.mark.asyncio(loop_scope="session")(marked)
         return marked
 
     return mark

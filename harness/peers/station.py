@@ -15,6 +15,7 @@ from typing import Any
 
 from harness.peers.base import Peer
 from harness.peers.csms import SUBPROTOCOL
+from harness.peers.defaults import now_iso
 from harness.peers.exchange import CallOutcome
 from harness.peers.matching import camel_keys
 from harness.transport.client import ConnectFailed, open_link, station_url
@@ -50,6 +51,8 @@ class StationPeer(Peer):
         self.boot_fields = boot_fields or {}
         self.booted = False
         self._runner: asyncio.Task[None] | None = None
+        #: Last status the harness station reported per (evse or connector id, connector id).
+        self.reported_status: dict[tuple[int, int], dict[str, Any]] = {}
 
     @property
     def connected(self) -> bool:
@@ -162,9 +165,41 @@ class StationPeer(Peer):
         self.booted = outcome.get("status") == "Accepted"
         return outcome
 
+    async def call_payload(
+        self,
+        action: str,
+        payload: dict[str, Any],
+        *,
+        within_s: float | None = None,
+        req: str | None = None,
+        validate: bool = True,
+    ) -> CallOutcome:
+        outcome = await super().call_payload(
+            action, payload, within_s=within_s, req=req, validate=validate
+        )
+        if action == "StatusNotification":
+            key = (
+                int(payload.get("evseId", payload.get("connectorId", 0))),
+                int(payload.get("connectorId", 0)),
+            )
+            self.reported_status[key] = payload
+        return outcome
+
     async def ensure_ready(self) -> None:
-        """Connected and booted (Accepted): the precondition of most CSMS test cases."""
+        """Connected, booted (Accepted) and every connector it reported back to Available: the
+        OCA preconditions of a CSMS test case (Part 6 §2)."""
         if not self.connected:
             await self.connect()
         if not self.booted:
             (await self.boot(req="precondition: CSMS accepts the boot")).must(status="Accepted")
+        for payload in list(self.reported_status.values()):
+            if payload.get("status", payload.get("connectorStatus")) == "Available":
+                continue
+            restored = dict(payload)
+            if self.version == "1.6":
+                restored.update(status="Available", errorCode="NoError")
+            else:
+                restored.update(connectorStatus="Available", timestamp=now_iso())
+            await self.call_payload(
+                "StatusNotification", restored, req="precondition: connectors Available"
+            )
