@@ -1,0 +1,327 @@
+"""The reference charging station: lifecycle, connection, operator actions, status reporting.
+
+What every OCPP version shares lives here and in :mod:`~harness.reference.station.session` (one
+connection: boot, heartbeat, sender, answers); message contents and command handling are in
+:mod:`~harness.reference.station.v16` and :mod:`~harness.reference.station.v2`.
+
+* Connection (OCPP-J 1.6 §3, 2.0.1 Part 4 §3): ``{csms_url}/{identity}``, one subprotocol, HTTP
+  Basic auth (username = identity) when a password is given; after a lost connection it
+  reconnects after ``reconnect_s`` unless the network is down (:meth:`go_offline`).
+* A power cycle (:meth:`reboot`, Reset) ends ongoing transactions first (reason Reboot, or the
+  reset's reason), waits a bounded time for them to be delivered, closes with code 1000, forgets
+  runtime state (queued transaction messages survive) and boots again (B01; 1.6 §4.2).
+* Connector status is reported whenever it changes (G01; 1.6 §4.9), once the boot is Accepted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Coroutine, Hashable, Sequence
+from typing import Any, Protocol
+
+from harness.ocppj.frames import Call
+from harness.reference.faults import FAULTS
+from harness.reference.station.model import Hardware, Outgoing, Payload, Reply, Transaction
+from harness.reference.station.outbox import Outbox
+from harness.reference.station.session import Session
+from harness.transport.client import ConnectFailed, open_link, station_url
+from harness.transport.link import Link, LinkClosed
+
+log = logging.getLogger(__name__)
+
+SUBPROTOCOLS = {"1.6": "ocpp1.6", "2.0.1": "ocpp2.0.1", "2.1": "ocpp2.1"}
+
+
+class Behaviour(Protocol):
+    """The version-specific half of the station (:class:`V16` or :class:`V2`)."""
+
+    def boot_payload(self, reason: str) -> Payload: ...
+    def statuses(self) -> list[tuple[Hashable, str]]: ...
+    def status_payload(self, key: Any, status: str) -> Payload: ...
+    def handle(self, call: Call) -> Reply: ...
+    def plug_in(self, evse_id: int, connector_id: int) -> None: ...
+    def unplug(self, evse_id: int, connector_id: int) -> None: ...
+    def present_token(self, id_token: str, evse_id: int) -> None: ...
+    def end_all(self, reason: str, trigger: str) -> None: ...
+    def power_lost(self) -> None: ...
+    def active(self) -> dict[str, Transaction]: ...
+    def retry_policy(self) -> tuple[int, float]: ...
+    def offline_threshold(self) -> float: ...
+    def heartbeat_changed(self, seconds: int) -> None: ...
+
+
+class ReferenceStation:
+    """An in-process OCPP 1.6J / 2.0.1 / 2.1 charging station with seeded faults."""
+
+    #: Seconds to wait for the answer to a CALL (2.0.1 OCPPCommCtrlr.MessageTimeout).
+    response_s = 5.0
+    connect_s = 5.0
+    #: Retry delay for a Pending/Rejected boot whose interval is 0 (B02, B03).
+    boot_retry_s = 1.0
+    #: How long a power cycle waits for the transaction messages it ends to be delivered.
+    flush_s = 3.0
+
+    def __init__(
+        self,
+        *,
+        version: str,
+        csms_url: str,
+        identity: str,
+        evses: Sequence[tuple[int, int]] = ((1, 1), (2, 1)),
+        faults: frozenset[str] = frozenset(),
+        password: str | None = None,
+        reconnect_s: float = 0.2,
+    ) -> None:
+        if version not in SUBPROTOCOLS:
+            raise ValueError(f"unsupported OCPP version {version!r}")
+        unknown = sorted(set(faults) - set(FAULTS))
+        if unknown:
+            raise ValueError(f"unknown fault(s): {', '.join(unknown)}")
+        self.version = version
+        self.csms_url = csms_url
+        self.identity = identity
+        self.faults = frozenset(faults)
+        self.password = password
+        self.reconnect_s = reconnect_s
+        self.hardware = Hardware(evses)
+        self.outbox = Outbox()
+        self.boot_status: str | None = None
+        self.heartbeat_interval: float = 300.0
+        self.link: Link | None = None
+        self._offline = False
+        self._online = asyncio.Event()
+        self._online.set()
+        self._stopping = False
+        self._cycling = False
+        self.boot_now = False
+        self.boot_reason = "PowerUp"
+        self.offline_since = time.monotonic()
+        self.hb_changed = asyncio.Event()
+        self.reported: dict[Hashable, str] = {}
+        self._main: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.behaviour: Behaviour
+        if version == "1.6":
+            from harness.reference.station.v16 import V16
+
+            self.behaviour = V16(self)
+        else:
+            from harness.reference.station.v2 import V2
+
+            self.behaviour = V2(self)
+
+    # -- inspection -------------------------------------------------------------------------------
+    @property
+    def connected(self) -> bool:
+        return not self._offline and self.link is not None and not self.link.closed.is_set()
+
+    @property
+    def ready(self) -> bool:
+        """Connected with an Accepted boot: free to send anything."""
+        return self.boot_status == "Accepted" and self.connected
+
+    @property
+    def transactions(self) -> dict[str, Transaction]:
+        """The ongoing transactions by transactionId (1.6: by a local id; see ``csms_id``)."""
+        return self.behaviour.active()
+
+    async def wait_ready(self, timeout: float) -> bool:
+        """Wait until the station is connected, booted (Accepted) and has nothing left to send;
+        False if that did not happen within ``timeout`` seconds (nothing is cancelled)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not (self.ready and not self.outbox and not self.cycling):
+            if loop.time() >= deadline:
+                return False
+            await asyncio.sleep(0.02)
+        return True
+
+    @property
+    def cycling(self) -> bool:
+        """A power cycle is under way."""
+        return self._cycling
+
+    # -- operator actions ---------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Power on: connect and boot in the background."""
+        if self._main is None:
+            self._stopping = False
+            self._main = asyncio.ensure_future(self._run())
+
+    async def stop(self) -> None:
+        """Switch off: close the connection and cancel every task (bounded)."""
+        self._stopping = True
+        self._online.set()
+        await self._halt()
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks, timeout=3)
+        self.behaviour.power_lost()
+
+    async def reboot(self) -> None:
+        """Power cycle: end transactions (reason Reboot), close with 1000, boot again (PowerUp)."""
+        self.spawn(self.power_cycle(boot_reason="PowerUp", reason="Reboot"))
+
+    async def plug_in(self, evse_id: int = 1, connector_id: int = 1) -> None:
+        self.hardware.connector(evse_id, connector_id)
+        self.behaviour.plug_in(evse_id, connector_id)
+
+    async def unplug(self, evse_id: int = 1, connector_id: int = 1) -> None:
+        self.hardware.connector(evse_id, connector_id)
+        self.behaviour.unplug(evse_id, connector_id)
+
+    async def present_token(self, id_token: str, evse_id: int = 1) -> None:
+        self.hardware.evse(evse_id)
+        self.behaviour.present_token(id_token, evse_id)
+
+    async def go_offline(self) -> None:
+        """The network drops: the socket dies without a close frame and stays down."""
+        self._offline = True
+        self._online.clear()
+        if self.link is not None and not self.link.closed.is_set():
+            self.link.abort()
+
+    async def go_online(self) -> None:
+        self._offline = False
+        self._online.set()
+
+    # -- services for the version behaviours -------------------------------------------------------
+    def spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._reap)
+        return task
+
+    def _reap(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("reference station task failed", exc_info=task.exception())
+
+    def send(self, item: Outgoing, *, front: bool = False) -> None:
+        self.outbox.put(item, front=front)
+
+    def refresh_status(self, *, front: bool = False) -> None:
+        """Report every connector whose status changed since it was last reported (G01)."""
+        if not self.ready:
+            return
+        items = []
+        for key, status in self.behaviour.statuses():
+            if self.reported.get(key) != status:
+                self.reported[key] = status
+                items.append(self._status_item(key, status, pre_boot=False))
+        self.outbox.put_all(items, front=front)
+
+    def mark_reported(self) -> None:
+        """Treat the current statuses as reported without sending them (seeded faults)."""
+        for key, status in self.behaviour.statuses():
+            self.reported[key] = status
+
+    def send_status(self, key: Hashable) -> None:
+        """Report one connector's current status now (TriggerMessage; allowed before Accepted)."""
+        status = dict(self.behaviour.statuses())[key]
+        self.reported[key] = status
+        self.send(self._status_item(key, status, pre_boot=True))
+
+    def _status_item(self, key: Hashable, status: str, *, pre_boot: bool) -> Outgoing:
+        return Outgoing.fixed(
+            "StatusNotification", self.behaviour.status_payload(key, status), pre_boot=pre_boot
+        )
+
+    def set_heartbeat_interval(self, seconds: int) -> None:
+        self.heartbeat_interval = float(seconds)
+        self.behaviour.heartbeat_changed(seconds)
+        self.hb_changed.set()
+
+    def apply_boot_interval(self, interval: int) -> None:
+        """B01 / 1.6 §4.2: the interval of an Accepted boot is the heartbeat interval (0 keeps
+        the current one)."""
+        if "boot-ignores-interval" in self.faults:
+            self.set_heartbeat_interval(300)
+        elif interval > 0:
+            self.set_heartbeat_interval(interval)
+
+    def trigger_boot(self) -> None:
+        """Send BootNotification now instead of after the retry interval (TriggerMessage)."""
+        self.boot_now = True
+        self.outbox.poke()
+
+    async def power_cycle(self, *, boot_reason: str, reason: str, trigger: str = "") -> None:
+        """End transactions with ``reason``, go down, forget runtime state, boot again."""
+        if self._cycling or self._stopping:
+            return
+        self._cycling = True
+        try:
+            self.behaviour.end_all(reason, trigger or "AbnormalCondition")
+            if self.ready:
+                await self.outbox.flushed(self.flush_s)
+            await self._halt()
+            self.behaviour.power_lost()
+            self.outbox.drop_volatile()
+            self.boot_status = None
+            self.boot_now = False
+            self.boot_reason = boot_reason
+            self.reported.clear()
+            await asyncio.sleep(self.reconnect_s)
+            if not self._stopping:
+                self._main = asyncio.ensure_future(self._run())
+        finally:
+            self._cycling = False
+
+    async def _halt(self) -> None:
+        task, self._main = self._main, None
+        if task is not None:
+            task.cancel()
+            await asyncio.wait({task}, timeout=5)
+
+    # -- connection ---------------------------------------------------------------------------------
+    async def _run(self) -> None:
+        while not self._stopping:
+            if self._offline:
+                await self._online.wait()
+                continue
+            link = await self._connect()
+            if link is not None and self._offline:
+                link.abort()
+                link = None
+            if link is not None:
+                await self._serve(link)
+            if not self._stopping:
+                await asyncio.sleep(self.reconnect_s)
+
+    async def _connect(self) -> Link | None:
+        auth = (self.identity, self.password) if self.password is not None else None
+        try:
+            return await open_link(
+                station_url(self.csms_url, self.identity),
+                identity=self.identity,
+                subprotocols=[SUBPROTOCOLS[self.version]],
+                basic_auth=auth,
+                timeout=self.connect_s,
+            )
+        except ConnectFailed as exc:
+            log.info("reference station %s: %s", self.identity, exc)
+            return None
+
+    async def _serve(self, link: Link) -> None:
+        self.link = link
+        session = asyncio.ensure_future(Session(self, link).run())
+        reader = asyncio.ensure_future(link.run())
+        try:
+            await asyncio.wait({reader, session}, return_when=asyncio.FIRST_COMPLETED)
+            if session.done() and not session.cancelled():
+                error = session.exception()
+                if error is not None and not isinstance(error, LinkClosed):
+                    log.error("reference station session failed", exc_info=error)
+        finally:
+            session.cancel()
+            if not link.closed.is_set():
+                await link.close(1000)
+            await asyncio.wait({reader, session}, timeout=3)
+            reader.cancel()
+            if self.link is link:
+                self.link = None
+            self.offline_since = time.monotonic()

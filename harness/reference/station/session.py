@@ -1,0 +1,242 @@
+"""One connection of the reference station: boot, heartbeats, the sender and the CSMS's CALLs.
+
+* Boot (OCPP 1.6 §4.2; 2.0.1 B01-B03): BootNotification until Accepted. Pending and Rejected retry
+  after ``interval`` (1 s of its own when the interval is 0) and send nothing else (B02.FR.02)
+  except what the CSMS triggered or asked for (B02.FR.01). Accepted sets the heartbeat interval
+  and reports every connector (B01.FR.05). After a reconnect with an Accepted boot nothing is
+  booted again: the connectors that changed while offline are reported (all of them after
+  OfflineThreshold, B04.FR.01/02) and queued transaction messages are delivered (E12).
+* Heartbeat every heartbeat interval once Accepted (G02; 1.6 §4.6).
+* Sender: one CALL at a time from the :class:`~harness.reference.station.outbox.Outbox` (Part 4
+  §4.1.1). A transaction message without an answer or with a CALLERROR is retried after the
+  attempt interval up to the attempt count (1.6 §3.3 TransactionMessageAttempts/RetryInterval;
+  2.0.1 E13 MessageAttempts/MessageAttemptInterval); other messages are dropped.
+* CSMS CALLs are answered in their own tasks (the receive loop never waits). Until its boot is
+  Accepted a 2.x station answers what B02.FR.01 lets the CSMS ask (RequestStart/StopTransaction
+  with Rejected, B02.FR.05) and refuses anything else with SecurityError; while Rejected only
+  TriggerMessage(BootNotification) is handled (the one CALL the CSMS may send then, B03.FR.08) and
+  everything else gets SecurityError (OCA TC_B_30_CS). A 1.6 charge point does not respond at all
+  while Rejected (1.6 §4.2).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from typing import TYPE_CHECKING
+
+from harness.ocppj.errors import ErrorKind, error_code
+from harness.ocppj.frames import Call, CallResult
+from harness.ocppj.session import LocalProtocolError, Received
+from harness.reference.station.model import CallRefused, Outgoing, Payload
+from harness.transport.link import Link, LinkClosed, ResponseTimeout
+
+if TYPE_CHECKING:
+    from harness.reference.station.core import ReferenceStation
+
+log = logging.getLogger(__name__)
+
+#: What a 2.x station handles before Accepted: B02.FR.01 (+ B02.FR.05: the remote start/stop,
+#: which the handlers answer Rejected).
+PENDING_ALLOWED = frozenset(
+    {
+        "GetVariables",
+        "SetVariables",
+        "GetBaseReport",
+        "GetReport",
+        "TriggerMessage",
+        "RequestStartTransaction",
+        "RequestStopTransaction",
+    }
+)
+
+
+class Session:
+    """What the station does on one open :class:`Link`."""
+
+    def __init__(self, station: ReferenceStation, link: Link) -> None:
+        self.st = station
+        self.link = link
+        link.on_receive = self.on_receive
+
+    async def run(self) -> None:
+        st = self.st
+        if st.boot_status != "Accepted":
+            await self._boot()
+            st.reported.clear()
+            if "boot-skips-status" in st.faults:
+                st.mark_reported()
+            else:
+                st.refresh_status(front=True)
+        else:
+            if time.monotonic() - st.offline_since > st.behaviour.offline_threshold():
+                st.reported.clear()
+            st.refresh_status(front=True)
+        beats = asyncio.ensure_future(self._heartbeats())
+        try:
+            await self._drain()
+        finally:
+            beats.cancel()
+
+    # -- boot ---------------------------------------------------------------------------------------
+    async def _boot(self) -> None:
+        st = self.st
+        while True:
+            st.boot_now = False
+            payload = st.behaviour.boot_payload(st.boot_reason)
+            wait = st.boot_retry_s
+            try:
+                event = await self.link.call("BootNotification", payload, timeout=st.response_s)
+            except ResponseTimeout:
+                event = None
+            result = _result(event)
+            if result is not None:
+                st.boot_status = status = str(result.get("status"))
+                interval = int(result.get("interval", 0))
+                if status == "Accepted":
+                    st.boot_reason = "PowerUp"
+                    st.apply_boot_interval(interval)
+                    return
+                if interval > 0:
+                    wait = interval
+                if status == "Rejected" and "rejected-retries-immediately" in st.faults:
+                    wait = 0.05
+                if status == "Pending" and "pending-sends-status" in st.faults:
+                    for key, _ in st.behaviour.statuses():
+                        st.send_status(key)
+            await self._idle_before_boot(time.monotonic() + wait)
+
+    async def _idle_before_boot(self, deadline: float) -> None:
+        """Wait for the next boot attempt, sending only what the CSMS triggered meanwhile."""
+        st = self.st
+        while True:
+            item = st.outbox.take_pre_boot()
+            if item is not None:
+                await self._deliver(item)
+                continue
+            if st.boot_now:
+                st.boot_reason = "Triggered"
+                return
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            await st.outbox.wait_change(remaining)
+
+    # -- sending ------------------------------------------------------------------------------------
+    async def _heartbeats(self) -> None:
+        st = self.st
+        while True:
+            st.hb_changed.clear()
+            try:
+                async with asyncio.timeout(st.heartbeat_interval):
+                    await st.hb_changed.wait()
+                continue  # the interval changed: start counting again
+            except TimeoutError:
+                pass
+            if not st.outbox.contains("Heartbeat"):
+                st.send(Outgoing.fixed("Heartbeat", {}))
+
+    async def _drain(self) -> None:
+        while True:
+            item = await self.st.outbox.head()
+            delay = item.not_before - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+                continue
+            await self._deliver(item)
+
+    async def _deliver(self, item: Outgoing) -> None:
+        """Send one queued CALL; LinkClosed leaves it queued for the next connection."""
+        outbox = self.st.outbox
+        try:
+            event = await self.link.call(item.action, item.build(), timeout=self.st.response_s)
+        except ResponseTimeout:
+            self._failed(item, "no response")
+            return
+        except LocalProtocolError as exc:
+            log.error("reference station built an invalid %s: %s", item.action, exc)
+            self._drop(item)
+            return
+        result = _result(event)
+        if result is None:
+            self._failed(item, "CALLERROR or invalid response")
+            return
+        outbox.remove(item)
+        if item.on_result is not None:
+            item.on_result(result)
+
+    def _failed(self, item: Outgoing, why: str) -> None:
+        attempts, interval = self.st.behaviour.retry_policy()
+        item.attempts += 1
+        if item.transactional and item.attempts < attempts:
+            item.not_before = time.monotonic() + interval * item.attempts
+            log.info("reference station: %s failed (%s), retrying", item.action, why)
+            return
+        log.info("reference station: %s failed (%s), dropped", item.action, why)
+        self._drop(item)
+
+    def _drop(self, item: Outgoing) -> None:
+        self.st.outbox.remove(item)
+        if item.on_drop is not None:
+            item.on_drop()
+
+    # -- receiving ----------------------------------------------------------------------------------
+    def on_receive(self, link: Link, event: Received) -> None:
+        if isinstance(event.frame, Call) and event.reply is None:
+            self.st.spawn(self._answer(event.frame))
+
+    def _boot_gate(self, call: Call) -> str | None:
+        """None to handle ``call``; "" to leave it unanswered; else a SecurityError text."""
+        status = self.st.boot_status
+        if status == "Accepted":
+            return None
+        if self.st.version == "1.6":
+            return "" if status == "Rejected" else None
+        if status == "Rejected":
+            if call.action == "TriggerMessage" and (
+                call.payload.get("requestedMessage") == "BootNotification"
+            ):
+                return None
+            return f"{call.action} refused: the BootNotification was Rejected"
+        if call.action in PENDING_ALLOWED:
+            return None
+        return f"{call.action} refused: the BootNotification is not Accepted yet"
+
+    async def _answer(self, call: Call) -> None:
+        link, version = self.link, self.st.version
+        gate = self._boot_gate(call)
+        if gate == "":
+            return
+        try:
+            if gate is not None:
+                await link.reply_error(call, error_code(ErrorKind.SECURITY_ERROR, version), gate)
+                return
+            try:
+                reply = self.st.behaviour.handle(call)
+            except CallRefused as exc:
+                await link.reply_error(call, error_code(exc.kind, version), exc.description)
+                return
+            except Exception as exc:
+                log.exception("reference station failed to handle %s", call.action)
+                code = error_code(ErrorKind.INTERNAL_ERROR, version)
+                await link.reply_error(call, code, f"{type(exc).__name__}: {exc}"[:200])
+                return
+            await link.reply(call, reply.payload)
+        except LinkClosed:
+            return
+        except LocalProtocolError as exc:
+            log.error("reference station built an invalid %s response: %s", call.action, exc)
+            with contextlib.suppress(LinkClosed):
+                await link.reply_error(call, error_code(ErrorKind.INTERNAL_ERROR, version))
+            return
+        if reply.then is not None:
+            reply.then()
+
+
+def _result(event: Received | None) -> Payload | None:
+    """The payload of a valid CALLRESULT, else None."""
+    if event is None or event.problem or not isinstance(event.frame, CallResult):
+        return None
+    return event.frame.payload

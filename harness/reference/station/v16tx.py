@@ -1,0 +1,239 @@
+"""OCPP 1.6J transactions of the reference charge point (1.6 §4.1, §4.7, §4.8, §4.10).
+
+A transaction starts when a cable is plugged and an idTag is authorized, in either order (§4.1
+Authorize, §4.8 StartTransaction; an idTag presented first waits ConnectionTimeOut for the cable,
+§9.1). It stops on the same idTag (reason Local, without Authorize: §4.1), on unplug
+(EVDisconnected, StopTransactionOnEVSideDisconnect), on RemoteStopTransaction (Remote), a reset
+(HardReset/SoftReset), UnlockConnector (UnlockCommand), a reboot (Reboot) or a StartTransaction.conf
+that does not accept the idTag (DeAuthorized, StopTransactionOnInvalidId). MeterValues go out every
+MeterValueSampleInterval seconds while it runs (§4.7). StopTransaction and MeterValues carry the
+transactionId the Central System gave, or -1 if it never did (1.6 errata §3.18).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from harness.reference.station.config16 import Config16
+from harness.reference.station.model import (
+    Connector,
+    Outgoing,
+    Payload,
+    Transaction,
+    now_iso,
+    wrong_token,
+)
+
+if TYPE_CHECKING:
+    from harness.reference.station.core import ReferenceStation
+
+ID_TAG_MAX = 20
+ENERGY = "Energy.Active.Import.Register"
+
+
+class TxEngine16:
+    """Transactions per connector (by 1.6 connectorId) and idTags waiting for a cable."""
+
+    def __init__(self, station: ReferenceStation, config: Config16) -> None:
+        self.st = station
+        self.hw = station.hardware
+        self.config = config
+        self.tx: dict[int, Transaction] = {}
+        self._timers: dict[int, asyncio.TimerHandle] = {}
+        self._samplers: dict[str, asyncio.Task[None]] = {}
+        #: Connectors whose Authorize is still unanswered (a second tap meanwhile is ignored).
+        self._authorizing: set[int] = set()
+
+    def can_start(self, c: Connector) -> bool:
+        return c.operative and c.number not in self.tx and c.pending_tag is None
+
+    def end_all(self, reason: str) -> None:
+        for tx in list(self.tx.values()):
+            self.stop(tx, reason)
+
+    def power_lost(self) -> None:
+        for timer in self._timers.values():
+            timer.cancel()
+        self._timers.clear()
+        for task in self._samplers.values():
+            task.cancel()
+        self._samplers.clear()
+        self._authorizing.clear()
+        for c in self.hw.connectors():
+            c.pending_tag = None
+            c.finished = False
+
+    # -- events -------------------------------------------------------------------------------------
+    def plug_in(self, evse_id: int, connector_id: int) -> None:
+        c = self.hw.connector(evse_id, connector_id)
+        if c.plugged:
+            return
+        c.plugged, c.finished = True, False
+        if c.number in self.tx:
+            c.meter.flowing(True)
+        elif c.pending_tag is not None and c.operative:
+            self._start(c, c.pending_tag)
+            return
+        self.st.refresh_status()
+
+    def unplug(self, evse_id: int, connector_id: int) -> None:
+        c = self.hw.connector(evse_id, connector_id)
+        if not c.plugged:
+            return
+        c.plugged, c.finished = False, False
+        tx = self.tx.get(c.number)
+        if tx is not None:
+            if self.config.get_bool("StopTransactionOnEVSideDisconnect"):
+                self.stop(tx, "EVDisconnected")
+                return
+            c.meter.flowing(False)
+        self.st.refresh_status()
+
+    def present_token(self, id_token: str, evse_id: int) -> None:
+        connectors = list(self.hw.evse(evse_id).connectors.values())
+        c = next((c for c in connectors if c.number in self.tx), None)
+        c = c or next((c for c in connectors if c.plugged), connectors[0])
+        tx = self.tx.get(c.number)
+        if tx is not None:
+            if tx.id_token == id_token:
+                self.stop(tx, "Local", id_tag=id_token)
+            return
+        if c.operative and c.number not in self._authorizing:
+            self.authorize(c, id_token)
+
+    # -- transactions -------------------------------------------------------------------------------
+    def authorize(self, c: Connector, tag: str) -> None:
+        def answered(result: Payload) -> None:
+            self._authorizing.discard(c.number)
+            if result.get("idTagInfo", {}).get("status") == "Accepted":
+                self.authorized(c, tag)
+
+        self._authorizing.add(c.number)
+        self.st.send(
+            Outgoing.fixed(
+                "Authorize",
+                {"idTag": tag},
+                on_result=answered,
+                on_drop=lambda: self._authorizing.discard(c.number),
+            )
+        )
+
+    def authorized(self, c: Connector, tag: str) -> None:
+        if c.number in self.tx or not c.operative:
+            return
+        if c.plugged:
+            self._start(c, tag)
+            return
+        c.pending_tag = tag
+        self.disarm(c)
+        loop = asyncio.get_running_loop()
+        timeout = self.config.get_int("ConnectionTimeOut")
+        self._timers[c.number] = loop.call_later(timeout, self._connection_timeout, c, tag)
+        self.st.refresh_status()
+
+    def _connection_timeout(self, c: Connector, tag: str) -> None:
+        self._timers.pop(c.number, None)
+        if c.pending_tag == tag and c.number not in self.tx:
+            c.pending_tag = None
+            self.st.refresh_status()
+
+    def disarm(self, c: Connector) -> None:
+        timer = self._timers.pop(c.number, None)
+        if timer is not None:
+            timer.cancel()
+
+    def _start(self, c: Connector, tag: str) -> None:
+        self.disarm(c)
+        c.pending_tag = None
+        tx = Transaction(c.evse_id, c, id_token=tag, authorized=True)
+        tx.meter_start_wh = int(c.meter.read())
+        self.tx[c.number] = tx
+        c.meter.flowing(True)
+        shown = wrong_token(tag, ID_TAG_MAX) if "tx-reports-wrong-token" in self.st.faults else tag
+        payload = {
+            "connectorId": c.number,
+            "idTag": shown,
+            "meterStart": tx.meter_start_wh,
+            "timestamp": now_iso(),
+        }
+
+        def started(result: Payload) -> None:
+            tx.csms_id = int(result["transactionId"])
+            accepted = result.get("idTagInfo", {}).get("status") == "Accepted"
+            if not accepted and self.config.get_bool("StopTransactionOnInvalidId"):
+                self.stop(tx, "DeAuthorized")
+
+        self.st.send(
+            Outgoing.fixed(
+                "StartTransaction", payload, transactional=True, tx_key=tx.key, on_result=started
+            )
+        )
+        self._samplers[tx.key] = self.st.spawn(self._sample(tx))
+        self.st.refresh_status()
+
+    def stop(self, tx: Transaction, reason: str, *, id_tag: str | None = None) -> None:
+        if tx.ended or tx.connector is None:
+            return
+        tx.ended = True
+        c = tx.connector
+        self.tx.pop(c.number, None)
+        sampler = self._samplers.pop(tx.key, None)
+        if sampler is not None:
+            sampler.cancel()
+        c.meter.flowing(False)
+        meter_stop, stamp = int(c.meter.read()), now_iso()
+
+        def build() -> Payload:
+            payload: Payload = {
+                "transactionId": tx.csms_id if tx.csms_id is not None else -1,
+                "meterStop": meter_stop,
+                "timestamp": stamp,
+                "reason": reason,
+            }
+            if id_tag is not None:
+                payload["idTag"] = id_tag
+            return payload
+
+        self.st.send(Outgoing("StopTransaction", build, transactional=True, tx_key=tx.key))
+        c.finished = c.plugged
+        if c.scheduled is not None:
+            c.operative, c.scheduled = c.scheduled, None
+        self.st.refresh_status()
+
+    async def _sample(self, tx: Transaction) -> None:
+        """§4.7: MeterValues every MeterValueSampleInterval seconds (0: none)."""
+        while not tx.ended and tx.connector is not None:
+            interval = self.config.get_int("MeterValueSampleInterval")
+            await asyncio.sleep(interval if interval > 0 else 1.0)
+            if interval > 0 and not tx.ended:
+                self.st.send(self.meter_values(tx.connector, tx, "Sample.Periodic"))
+
+    def meter_values(
+        self, c: Connector, tx: Transaction | None, context: str, *, pre_boot: bool = False
+    ) -> Outgoing:
+        sample = {
+            "timestamp": now_iso(),
+            "sampledValue": [
+                {
+                    "value": str(int(c.meter.read())),
+                    "context": context,
+                    "measurand": ENERGY,
+                    "unit": "Wh",
+                }
+            ],
+        }
+
+        def build() -> Payload:
+            payload: Payload = {"connectorId": c.number, "meterValue": [sample]}
+            if tx is not None and tx.csms_id is not None:
+                payload["transactionId"] = tx.csms_id
+            return payload
+
+        return Outgoing(
+            "MeterValues",
+            build,
+            transactional=tx is not None,
+            pre_boot=pre_boot,
+            tx_key=tx.key if tx else None,
+        )

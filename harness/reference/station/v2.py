@@ -1,0 +1,377 @@
+"""OCPP 2.0.1/2.1 behaviour of the reference station: status model and CSMS commands.
+
+Connector status (G01): Unavailable when inoperative, Occupied while a cable is plugged, else
+Available. Commands: GetVariables/SetVariables/GetBaseReport/GetReport (B05-B08, see
+:mod:`~harness.reference.station.devmodel`), Reset (B11/B12), RequestStart/StopTransaction
+(F01-F03), UnlockConnector (F05), TriggerMessage (F06), ChangeAvailability (G03/G04),
+GetTransactionStatus (E14), ClearCache (C11), DataTransfer (P01). Other known actions get
+CALLERROR NotSupported. Transactions are in :mod:`~harness.reference.station.v2tx`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING, Any
+
+from harness.ocppj.errors import ErrorKind
+from harness.ocppj.frames import Call
+from harness.reference.station.devmodel import DeviceModel
+from harness.reference.station.model import (
+    CallRefused,
+    Connector,
+    Evse,
+    Outgoing,
+    Payload,
+    Reply,
+    Transaction,
+    now_iso,
+)
+from harness.reference.station.v2tx import TxEngine
+from harness.reference.station.variables import Bindings, standard_variables
+
+if TYPE_CHECKING:
+    from harness.reference.station.core import ReferenceStation
+
+#: Report entries per NotifyReport message (B07: a report may come in several parts).
+REPORT_PART = 20
+TRIGGERABLE = frozenset(
+    {
+        "BootNotification",
+        "Heartbeat",
+        "StatusNotification",
+        "MeterValues",
+        "TransactionEvent",
+        "LogStatusNotification",
+        "FirmwareStatusNotification",
+    }
+)
+
+
+class V2:
+    """The 2.x half of :class:`~harness.reference.station.core.ReferenceStation`."""
+
+    def __init__(self, station: ReferenceStation) -> None:
+        self.st = station
+        self.hw = station.hardware
+        secure = station.csms_url.startswith("wss")
+        profile = (2 if station.password is not None else 3) if secure else 1
+        live = Bindings(
+            availability=self._availability,
+            heartbeat_get=lambda: str(int(station.heartbeat_interval)),
+            heartbeat_set=lambda value: station.set_heartbeat_interval(int(value)),
+        )
+        variables = standard_variables(
+            self.hw, identity=station.identity, security_profile=profile, live=live
+        )
+        self.dm = DeviceModel(variables, station.faults)
+        self.txe = TxEngine(station, self.dm)
+        self._handlers: dict[str, Callable[[Payload], Reply]] = {
+            "GetVariables": self._get_variables,
+            "SetVariables": self._set_variables,
+            "GetBaseReport": self._get_base_report,
+            "GetReport": self._get_report,
+            "RequestStartTransaction": self._request_start,
+            "RequestStopTransaction": self._request_stop,
+            "Reset": self._reset,
+            "ChangeAvailability": self._change_availability,
+            "TriggerMessage": self._trigger,
+            "UnlockConnector": self._unlock,
+            "GetTransactionStatus": self._transaction_status,
+            "ClearCache": lambda p: Reply({"status": "Accepted"}),
+            "DataTransfer": self._data_transfer,
+        }
+
+    # -- what the core asks -------------------------------------------------------------------------
+    def boot_payload(self, reason: str) -> Payload:
+        """B01: BootNotificationRequest with the boot reason (PowerUp, RemoteReset, Triggered)."""
+        return {
+            "reason": reason,
+            "chargingStation": {
+                "vendorName": "ocpp-harness",
+                "model": "reference-station",
+                "serialNumber": f"REF-{self.st.identity}"[:25],
+                "firmwareVersion": "1.0.0",
+            },
+        }
+
+    def statuses(self) -> list[tuple[Hashable, str]]:
+        return [((c.evse_id, c.connector_id), _status(c)) for c in self.hw.connectors()]
+
+    def status_payload(self, key: Any, status: str) -> Payload:
+        evse_id, connector_id = key
+        return {
+            "timestamp": now_iso(),
+            "connectorStatus": status,
+            "evseId": evse_id,
+            "connectorId": connector_id,
+        }
+
+    def handle(self, call: Call) -> Reply:
+        handler = self._handlers.get(call.action)
+        if handler is None:
+            raise CallRefused(ErrorKind.NOT_SUPPORTED, f"{call.action} is not supported")
+        return handler(call.payload)
+
+    def plug_in(self, evse_id: int, connector_id: int) -> None:
+        self.txe.plug_in(evse_id, connector_id)
+
+    def unplug(self, evse_id: int, connector_id: int) -> None:
+        self.txe.unplug(evse_id, connector_id)
+
+    def present_token(self, id_token: str, evse_id: int) -> None:
+        self.txe.present_token(id_token, evse_id)
+
+    def end_all(self, reason: str, trigger: str) -> None:
+        self.txe.end_all(reason, trigger)
+
+    def power_lost(self) -> None:
+        self.txe.power_lost()
+
+    def active(self) -> dict[str, Transaction]:
+        return {tx.key: tx for tx in self.txe.tx.values()}
+
+    def retry_policy(self) -> tuple[int, float]:
+        """E13: MessageAttempts / MessageAttemptInterval of instance TransactionEvent."""
+        attempts = self.dm.get_int("OCPPCommCtrlr", "MessageAttempts", "TransactionEvent")
+        interval = self.dm.get_int("OCPPCommCtrlr", "MessageAttemptInterval", "TransactionEvent")
+        return attempts, float(interval)
+
+    def offline_threshold(self) -> float:
+        return float(self.dm.get_int("OCPPCommCtrlr", "OfflineThreshold"))
+
+    def heartbeat_changed(self, seconds: int) -> None:
+        """HeartbeatInterval reads the station's interval directly."""
+
+    def _availability(self, evse_id: int | None, connector_id: int | None) -> str:
+        if evse_id is None:
+            return (
+                "Available" if any(e.operative for e in self.hw.evses.values()) else "Unavailable"
+            )
+        if connector_id is not None:
+            return _status(self.hw.connector(evse_id, connector_id))
+        evse = self.hw.evse(evse_id)
+        if not evse.operative:
+            return "Unavailable"
+        busy = evse.plugged_connector() is not None or evse_id in self.txe.tx
+        return "Occupied" if busy else "Available"
+
+    # -- provisioning (B05-B08, B11/B12) ------------------------------------------------------------
+    def _limit(self, data: list[Payload], instance: str) -> list[Payload]:
+        limit = self.dm.get_int("DeviceDataCtrlr", "ItemsPerMessage", instance)
+        if len(data) > limit:
+            raise CallRefused(
+                ErrorKind.OCCURRENCE_CONSTRAINT_VIOLATION,
+                f"{len(data)} items, ItemsPerMessage{instance} is {limit}",
+            )
+        return data
+
+    def _get_variables(self, p: Payload) -> Reply:
+        data = self._limit(p["getVariableData"], "GetVariables")
+        return Reply({"getVariableResult": self.dm.get_variables(data)})
+
+    def _set_variables(self, p: Payload) -> Reply:
+        data = self._limit(p["setVariableData"], "SetVariables")
+        return Reply({"setVariableResult": self.dm.set_variables(data)})
+
+    def _get_base_report(self, p: Payload) -> Reply:
+        entries = self.dm.base_report(p["reportBase"])
+        return Reply({"status": "Accepted"}, then=lambda: self._notify(p["requestId"], entries))
+
+    def _get_report(self, p: Payload) -> Reply:
+        entries = self.dm.custom_report(p.get("componentVariable"), p.get("componentCriteria"))
+        if not entries:
+            return Reply({"status": "EmptyResultSet"})
+        return Reply({"status": "Accepted"}, then=lambda: self._notify(p["requestId"], entries))
+
+    def _notify(self, request_id: int, entries: list[Payload]) -> None:
+        """NotifyReport in parts: seqNo 0, 1, ...; tbc on all but the last (B07, B08)."""
+        parts = [entries[i : i + REPORT_PART] for i in range(0, len(entries), REPORT_PART)]
+        for seq, part in enumerate(parts):
+            payload = {
+                "requestId": request_id,
+                "generatedAt": now_iso(),
+                "seqNo": seq,
+                "tbc": seq < len(parts) - 1,
+                "reportData": part,
+            }
+            self.st.send(Outgoing.fixed("NotifyReport", payload, pre_boot=True))
+
+    def _reset(self, p: Payload) -> Reply:
+        """B11/B12: Immediate ends transactions (ImmediateReset) and reboots; OnIdle waits for
+        the transactions to end (Scheduled). Resetting a single EVSE is not supported."""
+        if "evseId" in p or p["type"] not in ("Immediate", "OnIdle"):
+            return Reply({"status": "Rejected"})
+        if p["type"] == "OnIdle" and self.txe.tx:
+            self.txe.on_idle = self._reboot_for_reset
+            return Reply({"status": "Scheduled"})
+        return Reply({"status": "Accepted"}, then=self._reboot_for_reset)
+
+    def _reboot_for_reset(self) -> None:
+        cycle = self.st.power_cycle(
+            boot_reason="RemoteReset", reason="ImmediateReset", trigger="ResetCommand"
+        )
+        self.st.spawn(cycle)
+
+    # -- remote control (F01-F06) -------------------------------------------------------------------
+    def _can_start(self, evse: Evse) -> bool:
+        tx = self.txe.tx.get(evse.id)
+        return evse.operative and (tx is None or not tx.authorized) and evse.id not in self.txe.held
+
+    def _request_start(self, p: Payload) -> Reply:
+        """F01/F02: Accepted on a free EVSE (or one whose cable-first transaction waits for
+        authorization); Rejected while the boot is not Accepted (B02.FR.05)."""
+        rejected = Reply({"status": "Rejected"})
+        if self.st.boot_status != "Accepted":
+            return rejected
+        if "evseId" in p:
+            evse = self.hw.evses.get(p["evseId"])
+        else:
+            free = [e for e in self.hw.evses.values() if self._can_start(e)]
+            plugged = [e for e in free if e.plugged_connector() is not None]
+            evse = plugged[0] if plugged else (free[0] if free else None)
+        if evse is None or not self._can_start(evse):
+            return rejected
+        tx = self.txe.tx.get(evse.id)
+        answer: Payload = {"status": "Accepted"}
+        if tx is not None:
+            answer["transactionId"] = tx.key
+        if "remote-start-ignored" in self.st.faults:
+            return Reply(answer)
+        token, token_type, remote_id = (
+            p["idToken"]["idToken"],
+            p["idToken"]["type"],
+            p["remoteStartId"],
+        )
+        evse_id = evse.id
+
+        def go() -> None:
+            authorize = self.dm.get_bool("AuthCtrlr", "AuthorizeRemoteStart")
+            if authorize and token_type not in ("Central", "NoAuthorization"):
+                self.txe.authorize(evse_id, token, token_type, "RemoteStart", remote_id)
+            else:  # F01.FR.02: no authorization needed
+                self.txe.grant(evse_id, token, token_type, "RemoteStart", remote_id)
+
+        return Reply(answer, then=go)
+
+    def _request_stop(self, p: Payload) -> Reply:
+        """F03: Accepted for an ongoing transaction (then RemoteStop / Remote); F03.FR.08:
+        Rejected for an unknown one."""
+        tx = next((t for t in self.txe.tx.values() if t.key == p["transactionId"]), None)
+        if tx is None or self.st.boot_status != "Accepted":
+            return Reply({"status": "Rejected"})
+        if "remote-stop-ignored" in self.st.faults:
+            return Reply({"status": "Accepted"})
+        return Reply({"status": "Accepted"}, then=lambda: self.txe.end(tx, "RemoteStop", "Remote"))
+
+    def _unlock(self, p: Payload) -> Reply:
+        evse = self.hw.evses.get(p["evseId"])
+        if evse is None or p["connectorId"] not in evse.connectors:
+            return Reply({"status": "UnknownConnector"})
+        tx = self.txe.tx.get(evse.id)
+        if tx is not None and tx.authorized:
+            return Reply({"status": "OngoingAuthorizedTransaction"})
+        return Reply({"status": "Unlocked"})
+
+    def _trigger(self, p: Payload) -> Reply:
+        """F06: Accepted, then the message (after the answer, F06.FR.04); BootNotification once
+        Accepted is Rejected (F06.FR.17); StatusNotification needs an EVSE and connector
+        (F06.FR.12); TransactionEvent needs a transaction."""
+        where = p.get("evse")
+        evse = self.hw.evses.get(where["id"]) if where is not None else None
+        if where is not None and evse is None:
+            return Reply({"status": "Rejected"})
+        message = p["requestedMessage"]
+        if message not in TRIGGERABLE:
+            return Reply({"status": "NotImplemented"})
+        action = self._triggered(message, evse, (where or {}).get("connectorId"))
+        if action is None:
+            return Reply({"status": "Rejected"})
+        return Reply({"status": "Accepted"}, then=action)
+
+    def _triggered(
+        self, message: str, evse: Evse | None, connector_id: int | None
+    ) -> Callable[[], None] | None:
+        """What to send for a TriggerMessage, or None if it cannot be sent (Rejected)."""
+        evses = [evse] if evse is not None else list(self.hw.evses.values())
+        if message == "BootNotification":
+            return self.st.trigger_boot if self.st.boot_status != "Accepted" else None
+        if message == "StatusNotification":
+            if evse is None or connector_id not in evse.connectors:
+                return None
+            key = (evse.id, connector_id)
+            return lambda: self.st.send_status(key)
+        if message == "TransactionEvent":
+            running = [self.txe.tx[e.id] for e in evses if e.id in self.txe.tx]
+
+            def events() -> None:
+                for tx in running:
+                    self.txe.trigger(tx)
+
+            return events if running else None
+        if message == "MeterValues":
+
+            def meters() -> None:
+                for e in evses:
+                    self._meter_values(e)
+
+            return meters
+        payload: Payload = {} if message == "Heartbeat" else {"status": "Idle"}
+        return lambda: self.st.send(Outgoing.fixed(message, payload, pre_boot=True))
+
+    def _meter_values(self, evse: Evse) -> None:
+        c = next(iter(evse.connectors.values()))
+        tx = self.txe.tx.get(evse.id)
+        meter = tx.connector if tx is not None and tx.connector is not None else c
+        payload = {"evseId": evse.id, "meterValue": [self.txe.meter_value(meter, "Trigger")]}
+        self.st.send(Outgoing.fixed("MeterValues", payload, pre_boot=True))
+
+    # -- availability, transactions, misc -------------------------------------------------------------
+    def _change_availability(self, p: Payload) -> Reply:
+        """G03/G04: an EVSE, a connector or (no EVSE / EVSE 0) the whole station; Scheduled
+        while a transaction runs on it, applied when the transaction ends."""
+        operative = p["operationalStatus"] == "Operative"
+        where = p.get("evse")
+        if where is None or where["id"] == 0:
+            targets = self.hw.connectors()
+        else:
+            evse = self.hw.evses.get(where["id"])
+            if evse is None:
+                return Reply({"status": "Rejected"})
+            if "connectorId" in where:
+                if where["connectorId"] not in evse.connectors:
+                    return Reply({"status": "Rejected"})
+                targets = [evse.connectors[where["connectorId"]]]
+            else:
+                targets = list(evse.connectors.values())
+        scheduled = False
+        for c in targets:
+            if c.evse_id in self.txe.tx and c.operative != operative:
+                c.scheduled, scheduled = operative, True
+            else:
+                c.operative, c.scheduled = operative, None
+        report = (
+            self.st.mark_reported
+            if "availability-no-status" in self.st.faults
+            else self.st.refresh_status
+        )
+        return Reply({"status": "Scheduled" if scheduled else "Accepted"}, then=report)
+
+    def _transaction_status(self, p: Payload) -> Reply:
+        """E14: whether the transaction runs and whether messages for it are still queued."""
+        tid = p.get("transactionId")
+        if tid is None:
+            return Reply({"messagesInQueue": self.st.outbox.has_transactional()})
+        ongoing = any(tx.key == tid for tx in self.txe.tx.values())
+        queued = self.st.outbox.has_transactional(tid)
+        return Reply({"ongoingIndicator": ongoing, "messagesInQueue": queued})
+
+    def _data_transfer(self, p: Payload) -> Reply:
+        """P01: the reference knows no vendor-specific extensions."""
+        known = "datatransfer-accepts-unknown-vendor" in self.st.faults
+        return Reply({"status": "Accepted" if known else "UnknownVendorId"})
+
+
+def _status(c: Connector) -> str:
+    if not c.operative:
+        return "Unavailable"
+    return "Occupied" if c.plugged else "Available"

@@ -1,0 +1,332 @@
+"""OCPP 2.0.1/2.1 transactions of the reference station (functional blocks E and F).
+
+A transaction starts at the first TxStartPoint reached (E01: EVConnected E01.FR.02, Authorized
+E01.FR.03, and the combined points PowerPathClosed/EnergyTransfer once both hold) and ends at a
+TxStopPoint (E06: EVConnected lost E06.FR.02, authorization ended E06.FR.03). Every
+TransactionEvent carries the next seqNo (0, 1, 2... E01), the chargingState, the EVSE (and
+connector, once known) in the first event after it became known, the idToken when authorization
+starts or ends, and meter values at begin, end and every TxUpdatedInterval seconds (E02, E03).
+Events that happen while the connection is down are queued with ``offline: true`` (E12).
+Cable first is E02, token first E03 (EVConnectionTimeOut ends it when no cable comes), stop by the
+same token E07, unplug E10, remote start F01/F02 (remoteStartId in the next event: F02.FR.01),
+remote stop F03.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from harness.reference.station.devmodel import DeviceModel
+from harness.reference.station.model import (
+    Connector,
+    Evse,
+    Outgoing,
+    Payload,
+    Transaction,
+    now_iso,
+    wrong_token,
+)
+
+if TYPE_CHECKING:
+    from harness.reference.station.core import ReferenceStation
+
+ENERGY = "Energy.Active.Import.Register"
+ID_TOKEN_MAX = 36
+#: Start/stop points that need both a cable and an authorization.
+COMBINED = frozenset({"PowerPathClosed", "EnergyTransfer", "DataSigned"})
+
+
+class TxEngine:
+    """Transactions per EVSE, and authorizations waiting for a start point."""
+
+    def __init__(self, station: ReferenceStation, dm: DeviceModel) -> None:
+        self.st = station
+        self.hw = station.hardware
+        self.dm = dm
+        self.tx: dict[int, Transaction] = {}
+        #: evse id -> (idToken, type, remoteStartId): authorized, no transaction yet.
+        self.held: dict[int, tuple[str, str, int | None]] = {}
+        #: Run once no transaction is left (a Reset OnIdle that was Scheduled).
+        self.on_idle: Callable[[], None] | None = None
+        self._timers: dict[int, asyncio.TimerHandle] = {}
+        self._samplers: dict[str, asyncio.Task[None]] = {}
+        #: EVSEs whose Authorize is still unanswered (a second tap meanwhile is ignored).
+        self._authorizing: set[int] = set()
+
+    def _points(self, name: str) -> frozenset[str]:
+        return self.dm.get_set("TxCtrlr", name)
+
+    def _start_due(self, evse: Evse) -> bool:
+        points = self._points("TxStartPoint")
+        plugged = evse.plugged_connector() is not None
+        authorized = evse.id in self.held
+        return (
+            (bool(points & {"EVConnected", "ParkingBayOccupancy"}) and plugged)
+            or ("Authorized" in points and authorized)
+            or (bool(points & COMBINED) and plugged and authorized)
+        )
+
+    # -- events -------------------------------------------------------------------------------------
+    def plug_in(self, evse_id: int, connector_id: int) -> None:
+        evse = self.hw.evse(evse_id)
+        c = evse.connectors[connector_id]
+        if c.plugged:
+            return
+        c.plugged = True
+        self.st.refresh_status()
+        tx = self.tx.get(evse_id)
+        if tx is not None:
+            if tx.connector is None or not tx.connector.plugged:
+                tx.connector = c
+            self._disarm(evse_id)
+            self._flow(tx)
+            self._event(tx, "Updated", "CablePluggedIn", evse=not tx.connector_reported)
+        elif self._start_due(evse):
+            self._disarm(evse_id)
+            self._begin(evse, "CablePluggedIn")
+
+    def unplug(self, evse_id: int, connector_id: int) -> None:
+        c = self.hw.connector(evse_id, connector_id)
+        if not c.plugged:
+            return
+        c.plugged = False
+        tx = self.tx.get(evse_id)
+        if tx is not None and tx.connector is c:
+            stops = self._points("TxStopPoint")
+            if stops & ({"EVConnected", "ParkingBayOccupancy"} | COMBINED):
+                self._end(tx, "EVCommunicationLost", "EVDisconnected")
+            else:
+                self._flow(tx)
+                self._event(tx, "Updated", "EVCommunicationLost")
+        self.st.refresh_status()
+
+    def present_token(self, id_token: str, evse_id: int) -> None:
+        tx = self.tx.get(evse_id)
+        if tx is not None and tx.authorized:
+            if tx.id_token == id_token:
+                self._stop_authorized(tx)  # E07: the same token stops it, no Authorize needed
+            return
+        busy = evse_id in self.held or evse_id in self._authorizing
+        if not busy and self.hw.evse(evse_id).operative:
+            self.authorize(evse_id, id_token, "ISO14443", "Authorized", None)
+
+    def authorize(
+        self, evse_id: int, token: str, token_type: str, trigger: str, remote_id: int | None
+    ) -> None:
+        """C01 Authorize, then :meth:`grant` if the CSMS accepts the token."""
+
+        def answered(result: Payload) -> None:
+            self._authorizing.discard(evse_id)
+            if result.get("idTokenInfo", {}).get("status") == "Accepted":
+                self.grant(evse_id, token, token_type, trigger, remote_id)
+
+        self._authorizing.add(evse_id)
+        payload = {"idToken": {"idToken": token, "type": token_type}}
+        self.st.send(
+            Outgoing.fixed(
+                "Authorize",
+                payload,
+                on_result=answered,
+                on_drop=lambda: self._authorizing.discard(evse_id),
+            )
+        )
+
+    def grant(
+        self, evse_id: int, token: str, token_type: str, trigger: str, remote_id: int | None
+    ) -> None:
+        """The EV driver is authorized on ``evse_id`` (by a token or a remote start)."""
+        evse = self.hw.evse(evse_id)
+        tx = self.tx.get(evse_id)
+        if tx is not None:
+            if tx.authorized:
+                return
+            tx.id_token, tx.token_type, tx.authorized = token, token_type, True
+            tx.remote_start_id = remote_id
+            self._flow(tx)
+            self._event(tx, "Updated", trigger, id_token=True)
+        else:
+            self.held[evse_id] = (token, token_type, remote_id)
+            if self._start_due(evse):
+                self._begin(evse, trigger)
+        if evse.plugged_connector() is None:
+            self._disarm(evse_id)
+            timeout = self.dm.get_int("TxCtrlr", "EVConnectionTimeOut")
+            loop = asyncio.get_running_loop()
+            self._timers[evse_id] = loop.call_later(timeout, self._ev_timeout, evse_id)
+
+    def _ev_timeout(self, evse_id: int) -> None:
+        """E03: no cable within EVConnectionTimeOut after the authorization."""
+        self._timers.pop(evse_id, None)
+        if self.hw.evse(evse_id).plugged_connector() is not None:
+            return
+        tx = self.tx.get(evse_id)
+        if tx is not None:
+            self._end(tx, "EVConnectTimeout", "Timeout")
+        else:
+            self.held.pop(evse_id, None)
+
+    def _disarm(self, evse_id: int) -> None:
+        timer = self._timers.pop(evse_id, None)
+        if timer is not None:
+            timer.cancel()
+
+    def _begin(self, evse: Evse, trigger: str) -> None:
+        tx = Transaction(evse.id, evse.plugged_connector())
+        held = self.held.pop(evse.id, None)
+        if held is not None:
+            tx.id_token, tx.token_type, tx.remote_start_id = held
+            tx.authorized = True
+        tx.meter_start_wh = int(self._meter_of(tx).meter.read())
+        self.tx[evse.id] = tx
+        self._flow(tx)
+        self._event(
+            tx, "Started", trigger, id_token=tx.authorized, evse=True, context="Transaction.Begin"
+        )
+        self._samplers[tx.key] = self.st.spawn(self._sample(tx))
+
+    def _stop_authorized(self, tx: Transaction) -> None:
+        tx.authorized = False
+        if self._points("TxStopPoint") & ({"Authorized"} | COMBINED):
+            self.end(tx, "StopAuthorized", "Local", id_token=True)
+        else:
+            self._flow(tx)
+            self._event(tx, "Updated", "StopAuthorized", id_token=True)
+
+    def end(self, tx: Transaction, trigger: str, reason: str, *, id_token: bool = False) -> None:
+        self._end(tx, trigger, reason, id_token=id_token)
+
+    def _end(self, tx: Transaction, trigger: str, reason: str, *, id_token: bool = False) -> None:
+        if tx.ended:
+            return
+        tx.ended = True
+        tx.authorized = False
+        self.tx.pop(tx.evse_id, None)
+        self._disarm(tx.evse_id)
+        sampler = self._samplers.pop(tx.key, None)
+        if sampler is not None:
+            sampler.cancel()
+        self._flow(tx)
+        self._event(
+            tx, "Ended", trigger, id_token=id_token, stopped=reason, context="Transaction.End"
+        )
+        for c in self.hw.evse(tx.evse_id).connectors.values():
+            if c.scheduled is not None:
+                c.operative, c.scheduled = c.scheduled, None
+        self.st.refresh_status()
+        if not self.tx and self.on_idle is not None:
+            action, self.on_idle = self.on_idle, None
+            action()
+
+    def end_all(self, reason: str, trigger: str) -> None:
+        for tx in list(self.tx.values()):
+            self._end(tx, trigger, reason)
+
+    def trigger(self, tx: Transaction) -> None:
+        """F06: a TransactionEvent the CSMS asked for."""
+        self._event(tx, "Updated", "Trigger", context="Trigger")
+
+    def power_lost(self) -> None:
+        for timer in self._timers.values():
+            timer.cancel()
+        self._timers.clear()
+        for task in self._samplers.values():
+            task.cancel()
+        self._samplers.clear()
+        self.held.clear()
+        self._authorizing.clear()
+        self.on_idle = None
+
+    # -- messages -----------------------------------------------------------------------------------
+    def _meter_of(self, tx: Transaction) -> Connector:
+        if tx.connector is not None:
+            return tx.connector
+        return next(iter(self.hw.evse(tx.evse_id).connectors.values()))
+
+    def _charging_state(self, tx: Transaction) -> str:
+        c = tx.connector
+        if c is None or not c.plugged:
+            return "Idle"
+        return "Charging" if tx.authorized and c.operative else "EVConnected"
+
+    def _flow(self, tx: Transaction) -> None:
+        self._meter_of(tx).meter.flowing(self._charging_state(tx) == "Charging")
+
+    def meter_value(self, c: Connector, context: str) -> Payload:
+        return {
+            "timestamp": now_iso(),
+            "sampledValue": [
+                {
+                    "value": int(c.meter.read()),
+                    "context": context,
+                    "measurand": ENERGY,
+                    "unitOfMeasure": {"unit": "Wh"},
+                }
+            ],
+        }
+
+    async def _sample(self, tx: Transaction) -> None:
+        """E02/E03: Updated (MeterValuePeriodic) every TxUpdatedInterval seconds (0: none)."""
+        while not tx.ended:
+            interval = self.dm.get_int("SampledDataCtrlr", "TxUpdatedInterval")
+            await asyncio.sleep(interval if interval > 0 else 1.0)
+            if interval > 0 and not tx.ended:
+                self._event(tx, "Updated", "MeterValuePeriodic", context="Sample.Periodic")
+
+    def _event(
+        self,
+        tx: Transaction,
+        event_type: str,
+        trigger: str,
+        *,
+        id_token: bool = False,
+        evse: bool = False,
+        context: str | None = None,
+        stopped: str | None = None,
+    ) -> None:
+        info: Payload = {"transactionId": tx.key, "chargingState": self._charging_state(tx)}
+        if tx.remote_start_id is not None and not tx.remote_start_reported:
+            info["remoteStartId"] = tx.remote_start_id
+            tx.remote_start_reported = True
+        if stopped is not None:
+            info["stoppedReason"] = stopped
+        payload: Payload = {
+            "eventType": event_type,
+            "timestamp": now_iso(),
+            "triggerReason": trigger,
+            "seqNo": tx.next_seq(),
+            "transactionInfo": info,
+        }
+        if not self.st.connected:
+            payload["offline"] = True
+        if id_token and tx.id_token is not None:
+            token = tx.id_token
+            if "tx-reports-wrong-token" in self.st.faults:
+                token = wrong_token(token, ID_TOKEN_MAX)
+            payload["idToken"] = {"idToken": token, "type": tx.token_type}
+        if evse:
+            where: Payload = {"id": tx.evse_id}
+            if tx.connector is not None:
+                where["connectorId"] = tx.connector.connector_id
+                tx.connector_reported = True
+            payload["evse"] = where
+        if context is not None:
+            payload["meterValue"] = [self.meter_value(self._meter_of(tx), context)]
+
+        def answered(result: Payload) -> None:
+            """E05: a token the CSMS does not accept ends the transaction (StopTxOnInvalidId)."""
+            status = result.get("idTokenInfo", {}).get("status", "Accepted")
+            stop = self.dm.get_bool("TxCtrlr", "StopTxOnInvalidId")
+            if status != "Accepted" and tx.authorized and not tx.ended and stop:
+                self._end(tx, "Deauthorized", "DeAuthorized")
+
+        self.st.send(
+            Outgoing.fixed(
+                "TransactionEvent",
+                payload,
+                transactional=True,
+                tx_key=tx.key,
+                on_result=answered if "idToken" in payload else None,
+            )
+        )
