@@ -16,7 +16,7 @@ demo: $(STAMP)
 	$(BIN)/ocpp-harness demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest tests -q
+	$(BIN)/python -m pytest tests -q -n 4 -p no:cacheprovider
 
 lint: $(STAMP)
 	$(BIN)/ruff check harness tests testcases benchmarks
