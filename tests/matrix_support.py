@@ -67,15 +67,31 @@ def matrix() -> list[MatrixRun]:
 
 def run_pytest(run: MatrixRun, report: Path, timeout_s: float = 240) -> dict[str, Any]:
     """Run the selected cases in a child pytest and return its results.json."""
-    args = [sys.executable, "-m", "pytest", str(TESTCASES), "-p", "no:cacheprovider", "-q",
-            "--ocpp-sut", run.profile, "--ocpp-report", str(report), f"--rootdir={ROOT}"]
+    args = [
+        sys.executable,
+        "-m",
+        "pytest",
+        str(TESTCASES),
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        "--ocpp-sut",
+        run.profile,
+        "--ocpp-report",
+        str(report),
+        f"--rootdir={ROOT}",
+    ]
     args += [f"--oca={case_id}" for case_id in run.case_ids]
     if run.fault:
         args.append(f"--ocpp-fault={run.fault}")
-    proc = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=timeout_s, check=False)
+    proc = subprocess.run(
+        args, cwd=ROOT, capture_output=True, text=True, timeout=timeout_s, check=False
+    )
     results = report / "results.json"
     if not results.is_file():
-        raise AssertionError(f"{run.name}: no results.json (exit {proc.returncode})\n{proc.stdout[-4000:]}\n{proc.stderr[-2000:]}")
+        raise AssertionError(
+            f"{run.name}: no results.json (exit {proc.returncode})\n{proc.stdout[-4000:]}\n{proc.stderr[-2000:]}"
+        )
     document: dict[str, Any] = json.loads(results.read_text("utf-8"))
     document["_output"] = proc.stdout[-6000:]
     return document

@@ -129,7 +129,9 @@ def test_reference_profiles(name: str, role: Role, version: OcppVersion, builtin
     sut = profile.sut
     assert (sut.role, sut.ocpp, sut.builtin) == (role, version, builtin)
     # the 2.x reference CSMS uses Basic auth (security profile 1) with a password the harness makes
-    assert sut.security_profile == (1 if role is Role.CSMS and version is not OcppVersion.V16 else 0)
+    assert sut.security_profile == (
+        1 if role is Role.CSMS and version is not OcppVersion.V16 else 0
+    )
     assert sut.password_env is None
     assert sut.password() is None
     assert sut.actions.type is ActionsType.BUILTIN

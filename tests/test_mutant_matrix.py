@@ -19,7 +19,9 @@ def test_every_case_names_faults_that_fit_it() -> None:
         assert case.kills, f"{case.id} kills nothing"
         for name in case.kills:
             fault = FAULTS[name]
-            assert fault.sut == builtin_of_role[str(case.role)], f"{case.id}: {name} is a {fault.sut} fault"
+            assert fault.sut == builtin_of_role[str(case.role)], (
+                f"{case.id}: {name} is a {fault.sut} fault"
+            )
             missing = [v for v in case.versions if v not in fault.versions]
             assert not missing, f"{case.id}: fault {name} does not exist for {missing}"
 
@@ -44,4 +46,6 @@ def test_matrix(run: MatrixRun, tmp_path: Path) -> None:
     wanted = "fail" if run.fault else "pass"
     wrong = {cid: v for cid, v in verdicts.items() if v != wanted}
     reasons = {c["id"]: c["reason"] for c in document["cases"] if c["id"] in wrong}
-    assert not wrong, f"{run.name}: expected every case to {wanted}, got {wrong}\n{reasons}\n{document['_output']}"
+    assert not wrong, (
+        f"{run.name}: expected every case to {wanted}, got {wrong}\n{reasons}\n{document['_output']}"
+    )

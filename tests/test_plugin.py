@@ -43,28 +43,43 @@ def _station_profile(path: Path, port: int) -> Path:
 
 def test_malformed_profile_stops_with_precise_message(pytester: pytest.Pytester) -> None:
     bad = pytester.path / "bad.yaml"
-    bad.write_text('name: x\nsut:\n  role: charging-station\n  ocpp: "2.0"\n  identity: A\n', "utf-8")
-    result = pytester.runpytest_subprocess(str(B_CASES), "--ocpp-sut", str(bad), "-p", "no:cacheprovider")
+    bad.write_text(
+        'name: x\nsut:\n  role: charging-station\n  ocpp: "2.0"\n  identity: A\n', "utf-8"
+    )
+    result = pytester.runpytest_subprocess(
+        str(B_CASES), "--ocpp-sut", str(bad), "-p", "no:cacheprovider"
+    )
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*bad.yaml: sut.ocpp: '2.0' is not a supported OCPP version*Example*"])
+    result.stderr.fnmatch_lines(
+        ["*bad.yaml: sut.ocpp: '2.0' is not a supported OCPP version*Example*"]
+    )
 
 
 def test_unknown_fault_is_a_usage_error(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_subprocess(str(B_CASES), "--ocpp-fault", "boot-ignores-intervall")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*unknown fault 'boot-ignores-intervall'*Did you mean boot-ignores-interval*"])
+    result.stderr.fnmatch_lines(
+        ["*unknown fault 'boot-ignores-intervall'*Did you mean boot-ignores-interval*"]
+    )
 
 
 def test_reference_station_passes_and_writes_reports(pytester: pytest.Pytester) -> None:
     report = pytester.path / "report"
-    result = pytester.runpytest_subprocess(str(B_CASES), "--oca", "TC_B_06_CS", "--ocpp-report", str(report))
+    result = pytester.runpytest_subprocess(
+        str(B_CASES), "--oca", "TC_B_06_CS", "--ocpp-report", str(report)
+    )
     result.assert_outcomes(passed=1)
     document = json.loads((report / "results.json").read_text("utf-8"))
     (case,) = document["cases"]
     assert (case["id"], case["version"], case["verdict"]) == ("TC_B_06_CS", "2.0.1", "pass")
     assert case["trace"], "a verdict without evidence"
     assert document["run"]["sut"]["identity"]["vendor"] == "ocpp-harness"
-    for name in ("junit.xml", "index.html", "cases/TC_B_06_CS-2.0.1.jsonl", "cases/TC_B_06_CS-2.0.1.html"):
+    for name in (
+        "junit.xml",
+        "index.html",
+        "cases/TC_B_06_CS-2.0.1.jsonl",
+        "cases/TC_B_06_CS-2.0.1.html",
+    ):
         assert (report / name).is_file(), name
     assert any((report / "allure-results").iterdir())
 
@@ -74,8 +89,14 @@ def test_fault_turns_the_verdict_into_fail_with_evidence(pytester: pytest.Pytest
         str(B_CASES), "--oca", "TC_B_06_CS", "--ocpp-fault", "getvariables-rejects-known"
     )
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*-> B06: a known variable is Accepted*", "*Expected: attributeStatus='Accepted'*",
-                                 "*OCPP trace*", "*GetVariables*"])
+    result.stdout.fnmatch_lines(
+        [
+            "*-> B06: a known variable is Accepted*",
+            "*Expected: attributeStatus='Accepted'*",
+            "*OCPP trace*",
+            "*GetVariables*",
+        ]
+    )
 
 
 @pytest.fixture
@@ -83,7 +104,8 @@ def hostile(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Pa
     port = _free_port()
     mode: str = request.param
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.hostile_station", f"ws://127.0.0.1:{port}/HOSTILE1", mode], cwd=ROOT
+        [sys.executable, "-m", "tests.hostile_station", f"ws://127.0.0.1:{port}/HOSTILE1", mode],
+        cwd=ROOT,
     )
     try:
         yield _station_profile(tmp_path / "hostile.yaml", port), mode
@@ -102,7 +124,13 @@ def test_hostile_station_gives_fail_with_evidence(
     monkeypatch.setenv("HOSTILE_PASSWORD", "unused")
     report = pytester.path / "report"
     result = pytester.runpytest_subprocess(
-        str(B_CASES), "--oca", "TC_B_06_CS", "--ocpp-sut", str(profile), "--ocpp-report", str(report),
+        str(B_CASES),
+        "--oca",
+        "TC_B_06_CS",
+        "--ocpp-sut",
+        str(profile),
+        "--ocpp-report",
+        str(report),
         timeout=60,
     )
     document = json.loads((report / "results.json").read_text("utf-8"))
