@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import signal
 import sys
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
@@ -217,13 +218,17 @@ class ShellOperator:
                 f"(available: {', '.join(sorted(params)) or 'none'})"
             ) from None
         proc = await asyncio.create_subprocess_shell(
-            command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+            command,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            start_new_session=True,  # its own process group, so a timeout kills its children too
         )
         try:
             async with asyncio.timeout(self.timeout_s):
                 out, err = await proc.communicate()
         except TimeoutError:
-            proc.kill()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
             await proc.wait()
             raise Inconclusive(
                 f"{action}: {command!r} did not finish within {self.timeout_s:g} s"
