@@ -94,6 +94,8 @@ async def _start_csms_side(run: HarnessRun, state: _Session) -> None:
             faults=run.faults,
         )
         await state.reference.start()
+        # DESIGN §4: the first case starts from "Booted", not in the middle of the first boot.
+        await state.reference.wait_ready(t.connect_s + t.action_s)
 
 
 async def _start_station_side(run: HarnessRun, state: _Session) -> None:

@@ -111,7 +111,9 @@ def validator(version: str, action: str, direction: Direction) -> Validator | No
     schema.pop("id", None)  # 1.6 schemas carry a URN id that is not a resolvable base URI
     schema["$schema"] = "http://json-schema.org/draft-06/schema#"
     formats = {"date-time": _accept_any, "uri": _accept_any}
-    compiled: Validator = fastjsonschema.compile(schema, formats=formats)
+    # use_default=False: validation must never insert schema defaults into the payload (which
+    # would change the frame on the wire and the evidence a test sees).
+    compiled: Validator = fastjsonschema.compile(schema, formats=formats, use_default=False)
     return compiled
 
 
