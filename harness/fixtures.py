@@ -18,7 +18,7 @@ import pytest_asyncio
 from harness.actions import BuiltinOperator, ManualOperator, Operator, ShellOperator, SutActions
 from harness.config import ActionsType, Role, SutProfile
 from harness.peers import CsmsPeer, StationPeer
-from harness.run import TRACE_KEY, HarnessRun
+from harness.run import FINDINGS_KEY, TRACE_KEY, HarnessRun
 from harness.verdicts import HarnessError
 
 RUN_KEY = pytest.StashKey[HarnessRun]()
@@ -146,6 +146,7 @@ async def csms(ocpp_session: _Session, request: pytest.FixtureRequest) -> AsyncI
             "this case needs a charging station under test (sut.role: charging-station)"
         )
     request.node.stash[TRACE_KEY] = peer.begin_case(request.node.nodeid)
+    request.node.stash[FINDINGS_KEY] = peer.findings
     await peer.wait_connected(req="precondition: the station is connected")
     _record_boot(request.config, peer)
     yield peer
@@ -173,6 +174,7 @@ async def station(
     if not isinstance(peer, StationPeer):
         raise HarnessError("this case needs a CSMS under test (sut.role: csms)")
     request.node.stash[TRACE_KEY] = peer.begin_case(request.node.nodeid)
+    request.node.stash[FINDINGS_KEY] = peer.findings
     await peer.ensure_ready()
     yield peer
     await peer.end_case()

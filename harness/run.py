@@ -21,9 +21,10 @@ from harness import __version__
 from harness.config import SutProfile
 from harness.testcase import OcaCase, case_of
 from harness.trace import Trace
-from harness.verdicts import Inconclusive, SutFailure, Verdict
+from harness.verdicts import Finding, Inconclusive, SutFailure, Verdict
 
 TRACE_KEY = pytest.StashKey[Trace]()
+FINDINGS_KEY = pytest.StashKey[list[Finding]]()
 
 _SEVERITY = {
     Verdict.PASS: 0,
@@ -52,6 +53,7 @@ class CaseRecord:
     expected: str | None = None
     actual: str | None = None
     trace: Trace | None = None
+    findings: list[Finding] = field(default_factory=list)
     started: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
     @property
@@ -106,6 +108,7 @@ class HarnessRun:
             record = self.records[item.nodeid] = self._new_record(case, item)
         record.duration_s += report.duration
         record.trace = item.stash.get(TRACE_KEY, record.trace)
+        record.findings = item.stash.get(FINDINGS_KEY, record.findings)
         verdict, reason = self._verdict_of(call)
         if verdict is Verdict.INCONCLUSIVE:
             report.outcome = "skipped"

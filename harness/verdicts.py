@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -19,6 +20,24 @@ class Verdict(StrEnum):
     INCONCLUSIVE = "inconclusive"
     NOT_APPLICABLE = "not-applicable"
     ERROR = "error"
+
+
+class Axis(StrEnum):
+    """What a warning is measured against: the OCPP specification, or the official OCA test tool
+    (OCTT), which is stricter or different in places (oca-catalogue.md, user complaints)."""
+
+    SPEC = "spec"
+    OCTT = "octt"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A warning that does not change the verdict: e.g. a date-time without time zone (spec
+    axis), or behaviour the official test tool is known to reject (OCTT axis)."""
+
+    axis: Axis
+    requirement: str
+    message: str
 
 
 class SutFailure(AssertionError):

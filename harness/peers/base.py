@@ -31,7 +31,7 @@ from harness.peers.exchange import CallOutcome, InboundCall, PendingCall
 from harness.peers.matching import camel_keys, describe, mismatches
 from harness.trace import Trace
 from harness.transport.link import Link, LinkClosed, ResponseTimeout
-from harness.verdicts import HarnessError, SutFailure
+from harness.verdicts import Axis, Finding, HarnessError, SutFailure
 
 RPC_REQUIREMENT = "OCPP-J RPC framework (Part 4 §4 / OCPP-J 1.6 §4)"
 #: How long a CALL handed to a script may stay unanswered before it gets the default reply.
@@ -65,6 +65,8 @@ class Peer:
         self._tasks: set[asyncio.Task[None]] = set()
         self._tx_counter = 0
         self.tolerate_violations = False
+        #: Warnings of the current case (they do not change its verdict).
+        self.findings: list[Finding] = []
 
     # -- per test case ---------------------------------------------------------------------
     def begin_case(self, name: str) -> Trace:
@@ -81,7 +83,12 @@ class Peer:
         self._violations.clear()
         self._raw_ids.clear()
         self.tolerate_violations = False
+        self.findings = []
         return self.trace
+
+    def warn(self, axis: Axis, requirement: str, message: str) -> None:
+        """Record a warning for this case (spec conformance or OCTT compatibility axis)."""
+        self.findings.append(Finding(axis, requirement, message))
 
     async def end_case(self) -> None:
         """Answer whatever the script left unanswered; surface late violations."""

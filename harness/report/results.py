@@ -58,6 +58,10 @@ def case_record(record: CaseRecord, *, with_trace: bool = True) -> dict[str, Any
         "expected": record.expected,
         "actual": record.actual,
         "kills": list(record.kills),
+        "warnings": [
+            {"axis": f.axis.value, "requirement": f.requirement, "message": f.message}
+            for f in record.findings
+        ],
         "nodeid": record.nodeid,
         "trace_file": f"cases/{record.key}.jsonl",
     }
