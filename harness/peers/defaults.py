@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from harness.ocppj.frames import Call
 
 if TYPE_CHECKING:
-    from harness.peers.base import Peer
+    from harness.peers.view import PeerView as Peer
 
 Factory = Callable[["Peer", Call], dict[str, Any]]
 

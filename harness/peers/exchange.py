@@ -12,7 +12,7 @@ from harness.peers.matching import camel_keys, describe, mismatches
 from harness.verdicts import HarnessError, SutFailure
 
 if TYPE_CHECKING:
-    from harness.peers.base import Peer
+    from harness.peers.view import PeerView as Peer
     from harness.transport.link import Link
 
 

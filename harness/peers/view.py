@@ -1,0 +1,184 @@
+"""The per-case view a harness peer keeps of its SUT: trace, inbox, replies and violations.
+
+Everything here runs in the background as frames arrive: CALLs from the SUT are queued for the
+script (or answered with the default reply at once, DESIGN §5), protocol violations are collected
+and surface at the script's next step, and every change wakes whoever waits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Mapping
+from typing import Any
+
+from harness.ocppj.frames import Call, CallError, CallResult, CallResultError
+from harness.ocppj.session import LocalProtocolError, Received
+from harness.peers.defaults import default_reply
+from harness.peers.exchange import InboundCall
+from harness.peers.matching import mismatches
+from harness.trace import Trace
+from harness.transport.link import Link, LinkClosed
+from harness.verdicts import Axis, Finding, SutFailure
+
+RPC_REQUIREMENT = "OCPP-J RPC framework (Part 4 §4 / OCPP-J 1.6 §4)"
+#: How long a CALL handed to a script may stay unanswered before it gets the default reply.
+REPLY_GRACE_S = 0.1
+LAST_FRAMES = 12
+
+
+class PeerView:
+    """State and background handling shared by :class:`CsmsPeer` and :class:`StationPeer`."""
+
+    #: What the harness plays, for messages ("CSMS" or "charging station").
+    plays = "peer"
+    #: Which default-reply table applies ("csms" or "station").
+    table = "csms"
+
+    def __init__(self, version: str, *, response_s: float, action_s: float) -> None:
+        self.version = version
+        self.response_s = response_s
+        self.action_s = action_s
+        self.link: Link | None = None
+        self.trace = Trace("idle")
+        self._inbox: list[InboundCall] = []
+        self._responses: list[Received] = []
+        self._waiters: list[tuple[str, dict[str, Any]]] = []
+        self._holds: set[str] = set()
+        self._forbidden: dict[str, str] = {}
+        self._overrides: dict[str, dict[str, Any]] = {}
+        self._violations: list[str] = []
+        self._raw_ids: set[str] = set()
+        self._arrival: asyncio.Future[None] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._tx_counter = 0
+        self.tolerate_violations = False
+        #: Warnings of the current case (they do not change its verdict).
+        self.findings: list[Finding] = []
+
+    # -- per test case ---------------------------------------------------------------------
+    def begin_case(self, name: str) -> Trace:
+        """Start a fresh view for one test case and return its trace."""
+        self.trace = Trace(name)
+        if self.link is not None:
+            self.link.trace = self.trace
+        self._inbox.clear()
+        self._responses.clear()
+        self._waiters.clear()
+        self._holds.clear()
+        self._forbidden.clear()
+        self._overrides.clear()
+        self._violations.clear()
+        self._raw_ids.clear()
+        self.tolerate_violations = False
+        self.findings = []
+        return self.trace
+
+    def warn(self, axis: Axis, requirement: str, message: str) -> None:
+        """Record a warning for this case (spec conformance or OCTT compatibility axis)."""
+        self.findings.append(Finding(axis, requirement, message))
+
+    async def end_case(self) -> None:
+        """Answer whatever the script left unanswered; surface late violations."""
+        for item in self._inbox:
+            if not item.replied:
+                item.held = False
+                item.consumed = True
+        await self._flush_replies()
+        self._raise_violations()
+
+    # -- receiving --------------------------------------------------------------------------
+    def _attach(self, link: Link) -> None:
+        link.trace = self.trace
+        link.on_receive = self._on_receive
+        self.link = link
+
+    def _on_receive(self, link: Link, event: Received) -> None:
+        frame = event.frame
+        if isinstance(frame, Call) and event.reply is None:
+            item = InboundCall(frame, link, self)
+            self._inbox.append(item)
+            if frame.action in self._forbidden:
+                self._violations.append(
+                    f"{frame.action} is forbidden here ({self._forbidden[frame.action]})"
+                )
+            if any(
+                a == frame.action and not mismatches(frame.payload, s) for a, s in self._waiters
+            ):
+                item.claimed = True
+            elif frame.action in self._holds:
+                item.held = True
+            else:
+                self._spawn(self._answer_default(item))
+        elif isinstance(frame, (CallResult, CallError, CallResultError)):
+            self._responses.append(event)
+            if frame.unique_id in self._raw_ids:
+                event = Received(event.raw, frame)  # a reply to a deliberately raw frame
+        if event.problem and not self.tolerate_violations:
+            self._violations.append(event.problem)
+        self._notify()
+
+    def _notify(self) -> None:
+        if self._arrival is not None and not self._arrival.done():
+            self._arrival.set_result(None)
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _answer_default(self, item: InboundCall) -> None:
+        if item.replied:
+            return
+        item.replied = True
+        payload = self.default_payload(item.call, item.link.version, {})
+        with contextlib.suppress(LinkClosed, LocalProtocolError):
+            if payload is None:
+                await item.link.reply_error(
+                    item.call, "NotSupported", f"the harness {self.plays} does not script this"
+                )
+            else:
+                await item.link.reply(item.call, payload, validate=False)
+
+    def default_payload(
+        self, call: Call, version: str, fields: Mapping[str, Any]
+    ) -> dict[str, Any] | None:
+        """Default reply merged with this case's overrides and ``fields`` (None: not supported)."""
+        base = default_reply(self, call, version)
+        if base is None and not fields and call.action not in self._overrides:
+            return None
+        merged = dict(base or {})
+        merged.update(self._overrides.get(call.action, {}))
+        merged.update(fields)
+        return merged
+
+    def next_transaction_id(self) -> int:
+        self._tx_counter += 1
+        return self._tx_counter
+
+    @property
+    def last_transaction_id(self) -> int:
+        """The transactionId the default reply to the last 1.6 StartTransaction gave."""
+        return self._tx_counter
+
+    async def _flush_replies(self) -> None:
+        for item in self._inbox:
+            if item.consumed and not item.replied and not item.held:
+                await self._answer_default(item)
+
+    def _raise_violations(self) -> None:
+        if self._violations and not self.tolerate_violations:
+            problems, self._violations = self._violations, []
+            raise SutFailure(
+                RPC_REQUIREMENT,
+                "well-formed, schema-valid OCPP-J frames",
+                "; ".join(problems[:5])
+                + (f" (+{len(problems) - 5} more)" if len(problems) > 5 else ""),
+                self.trace.render(last=LAST_FRAMES),
+            )
+
+    async def _prepare(self) -> None:
+        await self._flush_replies()
+        self._raise_violations()
+
+    # -- waiting ------------------------------------------------------------------------------
