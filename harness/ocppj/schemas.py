@@ -101,6 +101,19 @@ def _accept_any(_: object) -> bool:
 
 
 @cache
+def schema_document(version: str, action: str, direction: Direction) -> dict[str, Any] | None:
+    """The official JSON schema of an action's request or response, as shipped (None: no schema).
+
+    The same object is returned on every call: read it, never change it.
+    """
+    path = _schema_dir(version) / _file_name(version, action, direction)
+    if not path.is_file():
+        return None
+    document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8-sig"))
+    return document
+
+
+@cache
 def validator(version: str, action: str, direction: Direction) -> Validator | None:
     """The compiled validator for an action's request or response; None if no schema exists."""
     path = _schema_dir(version) / _file_name(version, action, direction)

@@ -17,6 +17,7 @@ from harness.ocppj.session import LocalProtocolError, Received
 from harness.peers.defaults import default_reply
 from harness.peers.exchange import InboundCall
 from harness.peers.matching import mismatches
+from harness.strict import StrictChecker
 from harness.trace import Trace
 from harness.transport.link import Link, LinkClosed
 from harness.verdicts import Axis, Finding, SutFailure
@@ -55,6 +56,8 @@ class PeerView:
         self.tolerate_violations = False
         #: Warnings of the current case (they do not change its verdict).
         self.findings: list[Finding] = []
+        #: Stricter-than-schema checks of every schema-valid frame the SUT sends (warnings).
+        self.strict = StrictChecker(toward_station=self.table == "station")
 
     # -- per test case ---------------------------------------------------------------------
     def begin_case(self, name: str) -> Trace:
@@ -72,6 +75,7 @@ class PeerView:
         self._raw_ids.clear()
         self.tolerate_violations = False
         self.findings = []
+        self.strict.reset()
         return self.trace
 
     def warn(self, axis: Axis, requirement: str, message: str) -> None:
@@ -95,6 +99,8 @@ class PeerView:
 
     def _on_receive(self, link: Link, event: Received) -> None:
         frame = event.frame
+        if event.problem is None:
+            self.findings.extend(self.strict.inspect(link.version, event))
         if isinstance(frame, Call) and event.reply is None:
             item = InboundCall(frame, link, self)
             self._inbox.append(item)
