@@ -59,6 +59,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="PATTERN",
         help="run only OCA cases whose id matches the glob, e.g. 'TC_B_*' (repeatable)",
     )
+    fuzz = {
+        "ocpp_fuzz_examples": ("N", "examples per schema-fuzzing case (RB_FUZZ_*; default 25)"),
+        "ocpp_fuzz_seed": ("SEED", "seed of the schema-fuzzing cases (default 0: same payloads)"),
+    }
+    for dest, (metavar, help_text) in fuzz.items():
+        flag = "--" + dest.replace("_", "-")
+        group.addoption(flag, dest=dest, type=int, default=None, metavar=metavar, help=help_text)
+        parser.addini(dest, help_text, default="")
 
 
 def _option(config: pytest.Config, dest: str) -> str | None:

@@ -10,6 +10,8 @@ script holds or forbids, and the protocol violations seen in the background. Scr
 * ``await peer.call(action, **payload)`` -> :class:`CallOutcome` with ``.must(**subset)``.
 * ``peer.forbid(action)``, ``await peer.expect_none(action, for_s=...)``, ``peer.hold(action)``,
   ``await peer.send_raw(text)``, ``await peer.expect_reply(unique_id)``.
+* ``await peer.exchange(action, payload)`` -> :class:`Exchange`: one CALL sent exactly as given and
+  whatever came back, judged by nobody (schema fuzzing judges it itself).
 
 Nothing waits without a timeout; a failed expectation raises :class:`SutFailure` naming the
 requirement, what was expected, the closest thing that happened, and the last frames.
@@ -22,6 +24,7 @@ import contextlib
 import json
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from harness.ocppj.frames import CallError, CallResult, Frame
@@ -31,6 +34,19 @@ from harness.peers.matching import camel_keys, describe, mismatches
 from harness.peers.view import LAST_FRAMES, REPLY_GRACE_S, PeerView
 from harness.transport.link import Link, LinkClosed, ResponseTimeout
 from harness.verdicts import HarnessError, SutFailure
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """What came back for a CALL sent with :meth:`Peer.exchange`; nothing in it is judged."""
+
+    unique_id: str
+    response: CallResult | CallError | None = None
+    #: What the OCPP-J core found wrong with the response (e.g. a schema-invalid CALLRESULT).
+    problem: str | None = None
+    #: Why the connection closed before the answer came (None: it did not).
+    closed: str | None = None
+    timed_out: bool = False
 
 
 class Peer(PeerView):
@@ -249,3 +265,32 @@ class Peer(PeerView):
                 self._frames(),
             )
         return frame
+
+    async def exchange(
+        self, action: str, payload: dict[str, Any], *, within_s: float | None = None
+    ) -> Exchange:
+        """Send one CALL exactly as given (never validated) and report what came back.
+
+        Unlike :meth:`call` nothing is judged and nothing raises for what the SUT does: a timeout,
+        a dropped connection and an invalid answer are all part of the returned
+        :class:`Exchange`. Background violations wait for the script's next step, as usual.
+        """
+        timeout = self.response_s if within_s is None else within_s
+        link = self.link
+        if link is None or link.closed.is_set():
+            reason = link.close_reason if link is not None else "no connection"
+            return Exchange("", closed=reason or "no connection")
+        unique_id = link.session.new_id()
+        try:
+            event = await link.call(
+                action, payload, timeout=timeout, unique_id=unique_id, validate=False
+            )
+        except ResponseTimeout:
+            return Exchange(unique_id, timed_out=True)
+        except LinkClosed as exc:
+            return Exchange(unique_id, closed=str(exc) or "connection closed")
+        except LocalProtocolError as exc:
+            raise HarnessError(f"cannot send {action}: {exc}") from None
+        frame = event.frame
+        response = frame if isinstance(frame, (CallResult, CallError)) else None
+        return Exchange(unique_id, response, event.problem)

@@ -1,0 +1,263 @@
+"""What schema fuzzing sends to a SUT, and how its answers are judged (cases RB_FUZZ_01/02).
+
+Only actions the SUT must accept in any state the OCA preconditions leave it in are fuzzed, with
+the few fields that would change that state pinned (availability only ever set Operative, triggers
+only for Heartbeat/StatusNotification, connector status only Available on the profile's
+connectors); BootNotification is left out (a rejected boot changes everything after it).
+
+* **valid** examples must get a CALLRESULT whose payload is schema-valid — a business-level
+  rejection (``Rejected``, ``UnknownVendorId``, ``Invalid``...) is a fine answer — never a CALLERROR,
+  silence or a closed connection;
+* **near-valid** examples (exactly one schema violation, :mod:`~harness.fuzz.mutations`) must get a
+  CALLERROR of the validation family echoing the CALL's unique id, with the connection kept.
+
+A SUT that drops the connection is given back its connection (the station reconnects; the
+harness station connects and boots again) before the next example.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from hypothesis import strategies as st
+
+from harness.fuzz import engine
+from harness.fuzz.engine import Example, FuzzResult, Problem
+from harness.fuzz.mutations import mutations
+from harness.fuzz.strategies import Pins, payloads
+from harness.ocppj.errors import ErrorKind, kind_of
+from harness.ocppj.frames import CallError
+from harness.peers.base import Exchange, Peer
+from harness.peers.csms import CsmsPeer
+from harness.peers.station import StationPeer
+from harness.verdicts import HarnessError, SutFailure
+
+VALID = "valid"
+NEAR_VALID = "near-valid"
+#: CALLERROR codes that say "your payload breaks the schema" (OCPP-J 1.6 §4.2.3, Part 4 §4.3).
+VALIDATION_KINDS = frozenset(
+    {
+        ErrorKind.FORMAT_VIOLATION,
+        ErrorKind.PROPERTY_CONSTRAINT_VIOLATION,
+        ErrorKind.OCCURRENCE_CONSTRAINT_VIOLATION,
+        ErrorKind.TYPE_CONSTRAINT_VIOLATION,
+        ErrorKind.PROTOCOL_ERROR,
+    }
+)
+REQUIREMENTS = {
+    VALID: "a schema-valid request is answered with a schema-valid CALLRESULT "
+    "(OCPP-J 1.6 §4.2, Part 4 §4.2)",
+    NEAR_VALID: "a request that breaks its schema gets a validation CALLERROR with its unique id "
+    "(OCPP-J 1.6 §4.2.3, Part 4 §4.3)",
+}
+EXPECTED = {
+    VALID: "a schema-valid CALLRESULT (a business-level rejection is fine) to every generated "
+    "request, the connection kept",
+    NEAR_VALID: "CALLERROR FormatViolation, PropertyConstraintViolation, "
+    "OccurrenceConstraintViolation, TypeConstraintViolation or ProtocolError echoing the "
+    "CALL's unique id, the connection kept",
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    """One action to fuzz, with the fields pinned to keep the SUT's state."""
+
+    action: str
+    pins: Pins = field(default_factory=dict)
+
+
+def station_targets(version: str) -> list[Target]:
+    """CALLs a charging station under test must accept (the harness plays the CSMS)."""
+    triggers = st.sampled_from(["Heartbeat", "StatusNotification"])
+    if version == "1.6":
+        return [
+            Target("GetConfiguration"),
+            Target("DataTransfer"),
+            Target("TriggerMessage", {"requestedMessage": triggers}),
+            Target("ChangeAvailability", {"type": st.just("Operative")}),
+        ]
+    return [
+        Target("GetVariables"),
+        Target("DataTransfer"),
+        Target("TriggerMessage", {"requestedMessage": triggers}),
+        Target("ChangeAvailability", {"operationalStatus": st.just("Operative")}),
+    ]
+
+
+def csms_targets(version: str, evses: Sequence[tuple[int, int]]) -> list[Target]:
+    """CALLs a CSMS under test must accept from a booted station (the harness plays it).
+
+    ``evses``: (EVSE id, connector count) of the profile; status reports stay on them.
+    """
+    if version == "1.6":  # a 1.6 profile's EVSE ids are its connector ids
+        status: Pins = {
+            "connectorId": st.sampled_from([evse for evse, _ in evses] or [1]),
+            "status": st.just("Available"),
+            "errorCode": st.just("NoError"),
+        }
+    else:
+        evse, _ = evses[0] if evses else (1, 1)
+        status = {
+            "evseId": st.just(evse),
+            "connectorId": st.just(1),
+            "connectorStatus": st.just("Available"),
+        }
+    return [
+        Target("Heartbeat"),
+        Target("StatusNotification", status),
+        Target("Authorize"),
+        Target("MeterValues"),
+        Target("DataTransfer"),
+    ]
+
+
+def examples(version: str, targets: Sequence[Target], mode: str) -> st.SearchStrategy[Example]:
+    """Valid or near-valid examples spread over ``targets``."""
+    if mode == VALID:
+        return st.one_of(
+            [payloads(version, t.action, pins=t.pins).map(_as_example(t.action)) for t in targets]
+        )
+    return st.one_of([_near_valid(version, t) for t in targets])
+
+
+def _as_example(action: str) -> Any:
+    return lambda payload: Example(action, payload)
+
+
+def _near_valid(version: str, target: Target) -> st.SearchStrategy[Example]:
+    @st.composite
+    def build(draw: st.DrawFn) -> Example:
+        payload = draw(payloads(version, target.action, pins=target.pins))
+        options = mutations(version, target.action, payload)
+        mutation = draw(st.sampled_from(options)) if options else None
+        if mutation is None:  # cannot happen for OCPP schemas: every object forbids extras
+            return Example(target.action, payload)
+        return Example(target.action, mutation.apply(payload), mutation.describe())
+
+    strategy: st.SearchStrategy[Example] = build()
+    return strategy
+
+
+def judge(mode: str, answer: Exchange, timeout_s: float) -> Problem | None:
+    """The problem with the SUT's answer to one example (None: a good answer)."""
+    if answer.closed is not None:
+        return Problem("disconnect", f"the connection closed ({answer.closed})")
+    if answer.timed_out or answer.response is None:
+        return Problem(
+            "no answer", f"no answer with unique id {answer.unique_id!r} within {timeout_s:g} s"
+        )
+    response = answer.response
+    if mode == VALID:
+        if isinstance(response, CallError):
+            return Problem(
+                "CALLERROR", f"CALLERROR {response.code}: {response.description[:200]!r}"
+            )
+        if answer.problem:
+            return Problem("invalid CALLRESULT", f"invalid CALLRESULT: {answer.problem}")
+        return None
+    if not isinstance(response, CallError):
+        shown = json.dumps(response.payload)[:300]
+        return Problem("accepted", f"CALLRESULT {shown} to a request that breaks the schema")
+    if answer.problem or kind_of(response.code) not in VALIDATION_KINDS:
+        return Problem(
+            "wrong error code", f"CALLERROR {response.code} ({response.description[:120]!r})"
+        )
+    return None
+
+
+async def _reconnect(peer: Peer) -> str | None:
+    """Give a SUT that dropped the connection its connection back; why not, if that fails."""
+    try:
+        if isinstance(peer, CsmsPeer):
+            await peer.wait_connected(req="the station reconnects")
+        elif isinstance(peer, StationPeer):
+            await peer.ensure_ready()
+    except SutFailure as exc:
+        return exc.actual
+    return None
+
+
+async def fuzz(
+    peer: Peer, targets: Sequence[Target], *, mode: str, examples_n: int, seed_value: int
+) -> FuzzResult:
+    """Fuzz the SUT behind ``peer``; a misbehaving SUT is a :class:`SutFailure` naming the
+    minimal failing payload and the seed, a fuzzer that cannot run a :class:`HarnessError`."""
+    version = peer.version
+    actions = ", ".join(t.action for t in targets)
+    peer.trace.event(
+        f"schema fuzzing ({mode}): up to {examples_n} examples over {actions}, seed {seed_value}"
+    )
+
+    async def probe(example: Example) -> Problem | None:
+        link = peer.link
+        if link is None or link.closed.is_set():
+            gone = await _reconnect(peer)
+            if gone is not None:
+                return Problem(
+                    "gone", f"the SUT did not come back after a dropped connection: {gone}"
+                )
+        answer = await peer.exchange(example.action, example.payload)
+        return judge(mode, answer, peer.response_s)
+
+    result = await engine.run(
+        examples(version, targets, mode),
+        probe,
+        examples=examples_n,
+        seed_value=seed_value,
+        timeout_s=peer.response_s + peer.action_s + 5,
+    )
+    peer.trace.event(
+        f"schema fuzzing: {result.sent} payloads sent in {result.elapsed_s:.2f} s "
+        f"({result.rate:.0f}/s), seed {seed_value}"
+        + (f", {result.shrink_calls} while shrinking" if result.first else "")
+    )
+    if result.error is not None:
+        raise HarnessError(result.error)
+    if result.failure is not None:
+        example, problem = result.failure
+        broken = f" ({example.mutation})" if example.mutation else ""
+        raise SutFailure(
+            REQUIREMENTS[mode],
+            EXPECTED[mode],
+            f"{problem.detail}; minimal failing {example.action}{broken} "
+            f"[seed {seed_value}, {result.sent} payloads sent]: {example.show()}",
+            peer.trace.render(last=12),
+        )
+    if _reconnect_needed(peer):
+        gone = await _reconnect(peer)
+        if gone is not None:
+            raise SutFailure(REQUIREMENTS[mode], EXPECTED[mode], gone, peer.trace.render(last=12))
+    return result
+
+
+def _reconnect_needed(peer: Peer) -> bool:
+    return peer.link is None or peer.link.closed.is_set()
+
+
+DEFAULT_EXAMPLES = 25
+DEFAULT_SEED = 0
+
+
+def budget(config: Any) -> tuple[int, int]:
+    """(examples per case, seed) from ``--ocpp-fuzz-examples``/``--ocpp-fuzz-seed`` or their ini
+    keys; a usage error for anything but a non-negative integer."""
+    values: list[int] = []
+    for dest, default in (
+        ("ocpp_fuzz_examples", DEFAULT_EXAMPLES),
+        ("ocpp_fuzz_seed", DEFAULT_SEED),
+    ):
+        raw = config.getoption(dest)
+        if raw is None:
+            raw = config.getini(dest) or default
+        try:
+            value = int(raw)
+        except ValueError:
+            value = -1
+        if value < 0:
+            raise HarnessError(f"{dest}: {raw!r} is not a non-negative integer")
+        values.append(value)
+    return values[0], values[1]
