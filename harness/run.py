@@ -4,12 +4,15 @@ The :class:`HarnessRun` is registered as a pytest plugin object (STYLE: pytest-x
 turns pytest's phase reports into one verdict per OCA case (DESIGN §5): a :class:`SutFailure` is a
 FAIL, :class:`Inconclusive` is INCONCLUSIVE (reported to pytest as skipped), a skip is
 NOT-APPLICABLE and any other exception is an ERROR — a bug of ours, reported as such.
+
+It also remembers every case collected for the SUT's role and version (:class:`PlannedCase`),
+so the report can tell a profile whose cases all passed from one whose cases were not all run.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,10 +58,23 @@ class CaseRecord:
     trace: Trace | None = None
     findings: list[Finding] = field(default_factory=list)
     started: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    #: ``seq`` of the last trace entry when the failure was raised (frames after it are cleanup).
+    failure_seq: int | None = None
 
     @property
     def key(self) -> str:
         return f"{self.id}-{self.version}"
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedCase:
+    """A case collected for this SUT (its role and version), whether or not it ends up running."""
+
+    id: str
+    title: str
+    profile: str
+    nodeid: str
+    not_applicable: str | None
 
 
 def utc_now() -> str:
@@ -79,6 +95,13 @@ class HarnessRun:
         self.finished = ""
         self.sut_identity: dict[str, Any] = {}
         self.harness_version = __version__
+        #: Cases collected for the SUT's role and version, by node id (before any deselection).
+        self.planned: dict[str, PlannedCase] = {}
+        self.deselected: set[str] = set()
+        #: The ``--ocpp-claims`` file, when the claims did not come from the SUT profile.
+        self.claims_file: Path | None = None
+        self.oca_patterns: tuple[str, ...] = ()
+        self._config: pytest.Config | None = None
         self._t0 = time.monotonic()
 
     @property
@@ -86,6 +109,35 @@ class HarnessRun:
         return str(self.profile.sut.ocpp)
 
     # -- pytest hooks ---------------------------------------------------------------------------
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        """Remember the cases for this SUT before ``--oca`` / ``-k`` deselect any of them."""
+        sut = self.profile.sut
+        for item in items:
+            case = case_of(item)
+            if case is not None and case.role == sut.role and self.version in case.versions:
+                self.planned[item.nodeid] = PlannedCase(
+                    case.id,
+                    case.title,
+                    case.profile,
+                    item.nodeid,
+                    case.not_applicable(self.profile),
+                )
+
+    def pytest_deselected(self, items: Sequence[pytest.Item]) -> None:
+        self.deselected.update(item.nodeid for item in items)
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        self._config = session.config
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Name an OCA case's JUnit test case after its OCA id, before junitxml records it."""
+        if self._config is not None and report.user_properties:
+            from harness.report.junit import name_testcase
+
+            name_testcase(self._config, report)
+
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(
         self, item: pytest.Item, call: pytest.CallInfo[None]
@@ -121,11 +173,21 @@ class HarnessRun:
                 record.failed_requirement = exc.requirement
                 record.expected = exc.expected
                 record.actual = exc.actual
+            if record.trace is not None and len(record.trace):
+                record.failure_seq = record.trace.entries()[-1].seq
         if report.failed and record.trace is not None:
             report.sections.append(("OCPP trace", record.trace.render()))
+        # The OCA id on every phase's report names the JUnit test case (harness.report.junit).
+        report.user_properties.append(("oca_id", case.id))
         if report.when == "teardown":
             report.user_properties.extend(
-                [("oca_id", case.id), ("verdict", record.verdict.value), ("profile", case.profile)]
+                [
+                    ("verdict", record.verdict.value),
+                    ("profile", case.profile),
+                    ("version", record.version),
+                    ("title", case.title),
+                    ("test", item.name),
+                ]
             )
 
     def _new_record(self, case: OcaCase, item: pytest.Item) -> CaseRecord:

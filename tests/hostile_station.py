@@ -1,9 +1,19 @@
 """A misbehaving charging station for self-tests: ``python -m tests.hostile_station URL MODE``.
 
-Modes: ``silent`` (connects, sends nothing, answers nothing), ``garbage`` (sends invalid frames),
-``drop`` (connects, then drops the TCP connection without a close frame), ``wrong-id`` (answers
-every CALL with a CALLRESULT carrying another unique id). Retries the connection until the harness
-listens; exits after 30 s in any case.
+Modes:
+
+* ``silent``: connects, sends nothing, answers nothing;
+* ``garbage``: sends invalid frames;
+* ``drop``: connects, then drops the TCP connection without a close frame;
+* ``wrong-id``: answers every CALL with a CALLRESULT carrying another unique id;
+* ``flood``: sends :data:`FLOOD_RATE` frames a second (StatusNotification CALLs it never waits
+  for, each padded to about :data:`FLOOD_FRAME` characters, and text that is not OCPP), answers
+  nothing;
+* ``half-close``: shuts down its sending side (TCP FIN) right after the handshake and never reads
+  again;
+* ``reconnect-loop``: connects, drops the connection after :data:`LOOP_S`, connects again, forever.
+
+Retries the connection until the harness listens; exits after 30 s in any case.
 """
 
 from __future__ import annotations
@@ -11,14 +21,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import socket
 import sys
+import time
+from typing import Any
 
-from websockets.asyncio.client import connect
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.connection import Connection
 
 from harness.transport.client import basic_auth_header
 
+FLOOD_RATE = 1000
+FLOOD_FRAME = 4096
+LOOP_S = 0.05
+LIFETIME_S = 30.0
 
-async def _connect(url: str) -> object:
+
+async def _connect(url: str) -> ClientConnection:
     for _ in range(200):
         try:
             return await connect(
@@ -26,29 +45,88 @@ async def _connect(url: str) -> object:
                 subprotocols=["ocpp2.0.1"],  # type: ignore[list-item]
                 additional_headers={"Authorization": basic_auth_header("HOSTILE1", "unused")},
                 open_timeout=2,
+                max_size=None,
             )
         except OSError:
             await asyncio.sleep(0.05)
     raise SystemExit("harness never listened")
 
 
+def _status(n: int) -> str:
+    payload: dict[str, Any] = {
+        "timestamp": "2025-01-01T00:00:00Z",
+        "connectorStatus": "Available",
+        "evseId": 1,
+        "connectorId": 1,
+        "customData": {"vendorId": "hostile", "pad": "x" * FLOOD_FRAME},
+    }
+    return json.dumps([2, f"flood-{n}", "StatusNotification", payload])
+
+
+async def _flood(ws: Connection) -> None:
+    """FLOOD_RATE frames a second, paced in 10 ms batches, until the harness goes away."""
+    garbage = "not OCPP " * (FLOOD_FRAME // 9)
+    n = 0
+    start = time.monotonic()
+    batch = FLOOD_RATE // 100
+    while True:
+        for _ in range(batch):
+            n += 1
+            await ws.send(_status(n) if n % 2 else garbage)
+        delay = start + n / FLOOD_RATE - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+
+async def _drain(ws: ClientConnection) -> None:
+    async for _ in ws:
+        pass
+
+
+async def _reconnect_loop(url: str) -> None:
+    while True:
+        ws = await _connect(url)
+        await asyncio.sleep(LOOP_S)
+        ws.transport.abort()
+        await asyncio.sleep(LOOP_S)
+
+
 async def main(url: str, mode: str) -> None:
+    if mode == "reconnect-loop":
+        await _reconnect_loop(url)
+        return
     ws = await _connect(url)
-    assert hasattr(ws, "send")
     if mode == "garbage":
         await ws.send("this is not OCPP")
         await ws.send('[2, "x1", "BootNotification", {"reason": 7}]')
     elif mode == "drop":
-        ws.transport.abort()  # type: ignore[attr-defined]
+        ws.transport.abort()
         return
-    async with asyncio.timeout(30):
-        async for raw in ws:  # type: ignore[attr-defined]
-            if mode == "wrong-id":
-                frame = json.loads(raw)
-                if frame[0] == 2:
-                    await ws.send(json.dumps([3, "not-" + frame[1], {}]))
+    elif mode == "flood":
+        reader = asyncio.ensure_future(_drain(ws))  # reads, so pings and closes are handled
+        try:
+            await _flood(ws)
+        finally:
+            reader.cancel()
+        return
+    elif mode == "half-close":
+        sock: socket.socket = ws.transport.get_extra_info("socket")
+        sock.shutdown(socket.SHUT_WR)
+        ws.transport.pause_reading()
+        await asyncio.sleep(LIFETIME_S)
+        return
+    async for raw in ws:
+        if mode == "wrong-id":
+            frame = json.loads(raw)
+            if frame[0] == 2:
+                await ws.send(json.dumps([3, "not-" + frame[1], {}]))
 
 
 if __name__ == "__main__":
     with contextlib.suppress(Exception):  # a hostile peer exits quietly whatever happens
-        asyncio.run(main(sys.argv[1], sys.argv[2]))
+
+        async def bounded() -> None:
+            async with asyncio.timeout(LIFETIME_S):
+                await main(sys.argv[1], sys.argv[2])
+
+        asyncio.run(bounded())

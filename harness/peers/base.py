@@ -58,6 +58,8 @@ class Peer(PeerView):
             result = ready()
             if result:
                 return result
+            if self._flooded:
+                self._raise_violations()  # a flooding SUT ends the wait at once
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return None
@@ -79,14 +81,21 @@ class Peer(PeerView):
         waiter = (action, wanted)
         self._waiters.append(waiter)
 
+        scanned = 0  # CALLs that did not match once never will: each is looked at once
+
         def find() -> InboundCall | None:
-            for item in self._inbox:
+            nonlocal scanned
+            inbox = self._inbox
+            for index in range(scanned, len(inbox)):
+                item = inbox[index]
                 if (
                     not item.consumed
                     and item.action == action
                     and not mismatches(item.payload, wanted)
                 ):
+                    scanned = index
                     return item
+            scanned = len(inbox)
             return None
 
         try:
@@ -126,12 +135,16 @@ class Peer(PeerView):
         """Require that no CALL ``action`` (matching ``subset``) arrives for ``for_s`` seconds."""
         await self._prepare()
         wanted = camel_keys(subset)
-        start = len(self._inbox)
+        scanned = len(self._inbox)
 
         def seen() -> InboundCall | None:
-            for item in self._inbox[start:]:
+            nonlocal scanned
+            inbox = self._inbox
+            for index in range(scanned, len(inbox)):
+                item = inbox[index]
                 if item.action == action and not mismatches(item.payload, wanted):
                     return item
+            scanned = len(inbox)
             return None
 
         hit = await self._wait_until(seen, time.monotonic() + for_s)

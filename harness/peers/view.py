@@ -26,6 +26,14 @@ RPC_REQUIREMENT = "OCPP-J RPC framework (Part 4 §4 / OCPP-J 1.6 §4)"
 #: How long a CALL handed to a script may stay unanswered before it gets the default reply.
 REPLY_GRACE_S = 0.1
 LAST_FRAMES = 12
+#: Frames the SUT may send in one test case before it counts as a flood (a violation that ends
+#: the case's current wait); the frames after it are still answered, but no longer kept.
+MAX_INBOX = 5000
+#: Text received in one case that its trace keeps; beyond it the trace is capped (and says so),
+#: so a flooding SUT cannot exhaust memory however long the case waits.
+TRACE_BUDGET_CHARS = 8 * 1024 * 1024
+#: Violations kept per case (the rest are counted).
+MAX_VIOLATIONS = 100
 
 
 class PeerView:
@@ -49,6 +57,9 @@ class PeerView:
         self._forbidden: dict[str, str] = {}
         self._overrides: dict[str, dict[str, Any]] = {}
         self._violations: list[str] = []
+        self._violations_dropped = 0
+        self._received_chars = 0
+        self._flooded = False
         self._raw_ids: set[str] = set()
         self._arrival: asyncio.Future[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -72,6 +83,9 @@ class PeerView:
         self._forbidden.clear()
         self._overrides.clear()
         self._violations.clear()
+        self._violations_dropped = 0
+        self._received_chars = 0
+        self._flooded = False
         self._raw_ids.clear()
         self.tolerate_violations = False
         self.findings = []
@@ -99,13 +113,17 @@ class PeerView:
 
     def _on_receive(self, link: Link, event: Received) -> None:
         frame = event.frame
+        self._budget(event)
         if event.problem is None:
             self.findings.extend(self.strict.inspect(link.version, event))
         if isinstance(frame, Call) and event.reply is None:
             item = InboundCall(frame, link, self)
+            if self._flooded:  # answered as protocol requires, but no longer kept
+                self._spawn(self._answer_default(item))
+                return
             self._inbox.append(item)
             if frame.action in self._forbidden:
-                self._violations.append(
+                self._violation(
                     f"{frame.action} is forbidden here ({self._forbidden[frame.action]})"
                 )
             if any(
@@ -117,12 +135,36 @@ class PeerView:
             else:
                 self._spawn(self._answer_default(item))
         elif isinstance(frame, (CallResult, CallError, CallResultError)):
-            self._responses.append(event)
+            if not self._flooded:
+                self._responses.append(event)
             if frame.unique_id in self._raw_ids:
                 event = Received(event.raw, frame)  # a reply to a deliberately raw frame
         if event.problem and not self.tolerate_violations:
-            self._violations.append(event.problem)
+            self._violation(event.problem)
         self._notify()
+
+    def _budget(self, event: Received) -> None:
+        """Flood guards: cap the trace by received text, and call a flood a flood."""
+        self._received_chars += len(event.raw)
+        trace = self.trace
+        if self._received_chars > TRACE_BUDGET_CHARS and trace.limit > len(trace):
+            trace.limit = len(trace)  # from here on the trace counts what it drops, and says so
+        if not self._flooded and len(self._inbox) + len(self._responses) >= MAX_INBOX:
+            self._flooded = True
+            self._violations.insert(  # reported first
+                0,
+                f"flood: the SUT sent more than {MAX_INBOX} frames in one test case; later ones "
+                "are answered but not kept",
+            )
+            if len(self._violations) > MAX_VIOLATIONS:
+                self._violations.pop()
+                self._violations_dropped += 1
+
+    def _violation(self, problem: str) -> None:
+        if len(self._violations) < MAX_VIOLATIONS:
+            self._violations.append(problem)
+        else:
+            self._violations_dropped += 1
 
     def _notify(self) -> None:
         if self._arrival is not None and not self._arrival.done():
@@ -175,11 +217,12 @@ class PeerView:
     def _raise_violations(self) -> None:
         if self._violations and not self.tolerate_violations:
             problems, self._violations = self._violations, []
+            more = len(problems) - 5 + self._violations_dropped
+            self._violations_dropped = 0
             raise SutFailure(
                 RPC_REQUIREMENT,
                 "well-formed, schema-valid OCPP-J frames",
-                "; ".join(problems[:5])
-                + (f" (+{len(problems) - 5} more)" if len(problems) > 5 else ""),
+                "; ".join(problems[:5]) + (f" (+{more} more)" if more > 0 else ""),
                 self.trace.render(last=LAST_FRAMES),
             )
 
