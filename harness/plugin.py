@@ -10,6 +10,7 @@ import fnmatch
 import importlib
 from collections.abc import Generator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,6 +18,8 @@ from harness.config import ProfileError, load_claims, load_profile, resolve_prof
 from harness.testcase import MARKER, case_of
 
 RUN_PLUGIN = "ocpp-harness-run"
+#: The results document of the finished session, for the terminal summary.
+DOCUMENT_KEY = pytest.StashKey[dict[str, Any]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -171,10 +174,11 @@ def _allure_labels(item: pytest.Item, case: object) -> None:
     import allure
 
     from harness.fixtures import RUN_KEY
+    from harness.report.coverage import profile_title
 
     run = item.config.stash[RUN_KEY]
     allure.dynamic.epic(f"OCPP {run.version}")
-    allure.dynamic.feature(case.profile)
+    allure.dynamic.feature(profile_title(case.profile))
     allure.dynamic.story(f"Block {case.block}")
     allure.dynamic.id(case.id)
     allure.dynamic.title(f"{case.id} {case.title}")
@@ -194,29 +198,46 @@ def _allure_trace(item: pytest.Item) -> None:
         )
 
 
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """``-k TC_B_01_CS`` selects a case by its OCA id as well as by its function name."""
+    case = case_of(item)
+    if case is not None:
+        item.extra_keyword_matches.add(case.id)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Write results.json, index.html and the case pages; keep the document for the summary."""
     from harness.fixtures import RUN_KEY
 
     run = session.config.stash.get(RUN_KEY, None)
     if run is None:
         return
     run.finish()
+    claims_file = _option(session.config, "ocpp_claims")
+    run.claims_file = Path(claims_file) if claims_file else None
+    run.oca_patterns = tuple(session.config.getoption("ocpp_oca"))
     if run.report_dir is not None:
         from harness.report import write_run
 
-        write_run(run, run.report_dir)
+        session.config.stash[DOCUMENT_KEY] = write_run(run, run.report_dir)
+    elif run.records or run.planned:
+        from harness.report.results import results_document
+
+        session.config.stash[DOCUMENT_KEY] = results_document(run, with_traces=False)
 
 
 def pytest_terminal_summary(
     terminalreporter: pytest.TerminalReporter, config: pytest.Config
 ) -> None:
-    from harness.fixtures import RUN_KEY
-
-    run = config.stash.get(RUN_KEY, None)
-    if run is None or not run.records:
+    """Cases that did not pass, then one row per certification profile and the outcome."""
+    document = config.stash.get(DOCUMENT_KEY, None)
+    if document is None or not (document["cases"] or document["not_run"]):
         return
     from harness.report.terminal import summary_lines
 
-    terminalreporter.section("OCPP verdicts")
-    for line in summary_lines(run):
-        terminalreporter.write_line(line)
+    terminalreporter.section("OCPP compliance: claims vs measured")
+    for line, colour in summary_lines(document):
+        terminalreporter.write_line(line, **({colour: True} if colour else {}))
+    report_dir = _option(config, "ocpp_report")
+    if report_dir:
+        terminalreporter.write_line(f"report: {Path(report_dir) / 'index.html'}")

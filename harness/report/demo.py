@@ -1,38 +1,47 @@
-"""The demo's top page: one row per built-in SUT, linking its report."""
+"""The demo's top page: one row per built-in SUT with its outcome, linking its report."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from harness.report.html import render_demo_index
+from harness.report.schema import ResultsError, load_results
+
+
+def demo_entry(out: Path, name: str) -> dict[str, Any]:
+    """The row of one built-in SUT, from ``<out>/<name>/results.json`` (if it was written)."""
+    entry: dict[str, Any] = {
+        "name": name,
+        "link": f"{name}/index.html",
+        "title": name,
+        "role": "?",
+        "ocpp": "?",
+        "outcome": "incomplete",
+        "summary": "no results.json: the run did not finish (see pytest.log)",
+        "counts": {},
+        "profiles": [],
+    }
+    try:
+        document = load_results(out / name / "results.json")
+    except ResultsError as exc:
+        entry["summary"] = str(exc)
+        return entry
+    run = document["run"]
+    entry.update(
+        title=run["sut"]["name"],
+        role=run["sut"]["role"],
+        ocpp=run["sut"]["ocpp"],
+        outcome=document["outcome"]["status"],
+        summary=document["outcome"]["summary"],
+        counts={k: v for k, v in run["counts"].items() if v},
+        profiles=document["profiles"],
+    )
+    return entry
 
 
 def write_demo_index(out: Path, names: list[str]) -> Path:
-    entries: list[dict[str, Any]] = []
-    for name in names:
-        results = out / name / "results.json"
-        entry: dict[str, Any] = {
-            "name": name,
-            "link": f"{name}/index.html",
-            "role": "?",
-            "ocpp": "?",
-            "pass": 0,
-            "fail": 0,
-            "other": 0,
-            "ok": False,
-        }
-        if results.is_file():
-            run = json.loads(results.read_text("utf-8"))["run"]
-            counts = run["counts"]
-            entry.update(
-                role=run["sut"]["role"], ocpp=run["sut"]["ocpp"], **{"pass": counts["pass"]}
-            )
-            entry["fail"] = counts["fail"] + counts["error"]
-            entry["other"] = counts["inconclusive"] + counts["not-applicable"]
-            entry["ok"] = entry["fail"] == 0 and counts["inconclusive"] == 0 and counts["pass"] > 0
-        entries.append(entry)
+    """Write ``<out>/index.html`` linking each built-in SUT's report."""
     index = out / "index.html"
-    index.write_text(render_demo_index(entries), "utf-8")
+    index.write_text(render_demo_index([demo_entry(out, name) for name in names]), "utf-8")
     return index
