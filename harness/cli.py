@@ -1,17 +1,20 @@
 """``ocpp-harness``: thin command line over pytest and the report modules.
 
-* ``ocpp-harness run --sut FILE [--report DIR] [-- pytest args]`` — run the OCA cases for a SUT;
+* ``ocpp-harness run --sut FILE [--claims FILE] [--report DIR] [-- pytest args]`` — run the OCA
+  cases for a SUT and hold its claims against the verdicts;
 * ``ocpp-harness demo`` — every built-in reference SUT, reports in ``reports/demo/``;
-* ``ocpp-harness report RESULTS.json`` — render the HTML report again from a results file.
+* ``ocpp-harness report RESULTS.json`` — render the HTML report (index and case pages) again;
+* ``ocpp-harness diff A/results.json B/results.json [--html OUT]`` — what regressed between runs.
 
-Exit status of ``run``: 0 when every case passed (or did not apply), 1 when any case failed,
-errored or was inconclusive, 2 for usage errors (bad profile, unknown option).
+Exit status of ``run``: 0 when every claimed profile is verified, 1 when a claimed profile failed,
+2 for usage errors (bad profile, unknown option, unreadable results), 3 when nothing failed but a
+claimed profile is incomplete (cases not run, INCONCLUSIVE, harness ERROR) or not testable.
+``diff`` exits 1 when anything regressed, 0 otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -21,7 +24,7 @@ from pathlib import Path
 
 from harness.config import builtin_profile_names
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 ROOT = Path(__file__).resolve().parents[1]
 TESTCASES = ROOT / "testcases"
 DEMO_PROFILES = (
@@ -47,14 +50,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--report", help="report directory (default: reports/<profile name>)")
     run.add_argument(
+        "--claims",
+        metavar="FILE",
+        help="datasheet claims YAML to hold against the SUT instead of its profile's claims:",
+    )
+    run.add_argument(
         "--fault", action="append", default=[], help="seed a fault into a built-in SUT"
     )
     run.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
     demo = sub.add_parser("demo", help="run every built-in reference SUT and write reports/demo/")
     demo.add_argument("--out", default="reports/demo", help="output directory")
     demo.add_argument("--jobs", type=int, default=2, help="profiles run in parallel")
-    report = sub.add_parser("report", help="render index.html again from a results.json")
+    report = sub.add_parser("report", help="render the HTML report again from a results.json")
     report.add_argument("results", help="path to results.json")
+    report.add_argument("--out", help="output directory (default: beside results.json)")
+    diff = sub.add_parser("diff", help="compare two runs: regressions, fixes, profile changes")
+    diff.add_argument("before", help="results.json of the earlier run (A)")
+    diff.add_argument("after", help="results.json of the later run (B)")
+    diff.add_argument("--html", metavar="OUT", help="also write the comparison as an HTML page")
     return parser
 
 
@@ -95,21 +108,46 @@ def run_pytest(
 
 
 def exit_status(pytest_code: int, results: Path) -> int:
+    """The exit status of ``run``, from the outcome in ``results.json`` (see the module doc)."""
     if pytest_code in (3, 4):  # internal error, usage error
         return EXIT_USAGE
     if not results.is_file():
-        return EXIT_USAGE if pytest_code else EXIT_FAILED
-    counts = json.loads(results.read_text("utf-8"))["run"]["counts"]
-    bad = counts.get("fail", 0) + counts.get("error", 0) + counts.get("inconclusive", 0)
-    if not any(counts.values()):
-        return EXIT_FAILED  # nothing ran: not a success
-    return EXIT_FAILED if bad else EXIT_OK
+        return EXIT_USAGE if pytest_code else EXIT_INCOMPLETE
+    from harness.report.schema import ResultsError, load_results
+
+    try:
+        code = int(load_results(results)["outcome"]["exit_code"])
+    except ResultsError as exc:
+        print(f"ocpp-harness: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return code
+
+
+def print_outcome(results: Path) -> None:
+    """The per-profile table and the outcome line, as the last lines of ``run``'s output."""
+    from harness.report.schema import ResultsError, load_results
+    from harness.report.terminal import profile_lines
+
+    try:
+        document = load_results(results)
+    except ResultsError:
+        return
+    print(f"\nocpp-harness: claims vs measured ({document['run']['sut']['name']})")
+    for line, _ in profile_lines(document):
+        print(line)
 
 
 def cmd_run(ns: argparse.Namespace) -> int:
     report = Path(ns.report or f"reports/{Path(ns.sut).stem}")
-    code = run_pytest(ns.sut, report, ns.fault, ns.pytest_args)
-    status = exit_status(code, report / "results.json")
+    results = report / "results.json"
+    results.unlink(missing_ok=True)  # a stale file must not answer for this run
+    extra = list(ns.pytest_args)
+    if ns.claims:
+        extra = ["--ocpp-claims", ns.claims, *extra]
+    code = run_pytest(ns.sut, report, ns.fault, extra)
+    status = exit_status(code, results)
+    if results.is_file() and status != EXIT_USAGE:
+        print_outcome(results)
     if (report / "index.html").is_file():
         print(f"report: {report / 'index.html'}")
     return status
@@ -123,13 +161,11 @@ def cmd_demo(ns: argparse.Namespace) -> int:
 
     def one(name: str) -> tuple[str, int, float]:
         t0 = time.monotonic()
+        (out / name / "results.json").unlink(missing_ok=True)
         code = run_pytest(name, out / name, [], [], quiet=True)
         status = exit_status(code, out / name / "results.json")
-        summary = _counts_line(out / name / "results.json")
-        print(
-            f"  {name:<24} {'ok ' if status == EXIT_OK else 'FAIL'} {summary} ({time.monotonic() - t0:.1f} s)",
-            flush=True,
-        )
+        summary = _outcome_line(out / name / "results.json")
+        print(f"  {name:<24} {summary} ({time.monotonic() - t0:.1f} s)", flush=True)
         return name, status, time.monotonic() - t0
 
     with ThreadPoolExecutor(max_workers=max(1, ns.jobs)) as pool:
@@ -140,35 +176,69 @@ def cmd_demo(ns: argparse.Namespace) -> int:
     failed = [name for name, status, _ in results if status != EXIT_OK]
     print(f"demo finished in {time.monotonic() - started:.1f} s: {index}")
     if failed:
-        print(f"not all built-in SUTs passed: {', '.join(failed)} (see {out}/<profile>/pytest.log)")
+        print(
+            f"not all built-in SUTs verified: {', '.join(failed)} (see {out}/<profile>/pytest.log)"
+        )
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def _counts_line(results: Path) -> str:
-    if not results.is_file():
-        return "(no results)"
-    counts = json.loads(results.read_text("utf-8"))["run"]["counts"]
-    return ", ".join(f"{n} {v}" for v, n in counts.items() if n) or "nothing ran"
+def _outcome_line(results: Path) -> str:
+    from harness.report.schema import ResultsError, load_results
+
+    try:
+        document = load_results(results)
+    except ResultsError:
+        return "NO RESULTS"
+    counts = document["run"]["counts"]
+    tally = ", ".join(f"{n} {v}" for v, n in counts.items() if n) or "nothing ran"
+    return f"{document['outcome']['status'].upper():<10} {tally}"
 
 
 def cmd_report(ns: argparse.Namespace) -> int:
-    from harness.report.html import render_index
+    from harness.report.html import write_html
+    from harness.report.schema import ResultsError, load_results
 
     path = Path(ns.results)
-    if not path.is_file():
-        print(f"ocpp-harness report: no such file {path}", file=sys.stderr)
+    try:
+        document = load_results(path)
+    except ResultsError as exc:
+        print(f"ocpp-harness report: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    document = json.loads(path.read_text("utf-8"))
-    target = path.parent / "index.html"
-    target.write_text(render_index(document), "utf-8")
-    print(f"report: {target}")
+    target = write_html(document, Path(ns.out) if ns.out else path.parent)
+    print(f"report: {target} ({len(document['cases'])} case pages)")
     return EXIT_OK
+
+
+def cmd_diff(ns: argparse.Namespace) -> int:
+    from harness.report.diff import compare, diff_lines
+    from harness.report.schema import ResultsError, load_results
+
+    try:
+        before = load_results(Path(ns.before))
+        after = load_results(Path(ns.after))
+    except ResultsError as exc:
+        print(f"ocpp-harness diff: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    diff = compare(before, after, a_path=ns.before, b_path=ns.after)
+    for line in diff_lines(diff):
+        print(line)
+    if ns.html:
+        from harness.report.html import render_diff
+
+        out = Path(ns.html)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        for side, given in (("a", ns.before), ("b", ns.after)):
+            rel = os.path.relpath(Path(given).resolve().parent, out.resolve().parent)
+            diff[side]["href"] = Path(rel).as_posix()
+        out.write_text(render_diff(diff), "utf-8")
+        print(f"html: {out}")
+    return int(diff["exit_code"])
 
 
 def main(argv: list[str] | None = None) -> int:
     ns = _parser().parse_args(argv)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
-    handlers = {"run": cmd_run, "demo": cmd_demo, "report": cmd_report}
+    handlers = {"run": cmd_run, "demo": cmd_demo, "report": cmd_report, "diff": cmd_diff}
     return handlers[ns.command](ns)
 
 
