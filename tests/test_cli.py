@@ -1,13 +1,25 @@
-"""``ocpp-harness run``'s exit status as CI sees it: 0 all passed, 1 a failure, 2 usage error."""
+"""``ocpp-harness`` as CI meets it: ``run`` exits 0 when every claimed profile is verified, 1 when a
+claimed profile failed, 2 on usage errors, 3 when a claim could not be verified; ``report``
+renders again from results.json; ``diff`` exits 1 on a regression."""
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.report.schema import load_results
 
 ROOT = Path(__file__).resolve().parents[1]
+SUT = "reference-csms-v16"
+#: The OCA cases only (the robustness cases are another suite's business), for speed.
+OCA_ONLY = ("--", "--oca", "TC_*")
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -16,31 +28,102 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=180,
         check=False,
     )
 
 
-def test_run_passes_on_the_reference(tmp_path: Path) -> None:
-    result = _cli("run", "--sut", "reference-csms-v16", "--report", str(tmp_path))
+def _results(report: Path) -> dict[str, Any]:
+    return load_results(report / "results.json")  # validates against results.schema.json
+
+
+@pytest.fixture(scope="module")
+def passing(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    report = tmp_path_factory.mktemp("passing")
+    return report, _cli("run", "--sut", SUT, "--report", str(report), *OCA_ONLY)
+
+
+@pytest.fixture(scope="module")
+def failing(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    report = tmp_path_factory.mktemp("failing")
+    fault = ("--fault", "csms-accepts-unknown-token")
+    return report, _cli("run", "--sut", SUT, "--report", str(report), *fault, *OCA_ONLY)
+
+
+def test_run_exits_0_when_every_claimed_profile_is_verified(
+    passing: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    report, result = passing
     assert result.returncode == 0, result.stdout + result.stderr
-    counts = json.loads((tmp_path / "results.json").read_text("utf-8"))["run"]["counts"]
-    assert counts["pass"] > 0
-    assert counts["fail"] == 0
+    document = _results(report)
+    assert document["outcome"]["status"] == "verified"
+    core = document["profiles"][0]
+    assert (core["profile"], core["claimed"], core["status"]) == ("core", True, "verified")
+    assert document["run"]["sut"]["identity"]["identity"]
+    # the CLI ends with the per-profile table, the outcome and where the report is
+    tail = result.stdout.strip().splitlines()[-4:]
+    assert re.match(r"\s+profile\s+claimed\s+verdict", tail[0]), tail
+    assert re.match(r"\s+Core\s+yes\s+Verified", tail[1]), tail
+    assert "outcome: VERIFIED (exit 0)" in tail[2]
+    assert tail[3].startswith("report: ")
 
 
-def test_run_exits_1_when_a_case_fails(tmp_path: Path) -> None:
-    result = _cli(
-        "run",
-        "--sut",
-        "reference-csms-v16",
-        "--report",
-        str(tmp_path),
-        "--fault",
-        "csms-accepts-unknown-token",
-    )
+def test_junit_names_each_case_by_its_oca_id(
+    passing: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    report, _ = passing
+    testcases = ET.parse(report / "junit.xml").getroot().iter("testcase")
+    names = [tc.get("name", "") for tc in testcases]
+    assert names
+    assert all(re.match(r"TC_\d+\w*_CSMS \(test_\w+\)$", n) for n in names), names
+    assert list((report / "allure-results").glob("*-result.json"))
+
+
+def test_a_fault_in_a_claimed_profile_turns_it_red_on_top_and_exits_1(
+    failing: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    report, result = failing
     assert result.returncode == 1, result.stdout + result.stderr
     assert "TC_023_1_CSMS" in result.stdout
+    assert "outcome: FAILED (exit 1)" in result.stdout
+    document = _results(report)
+    assert document["outcome"]["exit_code"] == 1
+    assert document["discrepancies"][0]["kind"] == "claimed-failing"
+    assert (document["profiles"][0]["profile"], document["profiles"][0]["status"]) == (
+        "core",
+        "failed",
+    )
+    index = (report / "index.html").read_text("utf-8")
+    assert re.search(r'<li class="fail" data-kind="claimed-failing">', index)
+    assert re.search(r'<tr class="row bad" data-profile="core" data-status="failed">', index)
+    case = next(c for c in document["cases"] if c["verdict"] == "fail")
+    assert case["failing_frame"] is not None
+    page = (report / "cases" / f"{case['id']}-{case['version']}.html").read_text("utf-8")
+    assert f'id="f{case["failing_frame"]}" class="' in page
+
+
+def test_a_datasheet_claims_file_is_held_against_the_device(tmp_path: Path) -> None:
+    datasheet = tmp_path / "datasheet.yaml"
+    datasheet.write_text(
+        'claims:\n  profiles: [core, smart-charging]\n  versions: ["1.6", "2.0.1"]\n', "utf-8"
+    )
+    report = tmp_path / "report"
+    result = _cli(
+        "run", "--sut", SUT, "--report", str(report), "--claims", str(datasheet), *OCA_ONLY
+    )
+    assert result.returncode == 3, result.stdout + result.stderr  # smart charging: not testable
+    document = _results(report)
+    source = document["run"]["claims"]["source"]
+    assert (source["kind"], source["file"]) == ("claims-file", str(datasheet))
+    assert document["run"]["claims"]["profiles"] == ["core", "smart-charging"]
+    kinds = [d["kind"] for d in document["discrepancies"]]
+    assert kinds == ["claimed-not-testable", "version-not-tested"]
+    statuses = {p["profile"]: p["status"] for p in document["profiles"]}
+    assert statuses == {"smart-charging": "not-testable", "core": "verified"}
 
 
 def test_run_exits_2_on_a_bad_profile(tmp_path: Path) -> None:
@@ -51,9 +134,52 @@ def test_run_exits_2_on_a_bad_profile(tmp_path: Path) -> None:
     assert "sut.role" in result.stderr
 
 
-def test_report_renders_again_from_results(tmp_path: Path) -> None:
-    assert _cli("run", "--sut", "reference-csms-v16", "--report", str(tmp_path)).returncode == 0
-    (tmp_path / "index.html").unlink()
-    result = _cli("report", str(tmp_path / "results.json"))
-    assert result.returncode == 0
-    assert "TC_001_CSMS" in (tmp_path / "index.html").read_text("utf-8")
+def test_report_renders_index_and_case_pages_again(
+    passing: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    report, _ = passing
+    out = tmp_path / "again"
+    result = _cli("report", str(report / "results.json"), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "TC_001_CSMS" in (out / "index.html").read_text("utf-8")
+    pages = sorted(p.name for p in (out / "cases").glob("*.html"))
+    assert pages == sorted(p.name for p in (report / "cases").glob("*.html"))
+    assert _cli("report", str(tmp_path / "missing.json")).returncode == 2
+
+
+def test_diff_reports_the_regression_between_two_runs(
+    passing: tuple[Path, subprocess.CompletedProcess[str]],
+    failing: tuple[Path, subprocess.CompletedProcess[str]],
+    tmp_path: Path,
+) -> None:
+    a, b = passing[0] / "results.json", failing[0] / "results.json"
+    page = tmp_path / "diff" / "diff.html"
+    result = _cli("diff", str(a), str(b), "--html", str(page))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert re.search(r"Regressions \(1\):\n\s+TC_023_1_CSMS\s+1\.6\s+pass → fail", result.stdout)
+    assert "Core" in result.stdout
+    assert "verified → failed" in result.stdout
+    html = page.read_text("utf-8")
+    assert "REGRESSED" in html
+    assert "TC_023_1_CSMS" in html
+    link = re.search(r'href="([^"]+/cases/TC_023_1_CSMS-1\.6\.html)"', html)
+    assert link is not None
+    assert (page.parent / link.group(1)).is_file()
+    assert _cli("diff", str(a), str(a)).returncode == 0
+    assert _cli("diff", str(a), str(tmp_path / "nope.json")).returncode == 2
+
+
+def test_pytest_k_selects_a_case_by_its_oca_id(tmp_path: Path) -> None:
+    args = [sys.executable, "-m", "pytest", "testcases", "-p", "no:cacheprovider", "-q"]
+    args += ["--ocpp-sut", SUT, "-k", "TC_001_CSMS", f"--junitxml={tmp_path / 'j.xml'}"]
+    result = subprocess.run(
+        args, cwd=ROOT, capture_output=True, text=True, timeout=180, check=False
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert re.search(r"\b1 passed\b", result.stdout), result.stdout[-2000:]
+    (testcase,) = ET.parse(tmp_path / "j.xml").getroot().iter("testcase")
+    assert testcase.get("name", "").startswith("TC_001_CSMS (")
+    props = {p.get("name"): p.get("value") for p in testcase.iter("property")}
+    assert props["oca_id"] == "TC_001_CSMS"
+    assert props["verdict"] == "pass"
+    assert json.dumps(props)  # properties are plain strings
