@@ -80,7 +80,23 @@ def test_junit_names_each_case_by_its_oca_id(
     names = [tc.get("name", "") for tc in testcases]
     assert names
     assert all(re.match(r"TC_\d+\w*_CSMS \(test_\w+\)$", n) for n in names), names
-    assert list((report / "allure-results").glob("*-result.json"))
+
+
+def test_allure_results_carry_version_profile_block_id_and_trace(
+    passing: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    report, _ = passing
+    results = [
+        json.loads(f.read_text("utf-8")) for f in (report / "allure-results").glob("*-result.json")
+    ]
+    assert results
+    for result in results:
+        labels = {label["name"]: label["value"] for label in result["labels"]}
+        assert labels["epic"] == "OCPP 1.6"
+        assert labels["feature"] == "Core"
+        assert labels["story"].startswith("Block ")
+        assert re.match(r"TC_\w+_CSMS$", labels["as_id"])
+        assert [a["name"] for a in result["attachments"]] == ["OCPP trace"]
 
 
 def test_a_fault_in_a_claimed_profile_turns_it_red_on_top_and_exits_1(

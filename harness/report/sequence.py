@@ -36,7 +36,7 @@ def _payload_text(entry: dict[str, Any]) -> str:
     payload = entry.get("payload")
     if payload is None:
         return str(entry.get("raw", ""))
-    compact = json.dumps(payload, ensure_ascii=False, separators=(",", ": "))
+    compact = json.dumps(payload, ensure_ascii=False)
     if len(compact) <= INLINE_CHARS:
         return compact
     return json.dumps(payload, indent=2, ensure_ascii=False)
