@@ -7,11 +7,12 @@ Modes:
 * ``drop``: connects, then drops the TCP connection without a close frame;
 * ``wrong-id``: answers every CALL with a CALLRESULT carrying another unique id;
 * ``flood``: sends :data:`FLOOD_RATE` frames a second (StatusNotification CALLs it never waits
-  for, each padded to about :data:`FLOOD_FRAME` characters, and text that is not OCPP), answers
-  nothing;
+  for, each padded to about :data:`FLOOD_FRAME` characters, and every tenth frame text that is
+  not OCPP), answers nothing;
 * ``half-close``: shuts down its sending side (TCP FIN) right after the handshake and never reads
   again;
-* ``reconnect-loop``: connects, drops the connection after :data:`LOOP_S`, connects again, forever.
+* ``reconnect-loop``: connects, drops the connection after :data:`LOOP_S`, connects again, forever;
+* ``no-upgrade``: opens TCP connections but never finishes its HTTP upgrade request.
 
 Retries the connection until the harness listens; exits after 30 s in any case.
 """
@@ -72,7 +73,7 @@ async def _flood(ws: Connection) -> None:
     while True:
         for _ in range(batch):
             n += 1
-            await ws.send(_status(n) if n % 2 else garbage)
+            await ws.send(garbage if n % 10 == 0 else _status(n))
         delay = start + n / FLOOD_RATE - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
@@ -91,9 +92,28 @@ async def _reconnect_loop(url: str) -> None:
         await asyncio.sleep(LOOP_S)
 
 
+async def _no_upgrade(url: str) -> None:
+    host, _, rest = url.removeprefix("ws://").partition(":")
+    port = int(rest.split("/", 1)[0])
+    for _ in range(200):
+        try:
+            _, writer = await asyncio.open_connection(host, port)
+            break
+        except OSError:
+            await asyncio.sleep(0.05)
+    else:
+        raise SystemExit("harness never listened")
+    writer.write(b"GET /HOSTILE1 HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # and never the rest
+    await writer.drain()
+    await asyncio.sleep(LIFETIME_S)
+
+
 async def main(url: str, mode: str) -> None:
     if mode == "reconnect-loop":
         await _reconnect_loop(url)
+        return
+    if mode == "no-upgrade":
+        await _no_upgrade(url)
         return
     ws = await _connect(url)
     if mode == "garbage":

@@ -27,7 +27,16 @@ ROOT = Path(__file__).resolve().parents[1]
 B_CASES = ROOT / "testcases" / "v201" / "test_b_provisioning.py"
 #: Wall time one hostile run may take, startup included (the profile's timeouts are 1-2 s).
 BOUND_S = 30.0
-STATION_MODES = ["silent", "garbage", "drop", "wrong-id", "flood", "half-close", "reconnect-loop"]
+STATION_MODES = [
+    "silent",
+    "garbage",
+    "drop",
+    "wrong-id",
+    "flood",
+    "half-close",
+    "reconnect-loop",
+    "no-upgrade",
+]
 CSMS_MODES = ["no-upgrade", "silent", "garbage", "wrong-id", "flood"]
 
 pytest_plugins = ["pytester"]
@@ -127,7 +136,8 @@ def _only_case(document: dict[str, Any], mode: str) -> dict[str, Any]:
     assert case["failed_requirement"], case
     assert case["expected"], case
     assert case["actual"], case
-    assert case["trace"], "a FAIL without evidence"
+    if mode != "no-upgrade":  # no WebSocket, no frames: Expected/Actual are the evidence
+        assert case["trace"], "a FAIL without frames"
     return case
 
 
@@ -136,7 +146,7 @@ def test_hostile_station_fails_in_bounded_time(
     pytester: pytest.Pytester, hostile_station: Hostile, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Silent, garbage, dropped, wrong ids, 1,000 frames/s, half-closed, reconnecting in a
-    loop: FAIL with Expected/Actual and frames."""
+    loop, never finishing the WebSocket handshake: FAIL with Expected/Actual and frames."""
     document, elapsed = _run(
         pytester,
         monkeypatch,
@@ -178,7 +188,7 @@ from harness import CsmsPeer, oca
 @oca("TC_B_06_CS", "waits while the station floods", profile="core", versions=("2.0.1",),
      kills=("getvariables-rejects-known",))
 async def test_waits(csms: CsmsPeer) -> None:
-    await csms.expect("Authorize", within_s=25)
+    await csms.expect("Authorize", within_s=60)
 """
 
 
@@ -186,8 +196,8 @@ async def test_waits(csms: CsmsPeer) -> None:
 def test_flood_during_a_long_wait_is_capped_and_ends_the_wait(
     pytester: pytest.Pytester, hostile_station: Hostile, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A case waiting 25 s while the station floods: the trace is capped (and says so), the flood
-    is a FAIL that ends the wait, memory stays bounded."""
+    """A case waiting up to 60 s while the station floods: the trace is capped (and says so), and
+    the flood is a FAIL that ends the wait (after 5,000 frames: about 6 s) with bounded memory."""
     module = pytester.makepyfile(test_waiting=WAITING_CASE)
     document, elapsed = _run(
         pytester, monkeypatch, str(module), "--ocpp-sut", str(hostile_station.profile)
@@ -198,4 +208,4 @@ def test_flood_during_a_long_wait_is_capped_and_ends_the_wait(
     report = pytester.path / "report"
     last = json.loads((report / case["trace_file"]).read_text("utf-8").splitlines()[-1])
     assert last["dropped"] == case["trace_dropped"]
-    assert elapsed < BOUND_S, f"{elapsed:.1f} s"
+    assert elapsed < 2 * BOUND_S, f"{elapsed:.1f} s"  # the wait alone would be 60 s

@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
+from websockets.protocol import CONNECTING
 from websockets.typing import Subprotocol
 
 from harness.transport.link import Link
@@ -99,6 +100,8 @@ class OcppServer:
         self.handshakes: list[Handshake] = []
         self._refuse_until = 0.0
         self._server: Server | None = None
+        #: Every accepted connection until its socket closes (handshake included).
+        self._opening: set[ServerConnection] = set()
 
     @property
     def port(self) -> int:
@@ -127,6 +130,19 @@ class OcppServer:
         return select
 
     async def start(self) -> None:
+        opening = self._opening
+
+        class Tracked(ServerConnection):
+            """Remembered from the TCP accept on, so :meth:`stop` can drop it mid-handshake."""
+
+            def connection_made(self, transport: asyncio.BaseTransport) -> None:
+                super().connection_made(transport)
+                opening.add(self)
+
+            def connection_lost(self, exc: Exception | None) -> None:
+                opening.discard(self)
+                super().connection_lost(exc)
+
         self._server = await serve(
             self._handle,
             self.host,
@@ -139,15 +155,27 @@ class OcppServer:
             open_timeout=10,
             close_timeout=2,
             ping_interval=None,
+            create_connection=Tracked,
         )
 
     async def stop(self) -> None:
-        if self._server is not None:
-            self._server.close(close_connections=True)
-            with contextlib.suppress(Exception):
-                async with asyncio.timeout(3):
-                    await self._server.wait_closed()
-            self._server = None
+        """Close the listener and every connection; bounded, and no socket is left behind."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.close(close_connections=True)
+        # A client that never finishes its HTTP upgrade (a hostile or hung SUT) would keep its
+        # socket until the opening handshake times out, after the loop is gone: drop it now.
+        self._abort(opening_only=True)
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(3):
+                await server.wait_closed()
+        self._abort(opening_only=False)  # whatever did not close in time
+
+    def _abort(self, *, opening_only: bool) -> None:
+        for connection in list(self._opening):
+            if not opening_only or connection.protocol.state is CONNECTING:
+                connection.transport.abort()
 
     def refuse_for(self, seconds: float) -> None:
         """Refuse every connection attempt (HTTP 503) for ``seconds`` from now."""
