@@ -10,7 +10,6 @@ keeps only those the schema validation really rejects. Each :class:`Mutation` na
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -54,11 +53,14 @@ class Mutation:
         return f"{self.kind}: {self.where} = {shown if len(shown) <= 40 else shown[:37] + '...'}"
 
     def apply(self, payload: dict[str, Any]) -> dict[str, Any]:
-        """A mutated deep copy of ``payload``."""
-        out = copy.deepcopy(payload)
+        """A mutated copy of ``payload`` (only the containers on the path are copied)."""
+        out = dict(payload)
         parent: Any = out
         for part in self.path[:-1]:
-            parent = parent[part]
+            child = parent[part]
+            child = dict(child) if isinstance(child, dict) else list(child)
+            parent[part] = child
+            parent = child
         last = self.path[-1]
         if self.remove:
             del parent[last]
@@ -128,6 +130,32 @@ def _off_enum(members: list[Any], value: str) -> str:
     return value + "X"
 
 
+def candidates(
+    version: str,
+    action: str,
+    payload: dict[str, Any],
+    direction: Direction = Direction.REQUEST,
+) -> list[Mutation]:
+    """Every single mutation of ``payload`` worth trying, in a stable order (not yet checked:
+    a few may still satisfy the schema)."""
+    schema = schema_document(version, action, direction)
+    if schema is None:
+        return []
+    return list(_Walker(schema.get("definitions", {})).sites(schema, payload, ()))
+
+
+def breaks(
+    version: str,
+    action: str,
+    payload: dict[str, Any],
+    mutation: Mutation,
+    direction: Direction = Direction.REQUEST,
+) -> dict[str, Any] | None:
+    """``payload`` with ``mutation`` applied when the schema rejects the result, else None."""
+    mutated = mutation.apply(payload)
+    return mutated if check(version, action, direction, mutated) is not None else None
+
+
 def mutations(
     version: str,
     action: str,
@@ -135,12 +163,8 @@ def mutations(
     direction: Direction = Direction.REQUEST,
 ) -> list[Mutation]:
     """Every single mutation of ``payload`` that its schema rejects (in a stable order)."""
-    schema = schema_document(version, action, direction)
-    if schema is None:
-        return []
-    walker = _Walker(schema.get("definitions", {}))
-    found: list[Mutation] = []
-    for mutation in walker.sites(schema, payload, ()):
-        if check(version, action, direction, mutation.apply(payload)) is not None:
-            found.append(mutation)
-    return found
+    return [
+        m
+        for m in candidates(version, action, payload, direction)
+        if breaks(version, action, payload, m, direction) is not None
+    ]

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from harness.fuzz import engine
 from harness.fuzz.engine import Example, FuzzResult, Problem
-from harness.fuzz.mutations import mutations
+from harness.fuzz.mutations import breaks, candidates
 from harness.fuzz.strategies import Pins, payloads
 from harness.ocppj.errors import ErrorKind, kind_of
 from harness.ocppj.frames import CallError
@@ -129,14 +129,21 @@ def _as_example(action: str) -> Any:
 
 
 def _near_valid(version: str, target: Target) -> st.SearchStrategy[Example]:
+    valid = payloads(version, target.action, pins=target.pins)
+
     @st.composite
     def build(draw: st.DrawFn) -> Example:
-        payload = draw(payloads(version, target.action, pins=target.pins))
-        options = mutations(version, target.action, payload)
-        mutation = draw(st.sampled_from(options)) if options else None
-        if mutation is None:  # cannot happen for OCPP schemas: every object forbids extras
+        payload = draw(valid)
+        options = candidates(version, target.action, payload)
+        if not options:  # cannot happen for OCPP schemas: every object forbids extras
             return Example(target.action, payload)
-        return Example(target.action, mutation.apply(payload), mutation.describe())
+        start = draw(st.integers(0, len(options) - 1))
+        for offset in range(len(options)):  # the first one from ``start`` that really breaks it
+            mutation = options[(start + offset) % len(options)]
+            broken = breaks(version, target.action, payload, mutation)
+            if broken is not None:
+                return Example(target.action, broken, mutation.describe())
+        return Example(target.action, payload)
 
     strategy: st.SearchStrategy[Example] = build()
     return strategy
