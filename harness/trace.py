@@ -31,6 +31,17 @@ class Flow(StrEnum):
     EVENT = "event"  # connection events: connected, closed, faults injected
 
 
+#: The direction column of :meth:`TraceEntry.summary`, padded to one width.
+_ARROWS = {
+    flow: f"{arrow:<14}"
+    for flow, arrow in (
+        (Flow.RECEIVED, "SUT -> harness"),
+        (Flow.SENT, "harness -> SUT"),
+        (Flow.EVENT, "--"),
+    )
+}
+
+
 @dataclass(frozen=True, slots=True)
 class TraceEntry:
     """One frame or connection event."""
@@ -48,8 +59,7 @@ class TraceEntry:
 
     def summary(self) -> str:
         """One line: time, direction, message and payload."""
-        arrow = {Flow.RECEIVED: "SUT -> harness", Flow.SENT: "harness -> SUT", Flow.EVENT: "--"}
-        head = f"{self.wall[11:23]} {arrow[self.flow]:<14}"
+        head = f"{self.wall[11:23]} {_ARROWS[self.flow]}"
         if self.flow is Flow.EVENT:
             return f"{head} {self.raw}"
         body = self.raw if len(self.raw) <= 400 else self.raw[:400] + "..."
@@ -70,6 +80,35 @@ def _describe(
     return int(frame.message_type), frame.unique_id, None, frame.payload
 
 
+class _WallClock:
+    """UTC wall-clock time as ISO 8601 with milliseconds (``datetime.isoformat`` spelling).
+
+    Formatting a ``datetime`` for every frame is a measurable share of the frame path, so the
+    text up to the seconds is formatted once per second and only the milliseconds per call.
+    """
+
+    __slots__ = ("_prefix", "_second")
+
+    def __init__(self) -> None:
+        self._second = -1
+        self._prefix = ""
+
+    def now(self) -> str:
+        stamp = time.time()
+        second = int(stamp)
+        if second != self._second:
+            self._prefix = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+            self._second = second
+        return self._prefix + _MILLIS[int((stamp - second) * 1000)]
+
+
+#: ".000+00:00" ... ".999+00:00": the per-call part of a wall-clock stamp, formatted in advance.
+_MILLIS = tuple(f".{millis:03d}+00:00" for millis in range(1000))
+
+
+_wall_clock = _WallClock()
+
+
 class Trace:
     """An append-only, size-capped list of :class:`TraceEntry`."""
 
@@ -78,6 +117,8 @@ class Trace:
         self.limit = limit
         self.dropped = 0
         self._entries: list[TraceEntry] = []
+        #: ``summary()`` of each entry, filled when first rendered (entries never change).
+        self._lines: list[str | None] = []
         self._seq = 0
 
     def __len__(self) -> int:
@@ -97,7 +138,8 @@ class Trace:
     ) -> TraceEntry | None:
         """Append one frame (``action`` names the request a response answers)."""
         self._seq += 1
-        if len(self._entries) >= self.limit:
+        entries = self._entries
+        if len(entries) >= self.limit:
             self.dropped += 1
             return None
         text = raw if isinstance(raw, str) else "<binary> " + raw[:256].hex()
@@ -108,7 +150,7 @@ class Trace:
             self._seq,
             flow,
             time.monotonic(),
-            datetime.now(UTC).isoformat(timespec="milliseconds"),
+            _wall_clock.now(),
             text,
             mtype,
             uid,
@@ -116,7 +158,8 @@ class Trace:
             payload,
             problem,
         )
-        self._entries.append(entry)
+        entries.append(entry)
+        self._lines.append(None)
         return entry
 
     def event(self, text: str) -> None:
@@ -128,13 +171,25 @@ class Trace:
 
     def render(self, last: int | None = None) -> str:
         """Readable text, one line per entry (the last ``last`` entries only, when given)."""
-        shown = self._entries if last is None else self._entries[-last:]
-        lines = [entry.summary() for entry in shown]
+        count = len(self._entries)
+        first = 0 if last is None else max(0, count - last)
+        lines = self._summaries(first, count)
         if last is not None and len(self._entries) > last:
             lines.insert(0, f"... {len(self._entries) - last} earlier entries")
         if self.dropped:
             lines.append(f"... trace capped at {self.limit} entries: {self.dropped} more not kept")
         return "\n".join(lines) if lines else "(no frames)"
+
+    def _summaries(self, first: int, end: int) -> list[str]:
+        """Summary lines of entries ``first`` to ``end``, each formatted once per trace."""
+        cached = self._lines
+        lines: list[str] = []
+        for index in range(first, end):
+            line = cached[index]
+            if line is None:
+                line = cached[index] = self._entries[index].summary()
+            lines.append(line)
+        return lines
 
     def to_dicts(self) -> list[dict[str, Any]]:
         return [asdict(entry) for entry in self._entries]

@@ -11,7 +11,7 @@ import contextlib
 import json
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,7 @@ class Csms:
         self.silent = False
         self.abort_on_call = False
         self.trace_limit = trace_limit
+        self.replies: set[asyncio.Task[None]] = set()
 
     async def on_link(self, link: Link) -> None:
         if self.trace_limit is not None:
@@ -54,16 +55,16 @@ class Csms:
         self.connected.set()
         await link.run()
 
-    def on_receive(self, link: Link, event: Received) -> Awaitable[None] | None:
+    def on_receive(self, link: Link, event: Received) -> None:
         frame = event.frame
         if not isinstance(frame, Call) or event.reply is not None:
-            return None
+            return
         if self.abort_on_call:
             link.abort()
-            return None
-        if self.silent:
-            return None
-        return link.reply(frame, {"currentTime": NOW})  # awaited by the link before reading on
+        elif not self.silent:
+            task = asyncio.ensure_future(link.reply(frame, {"currentTime": NOW}))
+            self.replies.add(task)
+            task.add_done_callback(self.replies.discard)
 
     async def link(self) -> Link:
         await self.connected.wait()
@@ -195,32 +196,23 @@ async def test_refuse_for_answers_503_until_the_window_ends() -> None:
 
 
 @pytest.mark.asyncio
-async def test_call_round_trip_and_sync_receiver() -> None:
-    """A plain callback receiver works as well as one that returns the reply to await."""
+async def test_call_round_trip_correlates_by_unique_id() -> None:
     async with asyncio.timeout(BOUND), serving() as (server, csms), connected(server) as link:
-        event = await link.call("Heartbeat", {}, timeout=BOUND)
-        assert isinstance(event.frame, CallResult)
-        assert event.frame.payload == {"currentTime": NOW}
+        first = await link.call("Heartbeat", {}, timeout=BOUND)
+        assert isinstance(first.frame, CallResult)
+        assert first.frame.payload == {"currentTime": NOW}
+        second = await link.call("Heartbeat", {}, timeout=BOUND)
+        assert second.ok
+        assert second.request is not None
+        assert second.request.unique_id != first.frame.unique_id
         remote = await csms.link()
-
-        replies: list[asyncio.Task[None]] = []
-
-        def spawn_reply(peer: Link, inbound: Received) -> None:
-            if isinstance(inbound.frame, Call):
-                replies.append(
-                    asyncio.ensure_future(peer.reply(inbound.frame, {"currentTime": NOW}))
-                )
-
-        remote.on_receive = spawn_reply
-        again = await link.call("Heartbeat", {}, timeout=BOUND)
-        assert again.ok
-        assert again.request is not None
-        assert again.request.unique_id != event.frame.unique_id
+        flows = [(e.flow, e.action) for e in remote.trace if e.flow is not Flow.EVENT]
+        assert flows == [(Flow.RECEIVED, "Heartbeat"), (Flow.SENT, "Heartbeat")] * 2
 
 
 @pytest.mark.asyncio
 async def test_delayed_replies_do_not_hold_up_reading() -> None:
-    """With a send delay injected, the next frame is read while the delayed reply waits."""
+    """An injected send delay holds outbound frames back; inbound frames are read meanwhile."""
     async with asyncio.timeout(BOUND), serving() as (server, csms), connected(server) as link:
         assert (await link.call("Heartbeat", {}, timeout=BOUND)).ok
         remote = await csms.link()

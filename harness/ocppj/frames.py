@@ -34,11 +34,17 @@ class MessageType(IntEnum):
     SEND = 6
 
 
+_ALL_TYPES: frozenset[MessageType] = frozenset(MessageType)
+_BASE_TYPES: frozenset[MessageType] = frozenset(
+    {MessageType.CALL, MessageType.CALLRESULT, MessageType.CALLERROR}
+)
+#: MessageTypeId value -> member, without the cost of an ``Enum`` call per frame.
+_BY_VALUE: dict[int, MessageType] = {int(member): member for member in MessageType}
+
+
 def message_types(version: str) -> frozenset[MessageType]:
     """MessageTypeIds defined for ``version``: 2-4 for 1.6 and 2.0.1, 2-6 for 2.1."""
-    if version == "2.1":
-        return frozenset(MessageType)
-    return frozenset({MessageType.CALL, MessageType.CALLRESULT, MessageType.CALLERROR})
+    return _ALL_TYPES if version == "2.1" else _BASE_TYPES
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +151,7 @@ def parse_frame(raw: str | bytes, version: str) -> Frame:
             unique_id=unique_id or UNREADABLE_ID,
             message_type=type_id,
         )
-    mtype = MessageType(type_id)
+    mtype = _BY_VALUE[type_id]
     if unique_id is None:
         raise FrameError(
             ErrorKind.RPC_FRAMEWORK_ERROR,
@@ -232,6 +238,17 @@ def to_list(frame: Frame) -> list[Any]:
     return [int(frame.message_type), frame.unique_id, frame.code, frame.description, frame.details]
 
 
+#: One encoder for every frame: ``json.dumps`` with arguments builds a new encoder per call. The
+#: circular-reference check walks every container of the payload and costs as much as the encoding
+#: itself, so it is off; a circular payload still fails in :func:`serialize`, as ``ValueError``.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False)
+
+
 def serialize(frame: Frame) -> str:
     """The compact JSON text of ``frame`` (UTF-8 characters kept, not escaped)."""
-    return json.dumps(to_list(frame), separators=(",", ":"), ensure_ascii=False)
+    try:
+        return _ENCODER.encode(to_list(frame))
+    except RecursionError:
+        raise ValueError(
+            "Circular reference detected (or the payload nests too deeply to serialise)"
+        ) from None

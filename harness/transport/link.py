@@ -32,6 +32,11 @@ class ResponseTimeout(Exception):
     """No response to a CALL within its timeout."""
 
 
+def _expire(waiter: asyncio.Future[Received], action: str, timeout: float) -> None:
+    if not waiter.done():
+        waiter.set_exception(ResponseTimeout(f"no response to {action} within {timeout:g} s"))
+
+
 class Link:
     """An OCPP-J connection with its session state, trace and fault switches."""
 
@@ -59,7 +64,6 @@ class Link:
         self.send_delay_s = 0.0
         self.auto_reply_errors = True
         self._waiting: dict[str, asyncio.Future[Received]] = {}
-        self._send_lock = asyncio.Lock()
 
     @property
     def subprotocol(self) -> str | None:
@@ -68,9 +72,10 @@ class Link:
     # -- receiving ------------------------------------------------------------------------
     async def run(self) -> None:
         """Read frames until the connection closes; never raises for anything the peer sends."""
+        ws = self.ws
         try:
-            async for raw in self.ws:
-                await self._handle(raw)
+            while True:  # ``ws.recv`` directly: one async-generator layer less per frame
+                await self._handle(await ws.recv())
         except ConnectionClosed:
             pass
         finally:
@@ -81,7 +86,8 @@ class Link:
         action = event.request.action if event.request is not None else None
         self.trace.record(Flow.RECEIVED, raw, event.frame, action=action, problem=event.problem)
         if event.reply is not None and self.auto_reply_errors:
-            await self.send_frame(event.reply)
+            with contextlib.suppress(LinkClosed):  # the loop ends at the next read anyway
+                await self.send_frame(event.reply)
         if event.request is not None and isinstance(event.frame, (CallResult, CallError)):
             waiter = self._waiting.pop(event.request.unique_id, None)
             if waiter is not None and not waiter.done():
@@ -93,12 +99,14 @@ class Link:
     def _mark_closed(self) -> None:
         if self.closed.is_set():
             return
-        code = self.ws.close_code
-        self.close_reason = (
-            f"code {code}" if code is not None else "no close frame (connection lost)"
-        )
-        if self.ws.close_reason:
-            self.close_reason += f", reason {self.ws.close_reason!r}"
+        # ``ws.close_code`` reads 1006 when no close frame arrived: ask the protocol what did.
+        received = self.ws.protocol.close_rcvd
+        if received is None:
+            self.close_reason = "no close frame (connection lost)"
+        else:
+            self.close_reason = f"code {received.code}"
+            if received.reason:
+                self.close_reason += f", reason {received.reason!r}"
         self.trace.event(f"connection closed ({self.close_reason})")
         self.closed.set()
         for waiter in self._waiting.values():
@@ -114,13 +122,17 @@ class Link:
     async def send_raw(
         self, raw: str | bytes, *, frame: Frame | None = None, action: str | None = None
     ) -> None:
-        """Send text (or a binary frame) exactly as given; raises :class:`LinkClosed`."""
+        """Send text (or a binary frame) exactly as given; raises :class:`LinkClosed`.
+
+        A whole message is written to the socket before ``ws.send`` first yields (it only waits
+        for the write buffer to drain), so concurrent sends never interleave and go out in the
+        order they were recorded: no lock is needed.
+        """
         if self.send_delay_s:
             await asyncio.sleep(self.send_delay_s)
         self.trace.record(Flow.SENT, raw, frame, action=action)
         try:
-            async with self._send_lock:
-                await self.ws.send(raw)
+            await self.ws.send(raw)
         except ConnectionClosed as exc:
             self._mark_closed()
             raise LinkClosed(self.close_reason) from exc
@@ -141,15 +153,22 @@ class Link:
         frame = self.session.call(
             action, payload, unique_id=unique_id, validate=validate, concurrent=concurrent
         )
-        waiter: asyncio.Future[Received] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[Received] = loop.create_future()
         self._waiting[frame.unique_id] = waiter
+        timer: asyncio.TimerHandle | None = None
         try:
             await self.send_frame(frame)
-            async with asyncio.timeout(timeout):
-                return await waiter
-        except TimeoutError:
-            raise ResponseTimeout(f"no response to {action} within {timeout:g} s") from None
+            # A plain timer on the waiter: cheaper per CALL than an ``asyncio.timeout`` scope.
+            timer = loop.call_later(timeout, _expire, waiter, action, timeout)
+            return await waiter
         finally:
+            if timer is not None:
+                timer.cancel()
+            if not waiter.done():
+                waiter.cancel()
+            elif not waiter.cancelled():
+                waiter.exception()  # retrieved, even when the send failed first
             self._waiting.pop(frame.unique_id, None)
             self.session.forget(frame.unique_id)
 
