@@ -239,7 +239,7 @@ class Peer(PeerView):
             raise SutFailure(
                 requirement, f"a valid answer to {action}", event.problem, self._frames()
             )
-        return CallOutcome(event.request, event.frame, requirement, self._frames())
+        return CallOutcome(event.request, event.frame, requirement, self._frames)
 
     async def send_raw(self, raw: str | bytes) -> None:
         """Send text exactly as given (malformed on purpose); its replies are not violations."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Coroutine, Generator
+from collections.abc import Callable, Coroutine, Generator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -76,11 +76,17 @@ class CallOutcome:
     request: Call
     response: CallResult | CallError
     requirement: str
-    frames: str = ""
+    #: Renders the trace tail for evidence; called only when a check fails (it is not free).
+    render_frames: Callable[[], str] = lambda: ""
     payload: dict[str, Any] = field(init=False)
 
     def __post_init__(self) -> None:
         self.payload = self.response.payload if isinstance(self.response, CallResult) else {}
+
+    @property
+    def frames(self) -> str:
+        """The last frames of the trace, as evidence for a failure."""
+        return self.render_frames()
 
     @property
     def error(self) -> CallError | None:

@@ -51,6 +51,7 @@ class PeerView:
         self.link: Link | None = None
         self.trace = Trace("idle")
         self._inbox: list[InboundCall] = []
+        self._flushed = 0  # inbox entries before this index are all answered
         self._responses: list[Received] = []
         self._waiters: list[tuple[str, dict[str, Any]]] = []
         self._holds: set[str] = set()
@@ -77,6 +78,7 @@ class PeerView:
         if self.link is not None:
             self.link.trace = self.trace
         self._inbox.clear()
+        self._flushed = 0
         self._responses.clear()
         self._waiters.clear()
         self._holds.clear()
@@ -210,9 +212,12 @@ class PeerView:
         return self._tx_counter
 
     async def _flush_replies(self) -> None:
-        for item in self._inbox:
+        for item in self._inbox[self._flushed :]:
             if item.consumed and not item.replied and not item.held:
                 await self._answer_default(item)
+        # everything before the first CALL still waiting for the script is settled for good
+        while self._flushed < len(self._inbox) and self._inbox[self._flushed].replied:
+            self._flushed += 1
 
     def _raise_violations(self) -> None:
         if self._violations and not self.tolerate_violations:
