@@ -198,11 +198,18 @@ def test_binary_frame_is_refused(version: str) -> None:
 
 
 @pytest.mark.parametrize("version", VERSIONS)
-def test_unknown_message_type_echoes_the_id(version: str) -> None:
+def test_unknown_message_type_is_ignored_except_in_2_0_1(version: str) -> None:
+    """1.6 §4.1.3 and 2.1 Part 4 §4.1.3 ignore it; 2.0.1 answers MessageTypeNotSupported."""
     _, csms = pair(version)
     event = csms.receive('[9, "abc", "Heartbeat", {}]')
-    reply = assert_replied(event, ErrorKind.MESSAGE_TYPE_NOT_SUPPORTED, version, "abc")
-    assert reply.code == ("NotImplemented" if version == "1.6" else "MessageTypeNotSupported")
+    assert event.frame is None
+    assert event.kind is ErrorKind.MESSAGE_TYPE_NOT_SUPPORTED
+    assert event.problem
+    if version == "2.0.1":
+        reply = assert_replied(event, ErrorKind.MESSAGE_TYPE_NOT_SUPPORTED, version, "abc")
+        assert reply.code == "MessageTypeNotSupported"
+    else:
+        assert event.reply is None
 
 
 @pytest.mark.parametrize("type_id", [5, 6])

@@ -162,9 +162,12 @@ class RpcSession:
         return self._receive_error(raw, frame)
 
     def _reject_unparsed(self, raw: str | bytes, exc: FrameError) -> Received:
-        answers_call = exc.message_type in (None, MessageType.CALL) or (
-            exc.kind is ErrorKind.MESSAGE_TYPE_NOT_SUPPORTED
-        )
+        if exc.kind is ErrorKind.MESSAGE_TYPE_NOT_SUPPORTED:
+            # OCPP-J 1.6 §4.1.3 and 2.1 Part 4 §4.1.3: a message with an unknown MessageTypeId is
+            # ignored (2.1 dropped MessageTypeNotSupported); 2.0.1 still answers with that code.
+            answers_call = self.version == "2.0.1"
+        else:
+            answers_call = exc.message_type in (None, MessageType.CALL)
         reply: Frame | None = None
         if answers_call:
             reply = CallError(exc.unique_id, error_code(exc.kind, self.version), exc.reason, {})
