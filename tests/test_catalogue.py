@@ -121,6 +121,20 @@ def test_odd_cells() -> None:
     assert (slipped.requirement, slipped.condition) == (Requirement.CONDITIONAL, "C-11")
 
 
+def test_robustness_cases_are_ours_for_both_roles() -> None:
+    station, csms = lookup("RB_01_CS"), lookup("RB_01_CSMS")
+    assert (station.role, csms.role) == (Role.CHARGING_STATION, Role.CSMS)
+    assert station.title == csms.title == "Invalid JSON"
+    assert station.versions == (OcppVersion.V16, OcppVersion.V201, OcppVersion.V21)
+    assert station.profiles == csms.profiles == ("robustness",)
+    assert station.requirement is Requirement.OPTIONAL
+    assert lookup("RB_18_CSMS").versions == (OcppVersion.V21,)  # SEND exists in 2.1 only
+    with pytest.raises(KeyError, match="RB_01_CS, RB_01_CSMS"):
+        lookup("RB_01")
+    robustness = [e for e in all_entries() if e.profiles == ("robustness",)]
+    assert len(robustness) == 2 * len({e.id.rsplit("_", 1)[0] for e in robustness})
+
+
 def test_all_entries_are_consistent() -> None:
     entries = all_entries()
     assert len({e.id for e in entries}) == len(entries)

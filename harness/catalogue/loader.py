@@ -8,6 +8,9 @@ The files list OCA test case ids and short titles per OCPP version:
 - ``ocpp21-new.tsv`` (id, title, cs, csms): cases new in 2.1, ``yes`` or a dash per role.
 - ``ocpp16-cs.tsv`` (section, id, title, feature_profile) and ``ocpp16-csms.tsv`` (id, title):
   1.6 cases, ids already carrying their ``_CS`` / ``_CSMS`` suffix.
+- ``robustness.tsv`` (id, title, cs, csms, versions): our own cases beyond the OCA catalogue (the
+  OCPP-J framework under malformed input, ``RB_nn``), profile ``robustness``; ``versions`` is a
+  comma-separated list and the cs/csms cells read like ``ocpp21-new.tsv``'s.
 
 The files are parsed once, on first use.
 """
@@ -167,15 +170,23 @@ def _ocpp16() -> Iterator[CatalogueEntry]:
         )
 
 
+def _robustness() -> Iterator[CatalogueEntry]:
+    for row in _rows("robustness.tsv"):
+        versions = tuple(OcppVersion(v.strip()) for v in row["versions"].split(",") if v.strip())
+        yield from _graded({**row, "profiles": Profile.ROBUSTNESS.value}, versions)
+
+
 @functools.cache
 def all_entries() -> tuple[CatalogueEntry, ...]:
-    """Every catalogue entry: 2.0.1 (also run for 2.1), new in 2.1, then 1.6; in file order."""
+    """Every catalogue entry: 2.0.1 (also run for 2.1), new in 2.1, 1.6, then our robustness
+    cases; in file order."""
     entries: list[CatalogueEntry] = []
     for row in _rows("ocpp201.tsv"):
         entries.extend(_graded(row, (OcppVersion.V201, OcppVersion.V21)))
     for row in _rows("ocpp21-new.tsv"):
         entries.extend(_graded(row, (OcppVersion.V21,)))
     entries.extend(_ocpp16())
+    entries.extend(_robustness())
     return tuple(entries)
 
 
