@@ -23,8 +23,84 @@ class Fault:
 
 _ALL = ("1.6", "2.0.1", "2.1")
 _V2 = ("2.0.1", "2.1")
+_V21 = ("2.1",)
 _STATION = "reference-station"
 _CSMS = "reference-csms"
+
+#: RPC-framework rules both reference SUTs can break (``harness.reference.rpc_faults``): the
+#: station's fault is ``rpc-<rule>``, the CSMS's ``csms-rpc-<rule>``.
+_RPC_RULES: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    (
+        "closes-on-invalid-json",
+        _ALL,
+        "closes the connection (1002) when a message is not valid JSON instead of answering it",
+    ),
+    (
+        "closes-on-unknown-message-type",
+        _ALL,
+        "closes the connection when a frame carries a MessageTypeId it does not know",
+    ),
+    (
+        "wrong-error-code",
+        _ALL,
+        "answers with the wrong CALLERROR code: GenericError for frames it cannot parse, "
+        "NotSupported for unknown actions, NotImplemented for known unsupported ones, "
+        "FormatViolation for every schema violation",
+    ),
+    (
+        "silent-on-malformed",
+        _ALL,
+        "sends no CALLERROR for a CALL it rejects (malformed frame, unknown action, bad payload)",
+    ),
+    (
+        "wrong-id-in-error",
+        _ALL,
+        "answers a CALL it rejects with a CALLERROR under a fresh unique id, not the CALL's",
+    ),
+    (
+        "closes-on-duplicate-id",
+        _ALL,
+        "closes the connection when a CALL reuses a unique id",
+    ),
+    (
+        "errors-unknown-result",
+        _ALL,
+        "answers a CALLRESULT for a unique id it never sent with a CALLERROR",
+    ),
+    (
+        "drops-concurrent-call",
+        _ALL,
+        "never answers a CALL that arrives while an earlier one is still unanswered",
+    ),
+    (
+        "drops-on-binary",
+        _ALL,
+        "drops the TCP connection without a close frame when a binary message arrives",
+    ),
+    (
+        "crashes-on-invalid-utf8",
+        _ALL,
+        "stops for good after failing a connection over text that is not UTF-8 (1007): the "
+        "station never reconnects, the CSMS accepts no new connection",
+    ),
+    (
+        "crashes-on-oversized",
+        _ALL,
+        "stops for good after failing a connection over a message above 1 MiB (1009): the "
+        "station never reconnects, the CSMS accepts no new connection",
+    ),
+    (
+        "rejects-late-response",
+        _ALL,
+        "gives up on its CALL after 0.3 s, ignores the late answer and sends its next CALL",
+    ),
+    ("answers-send", _V21, "answers a SEND (which is never answered) with a CALLRESULT"),
+    (
+        "no-callresulterror",
+        _V21,
+        "answers an invalid CALLRESULT with a CALLERROR instead of a CALLRESULTERROR",
+    ),
+)
 
 FAULTS: dict[str, Fault] = {
     f.name: f
@@ -149,6 +225,15 @@ FAULTS: dict[str, Fault] = {
             _CSMS,
             _ALL,
             "sends ChangeAvailability Operative when asked to make the EVSE inoperative",
+        ),
+        # -- both: the RPC framework under malformed input (robustness profile) -------------
+        *(
+            Fault(f"rpc-{rule}", _STATION, versions, breaks)
+            for rule, versions, breaks in _RPC_RULES
+        ),
+        *(
+            Fault(f"csms-rpc-{rule}", _CSMS, versions, breaks)
+            for rule, versions, breaks in _RPC_RULES
         ),
     )
 }

@@ -17,7 +17,9 @@ It is the known-good SUT the harness's CSMS test cases must pass against, and ea
   CSMS itself triggered. OCPP 1.6 states no such rule for the Central System; the reference
   applies the same one there, ``SecurityError`` being a 1.6 error code as well (OCPP-J 1.6 §4.2.3);
 * unknown actions get NotImplemented and malformed frames their RPC error from the OCPP-J core;
-  known actions the CSMS does not handle get NotSupported.
+  known actions the CSMS does not handle get NotSupported. A message the WebSocket layer cannot
+  take (invalid UTF-8, over 1 MiB) fails that connection (1007, 1009) and the station may connect
+  again; the ``csms-rpc-*`` faults of :mod:`~harness.reference.rpc_faults` break these rules.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from typing import Any
 from harness.ocppj.errors import ErrorKind, error_code
 from harness.ocppj.frames import Call, CallError, CallResult
 from harness.ocppj.session import LocalProtocolError, Received
+from harness.reference import rpc_faults
 from harness.reference.csms import commands, handlers_v2, handlers_v16
 from harness.reference.csms.commands import (
     Command,
@@ -113,6 +116,8 @@ class ReferenceCsms:
         )
         self._links: dict[str, Link] = {}
         self._locks: dict[str, asyncio.Lock] = {}
+        self._command_timeout_s = rpc_faults.call_timeout(self.faults, COMMAND_TIMEOUT_S)
+        self._crashed = False
         self._tasks: set[asyncio.Task[Any]] = set()
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -211,6 +216,14 @@ class ReferenceCsms:
         return _same_secret(password, passwords[identity])
 
     async def _on_link(self, link: Link) -> None:
+        # A seeded crash stops everything, even a connection that came in while the one that
+        # caused it was still closing.
+        if self._crashed or any(
+            rpc_faults.crashed(old, self.faults) for old in self._links.values()
+        ):
+            self._crash()
+            link.abort()
+            return
         identity = link.identity
         record = self.state.station(identity)
         old = self._links.get(identity)
@@ -219,6 +232,7 @@ class ReferenceCsms:
         record.subprotocol = link.subprotocol
         record.connections += 1
         link.on_receive = self._on_receive
+        rpc_faults.install(link, self.faults)
         if old is not None and not old.closed.is_set():
             self._spawn(old.close(1000, "replaced by a new connection"))
         try:
@@ -227,6 +241,13 @@ class ReferenceCsms:
             if self._links.get(identity) is link:
                 del self._links[identity]
                 record.connected = False
+            if rpc_faults.crashed(link, self.faults):
+                self._crash()
+
+    def _crash(self) -> None:
+        """The seeded crash (``csms-rpc-crashes-on-*``): no connection gets in any more."""
+        self._crashed = True
+        self._server.refuse_for(24 * 3600)
 
     def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.ensure_future(coro)
@@ -279,15 +300,16 @@ class ReferenceCsms:
         """Send ``command`` to ``identity`` and return its CALLRESULT payload."""
         action, payload = command
         lock = self._locks.setdefault(identity, asyncio.Lock())
+        timeout = self._command_timeout_s
         try:
-            async with asyncio.timeout(COMMAND_TIMEOUT_S), lock:
+            async with asyncio.timeout(timeout), lock:
                 link = self._links.get(identity)
                 if link is None or link.closed.is_set():
                     raise StationNotConnected(f"station {identity!r} is not connected")
-                event = await link.call(action, payload, timeout=COMMAND_TIMEOUT_S)
+                event = await link.call(action, payload, timeout=timeout)
         except (TimeoutError, ResponseTimeout):
             raise CommandTimeout(
-                f"station {identity!r} did not answer {action} within {COMMAND_TIMEOUT_S:g} s"
+                f"station {identity!r} did not answer {action} within {timeout:g} s"
             ) from None
         except LinkClosed as exc:
             raise StationNotConnected(

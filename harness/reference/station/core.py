@@ -6,7 +6,10 @@ connection: boot, heartbeat, sender, answers); message contents and command hand
 
 * Connection (OCPP-J 1.6 §3, 2.0.1 Part 4 §3): ``{csms_url}/{identity}``, one subprotocol, HTTP
   Basic auth (username = identity) when a password is given; after a lost connection it
-  reconnects after ``reconnect_s`` unless the network is down (:meth:`go_offline`).
+  reconnects after ``reconnect_s`` unless the network is down (:meth:`go_offline`). Malformed
+  frames get the CALLERROR the OCPP-J core prescribes; a connection the WebSocket layer fails
+  (invalid UTF-8: 1007, a message over 1 MiB: 1009) is followed by a reconnect like any other
+  (the ``rpc-*`` faults of :mod:`~harness.reference.rpc_faults` break these rules).
 * A power cycle (:meth:`reboot`, Reset) ends ongoing transactions first (reason Reboot, or the
   reset's reason), waits a bounded time for them to be delivered, closes with code 1000, forgets
   runtime state (queued transaction messages survive) and boots again (B01; 1.6 §4.2).
@@ -22,6 +25,7 @@ from collections.abc import Coroutine, Hashable, Sequence
 from typing import Any, Protocol
 
 from harness.ocppj.frames import Call
+from harness.reference import rpc_faults
 from harness.reference.faults import FAULTS
 from harness.reference.station.model import Hardware, Outgoing, Payload, Reply, Transaction
 from harness.reference.station.outbox import Outbox
@@ -137,6 +141,11 @@ class ReferenceStation:
                 return False
             await asyncio.sleep(0.02)
         return True
+
+    @property
+    def call_timeout_s(self) -> float:
+        """How long a queued CALL waits for its answer before it counts as failed."""
+        return rpc_faults.call_timeout(self.faults, self.response_s)
 
     @property
     def cycling(self) -> bool:
@@ -308,6 +317,7 @@ class ReferenceStation:
 
     async def _serve(self, link: Link) -> None:
         self.link = link
+        rpc_faults.install(link, self.faults)
         session = asyncio.ensure_future(Session(self, link).run())
         reader = asyncio.ensure_future(link.run())
         try:
@@ -325,3 +335,6 @@ class ReferenceStation:
             if self.link is link:
                 self.link = None
             self.offline_since = time.monotonic()
+            if rpc_faults.crashed(link, self.faults):
+                log.error("reference station %s crashed (seeded fault)", self.identity)
+                self._stopping = True

@@ -151,7 +151,7 @@ class Session:
         """Send one queued CALL; LinkClosed leaves it queued for the next connection."""
         outbox = self.st.outbox
         try:
-            event = await self.link.call(item.action, item.build(), timeout=self.st.response_s)
+            event = await self.link.call(item.action, item.build(), timeout=self.st.call_timeout_s)
         except ResponseTimeout:
             self._failed(item, "no response")
             return
