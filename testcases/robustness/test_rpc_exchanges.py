@@ -1,0 +1,259 @@
+"""Robustness RB_11-RB_13 and RB_17: exchanges out of the ordinary, both roles, 1.6/2.0.1/2.1.
+
+Our own cases beyond the OCA catalogue (profile ``robustness``). OCPP-J correlates answers by
+unique id and allows one open CALL per direction (OCPP-J 1.6 §4.1.1; OCPP 2.0.1/2.1 Part 4
+§4.1.1, Part 2 §3 FR.01). What a receiver does when the *sender* breaks that is not prescribed,
+so these cases accept what the spec allows and fail what it cannot mean:
+
+* the same unique id twice (RB_11), a second CALL while the first is open (RB_13): each CALL is
+  answered, with a CALLRESULT or a CALLERROR (ProtocolError, GenericError, 2.x RpcFrameworkError —
+  1.6 §4.2.3 names "an existing call with the same unique identifier" as a reason for one); never
+  dropped, never a closed connection;
+* a CALLRESULT for an id never sent (RB_12) is not answered: a CALLERROR only ever answers a CALL
+  (in 2.1 a CALLRESULTERROR is tolerated: it answers a CALLRESULT the receiver cannot use);
+* a slow answer (RB_17), still within the SUT's timeout: the SUT sends no other CALL meanwhile,
+  keeps answering the harness's CALLs, takes the late answer and then goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from harness import CsmsPeer, StationPeer, SutActions, oca
+from harness.config import Role
+from harness.ocppj import MessageType
+from harness.trace import Flow
+from testcases.robustness.probes import ALL, REFUSED_EXCHANGE, Probes, probes, spelled
+from testcases.robustness.reactions import (
+    Peer,
+    answers,
+    begin,
+    describe,
+    fail,
+    held,
+    mark,
+    new_id,
+    quiet_s,
+    require_answer,
+    require_error,
+    require_no_answer,
+    require_open,
+    require_working,
+)
+
+DUPLICATE_REQ = "1.6/Part 4 §4.2.3: a reused unique id is answered, the connection stays"
+UNKNOWN_RESULT_REQ = (
+    "1.6/Part 4 §4.2.3: a CALLERROR only answers a CALL; an unknown CALLRESULT is ignored"
+)
+CONCURRENT_REQ = "Part 4 §4.1.1 (1.6 §4.1.1): a CALL sent while another is open is still answered"
+SYNC_REQ = "Part 4 §4.1.1, Part 2 FR.01 (1.6 §4.1.1): no new CALL while one is unanswered"
+LATE_REQ = "Part 4 §4.1.1: a late answer within the timeout is taken, and the SUT goes on"
+
+
+def _probes(peer: Peer) -> Probes:
+    role = Role.CHARGING_STATION if isinstance(peer, CsmsPeer) else Role.CSMS
+    return probes(role, peer.version)
+
+
+def _call_text(peer: Peer, uid: str) -> str:
+    benign = _probes(peer).benign
+    return json.dumps([2, uid, benign.action, benign.payload])
+
+
+def _judge_exchange_answers(peer: Peer, since: int, uid: str, req: str) -> None:
+    for entry in answers(peer, since, (uid,)):
+        if entry.message_type != MessageType.CALLRESULT:
+            codes = spelled(peer.version, REFUSED_EXCHANGE)
+            require_error(peer, entry, codes=codes, ids=(uid,), req=req)
+
+
+async def _duplicate_id(peer: Peer) -> None:
+    link = await begin(peer)
+    uid = new_id("rb11")
+    text = _call_text(peer, uid)
+    since = mark(peer)
+    await peer.send_raw(text)
+    await peer.send_raw(text)
+    await require_answer(peer, link, since, ids=(uid,), req=DUPLICATE_REQ)
+    await asyncio.sleep(quiet_s(peer))  # room for the answer to the second one
+    require_open(peer, link, DUPLICATE_REQ)
+    _judge_exchange_answers(peer, since, uid, DUPLICATE_REQ)
+    await require_working(peer)
+
+
+@oca(
+    "RB_11_CS",
+    "Duplicate unique id",
+    profile="robustness",
+    versions=ALL,
+    kills=("rpc-closes-on-duplicate-id",),
+)
+async def test_duplicate_unique_id_station(csms: CsmsPeer) -> None:
+    """The same CALL twice under one unique id: answered, connection kept, station works."""
+    await _duplicate_id(csms)
+
+
+@oca(
+    "RB_11_CSMS",
+    "Duplicate unique id",
+    profile="robustness",
+    versions=ALL,
+    kills=("csms-rpc-closes-on-duplicate-id",),
+)
+async def test_duplicate_unique_id_csms(station: StationPeer) -> None:
+    """The same CALL twice under one unique id: answered, connection kept, CSMS works."""
+    await _duplicate_id(station)
+
+
+async def _unknown_result(peer: Peer) -> None:
+    link = await begin(peer)
+    uid = new_id("rb12")
+    since = mark(peer)
+    await peer.send_raw(json.dumps([3, uid, {}]))
+    await asyncio.sleep(quiet_s(peer))
+    allowed = (MessageType.CALLRESULTERROR,) if peer.version == "2.1" else ()
+    require_no_answer(peer, since, (uid,), req=UNKNOWN_RESULT_REQ, allowed=allowed)
+    require_open(peer, link, UNKNOWN_RESULT_REQ)
+    await require_working(peer)
+    require_no_answer(peer, since, (uid,), req=UNKNOWN_RESULT_REQ, allowed=allowed)
+
+
+@oca(
+    "RB_12_CS",
+    "CALLRESULT for a unique id never sent",
+    profile="robustness",
+    versions=ALL,
+    kills=("rpc-errors-unknown-result",),
+)
+async def test_unknown_callresult_station(csms: CsmsPeer) -> None:
+    """A CALLRESULT out of nowhere: the station does not answer it and stays connected."""
+    await _unknown_result(csms)
+
+
+@oca(
+    "RB_12_CSMS",
+    "CALLRESULT for a unique id never sent",
+    profile="robustness",
+    versions=ALL,
+    kills=("csms-rpc-errors-unknown-result",),
+)
+async def test_unknown_callresult_csms(station: StationPeer) -> None:
+    """A CALLRESULT out of nowhere: the CSMS does not answer it and stays connected."""
+    await _unknown_result(station)
+
+
+async def _concurrent_calls(peer: Peer) -> None:
+    link = await begin(peer)
+    first, second = new_id("rb13a"), new_id("rb13b")
+    since = mark(peer)
+    await peer.send_raw(_call_text(peer, first))
+    await peer.send_raw(_call_text(peer, second))
+    for uid in (first, second):
+        await require_answer(peer, link, since, ids=(uid,), req=CONCURRENT_REQ)
+        _judge_exchange_answers(peer, since, uid, CONCURRENT_REQ)
+    require_open(peer, link, CONCURRENT_REQ)
+    await require_working(peer)
+
+
+@oca(
+    "RB_13_CS",
+    "Second CALL while one is open",
+    profile="robustness",
+    versions=ALL,
+    kills=("rpc-drops-concurrent-call",),
+)
+async def test_second_call_while_open_station(csms: CsmsPeer) -> None:
+    """Two CALLs back to back, the first not yet answered: the station answers both."""
+    await _concurrent_calls(csms)
+
+
+@oca(
+    "RB_13_CSMS",
+    "Second CALL while one is open",
+    profile="robustness",
+    versions=ALL,
+    kills=("csms-rpc-drops-concurrent-call",),
+)
+async def test_second_call_while_open_csms(station: StationPeer) -> None:
+    """Two CALLs back to back, the first not yet answered: the CSMS answers both."""
+    await _concurrent_calls(station)
+
+
+def _require_no_call(peer: Peer, since: int, open_id: str) -> None:
+    """No CALL from the SUT arrived after the mark ``since`` (its CALL ``open_id`` is open)."""
+    for entry in list(peer.trace)[since:]:
+        if entry.flow is Flow.RECEIVED and entry.message_type == MessageType.CALL:
+            fail(
+                peer,
+                SYNC_REQ,
+                f"no CALL while {open_id!r} waits for its answer",
+                describe(entry),
+            )
+
+
+@oca(
+    "RB_17_CS",
+    "Very slow responder",
+    profile="robustness",
+    versions=ALL,
+    kills=("rpc-rejects-late-response",),
+)
+async def test_slow_responder_station(csms: CsmsPeer) -> None:
+    """The harness answers the station's Heartbeat only after half the response time; meanwhile
+    the station answers a TriggerMessage(StatusNotification) but holds the StatusNotification back
+    until the late answer came, and sends it then."""
+    link = await begin(csms)
+    delay = csms.response_s / 2
+    csms.hold("Heartbeat")
+    since = mark(csms)
+    trigger = await csms.call("TriggerMessage", requested_message="Heartbeat", req=LATE_REQ)
+    if csms.version == "1.6" and (trigger.error or trigger.get("status") != "Accepted"):
+        pytest.skip("the station does not take TriggerMessage (1.6 Remote Trigger profile)")
+    trigger.must(status="Accepted", req="F06: TriggerMessage(Heartbeat) accepted")
+    beat = await held(csms, "Heartbeat", since, within_s=csms.response_s, req=LATE_REQ)
+    opened = mark(csms)
+    evse = {"evse": {"id": 1, "connectorId": 1}} if csms.version != "1.6" else {"connectorId": 1}
+    status = await csms.call(
+        "TriggerMessage", requested_message="StatusNotification", req=LATE_REQ, **evse
+    )
+    status.must(status="Accepted", req=f"{LATE_REQ}: CALLs are answered while its own is open")
+    await asyncio.sleep(delay)
+    _require_no_call(csms, opened, beat.call.unique_id)
+    await beat.reply()
+    await csms.expect("StatusNotification", req=f"{LATE_REQ}: the held-back message follows")
+    require_no_answer(csms, opened, (beat.call.unique_id,), req=LATE_REQ)
+    require_open(csms, link, LATE_REQ)
+    await require_working(csms)
+
+
+@oca(
+    "RB_17_CSMS",
+    "Very slow responder",
+    profile="robustness",
+    versions=ALL,
+    kills=("csms-rpc-rejects-late-response",),
+)
+async def test_slow_responder_csms(station: StationPeer, sut: SutActions) -> None:
+    """The harness answers the CSMS's TriggerMessage only after half the response time; a second
+    command the operator gives meanwhile reaches the station only after that late answer."""
+    link = await begin(station)
+    delay = station.response_s / 2
+    station.hold("TriggerMessage")
+    since = mark(station)
+    await sut.trigger("Heartbeat")
+    first = await held(station, "TriggerMessage", since, within_s=station.action_s, req=LATE_REQ)
+    opened = mark(station)
+    await sut.trigger("StatusNotification")
+    await asyncio.sleep(delay)
+    _require_no_call(station, opened, first.call.unique_id)
+    await first.reply(status="Rejected")
+    second = await station.expect(
+        "TriggerMessage", within_s=station.action_s, req=f"{LATE_REQ}: the next command follows"
+    )
+    await second.reply(status="Rejected")
+    require_no_answer(station, opened, (first.call.unique_id,), req=LATE_REQ)
+    require_open(station, link, LATE_REQ)
+    await require_working(station)
