@@ -53,7 +53,7 @@ def fail(peer: Peer, req: str, expected: str, actual: str) -> NoReturn:
 
 def describe(entry: TraceEntry) -> str:
     name = _NAMES.get(entry.message_type or 0, "frame")
-    if entry.message_type == MessageType.CALLERROR or entry.message_type == 5:
+    if entry.message_type in (MessageType.CALLERROR, MessageType.CALLRESULTERROR):
         code = (entry.payload or {}).get("errorCode")
         return f"{name} {code} under unique id {entry.unique_id!r}"
     return f"{name} under unique id {entry.unique_id!r}: {entry.raw[:200]}"

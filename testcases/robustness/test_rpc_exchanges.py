@@ -5,10 +5,13 @@ unique id and allows one open CALL per direction (OCPP-J 1.6 §4.1.1; OCPP 2.0.1
 §4.1.1, Part 2 §3 FR.01). What a receiver does when the *sender* breaks that is not prescribed,
 so these cases accept what the spec allows and fail what it cannot mean:
 
-* the same unique id twice (RB_11), a second CALL while the first is open (RB_13): each CALL is
-  answered, with a CALLRESULT or a CALLERROR (ProtocolError, GenericError, 2.x RpcFrameworkError —
-  1.6 §4.2.3 names "an existing call with the same unique identifier" as a reason for one); never
-  dropped, never a closed connection;
+* a second CALL while the first is open (RB_13): each CALL is answered, with a CALLRESULT or a
+  CALLERROR (ProtocolError, GenericError, 2.x RpcFrameworkError); never dropped, never a closed
+  connection;
+* the same CALL twice under one unique id (RB_11): answered (the two answers cannot be told
+  apart, so one is enough), each answer a CALLRESULT or such a CALLERROR — 1.6 §4.2.3 and Part 4
+  §4.2.3 name "an existing call with the same unique identifier" as a reason for one; never a
+  closed connection;
 * a CALLRESULT for an id never sent (RB_12) is not answered: a CALLERROR only ever answers a CALL
   (in 2.1 a CALLRESULTERROR is tolerated: it answers a CALLRESULT the receiver cannot use);
 * a slow answer (RB_17), still within the SUT's timeout: the SUT sends no other CALL meanwhile,

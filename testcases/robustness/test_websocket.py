@@ -55,8 +55,8 @@ def _benign_text(peer: Peer, uid: str) -> str:
     return json.dumps([2, uid, benign.action, benign.payload])
 
 
-async def _closed_with(peer: Peer, reaction: Reaction, code: int, req: str) -> None:
-    """The SUT closed the connection: with a close frame carrying ``code``, then it recovers."""
+def _closed_with(peer: Peer, reaction: Reaction, code: int, req: str) -> None:
+    """The SUT closed the connection with a close frame carrying ``code``."""
     if reaction.close_code != code:
         got = (
             "no close frame (connection dropped)"
@@ -73,7 +73,7 @@ async def _binary(peer: Peer) -> None:
     await peer.send_raw(_benign_text(peer, uid).encode())
     reaction = await react(peer, link, since, quiet_s(peer))
     if reaction.closed:
-        await _closed_with(peer, reaction, 1003, BINARY_REQ)
+        _closed_with(peer, reaction, 1003, BINARY_REQ)
         await require_recovery(peer, link, BINARY_REQ)
         return
     require_open(peer, link, BINARY_REQ)
@@ -122,7 +122,7 @@ async def _invalid_utf8(peer: Peer) -> None:
     await send_message(peer, link, data, text=True, note=note)
     reaction = await react(peer, link, since, quiet_s(peer))
     if reaction.closed:
-        await _closed_with(peer, reaction, 1007, UTF8_REQ)
+        _closed_with(peer, reaction, 1007, UTF8_REQ)
         await require_recovery(peer, link, UTF8_REQ)
         return
     peer.warn(Axis.SPEC, UTF8_REQ, "the SUT kept the connection after text that is not UTF-8")
@@ -170,7 +170,7 @@ async def _oversized(peer: Peer) -> None:
     await send_message(peer, link, text, text=True, note=note)
     reaction = await react(peer, link, since, 2 * peer.response_s, ids=(uid,))
     if reaction.closed:
-        await _closed_with(peer, reaction, 1009, OVERSIZE_REQ)
+        _closed_with(peer, reaction, 1009, OVERSIZE_REQ)
         await require_recovery(peer, link, OVERSIZE_REQ)
         return
     if not reaction.answers:
