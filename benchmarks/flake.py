@@ -5,8 +5,9 @@ For each of the six built-in profiles the script runs ``pytest testcases`` ``--r
 child process (``--ocpp-report`` into a temporary directory), reads each ``results.json`` and
 compares every case's verdict with the one of the first run. It prints one row per profile, the
 cases whose verdict changed (with their verdicts and reasons), and the total count of differing
-verdicts; the exit status is 0 when that count is 0. A run that leaves no ``results.json`` counts
-every case of the first run as differing.
+verdicts; the exit status is 0 when that count is 0. A run that ends in a pytest error (exit
+status 2-5: collection or usage error, internal error, nothing collected) or leaves no
+``results.json`` is shown with its output and counts every case of the first run as differing.
 
 Usage: ``python benchmarks/flake.py [--runs 20] [--jobs 2] [--profile NAME]... [--quick]``
 (``--quick``: 2 runs). Extra pytest arguments follow ``--``.
@@ -36,6 +37,8 @@ PROFILES = (
 )
 #: A hung child run is killed after this long and counts as a run without results.
 RUN_TIMEOUT_S = 900
+#: Changed cases listed per profile.
+MAX_SHOWN = 10
 
 
 @dataclass
@@ -74,8 +77,9 @@ def run_suite(profile: str, report: Path, extra: list[str]) -> Run:
         return Run(seconds=time.monotonic() - started, broken=f"no end after {RUN_TIMEOUT_S} s")
     run = Run(seconds=time.monotonic() - started)
     results = report / "results.json"
-    if not results.is_file():
-        run.broken = f"no results.json (exit {proc.returncode}): {tail}"
+    if proc.returncode not in (0, 1) or not results.is_file():
+        # 2-5: interrupted, internal error, usage error, nothing collected (pytest.ExitCode)
+        run.broken = f"pytest exit {proc.returncode}: {tail}"
         return run
     document = json.loads(results.read_text("utf-8"))
     for case in document["cases"]:
@@ -162,13 +166,16 @@ def main() -> int:
         for index, run in enumerate(outcome.runs):
             if run.broken:
                 print(f"  {outcome.profile} run {index + 1}: {run.broken}")
-        for key, seen in sorted(outcome.differing().items()):
+        changed = sorted(outcome.differing().items())
+        for key, seen in changed[:MAX_SHOWN]:
             print(f"  {outcome.profile} {key}: " + ", ".join(f"{v} x{n}" for v, n in seen.items()))
             for run in outcome.runs:
                 verdict = run.verdicts.get(key)
                 if verdict not in (None, outcome.baseline.get(key)):
                     print(f"      {verdict}: {run.reasons.get(key, '')[:300]}")
                     break
+        if len(changed) > MAX_SHOWN:
+            print(f"  {outcome.profile}: {len(changed) - MAX_SHOWN} more cases changed verdict")
     print(
         f"differing verdicts: {total} (over {runs} runs x {len(profiles)} profiles, {wall:.0f} s)"
     )
