@@ -178,6 +178,33 @@ FAULTS: dict[str, Fault] = {
             _ALL,
             "answers DataTransfer from an unknown vendor with Accepted",
         ),
+        # -- both: what the schema fuzzer finds (RB_FUZZ_*, harness.reference.fuzz_faults) --
+        Fault(
+            "drops-on-long-string",
+            _STATION,
+            _ALL,
+            "drops the connection when a CALL carries a string longer than 64 characters",
+        ),
+        Fault(
+            "accepts-invalid-payload",
+            _STATION,
+            _ALL,
+            "does not validate inbound CALLs: a payload that breaks its schema gets no "
+            "validation CALLERROR",
+        ),
+        Fault(
+            "csms-fails-on-long-string",
+            _CSMS,
+            _ALL,
+            "answers InternalError to a CALL carrying a string longer than 64 characters",
+        ),
+        Fault(
+            "csms-accepts-invalid-payload",
+            _CSMS,
+            _ALL,
+            "does not validate inbound CALLs: a payload that breaks its schema gets no "
+            "validation CALLERROR",
+        ),
         # -- reference CSMS -------------------------------------------------------------------
         Fault("csms-boot-rejects", _CSMS, _ALL, "rejects every BootNotification"),
         Fault(

@@ -33,7 +33,7 @@ from typing import Any
 from harness.ocppj.errors import ErrorKind, error_code
 from harness.ocppj.frames import Call, CallError, CallResult
 from harness.ocppj.session import LocalProtocolError, Received
-from harness.reference import rpc_faults
+from harness.reference import fuzz_faults, rpc_faults
 from harness.reference.csms import commands, handlers_v2, handlers_v16
 from harness.reference.csms.commands import (
     Command,
@@ -233,6 +233,7 @@ class ReferenceCsms:
         record.connections += 1
         link.on_receive = self._on_receive
         rpc_faults.install(link, self.faults)
+        fuzz_faults.install(link, self.faults, csms=True)
         if old is not None and not old.closed.is_set():
             self._spawn(old.close(1000, "replaced by a new connection"))
         try:
@@ -257,6 +258,9 @@ class ReferenceCsms:
     # -- requests from stations ----------------------------------------------------------------
     def _on_receive(self, link: Link, event: Received) -> None:
         if isinstance(event.frame, Call) and event.reply is None:
+            if fuzz_faults.trips(self.faults, event.frame, csms=True):
+                self._spawn(self._internal_error(link, event.frame, "string too long (fault)"))
+                return
             self._spawn(self._answer(link, event.frame))
 
     async def _answer(self, link: Link, call: Call) -> None:

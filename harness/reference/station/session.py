@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from harness.ocppj.errors import ErrorKind, error_code
 from harness.ocppj.frames import Call, CallResult
 from harness.ocppj.session import LocalProtocolError, Received
+from harness.reference import fuzz_faults
 from harness.reference.station.model import CallRefused, Outgoing, Payload
 from harness.transport.link import Link, LinkClosed, ResponseTimeout
 
@@ -60,6 +61,7 @@ class Session:
         self.st = station
         self.link = link
         link.on_receive = self.on_receive
+        fuzz_faults.install(link, station.faults, csms=False)
 
     async def run(self) -> None:
         st = self.st
@@ -184,6 +186,9 @@ class Session:
 
     # -- receiving ----------------------------------------------------------------------------------
     def on_receive(self, link: Link, event: Received) -> None:
+        if fuzz_faults.trips(self.st.faults, event.frame, csms=False):
+            link.ws.transport.abort()  # the seeded crash: no answer, no close frame
+            return
         if isinstance(event.frame, Call) and event.reply is None:
             self.st.spawn(self._answer(event.frame))
 
