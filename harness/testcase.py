@@ -53,8 +53,11 @@ class OcaCase:
 
     @property
     def block(self) -> str:
-        """The OCA functional block (``TC_B_01_CS`` -> ``B``; 1.6 ids -> ``1.6``)."""
+        """The OCA functional block (``TC_B_01_CS`` -> ``B``; 1.6 ids -> ``1.6``; our own
+        ``RB_*`` cases -> ``robustness``)."""
         parts = self.id.split("_")
+        if parts[0] == "RB":
+            return "robustness"
         return parts[1] if len(parts) > 2 and parts[1].isalpha() else "1.6"
 
 

@@ -96,6 +96,8 @@ class CsmsPeer(Peer):
                     "no connection",
                     self._frames(),
                 )
+            if self.connected.is_set():  # the link died before its handler noticed
+                self.connected.clear()
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(remaining):
                     await self.connected.wait()

@@ -132,9 +132,9 @@ class PeerView:
                 a == frame.action and not mismatches(frame.payload, s) for a, s in self._waiters
             ):
                 item.claimed = True
-            elif frame.action in self._holds:
+            if frame.action in self._holds:
                 item.held = True
-            else:
+            elif not item.claimed:
                 self._spawn(self._answer_default(item))
         elif isinstance(frame, (CallResult, CallError, CallResultError)):
             if not self._flooded:
