@@ -170,9 +170,8 @@ def judge(mode: str, answer: Exchange, timeout_s: float) -> Problem | None:
         shown = json.dumps(response.payload)[:300]
         return Problem("accepted", f"CALLRESULT {shown} to a request that breaks the schema")
     if answer.problem or kind_of(response.code) not in VALIDATION_KINDS:
-        return Problem(
-            "wrong error code", f"CALLERROR {response.code} ({response.description[:120]!r})"
-        )
+        why = answer.problem or "not a code of the validation family"
+        return Problem("wrong error code", f"CALLERROR {response.code}: {why}")
     return None
 
 

@@ -59,7 +59,7 @@ class Peer(PeerView):
             if result:
                 return result
             if self._flooded:
-                self._raise_violations()  # a flooding SUT ends the wait at once
+                raise self._flood_failure()  # a flooding SUT ends the wait at once
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return None

@@ -32,6 +32,8 @@ MAX_INBOX = 5000
 #: Text received in one case that its trace keeps; beyond it the trace is capped (and says so),
 #: so a flooding SUT cannot exhaust memory however long the case waits.
 TRACE_BUDGET_CHARS = 8 * 1024 * 1024
+#: The requirement a flood fails (a limit of the harness: nothing in OCPP bounds the traffic).
+FLOOD_REQUIREMENT = "harness limit: a SUT does not flood the harness"
 #: Violations kept per case (the rest are counted).
 MAX_VIOLATIONS = 100
 
@@ -152,15 +154,17 @@ class PeerView:
         if self._received_chars > TRACE_BUDGET_CHARS and trace.limit > len(trace):
             trace.limit = len(trace)  # from here on the trace counts what it drops, and says so
         if not self._flooded and len(self._inbox) + len(self._responses) >= MAX_INBOX:
-            self._flooded = True
-            self._violations.insert(  # reported first
-                0,
-                f"flood: the SUT sent more than {MAX_INBOX} frames in one test case; later ones "
-                "are answered but not kept",
-            )
-            if len(self._violations) > MAX_VIOLATIONS:
-                self._violations.pop()
-                self._violations_dropped += 1
+            self._flooded = True  # the next wait (or the one under way) ends: _flood_failure()
+
+    def _flood_failure(self) -> SutFailure:
+        """What a flood ends a wait with, whether or not the case tolerates violations."""
+        return SutFailure(
+            FLOOD_REQUIREMENT,
+            f"at most {MAX_INBOX} frames from the SUT in one test case",
+            f"more than {MAX_INBOX} frames (a flood); the later ones were answered but not kept"
+            + (f"; also: {'; '.join(self._violations[:3])}" if self._violations else ""),
+            self.trace.render(last=LAST_FRAMES),
+        )
 
     def _violation(self, problem: str) -> None:
         if len(self._violations) < MAX_VIOLATIONS:
