@@ -1,32 +1,5 @@
-"""Stricter-than-schema checks: what the official schemas and the OCA test tool let through.
-
-The OCA JSON schemas type most primitives as plain ``string``/``number``/``integer`` and the test
-tool does not check their formats either (oca-catalogue.md, complaint 2), so schema-valid but wrong
-data passes. These checks report it as warnings on the spec axis (:class:`~harness.verdicts.Axis`);
-they never change a verdict. Rules, per OCPP version:
-
-* **date-time** (every ``format: date-time`` field): RFC 3339 §5.6 with ``T``, seconds and an
-  explicit ``Z`` or ``±hh:mm`` offset; a real calendar date, hours 00-23 (no ``24:00``); in 2.x
-  at most 3 fractional digits (2.0.1 Part 2 §2.1.4 dateTime). 2.1 tariff fields: ``hh:mm`` times
-  of day and ``YYYY-MM-DD`` dates.
-* **identifiers**: 2.x ``identifierString`` fields (``idToken``, ``additionalIdToken``,
-  ``transactionId``) use only ``a-z A-Z 0-9 * - _ = : + | @ .`` (Part 2 §2.1.4); an empty
-  ``transactionId``, or an empty ``idToken`` not of type NoAuthorization, identifies nothing. 1.6
-  ``idTag``/``parentIdTag`` (CiString20): no leading or trailing whitespace, no control characters.
-* **decimals**: 1.6 fields the schema gives ``multipleOf: 0.1`` (charging limits) have at most one
-  decimal place (1.6 §7: "accepts at most one digit fraction"); 2.x decimals sent towards the
-  Charging Station have at most six (Part 2 §2.1.4 decimal); a 1.6 Raw ``SampledValue.value`` is
-  a decimal number. 2.x integers are 32-bit signed (Part 2 §2.1.4 integer).
-* **case**: a 2.x ``attributeValue`` that is ``True``/``FALSE``... rather than ``true``/``false``
-  (Part 2 §2.1.4 boolean); a 1.6 configuration key that differs from a standard key (§9) only in
-  case (keys are case-insensitive, but a CSMS comparing exactly will not recognise it). Enumeration
-  fields need no such check: the schemas reject any other spelling outright.
-
-Lengths the schemas bound (``maxLength``) are enforced by the schema validation itself.
-
-Cost: each (version, action, direction, sender) schema is turned once into a *plan* holding only
-the paths that carry a rule, and a payload walk visits only those paths.
-"""
+"""Plans of the stricter-than-schema checks: which rule applies where, per schema, and the
+checker a peer runs on what it receives (see :mod:`harness.strict`)."""
 
 from __future__ import annotations
 
@@ -34,19 +7,33 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from functools import cache
 from typing import Any
 
 from harness.ocppj.frames import Call, CallResult
 from harness.ocppj.schemas import Direction, schema_document
 from harness.ocppj.session import Received
+from harness.strict.rules import (
+    FULL_DATE,
+    TIME_OF_DAY,
+    Rule,
+    boolean_case,
+    date_time,
+    id_token_object,
+    identifier_string,
+    int32,
+    not_empty,
+    one_decimal,
+    pattern,
+    raw_sampled_value,
+    six_decimals,
+    trimmed_printable,
+    v16_key_case,
+)
 from harness.verdicts import Axis, Finding
 
 #: Distinct strict findings kept per test case; the rest are counted in one last finding.
 MAX_FINDINGS = 20
-
-Rule = Callable[[Any], str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,177 +70,6 @@ class StrictProblem:
         return f"{action} {direction.value} {self.path} = {shown}: {self.problem}"
 
 
-# -- rules ------------------------------------------------------------------------------------
-_RFC3339 = re.compile(
-    r"(\d{4})-(\d\d)-(\d\d)[Tt](\d\d):(\d\d):(\d\d)(\.\d+)?(?:[Zz]|[+-](\d\d):(\d\d))"
-)
-_IDENTIFIER = re.compile(r"[A-Za-z0-9*\-_=:+|@.]*")
-_TIME_OF_DAY = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
-_FULL_DATE = re.compile(r"\d{4}-\d\d-\d\d")
-_RAW_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
-_INT32 = (-(2**31), 2**31 - 1)
-
-
-@cache
-def _date_time(max_fraction: int | None) -> Rule:
-    """One rule (and one bounded memo) per fraction limit, shared by every date-time field."""
-    known: dict[str, str | None] = {}  # timestamps repeat within and across messages
-
-    def rule(value: Any) -> str | None:
-        if not isinstance(value, str):
-            return None
-        if value in known:
-            return known[value]
-        if len(known) >= 512:
-            known.clear()
-        known[value] = problem = judge(value)
-        return problem
-
-    def judge(value: str) -> str | None:
-        match = _RFC3339.fullmatch(value)
-        if match is None:
-            return "not an RFC 3339 date-time (date 'T' hh:mm:ss, then 'Z' or a ±hh:mm offset)"
-        year, month, day, hour, minute, second = (int(g) for g in match.groups()[:6])
-        if hour > 23:
-            return f"hour {hour} does not exist in RFC 3339 (midnight is 00:00 of the next day)"
-        if minute > 59 or second > 60:
-            return "minutes or seconds out of range"
-        try:
-            date(year, month, day)
-        except ValueError:
-            return "no such calendar date"
-        if match.group(8) is not None and (int(match.group(8)) > 23 or int(match.group(9)) > 59):
-            return "time zone offset out of range"
-        fraction = match.group(7)
-        if max_fraction is not None and fraction and len(fraction) - 1 > max_fraction:
-            return f"{len(fraction) - 1} fractional digits (at most {max_fraction})"
-        return None
-
-    return rule
-
-
-def _pattern(regex: re.Pattern[str], what: str) -> Rule:
-    def rule(value: Any) -> str | None:
-        if isinstance(value, str) and regex.fullmatch(value) is None:
-            return what
-        return None
-
-    return rule
-
-
-def _identifier_string(value: Any) -> str | None:
-    if not isinstance(value, str) or _IDENTIFIER.fullmatch(value):
-        return None
-    bad = sorted({c for c in value if not _IDENTIFIER.fullmatch(c)})
-    return f"characters {''.join(bad)!r} are not allowed in an identifierString"
-
-
-def _not_empty(value: Any) -> str | None:
-    return "empty identifier" if value == "" else None
-
-
-def _id_token_object(value: Any) -> str | None:
-    if (
-        isinstance(value, dict)
-        and value.get("idToken") == ""
-        and value.get("type") != "NoAuthorization"
-    ):
-        return f"empty idToken of type {value.get('type')!r} (only NoAuthorization may be empty)"
-    return None
-
-
-def _trimmed_printable(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    if value != value.strip():
-        return "leading or trailing whitespace in an identifier"
-    if any(ord(c) < 32 or ord(c) == 127 for c in value):
-        return "control characters in an identifier"
-    return None
-
-
-def _decimal_places(value: Any) -> int:
-    if not isinstance(value, float):
-        return 0
-    exponent = Decimal(repr(value)).as_tuple().exponent
-    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
-
-
-def _six_decimals(value: Any) -> str | None:
-    places = _decimal_places(value)
-    return (
-        f"{places} decimal places (at most 6 towards the Charging Station)" if places > 6 else None
-    )
-
-
-def _one_decimal(value: Any) -> str | None:
-    numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
-    if numeric and abs(value * 10 - round(value * 10)) > 1e-6:
-        return "more than one decimal place"
-    return None
-
-
-def _int32(value: Any) -> str | None:
-    if (
-        isinstance(value, int)
-        and not isinstance(value, bool)
-        and not _INT32[0] <= value <= _INT32[1]
-    ):
-        return "outside the 32-bit signed integer range"
-    return None
-
-
-def _raw_sampled_value(value: Any) -> str | None:
-    if not isinstance(value, dict) or value.get("format", "Raw") != "Raw":
-        return None
-    raw = value.get("value")
-    if isinstance(raw, str) and _RAW_DECIMAL.fullmatch(raw) is None:
-        return f"value {raw!r} of a Raw sampled value is not a decimal number"
-    return None
-
-
-def _boolean_case(value: Any) -> str | None:
-    if (
-        isinstance(value, str)
-        and value.lower() in ("true", "false")
-        and value not in ("true", "false")
-    ):
-        return f"a boolean is spelled {value.lower()!r}, not {value!r}"
-    return None
-
-
-#: OCPP 1.6 §9 standard configuration keys (Core, Local Auth List, Reservation, Smart Charging,
-#: Security whitepaper), by lower-case name.
-_V16_KEY_NAMES = """
-AllowOfflineTxForUnknownId AuthorizationCacheEnabled AuthorizeRemoteTxRequests BlinkRepeat
-ClockAlignedDataInterval ConnectionTimeOut ConnectorPhaseRotation
-ConnectorPhaseRotationMaxLength GetConfigurationMaxKeys HeartbeatInterval LightIntensity
-LocalAuthorizeOffline LocalPreAuthorize MaxEnergyOnInvalidId MeterValuesAlignedData
-MeterValuesAlignedDataMaxLength MeterValuesSampledData MeterValuesSampledDataMaxLength
-MeterValueSampleInterval MinimumStatusDuration NumberOfConnectors ResetRetries
-StopTransactionOnEVSideDisconnect StopTransactionOnInvalidId StopTxnAlignedData
-StopTxnAlignedDataMaxLength StopTxnSampledData StopTxnSampledDataMaxLength
-SupportedFeatureProfiles SupportedFeatureProfilesMaxLength TransactionMessageAttempts
-TransactionMessageRetryInterval UnlockConnectorOnEVSideDisconnect WebSocketPingInterval
-LocalAuthListEnabled LocalAuthListMaxLength SendLocalListMaxLength
-ReserveConnectorZeroSupported ChargeProfileMaxStackLevel
-ChargingScheduleAllowedChargingRateUnit ChargingScheduleMaxPeriods
-ConnectorSwitch3to1PhaseSupported MaxChargingProfilesInstalled
-AdditionalRootCertificateCheck AuthorizationKey CertificateSignedMaxChainSize
-CertificateStoreMaxLength CpoName SecurityProfile
-"""
-_V16_KEYS = {name.lower(): name for name in _V16_KEY_NAMES.split()}
-
-
-def _v16_key_case(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    standard = _V16_KEYS.get(value.lower())
-    if standard is not None and standard != value:
-        return f"differs only in case from the standard key {standard!r}"
-    return None
-
-
 # -- plans ------------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class _Context:
@@ -279,17 +95,17 @@ def _value_checks(ctx: _Context, node: dict[str, Any], name: str, owner: str) ->
         checks += _string_checks(ctx, node, name, owner)
     elif kind == "number":
         if ctx.v16 and "multipleOf" in node:
-            checks.append(_Check("OCPP 1.6 §7 charging rate: at most one decimal", _one_decimal))
+            checks.append(_Check("OCPP 1.6 §7 charging rate: at most one decimal", one_decimal))
         elif not ctx.v16 and ctx.toward_station:
-            checks.append(_Check(ctx.part2("decimal"), _six_decimals))
+            checks.append(_Check(ctx.part2("decimal"), six_decimals))
     elif kind == "integer" and not ctx.v16:
-        checks.append(_Check(ctx.part2("integer"), _int32))
+        checks.append(_Check(ctx.part2("integer"), int32))
     elif kind == "object":
         props = node.get("properties", {})
         if ctx.v16 and "value" in props and "format" in props:
-            checks.append(_Check("OCPP 1.6 §7 SampledValue.value (Raw)", _raw_sampled_value))
+            checks.append(_Check("OCPP 1.6 §7 SampledValue.value (Raw)", raw_sampled_value))
         if not ctx.v16 and "idToken" in props and "type" in props:
-            checks.append(_Check(ctx.part2("identifierString"), _id_token_object))
+            checks.append(_Check(ctx.part2("identifierString"), id_token_object))
     return checks
 
 
@@ -301,24 +117,24 @@ def _string_checks(ctx: _Context, node: dict[str, Any], name: str, owner: str) -
             if ctx.v16
             else ctx.part2("dateTime (RFC 3339, at most 3 fractional digits)")
         )
-        checks.append(_Check(requirement, _date_time(None if ctx.v16 else 3)))
+        checks.append(_Check(requirement, date_time(None if ctx.v16 else 3)))
     elif ctx.v16 and name in _V16_IDENTIFIERS:
-        checks.append(_Check("OCPP 1.6 §7 IdToken (CiString20Type)", _trimmed_printable))
+        checks.append(_Check("OCPP 1.6 §7 IdToken (CiString20Type)", trimmed_printable))
     elif ctx.v16 and name in ("key", "unknownKey"):
-        checks.append(_Check("OCPP 1.6 §9 standard configuration key names", _v16_key_case))
+        checks.append(_Check("OCPP 1.6 §9 standard configuration key names", v16_key_case))
     elif not ctx.v16 and name in _V2_IDENTIFIERS:
-        checks.append(_Check(ctx.part2("identifierString"), _identifier_string))
+        checks.append(_Check(ctx.part2("identifierString"), identifier_string))
         if name == "transactionId":
-            checks.append(_Check(ctx.part2("identifierString"), _not_empty))
+            checks.append(_Check(ctx.part2("identifierString"), not_empty))
     elif not ctx.v16 and (
         name == "attributeValue" or (name == "value" and owner == "VariableAttributeType")
     ):
-        checks.append(_Check(ctx.part2("boolean"), _boolean_case))
+        checks.append(_Check(ctx.part2("boolean"), boolean_case))
     elif name in ("startTimeOfDay", "endTimeOfDay"):
         checks.append(
             _Check(
                 f"OCPP {ctx.version} tariff time of day (hh:mm)",
-                _pattern(_TIME_OF_DAY, "not hh:mm"),
+                pattern(TIME_OF_DAY, "not hh:mm"),
             )
         )
     elif name in ("validFromDate", "validToDate"):
@@ -329,7 +145,7 @@ def _string_checks(ctx: _Context, node: dict[str, Any], name: str, owner: str) -
 def _date_only(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
-    if _FULL_DATE.fullmatch(value) is None:
+    if FULL_DATE.fullmatch(value) is None:
         return "not YYYY-MM-DD"
     try:
         date.fromisoformat(value)
