@@ -97,6 +97,12 @@ def pytest_configure(config: pytest.Config) -> None:
             profile = dataclasses.replace(profile, claims=load_claims(claims_file))
     except ProfileError as exc:
         raise pytest.UsageError(f"SUT profile: {exc}") from None
+    if profile.sut.security_profile >= 2:
+        raise pytest.UsageError(
+            f"SUT profile: {profile.path}: sut.security_profile: {profile.sut.security_profile} "
+            "needs TLS, which this harness version does not set up yet (security profiles 0 and 1 "
+            "only). Example: security_profile: 1 on a trusted test network"
+        )
     faults: frozenset[str] = frozenset()
     if config.getoption("ocpp_faults"):
         if not profile.sut.builtin:
