@@ -176,23 +176,25 @@ class ManualOperator:
             raise Inconclusive(f"operator action needed but no terminal is attached: {instruction}")
         self.show(f"\n>>> OPERATOR: {instruction}, then press Enter (within {self.timeout_s:g} s)")
         loop = asyncio.get_running_loop()
-        done: asyncio.Future[None] = loop.create_future()
+        done: asyncio.Future[bool] = loop.create_future()
 
         def on_input() -> None:
-            sys.stdin.readline()
+            line = sys.stdin.readline()
             if not done.done():
-                done.set_result(None)
+                done.set_result(line != "")  # end of input (Ctrl-D) is not a confirmation
 
         loop.add_reader(sys.stdin.fileno(), on_input)
         try:
             async with asyncio.timeout(self.timeout_s):
-                await done
+                confirmed = await done
         except TimeoutError:
             raise Inconclusive(
                 f"operator did not confirm within {self.timeout_s:g} s: {instruction}"
             ) from None
         finally:
             loop.remove_reader(sys.stdin.fileno())
+        if not confirmed:
+            raise Inconclusive(f"operator input closed before confirming: {instruction}")
         return None
 
 
@@ -231,10 +233,10 @@ class ShellOperator:
                 os.killpg(proc.pid, signal.SIGKILL)
             await proc.wait()
             raise Inconclusive(
-                f"{action}: {command!r} did not finish within {self.timeout_s:g} s"
+                f"{action}: the shell command did not finish within {self.timeout_s:g} s"
             ) from None
         if proc.returncode != 0:
             raise Inconclusive(
-                f"{action}: {command!r} exited with {proc.returncode}: {err.decode(errors='replace')[-500:]}"
+                f"{action}: the shell command exited with {proc.returncode}: {err.decode(errors='replace')[-500:]}"
             )
         return out.decode(errors="replace")

@@ -8,6 +8,7 @@ the whole session (pytest-asyncio loop scope ``session``); each case gets a fres
 from __future__ import annotations
 
 import contextlib
+import hmac
 import secrets
 from collections.abc import AsyncIterator
 from typing import Any
@@ -70,7 +71,9 @@ async def _start_csms_side(run: HarnessRun, state: _Session) -> None:
 
         def credentials(identity: str, username: str, given: str) -> bool:
             """Security profile 1/2: username = station identity, password from the environment."""
-            return username == identity == sut.identity and given == password
+            return username == identity == sut.identity and hmac.compare_digest(
+                given, password or ""
+            )
 
     peer = CsmsPeer(
         str(sut.ocpp),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -21,6 +21,27 @@ from harness.ocppj.frames import Call, CallError, CallResultError, Frame, Send
 
 #: Raw text kept per entry; longer frames are cut (and marked) so an oversized frame stays readable.
 MAX_RAW_CHARS = 64 * 1024
+
+
+#: Deepest payload nesting written to reports (JSON encoders recurse once per level).
+MAX_PAYLOAD_DEPTH = 64
+
+
+def _nesting_within(value: Any, limit: int) -> bool:
+    """Whether ``value`` nests containers at most ``limit`` deep (iterative: no recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children: Any = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        if depth >= limit:
+            return False
+        stack.extend((child, depth + 1) for child in children)
+    return True
 
 
 class Flow(StrEnum):
@@ -192,7 +213,23 @@ class Trace:
         return lines
 
     def to_dicts(self) -> list[dict[str, Any]]:
-        return [asdict(entry) for entry in self._entries]
+        """Entries as JSON-ready dicts. A payload nested deeper than :data:`MAX_PAYLOAD_DEPTH`
+        (a SUT can send arbitrarily deep DataTransfer data) is left out; its raw text stays."""
+        return [
+            {
+                "seq": e.seq,
+                "flow": e.flow.value,
+                "monotonic": e.monotonic,
+                "wall": e.wall,
+                "raw": e.raw,
+                "message_type": e.message_type,
+                "unique_id": e.unique_id,
+                "action": e.action,
+                "payload": e.payload if _nesting_within(e.payload, MAX_PAYLOAD_DEPTH) else None,
+                "problem": e.problem,
+            }
+            for e in self._entries
+        ]
 
     def write_jsonl(self, path: Path) -> None:
         """One JSON object per line; a last line notes dropped entries."""

@@ -169,11 +169,13 @@ class RpcSession:
         else:
             answers_call = exc.message_type in (None, MessageType.CALL)
         reply: Frame | None = None
+        request: Call | None = None
         if answers_call:
             reply = CallError(exc.unique_id, error_code(exc.kind, self.version), exc.reason, {})
         elif exc.message_type in (MessageType.CALLRESULT, MessageType.CALLERROR):
-            self._outbound.pop(exc.unique_id, None)
-        return Received(raw, None, problem=exc.reason, kind=exc.kind, reply=reply)
+            # a malformed answer still answers (and closes) the CALL it names
+            request = self._outbound.pop(exc.unique_id, None)
+        return Received(raw, None, request, problem=exc.reason, kind=exc.kind, reply=reply)
 
     def _receive_call(self, raw: str | bytes, call: Call) -> Received:
         problem: str | None = None

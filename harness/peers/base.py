@@ -83,8 +83,10 @@ class Peer(PeerView):
 
         scanned = 0  # CALLs that did not match once never will: each is looked at once
 
-        def find() -> InboundCall | None:
+        def find() -> InboundCall | bool | None:
             nonlocal scanned
+            if self._violations and not self.tolerate_violations:
+                return True  # a protocol violation ends the wait: it is the evidence
             inbox = self._inbox
             for index in range(scanned, len(inbox)):
                 item = inbox[index]
@@ -99,10 +101,14 @@ class Peer(PeerView):
             return None
 
         try:
-            found: InboundCall | None = await self._wait_until(find, time.monotonic() + timeout)
+            found: InboundCall | bool | None = await self._wait_until(
+                find, time.monotonic() + timeout
+            )
         finally:
             self._waiters.remove(waiter)
-        if found is None:
+        if found is True:
+            self._raise_violations()
+        if not isinstance(found, InboundCall):
             raise SutFailure(
                 req or f"{action} expected",
                 f"{action}"
@@ -233,6 +239,13 @@ class Peer(PeerView):
             raise SutFailure(
                 requirement, f"an answer to {action}", f"connection closed ({exc})", self._frames()
             ) from None
+        if event.frame is None:  # a malformed CALLRESULT/CALLERROR under this CALL's id
+            raise SutFailure(
+                requirement,
+                f"a well-formed answer to {action}",
+                f"{event.problem}: {str(event.raw)[:200]}",
+                self._frames(),
+            )
         if not isinstance(event.frame, (CallResult, CallError)) or event.request is None:
             raise HarnessError(f"link resolved {action} with {event.frame!r}")
         if event.problem and not self.tolerate_violations:

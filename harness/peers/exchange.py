@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Generator
+import contextlib
+from collections.abc import AsyncIterator, Callable, Coroutine, Generator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from harness.ocppj.errors import ErrorKind, error_code, kind_of
 from harness.ocppj.frames import Call, CallError, CallResult
 from harness.peers.matching import camel_keys, describe, mismatches
+from harness.transport.link import LinkClosed
 from harness.verdicts import HarnessError, SutFailure
 
 if TYPE_CHECKING:
@@ -47,18 +49,34 @@ class InboundCall:
         """Answer with a CALLRESULT built from ``fields`` (snake_case accepted)."""
         self._claim_reply()
         payload = self.peer.default_payload(self.call, self.link.version, camel_keys(fields))
-        await self.link.reply(self.call, payload or {}, validate=validate)
+        async with self._delivery():
+            await self.link.reply(self.call, payload or {}, validate=validate)
 
     async def reply_raw(self, payload: dict[str, Any]) -> None:
         """Answer with exactly ``payload`` (no defaults merged, no validation)."""
         self._claim_reply()
-        await self.link.reply(self.call, payload, validate=False)
+        async with self._delivery():
+            await self.link.reply(self.call, payload, validate=False)
 
     async def reply_error(self, code: ErrorKind | str, description: str = "") -> None:
         """Answer with a CALLERROR (an :class:`ErrorKind` is spelled for the link's version)."""
         self._claim_reply()
         wire = error_code(code, self.link.version) if isinstance(code, ErrorKind) else code
-        await self.link.reply_error(self.call, wire, description)
+        async with self._delivery():
+            await self.link.reply_error(self.call, wire, description)
+
+    @contextlib.asynccontextmanager
+    async def _delivery(self) -> AsyncIterator[None]:
+        """A reply that cannot be delivered because the SUT dropped the link is the SUT's FAIL."""
+        try:
+            yield
+        except LinkClosed as exc:
+            raise SutFailure(
+                f"{self.action} answered on an open connection",
+                f"the connection kept open until the answer to {self.action} ({self.call.unique_id})",
+                f"connection closed ({exc})",
+                self.link.trace.render(last=12),
+            ) from None
 
     def _claim_reply(self) -> None:
         if self.replied:

@@ -20,7 +20,7 @@ from harness.peers.matching import mismatches
 from harness.strict import StrictChecker
 from harness.trace import Trace
 from harness.transport.link import Link, LinkClosed
-from harness.verdicts import Axis, Finding, SutFailure
+from harness.verdicts import Axis, Finding, HarnessError, SutFailure
 
 RPC_REQUIREMENT = "OCPP-J RPC framework (Part 4 §4 / OCPP-J 1.6 §4)"
 #: How long a CALL handed to a script may stay unanswered before it gets the default reply.
@@ -224,6 +224,9 @@ class PeerView:
             self._flushed += 1
 
     def _raise_violations(self) -> None:
+        if self.link is not None and self.link.handler_errors:
+            errors, self.link.handler_errors = self.link.handler_errors, []
+            raise HarnessError("error while handling received frames: " + "; ".join(errors[:3]))
         if self._violations and not self.tolerate_violations:
             problems, self._violations = self._violations, []
             more = len(problems) - 5 + self._violations_dropped

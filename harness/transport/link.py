@@ -22,6 +22,8 @@ from harness.ocppj.session import Received, RpcSession
 from harness.trace import Flow, Trace
 
 Receiver = Callable[["Link", Received], None]
+#: Default bound on one send (see :attr:`Link.send_timeout_s`).
+SEND_TIMEOUT_S = 10.0
 
 
 class LinkClosed(Exception):
@@ -63,6 +65,11 @@ class Link:
         #: automatically (a SUT that ignores malformed frames).
         self.send_delay_s = 0.0
         self.auto_reply_errors = True
+        #: A send waits for the socket's write buffer to drain; a peer that stops reading must
+        #: not stall the harness, so a send gives up (and drops the link) after this long.
+        self.send_timeout_s = SEND_TIMEOUT_S
+        #: Exceptions raised while handling received frames (harness bugs; reported as ERROR).
+        self.handler_errors: list[str] = []
         self._waiting: dict[str, asyncio.Future[Received]] = {}
 
     @property
@@ -75,8 +82,17 @@ class Link:
         ws = self.ws
         try:
             while True:  # ``ws.recv`` directly: one async-generator layer less per frame
-                await self._handle(await ws.recv())
-        except ConnectionClosed:
+                raw = await ws.recv()
+                try:
+                    await self._handle(raw)
+                except (ConnectionClosed, LinkClosed):
+                    raise
+                except Exception as exc:  # a bug of ours must not silently end the connection
+                    self.handler_errors.append(f"{type(exc).__name__}: {exc}")
+                    self.trace.event(
+                        f"harness error while handling a frame: {type(exc).__name__}: {exc}"
+                    )
+        except (ConnectionClosed, LinkClosed):
             pass
         finally:
             self._mark_closed()
@@ -88,7 +104,9 @@ class Link:
         if event.reply is not None and self.auto_reply_errors:
             with contextlib.suppress(LinkClosed):  # the loop ends at the next read anyway
                 await self.send_frame(event.reply)
-        if event.request is not None and isinstance(event.frame, (CallResult, CallError)):
+        if event.request is not None and (
+            event.frame is None or isinstance(event.frame, (CallResult, CallError))
+        ):
             waiter = self._waiting.pop(event.request.unique_id, None)
             if waiter is not None and not waiter.done():
                 waiter.set_result(event)
@@ -132,10 +150,21 @@ class Link:
             await asyncio.sleep(self.send_delay_s)
         self.trace.record(Flow.SENT, raw, frame, action=action)
         try:
-            await self.ws.send(raw)
+            async with asyncio.timeout(self.send_timeout_s):
+                await self.ws.send(raw)
         except ConnectionClosed as exc:
             self._mark_closed()
             raise LinkClosed(self.close_reason) from exc
+        except TimeoutError:
+            self.trace.event(
+                f"send blocked for {self.send_timeout_s:g} s: the peer stopped reading; "
+                "connection dropped"
+            )
+            self.ws.transport.abort()
+            self._mark_closed()
+            raise LinkClosed(
+                f"the peer stopped reading (send blocked {self.send_timeout_s:g} s)"
+            ) from None
 
     async def call(
         self,
