@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -23,10 +24,15 @@ def require_fields(item: Mapping[str, Any], *, req: str, frames: str = "", **fie
 
 def require_int_text(value: Any, *, req: str, frames: str = "") -> int:
     """``value`` is a string holding an integer (device-model values are strings)."""
-    text = str(value).strip() if isinstance(value, str) else ""
-    if not text.lstrip("-").isdigit():
+    text = value.strip() if isinstance(value, str) else ""
+    # ASCII digits with an optional minus only: int() alone would also take "1_0", "+4" or
+    # non-ASCII digits, and str.isdigit() lets "²" through to an int() that raises.
+    if re.fullmatch(r"-?[0-9]+", text) is None:
         raise SutFailure(req, "an integer value", repr(value), frames)
-    return int(text)
+    try:
+        return int(text)
+    except ValueError:
+        raise SutFailure(req, "an integer value", repr(value), frames) from None
 
 
 def require_recent_time(
@@ -54,3 +60,16 @@ def require(condition: bool, *, req: str, expected: str, actual: str, frames: st
     """FAIL with ``expected``/``actual`` unless ``condition`` holds."""
     if not condition:
         raise SutFailure(req, expected, actual, frames)
+
+
+def require_one(items: Any, *, req: str, what: str, frames: str = "") -> Mapping[str, Any]:
+    """``items`` is a list of exactly one object (e.g. a single-entry result list); return it."""
+    require(
+        isinstance(items, list) and len(items) == 1 and isinstance(items[0], Mapping),
+        req=req,
+        expected=f"exactly one {what} entry",
+        actual=repr(items),
+        frames=frames,
+    )
+    item: Mapping[str, Any] = items[0]
+    return item

@@ -239,6 +239,7 @@ async def test_central_system_remote_start(
     )
     await request.reply(status="Accepted")
     require_fields(request.payload, idTag=tag, req="1.6 §5.11: for the operator's idTag")
+    require_fields(request.payload, connectorId=1, req="1.6 §5.11: for the operator's connector")
     await station.call(
         "StatusNotification", connector_id=1, error_code="NoError", status="Available"
     ).must()

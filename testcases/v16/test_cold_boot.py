@@ -10,6 +10,15 @@ from harness.config import SutProfile
 V16 = ("1.6",)
 INTERVAL_S = 1
 SLACK_S = 1.5
+#: Charge point requests other than BootNotification, none of which may come while Pending.
+PENDING_FORBIDDEN = (
+    "StatusNotification",
+    "Heartbeat",
+    "Authorize",
+    "MeterValues",
+    "StartTransaction",
+    "StopTransaction",
+)
 
 
 async def _connectors_available(csms: CsmsPeer, profile: SutProfile, req: str) -> None:
@@ -53,14 +62,19 @@ async def test_cold_boot(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfil
 )
 async def test_cold_boot_pending(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
     """§4.2: while Pending the charge point sends no other requests; it retries BootNotification
-    after the interval and reports its connectors once Accepted."""
-    csms.forbid("StatusNotification", "1.6 §4.2: no requests while Pending")
-    csms.forbid("Heartbeat", "1.6 §4.2: no requests while Pending")
+    no earlier than the interval and reports its connectors once Accepted."""
+    for action in PENDING_FORBIDDEN:
+        csms.forbid(action, f"1.6 §4.2: no {action} while Pending")
     await sut.reboot()
     boot = await csms.expect(
         "BootNotification", within_s=csms.action_s, req="1.6 §4.2: BootNotification at boot"
     )
     await boot.reply(status="Pending", interval=INTERVAL_S)
+    await csms.expect_none(
+        "BootNotification",
+        for_s=INTERVAL_S * 0.75,
+        req="1.6 §4.2: no BootNotification before the interval has passed",
+    )
     retry = await csms.expect(
         "BootNotification",
         within_s=INTERVAL_S + SLACK_S,

@@ -7,7 +7,13 @@ are the OCA's.
 from __future__ import annotations
 
 from harness import CsmsPeer, StationPeer, SutActions, oca
-from harness.checks import require, require_fields, require_int_text, require_recent_time
+from harness.checks import (
+    require,
+    require_fields,
+    require_int_text,
+    require_one,
+    require_recent_time,
+)
 from harness.config import SutProfile
 from harness.transport import ConnectFailed
 
@@ -15,6 +21,15 @@ V2 = ("2.0.1", "2.1")
 #: Heartbeat interval handed out in the boot cases, and the slack allowed on it.
 INTERVAL_S = 1
 SLACK_S = 1.5
+#: Station-initiated requests other than BootNotification, none of which may come while Pending.
+PENDING_FORBIDDEN = (
+    "StatusNotification",
+    "Heartbeat",
+    "Authorize",
+    "MeterValues",
+    "NotifyEvent",
+    "TransactionEvent",
+)
 
 
 async def _boot_connectors_available(csms: CsmsPeer, profile: SutProfile, req: str) -> None:
@@ -64,15 +79,19 @@ async def test_cold_boot_accepted(csms: CsmsPeer, sut: SutActions, sut_profile: 
 )
 async def test_cold_boot_pending(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
     """B02: while its boot is Pending the station sends nothing but BootNotification retries
-    (after the interval); once Accepted it reports its connectors."""
-    csms.forbid("StatusNotification", "B02: no StatusNotification while Pending")
-    csms.forbid("Heartbeat", "B02: no Heartbeat while Pending")
-    csms.forbid("TransactionEvent", "B02: no TransactionEvent while Pending")
+    (no earlier than the interval); once Accepted it reports its connectors."""
+    for action in PENDING_FORBIDDEN:
+        csms.forbid(action, f"B02: no {action} while Pending")
     await sut.reboot()
     boot = await csms.expect(
         "BootNotification", within_s=csms.action_s, req="B02: BootNotification at boot"
     )
     await boot.reply(status="Pending", interval=INTERVAL_S)
+    await csms.expect_none(
+        "BootNotification",
+        for_s=INTERVAL_S * 0.75,
+        req="B02: no BootNotification before the interval has passed",
+    )
     retry = await csms.expect(
         "BootNotification",
         within_s=INTERVAL_S + SLACK_S,
@@ -132,7 +151,12 @@ async def test_get_variables_single(csms: CsmsPeer) -> None:
         ],
         req="B06: GetVariables answered",
     )
-    (item,) = result.must(req="B06: GetVariables answered")["getVariableResult"]
+    item = require_one(
+        result.must(req="B06: GetVariables answered").get("getVariableResult"),
+        req="B06: one GetVariableResult per requested variable",
+        what="getVariableResult",
+        frames=result.frames,
+    )
     require_fields(
         item,
         attributeStatus="Accepted",
@@ -158,20 +182,37 @@ async def test_set_variables_single(csms: CsmsPeer) -> None:
     GetVariables returns the new value."""
     target = {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "HeartbeatInterval"}}
     before = await csms.call("GetVariables", get_variable_data=[target])
-    (current,) = before.must(req="B06: GetVariables answered")["getVariableResult"]
-    original = str(current.get("attributeValue", "300"))
-    for value in ("297", original):  # set, check, and leave the station as it was
+    current = require_one(
+        before.must(req="B06: GetVariables answered").get("getVariableResult"),
+        req="B06: one GetVariableResult per requested variable",
+        what="getVariableResult",
+        frames=before.frames,
+    )
+    original = current.get("attributeValue")
+    # Set and check; then restore and check, but only when the original value could be read.
+    values = ("297",) if original is None else ("297", str(original))
+    for value in values:
         result = await csms.call(
             "SetVariables",
             set_variable_data=[{**target, "attributeValue": value}],
             req="B05: SetVariables answered",
         )
-        (item,) = result.must()["setVariableResult"]
+        item = require_one(
+            result.must().get("setVariableResult"),
+            req="B05: one SetVariableResult per variable set",
+            what="setVariableResult",
+            frames=result.frames,
+        )
         require_fields(
             item, attributeStatus="Accepted", req="B05: writable variable set", frames=result.frames
         )
         read = await csms.call("GetVariables", get_variable_data=[target])
-        (got,) = read.must()["getVariableResult"]
+        got = require_one(
+            read.must().get("getVariableResult"),
+            req="B06: one GetVariableResult per requested variable",
+            what="getVariableResult",
+            frames=read.frames,
+        )
         require_fields(
             got, attributeValue=value, req="B05: the new value is in effect", frames=read.frames
         )

@@ -43,6 +43,11 @@ async def test_remote_start_cable_first(
         transactionId=tx_id,
         req="F01: remoteStartId of the request, in the same transaction",
     )
+    require_fields(
+        event.get("idToken", {}),
+        idToken=token["idToken"],
+        req="F01: the RemoteStart event carries the requested idToken",
+    )
     await _stop_and_unplug(csms, sut, tx_id)
 
 
@@ -78,7 +83,7 @@ async def _stop_and_unplug(csms: CsmsPeer, sut: SutActions, tx_id: str) -> None:
         stoppedReason="Remote",
         req="F03: stoppedReason Remote",
     )
-    require_fields(ended, triggerReason="RemoteStop", req="F03: triggerReason RemoteStop")
+    require_fields(ended.payload, triggerReason="RemoteStop", req="F03: triggerReason RemoteStop")
     await sut.unplug(evse_id=1)
     await csms.expect(
         "StatusNotification",
@@ -134,3 +139,4 @@ async def test_csms_remote_start(
     require_fields(
         request.get("idToken", {}), idToken=token, req="F01: the operator's token is requested"
     )
+    require_fields(request.payload, evseId=1, req="F01: for the operator's EVSE")
