@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from harness.verdicts import SutFailure
+from harness.verdicts import Axis, NotApplicable, SutFailure
+
+if TYPE_CHECKING:
+    from harness.peers.view import PeerView
 
 #: Deviation allowed when comparing the SUT's clock with ours (OCA labs use 4 s, Part 6 §2).
 TIME_DEVIATION_S = 4.0
@@ -57,9 +60,24 @@ def require_recent_time(
 
 
 def require(condition: bool, *, req: str, expected: str, actual: str, frames: str = "") -> None:
-    """FAIL with ``expected``/``actual`` unless ``condition`` holds."""
+    """FAIL with ``expected``/``actual`` unless ``condition`` holds (a MUST/SHALL rule)."""
     if not condition:
         raise SutFailure(req, expected, actual, frames)
+
+
+def should(peer: PeerView, condition: bool, *, req: str, expected: str, actual: str) -> bool:
+    """A SHOULD/SHOULD NOT/MAY/RECOMMENDED rule: record a spec-axis warning unless ``condition``
+    holds; the verdict does not change (DESIGN §5). Returns ``condition``."""
+    if not condition:
+        peer.warn(Axis.SPEC, req, f"expected {expected}; actual {actual}")
+    return condition
+
+
+def applicable_unless(condition: bool, reason: str) -> None:
+    """NOT-APPLICABLE with ``reason`` when ``condition`` holds: a legal answer (optional feature
+    absent, a request Rejected where the spec allows it) makes the case impossible."""
+    if condition:
+        raise NotApplicable(reason)
 
 
 def require_one(items: Any, *, req: str, what: str, frames: str = "") -> Mapping[str, Any]:

@@ -24,7 +24,7 @@ from harness import __version__
 from harness.config import SutProfile
 from harness.testcase import OcaCase, case_of
 from harness.trace import Trace
-from harness.verdicts import Finding, Inconclusive, SutFailure, Verdict
+from harness.verdicts import Finding, Inconclusive, NotApplicable, SutFailure, Verdict
 
 TRACE_KEY = pytest.StashKey[Trace]()
 FINDINGS_KEY = pytest.StashKey[list[Finding]]()
@@ -101,6 +101,9 @@ class HarnessRun:
         #: The ``--ocpp-claims`` file, when the claims did not come from the SUT profile.
         self.claims_file: Path | None = None
         self.oca_patterns: tuple[str, ...] = ()
+        #: Frames that arrived outside any case (at connect, at boot, between cases): shown in
+        #: the report as the session's "between cases" trace, never blamed on a case.
+        self.between_cases: Trace | None = None
         self._config: pytest.Config | None = None
         self._t0 = time.monotonic()
 
@@ -162,9 +165,10 @@ class HarnessRun:
         record.trace = item.stash.get(TRACE_KEY, record.trace)
         record.findings = item.stash.get(FINDINGS_KEY, record.findings)
         verdict, reason = self._verdict_of(call)
-        if verdict is Verdict.INCONCLUSIVE:
+        if verdict in (Verdict.INCONCLUSIVE, Verdict.NOT_APPLICABLE) and report.failed:
             report.outcome = "skipped"
-            report.longrepr = (str(item.path), 0, f"INCONCLUSIVE: {reason}")
+            label = "INCONCLUSIVE" if verdict is Verdict.INCONCLUSIVE else "NOT-APPLICABLE"
+            report.longrepr = (str(item.path), 0, f"{label}: {reason}")
         if _SEVERITY[verdict] > _SEVERITY[record.verdict]:
             record.verdict = verdict
             record.reason = reason
@@ -204,6 +208,8 @@ class HarnessRun:
             return Verdict.FAIL, f"{exc.requirement}: expected {exc.expected}; actual {exc.actual}"
         if isinstance(exc, Inconclusive):
             return Verdict.INCONCLUSIVE, str(exc)
+        if isinstance(exc, NotApplicable):
+            return Verdict.NOT_APPLICABLE, str(exc)
         if call.excinfo.errisinstance(pytest.skip.Exception):
             return Verdict.NOT_APPLICABLE, str(getattr(exc, "msg", exc))
         return Verdict.ERROR, f"harness error: {type(exc).__name__}: {exc}"

@@ -2,7 +2,9 @@
 
 * :class:`SutFailure` — the SUT did not behave as required: verdict FAIL, with the requirement, the
   Expected/Actual pair and the frames around it.
-* :class:`Inconclusive` — an operator action was not performed in time: verdict INCONCLUSIVE.
+* :class:`Inconclusive` — an operator action was not performed in time, or a precondition could not
+  be restored: verdict INCONCLUSIVE.
+* :class:`NotApplicable` — a legal answer makes the case impossible: verdict NOT-APPLICABLE.
 * :class:`HarnessError` — a bug of ours or a broken test script: verdict ERROR.
 """
 
@@ -59,6 +61,20 @@ class SutFailure(AssertionError):
 
 class Inconclusive(Exception):
     """A precondition the harness cannot force did not happen (operator timeout, no terminal)."""
+
+
+class NotApplicable(Exception):
+    """A legal answer of the SUT makes the case impossible (an optional feature absent,
+    TriggerMessage Rejected where the spec allows it): verdict NOT-APPLICABLE, with the reason."""
+
+
+class Strength(StrEnum):
+    """How strong the rule a check cites is (RFC 2119 as OCPP uses it): MUST/SHALL fail a case,
+    SHOULD/MAY only warn on the spec axis (DESIGN §5)."""
+
+    MUST = "MUST"
+    SHOULD = "SHOULD"
+    MAY = "MAY"
 
 
 class HarnessError(Exception):
