@@ -65,6 +65,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     fuzz = {
         "ocpp_fuzz_examples": ("N", "examples per schema-fuzzing case (RB_FUZZ_*; default 25)"),
         "ocpp_fuzz_seed": ("SEED", "seed of the schema-fuzzing cases (default 0: same payloads)"),
+        "ocpp_shuffle": (
+            "SEED",
+            "run the selected cases in a random order drawn from SEED (verdicts must not "
+            "depend on the order; the same SEED gives the same order)",
+        ),
     }
     for dest, (metavar, help_text) in fuzz.items():
         flag = "--" + dest.replace("_", "-")
@@ -157,6 +162,22 @@ def pytest_collection_modifyitems(
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = keep
+    seed = config.getoption("ocpp_shuffle")
+    shuffle = str(seed) if seed is not None else _option(config, "ocpp_shuffle")
+    if shuffle is not None:
+        _shuffle(items, shuffle)
+
+
+def _shuffle(items: list[pytest.Item], seed: str) -> None:
+    """``--ocpp-shuffle SEED``: the OCA cases in a seeded random order (issue: verdicts must not
+    depend on which cases ran before); other tests keep their places."""
+    import random
+
+    slots = [i for i, item in enumerate(items) if case_of(item) is not None]
+    cases = [items[i] for i in slots]
+    random.Random(f"ocpp-shuffle:{seed}").shuffle(cases)
+    for slot, item in zip(slots, cases, strict=True):
+        items[slot] = item
 
 
 @pytest.hookimpl(wrapper=True)
