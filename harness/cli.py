@@ -4,7 +4,9 @@
   cases for a SUT and hold its claims against the verdicts;
 * ``ocpp-harness demo`` — every built-in reference SUT, reports in ``reports/demo/``;
 * ``ocpp-harness report RESULTS.json`` — render the HTML report (index and case pages) again;
-* ``ocpp-harness diff A/results.json B/results.json [--html OUT]`` — what regressed between runs.
+* ``ocpp-harness diff A/results.json B/results.json [--html OUT]`` — what regressed between runs;
+* ``ocpp-harness variants [--format json]`` — the legal variants of the built-in SUTs
+  (``--ocpp-variant NAME``): name, the built-in profiles they apply to, what changes, the rule.
 
 Exit status of ``run``: 0 when every claimed profile is verified, 1 when a claimed profile failed,
 2 for usage errors (bad profile, unknown option, unreadable results), 3 when nothing failed but a
@@ -57,6 +59,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--fault", action="append", default=[], help="seed a fault into a built-in SUT"
     )
+    run.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        help="seed a legal variant into a built-in SUT (see: ocpp-harness variants)",
+    )
     run.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
     demo = sub.add_parser("demo", help="run every built-in reference SUT and write reports/demo/")
     demo.add_argument("--out", default="reports/demo", help="output directory")
@@ -68,6 +76,10 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("before", help="results.json of the earlier run (A)")
     diff.add_argument("after", help="results.json of the later run (B)")
     diff.add_argument("--html", metavar="OUT", help="also write the comparison as an HTML page")
+    variants = sub.add_parser(
+        "variants", help="list the legal variants of the built-in reference SUTs"
+    )
+    variants.add_argument("--format", choices=("text", "json"), default="text")
     return parser
 
 
@@ -144,6 +156,7 @@ def cmd_run(ns: argparse.Namespace) -> int:
     extra = list(ns.pytest_args)
     if ns.claims:
         extra = ["--ocpp-claims", ns.claims, *extra]
+    extra = [*(f"--ocpp-variant={v}" for v in ns.variant), *extra]
     code = run_pytest(ns.sut, report, ns.fault, extra)
     status = exit_status(code, results)
     if results.is_file() and status != EXIT_USAGE:
@@ -235,10 +248,38 @@ def cmd_diff(ns: argparse.Namespace) -> int:
     return int(diff["exit_code"])
 
 
+def cmd_variants(ns: argparse.Namespace) -> int:
+    """Print the variant registry: a table, or JSON (a list of name/suts/changes/rule)."""
+    import json
+    import textwrap
+
+    from harness.reference.variants import VARIANTS
+
+    rows = [VARIANTS[name] for name in sorted(VARIANTS)]
+    if ns.format == "json":
+        print(json.dumps([v.as_json() for v in rows], indent=2))
+        return EXIT_OK
+    for v in rows:
+        print(v.name)
+        print(f"  suts:    {', '.join(v.suts)}")
+        for label, text in (("changes", v.changes), ("rule", v.rule)):
+            lines = textwrap.wrap(text, 88) or [""]
+            print(f"  {label + ':':<8} {lines[0]}")
+            for line in lines[1:]:
+                print(f"           {line}")
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     ns = _parser().parse_args(argv)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
-    handlers = {"run": cmd_run, "demo": cmd_demo, "report": cmd_report, "diff": cmd_diff}
+    handlers = {
+        "run": cmd_run,
+        "demo": cmd_demo,
+        "report": cmd_report,
+        "diff": cmd_diff,
+        "variants": cmd_variants,
+    }
     return handlers[ns.command](ns)
 
 

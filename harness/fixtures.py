@@ -19,6 +19,7 @@ import pytest_asyncio
 from harness.actions import BuiltinOperator, ManualOperator, Operator, ShellOperator, SutActions
 from harness.config import ActionsType, Role, SutProfile
 from harness.peers import CsmsPeer, StationPeer
+from harness.reference.variants import seeded_for
 from harness.run import FINDINGS_KEY, TRACE_KEY, HarnessRun
 from harness.verdicts import HarnessError
 
@@ -95,6 +96,7 @@ async def _start_csms_side(run: HarnessRun, state: _Session) -> None:
             identity=sut.identity,
             evses=tuple((e.id, e.connectors) for e in sut.evses),
             faults=run.faults,
+            variants=seeded_for(run),
         )
         await state.reference.start()
         # DESIGN §4: the first case starts from "Booted", not in the middle of the first boot.
@@ -114,6 +116,7 @@ async def _start_station_side(run: HarnessRun, state: _Session) -> None:
         state.reference = ReferenceCsms(
             version=str(sut.ocpp),
             faults=run.faults,
+            variants=seeded_for(run),
             valid_tokens=(sut.tokens.valid,),
             passwords={sut.identity: password} if password else None,
         )

@@ -10,12 +10,16 @@ import fnmatch
 import importlib
 from collections.abc import Generator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from harness.config import ProfileError, load_claims, load_profile, resolve_profile_path
 from harness.testcase import MARKER, case_of
+
+if TYPE_CHECKING:
+    from harness.config import SutProfile
+    from harness.reference.variants import Seeded
 
 RUN_PLUGIN = "ocpp-harness-run"
 #: The results document of the finished session, for the terminal summary.
@@ -53,6 +57,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=[],
         metavar="NAME",
         help="seed a named fault into the built-in reference SUT (repeatable)",
+    )
+    group.addoption(
+        "--ocpp-variant",
+        dest="ocpp_variants",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="seed a named legal variant into the built-in reference SUT (repeatable; "
+        "list them with: ocpp-harness variants)",
+    )
+    parser.addini(
+        "ocpp_variants", "legal variants seeded into the built-in reference SUT", type="args"
     )
     group.addoption(
         "--oca",
@@ -118,6 +134,7 @@ def pytest_configure(config: pytest.Config) -> None:
             )
         except UnknownFault as exc:
             raise pytest.UsageError(str(exc)) from None
+    variants = _variants(config, profile)
     report = _option(config, "ocpp_report")
     report_dir = Path(report) if report else None
     if report_dir is not None:
@@ -128,9 +145,29 @@ def pytest_configure(config: pytest.Config) -> None:
             config.option.allure_report_dir = str(report_dir / "allure-results")
             config.option.clean_alluredir = True
     run = HarnessRun(profile, faults, report_dir)
+    if variants:
+        from harness.reference.variants import seed
+
+        seed(run, variants)
     config.stash[RUN_KEY] = run
     config.pluginmanager.register(run, RUN_PLUGIN)
     config.pluginmanager.register(importlib.import_module("harness.fixtures"), "ocpp-fixtures")
+
+
+def _variants(config: pytest.Config, profile: SutProfile) -> Seeded | None:
+    """``--ocpp-variant`` (or the ``ocpp_variants`` ini key) validated for a built-in SUT."""
+    from harness.reference.variants import Seeded, UnknownVariant, select_variants
+
+    names = list(config.getoption("ocpp_variants") or config.getini("ocpp_variants") or [])
+    if not names:
+        return None
+    if not profile.sut.builtin:
+        raise pytest.UsageError("--ocpp-variant only applies to a built-in reference SUT")
+    try:
+        chosen = select_variants(names, profile.sut.builtin, str(profile.sut.ocpp))
+    except UnknownVariant as exc:
+        raise pytest.UsageError(str(exc)) from None
+    return Seeded(chosen, float(profile.sut.timeouts.response_s))
 
 
 def pytest_collection_modifyitems(

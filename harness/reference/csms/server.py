@@ -51,6 +51,7 @@ from harness.reference.csms.records import (
     TransactionRecord,
 )
 from harness.reference.faults import select_faults
+from harness.reference.variants import NONE, Seeded
 from harness.transport.link import Link, LinkClosed, ResponseTimeout
 from harness.transport.server import (
     VERSION_OF_SUBPROTOCOL,
@@ -86,6 +87,7 @@ class ReferenceCsms:
         host: str = "127.0.0.1",
         port: int = 0,
         faults: frozenset[str] = frozenset(),
+        variants: Seeded = NONE,
         valid_tokens: Sequence[str] = ("VALID001",),
         passwords: Mapping[str, str] | None = None,
         boot_status: str = "Accepted",
@@ -95,6 +97,8 @@ class ReferenceCsms:
             raise ValueError(f"unsupported OCPP version {version!r}")
         self.version = version
         self.faults = select_faults(sorted(faults), "reference-csms", version)
+        #: Legal variants (``harness.reference.variants``) this CSMS shows.
+        self.variants = variants
         self.passwords = dict(passwords) if passwords is not None else None
         self.state = CsmsState(
             version, self.faults, tuple(valid_tokens), heartbeat_interval=heartbeat_interval

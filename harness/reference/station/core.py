@@ -30,6 +30,7 @@ from harness.reference.faults import FAULTS
 from harness.reference.station.model import Hardware, Outgoing, Payload, Reply, Transaction
 from harness.reference.station.outbox import Outbox
 from harness.reference.station.session import Session
+from harness.reference.variants import NONE, Seeded
 from harness.transport.client import ConnectFailed, open_link, station_url
 from harness.transport.link import Link, LinkClosed
 
@@ -75,6 +76,7 @@ class ReferenceStation:
         identity: str,
         evses: Sequence[tuple[int, int]] = ((1, 1), (2, 1)),
         faults: frozenset[str] = frozenset(),
+        variants: Seeded = NONE,
         password: str | None = None,
         reconnect_s: float = 0.2,
     ) -> None:
@@ -87,6 +89,8 @@ class ReferenceStation:
         self.csms_url = csms_url
         self.identity = identity
         self.faults = frozenset(faults)
+        #: Legal variants (``harness.reference.variants``) this station shows.
+        self.variants = variants
         self.password = password
         self.reconnect_s = reconnect_s
         self.hardware = Hardware(evses)

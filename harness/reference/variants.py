@@ -1,0 +1,204 @@
+"""Named legal variants of the reference SUTs: behaviour the specification allows, not ours.
+
+Faults (:mod:`harness.reference.faults`) prove a case *can* fail; variants prove it does not fail a
+correct device that merely differs from the reference. Each variant names the built-in SUT profiles
+it applies to (``suts``), what it changes and the rule that allows it. Seed one into a built-in SUT
+with ``--ocpp-variant NAME`` (repeatable); list them with ``ocpp-harness variants``. The variant
+matrix self-test (``tests/test_variant_matrix.py``) runs every case of every profile a variant
+applies to and requires PASS or NOT-APPLICABLE.
+
+The reference SUTs receive a :class:`Seeded` (the names plus the profile's ``response_s``, which
+``slow-answers`` needs) through :func:`seed` / :func:`seeded_for`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import weakref
+from dataclasses import dataclass
+from typing import Any
+
+STATION_V16 = "reference-station-v16"
+STATION_V201 = "reference-station-v201"
+STATION_V21 = "reference-station-v21"
+CSMS_V16 = "reference-csms-v16"
+CSMS_V201 = "reference-csms-v201"
+CSMS_V21 = "reference-csms-v21"
+_STATIONS = (STATION_V16, STATION_V201, STATION_V21)
+_STATIONS_V2 = (STATION_V201, STATION_V21)
+_CSMSS = (CSMS_V16, CSMS_V201, CSMS_V21)
+_VERSION_SUFFIX = {"1.6": "v16", "2.0.1": "v201", "2.1": "v21"}
+
+#: Share of the profile's ``timeouts.response_s`` that ``slow-answers`` waits before answering.
+SLOW_SHARE = 0.9
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One legal behaviour: the built-in profiles it applies to, what changes, why it is legal."""
+
+    name: str
+    suts: tuple[str, ...]
+    changes: str
+    rule: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "suts": list(self.suts),
+            "changes": self.changes,
+            "rule": self.rule,
+        }
+
+
+VARIANTS: dict[str, Variant] = {
+    v.name: v
+    for v in (
+        Variant(
+            "tx-start-powerpathclosed",
+            _STATIONS_V2,
+            "TxCtrlr.TxStartPoint is PowerPathClosed: a transaction starts only once the EV is "
+            "connected and the driver authorized, not at plug-in",
+            "2.0.1 Part 2 E01 (TxStartPoint values), OCA feature C-09.4",
+        ),
+        Variant(
+            "tx-start-authorized",
+            _STATIONS_V2,
+            "TxCtrlr.TxStartPoint is Authorized: a transaction starts at authorization, not at "
+            "plug-in",
+            "2.0.1 Part 2 E01.FR.03 (TxStartPoint Authorized), OCA feature C-09.2",
+        ),
+        Variant(
+            "two-calls-back-to-back",
+            (STATION_V16, CSMS_V16),
+            "sends its next CALL without waiting for the answer to the previous one (the station: "
+            "whenever the next queued message does not depend on that answer; the CSMS: two "
+            "GetConfiguration requests right after it accepts a boot)",
+            "OCPP-J 1.6 §4.1.1: SHOULD NOT (2.0.1/2.1 Part 4 §4.1.1 say SHALL NOT: no 2.x variant)",
+        ),
+        Variant(
+            "optional-variables-absent",
+            _STATIONS_V2,
+            "optional device-model variables do not exist (OCPPCommCtrlr.HeartbeatInterval, "
+            "WebSocketPingInterval, ResetRetries, the AlignedDataCtrlr and ClockCtrlr.TimeSource "
+            "...): GetVariables answers UnknownVariable/UnknownComponent for them",
+            "2.0.1 Part 2 Appendix 3 (only required variables must exist), B06.FR.03/04",
+        ),
+        Variant(
+            "trigger-rejected",
+            _STATIONS,
+            "answers every TriggerMessage with Rejected and sends nothing for it",
+            "2.0.1 F06.FR.05 (the station decides whether it sends the requested message); "
+            "1.6 §5.17 (Rejected)",
+        ),
+        Variant(
+            "close-1011",
+            (*_STATIONS, *_CSMSS),
+            "closes the connection with code 1011 (unexpected condition) when a binary frame "
+            "arrives, instead of answering or closing with 1003",
+            "RFC 6455 §7.4.1 (status codes an endpoint MAY use); OCPP-J carries JSON text only",
+        ),
+        Variant(
+            "slow-answers",
+            (*_STATIONS, *_CSMSS),
+            f"answers every CALL after {SLOW_SHARE:.0%} of the profile's timeouts.response_s",
+            "OCPP-J 1.6 §4.1.1, 2.0.1/2.1 Part 4 §4.1.1: the response timeout is implementation "
+            "defined; the profile declares it (timeouts.response_s)",
+        ),
+        Variant(
+            "boot-pending-first",
+            _CSMSS,
+            "answers a station's first BootNotification Pending (interval 1 s), the next ones "
+            "Accepted",
+            "2.0.1 B02 (Pending), 1.6 §4.2 (Pending: retry after the interval)",
+        ),
+        Variant(
+            "heartbeat-reset-on-traffic",
+            _STATIONS,
+            "restarts the heartbeat interval whenever it sends another message (no Heartbeat "
+            "while other traffic flows)",
+            "2.0.1 G02.FR.05 (RECOMMENDED); 1.6 §4.6 (MAY skip a Heartbeat)",
+        ),
+        Variant(
+            "authorize-remote-start",
+            _STATIONS,
+            "authorizes the idToken of a remote start with Authorize before starting "
+            "(2.x AuthCtrlr.AuthorizeRemoteStart, 1.6 AuthorizeRemoteTxRequests true)",
+            "2.0.1 F01.FR.01/F02 (AuthorizeRemoteStart), 1.6 §5.11 (AuthorizeRemoteTxRequests)",
+        ),
+        Variant(
+            "periodic-meter-values",
+            _STATIONS,
+            "samples meter values every second during a transaction (2.x "
+            "SampledDataCtrlr.TxUpdatedInterval 1: TransactionEvent Updated MeterValuePeriodic; "
+            "1.6 MeterValueSampleInterval 1: MeterValues)",
+            "2.0.1 E02/J02 (TxUpdatedInterval), 1.6 §4.7 and §9.1 (MeterValueSampleInterval)",
+        ),
+    )
+}
+
+
+class UnknownVariant(ValueError):
+    """A ``--ocpp-variant`` name that does not exist or does not fit the SUT."""
+
+
+def profile_name(sut: str, version: str) -> str:
+    """The built-in profile name of a reference SUT and OCPP version (``reference-csms-v16``)."""
+    return f"{sut}-{_VERSION_SUFFIX.get(version, version)}"
+
+
+def applicable(name: str) -> tuple[str, ...]:
+    """The built-in profiles variant ``name`` applies to."""
+    return VARIANTS[name].suts
+
+
+def select_variants(names: list[str] | tuple[str, ...], sut: str, version: str) -> frozenset[str]:
+    """Validate variant names for a built-in SUT (``reference-station``...) and OCPP version."""
+    profile = profile_name(sut, version)
+    for name in names:
+        variant = VARIANTS.get(name)
+        if variant is None:
+            close = difflib.get_close_matches(name, VARIANTS, n=3)
+            hint = f" Did you mean {', '.join(close)}?" if close else ""
+            raise UnknownVariant(
+                f"unknown variant {name!r}.{hint} Known: {', '.join(sorted(VARIANTS))}"
+            )
+        if profile not in variant.suts:
+            raise UnknownVariant(
+                f"variant {name!r} does not apply to {profile} (it applies to "
+                f"{', '.join(variant.suts)})"
+            )
+    return frozenset(names)
+
+
+@dataclass(frozen=True, slots=True)
+class Seeded:
+    """The variants seeded into one reference SUT, and the profile's response timeout."""
+
+    names: frozenset[str] = frozenset()
+    response_s: float = 30.0
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.names
+
+    def __bool__(self) -> bool:
+        return bool(self.names)
+
+    @property
+    def answer_delay_s(self) -> float:
+        """How long the SUT waits before it answers a CALL (``slow-answers``), else 0."""
+        return SLOW_SHARE * self.response_s if "slow-answers" in self.names else 0.0
+
+
+NONE = Seeded()
+_SEEDED: weakref.WeakKeyDictionary[object, Seeded] = weakref.WeakKeyDictionary()
+
+
+def seed(run: object, seeded: Seeded) -> None:
+    """Remember the variants of a harness run (the plugin calls this at configure time)."""
+    _SEEDED[run] = seeded
+
+
+def seeded_for(run: object) -> Seeded:
+    """The variants seeded for ``run`` (none unless ``--ocpp-variant`` was given)."""
+    return _SEEDED.get(run, NONE)
