@@ -183,9 +183,10 @@ class Trace:
         self._lines.append(None)
         return entry
 
-    def event(self, text: str) -> None:
-        """Record a connection event (connected, closed, fault injected...)."""
-        self.record(Flow.EVENT, text)
+    def event(self, text: str, *, problem: str | None = None) -> None:
+        """Record a connection event (connected, closed, fault injected...); ``problem`` marks
+        the point a verdict rests on (a deadline that passed, a forbidden message)."""
+        self.record(Flow.EVENT, text, problem=problem)
 
     def entries(self) -> tuple[TraceEntry, ...]:
         return tuple(self._entries)

@@ -51,6 +51,9 @@ class Received:
     problem: str | None = None
     kind: ErrorKind | None = None
     reply: Frame | None = None
+    #: A SHOULD-level deviation that is not a problem (Part 4 §4.1.1 / OCPP-J 1.6 §4.1.1: a
+    #: second CALL while an earlier one is unanswered); the peer decides whether to warn.
+    warning: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -179,12 +182,16 @@ class RpcSession:
 
     def _receive_call(self, raw: str | bytes, call: Call) -> Received:
         problem: str | None = None
+        warning: str | None = None
         if call.unique_id in self._inbound:
             problem = (
                 f"duplicate unique id {call.unique_id!r}: a CALL with that id is still unanswered"
             )
         elif self._inbound:
-            problem = "a second CALL arrived while an earlier one was still unanswered"
+            warning = (
+                f"a second CALL ({call.action}) arrived while an earlier one "
+                f"({', '.join(c.action for c in self._inbound.values())}) was still unanswered"
+            )
         self._inbound[call.unique_id] = call
         if call.action not in known_actions(self.version):
             return self._refuse(
@@ -195,7 +202,11 @@ class RpcSession:
             if violation is not None:
                 return self._refuse(raw, call, violation.kind, violation.message)
         return Received(
-            raw, call, problem=problem, kind=ErrorKind.PROTOCOL_ERROR if problem else None
+            raw,
+            call,
+            problem=problem,
+            kind=ErrorKind.PROTOCOL_ERROR if problem else None,
+            warning=warning,
         )
 
     def _refuse(self, raw: str | bytes, call: Call, kind: ErrorKind, reason: str) -> Received:

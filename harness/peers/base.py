@@ -32,7 +32,7 @@ from harness.ocppj.session import LocalProtocolError
 from harness.peers.exchange import CallOutcome, InboundCall, PendingCall
 from harness.peers.matching import camel_keys, describe, mismatches
 from harness.peers.view import LAST_FRAMES, REPLY_GRACE_S, PeerView
-from harness.transport.link import Link, LinkClosed, ResponseTimeout
+from harness.transport.link import Link, LinkClosed, ResponseTimeout, StrayAnswer
 from harness.verdicts import HarnessError, SutFailure
 
 
@@ -55,6 +55,8 @@ class Peer(PeerView):
     async def _wait_until(self, ready: Callable[[], Any], deadline: float) -> Any:
         """Re-evaluate ``ready`` on every arrival until it returns something truthy or time is up."""
         while True:
+            if self._forbidden_hits:
+                self._raise_violations()  # a forbidden CALL ends the wait: it is the evidence
             result = ready()
             if result:
                 return result
@@ -109,6 +111,9 @@ class Peer(PeerView):
         if found is True:
             self._raise_violations()
         if not isinstance(found, InboundCall):
+            self._deadline(
+                f"no {action}" + (f" with {describe(wanted)}" if wanted else ""), timeout, req
+            )
             raise SutFailure(
                 req or f"{action} expected",
                 f"{action}"
@@ -124,6 +129,13 @@ class Peer(PeerView):
             )
         self._raise_violations()
         return found
+
+    def _deadline(self, what: str, timeout: float, req: str | None) -> None:
+        """Mark the moment a wait ran out in the trace: it is the failing point of the verdict."""
+        self.trace.event(
+            f"deadline passed: {what} within {timeout:g} s",
+            problem=f"deadline passed ({req})" if req else "deadline passed",
+        )
 
     def _closest(self, action: str, wanted: dict[str, Any], timeout: float) -> str:
         same = [i for i in self._inbox if i.action == action]
@@ -229,10 +241,19 @@ class Peer(PeerView):
         except LocalProtocolError as exc:
             raise HarnessError(f"the test script built an invalid {action}: {exc}") from None
         except ResponseTimeout:
+            self._deadline(f"no answer to {action}", timeout, requirement)
             raise SutFailure(
                 requirement,
                 f"an answer to {action} within {timeout:g} s",
                 f"no answer within {timeout:g} s",
+                self._frames(),
+            ) from None
+        except StrayAnswer as exc:
+            self.trace.event(str(exc), problem="answer under the wrong unique id")
+            raise SutFailure(
+                requirement + " (Part 4 §4.2 / OCPP-J 1.6 §4.2: same unique id)",
+                f"an answer to {action} under the CALL's unique id",
+                str(exc),
                 self._frames(),
             ) from None
         except LinkClosed as exc:
@@ -284,6 +305,7 @@ class Peer(PeerView):
 
         frame: Frame | None = await self._wait_until(find, time.monotonic() + timeout)
         if frame is None:
+            self._deadline(f"no reply to {unique_id!r}", timeout, req)
             raise SutFailure(
                 req or "reply to every CALL",
                 f"a reply with unique id {unique_id!r} within {timeout:g} s",
@@ -313,6 +335,8 @@ class Peer(PeerView):
             )
         except ResponseTimeout:
             return Exchange(unique_id, timed_out=True)
+        except StrayAnswer as exc:
+            return Exchange(unique_id, problem=str(exc))
         except LinkClosed as exc:
             return Exchange(unique_id, closed=str(exc) or "connection closed")
         except LocalProtocolError as exc:

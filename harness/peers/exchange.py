@@ -51,12 +51,14 @@ class InboundCall:
         payload = self.peer.default_payload(self.call, self.link.version, camel_keys(fields))
         async with self._delivery():
             await self.link.reply(self.call, payload or {}, validate=validate)
+        self.peer.replied(self.link, self.call, payload or {})
 
     async def reply_raw(self, payload: dict[str, Any]) -> None:
         """Answer with exactly ``payload`` (no defaults merged, no validation)."""
         self._claim_reply()
         async with self._delivery():
             await self.link.reply(self.call, payload, validate=False)
+        self.peer.replied(self.link, self.call, payload)
 
     async def reply_error(self, code: ErrorKind | str, description: str = "") -> None:
         """Answer with a CALLERROR (an :class:`ErrorKind` is spelled for the link's version)."""
@@ -64,6 +66,7 @@ class InboundCall:
         wire = error_code(code, self.link.version) if isinstance(code, ErrorKind) else code
         async with self._delivery():
             await self.link.reply_error(self.call, wire, description)
+        self.peer.replied(self.link, self.call, None)
 
     @contextlib.asynccontextmanager
     async def _delivery(self) -> AsyncIterator[None]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,6 +24,10 @@ from harness.transport.link import Link, LinkClosed
 from harness.verdicts import Axis, Finding, HarnessError, SutFailure
 
 RPC_REQUIREMENT = "OCPP-J RPC framework (Part 4 §4 / OCPP-J 1.6 §4)"
+#: A second CALL while one is unanswered: OCPP-J 1.6 §4.1.1 and 2.x Part 4 §4.1.1 say SHOULD NOT,
+#: so it is a spec-axis warning, never a FAIL (and none at all while the harness itself delays
+#: its answer: the SUT may give up waiting and go on).
+BURST_REQUIREMENT = "OCPP-J §4.1.1 (SHOULD NOT): one CALL at a time"
 #: How long a CALL handed to a script may stay unanswered before it gets the default reply.
 REPLY_GRACE_S = 0.1
 LAST_FRAMES = 12
@@ -51,7 +56,10 @@ class PeerView:
         self.response_s = response_s
         self.action_s = action_s
         self.link: Link | None = None
-        self.trace = Trace("idle")
+        #: Frames outside any case (at connect, at boot, between cases, restoring
+        #: preconditions): the session's "between cases" trace, never blamed on a case.
+        self.between = Trace("between cases")
+        self.trace = self.between
         self._inbox: list[InboundCall] = []
         self._flushed = 0  # inbox entries before this index are all answered
         self._responses: list[Received] = []
@@ -61,6 +69,8 @@ class PeerView:
         self._overrides: dict[str, dict[str, Any]] = {}
         self._violations: list[str] = []
         self._violations_dropped = 0
+        #: Forbidden CALLs seen this case: (the requirement that forbids it, the CALL).
+        self._forbidden_hits: list[tuple[str, InboundCall]] = []
         self._received_chars = 0
         self._flooded = False
         self._raw_ids: set[str] = set()
@@ -88,6 +98,7 @@ class PeerView:
         self._overrides.clear()
         self._violations.clear()
         self._violations_dropped = 0
+        self._forbidden_hits.clear()
         self._received_chars = 0
         self._flooded = False
         self._raw_ids.clear()
@@ -100,35 +111,79 @@ class PeerView:
         """Record a warning for this case (spec conformance or OCTT compatibility axis)."""
         self.findings.append(Finding(axis, requirement, message))
 
+    @property
+    def in_case(self) -> bool:
+        """Whether a test case is under way (otherwise frames go to :attr:`between`)."""
+        return self.trace is not self.between
+
     async def end_case(self) -> None:
-        """Answer whatever the script left unanswered; surface late violations."""
-        for item in self._inbox:
-            if not item.replied:
-                item.held = False
-                item.consumed = True
-        await self._flush_replies()
-        self._raise_violations()
+        """Answer whatever the script left unanswered; surface late violations; from here on
+        frames belong to the "between cases" trace."""
+        try:
+            for item in self._inbox:
+                if not item.replied:
+                    item.held = False
+                    item.consumed = True
+            await self._flush_replies()
+            self._raise_violations()
+        finally:
+            self.enter_between()
+
+    def enter_between(self, note: str = "") -> None:
+        """Record from now on into the session's "between cases" trace."""
+        self.trace = self.between
+        self._forbidden.clear()
+        self._holds.clear()
+        if self.link is not None:
+            self.link.trace = self.between
+        if note:
+            self.between.event(note)
 
     # -- receiving --------------------------------------------------------------------------
     def _attach(self, link: Link) -> None:
         link.trace = self.trace
         link.on_receive = self._on_receive
+        link.on_inspect = self._inspect
+        link.on_stray = self._stray_fails_call
         self.link = link
+
+    def _inspect(self, link: Link, event: Received) -> None:
+        """Every frame the SUT sends, CALLRESULTs that resolve a waiting CALL included: the
+        stricter-than-schema checks (spec-axis warnings) while a case is under way."""
+        if event.problem is None and self.in_case:
+            self.findings.extend(self.strict.inspect(link.version, event))
+
+    def _stray_fails_call(self, link: Link, event: Received) -> bool:
+        """A response under an unknown id fails the open CALL at once, unless it answers a
+        frame the script sent raw on purpose."""
+        frame = event.frame
+        return frame is not None and getattr(frame, "unique_id", None) not in self._raw_ids
+
+    def _harness_delays_answer(self) -> bool:
+        """Whether a CALL from the SUT waits for the script (held, claimed or in its grace):
+        then a next CALL from the SUT is provoked by our delay, not a burst of its own."""
+        return any(
+            not item.replied and (item.held or item.claimed or item.consumed)
+            for item in self._inbox[self._flushed :]
+        )
 
     def _on_receive(self, link: Link, event: Received) -> None:
         frame = event.frame
         self._budget(event)
-        if event.problem is None:
-            self.findings.extend(self.strict.inspect(link.version, event))
+        if event.warning is not None and self.in_case and not self._harness_delays_answer():
+            self.warn(Axis.SPEC, BURST_REQUIREMENT, event.warning)
         if isinstance(frame, Call) and event.reply is None:
             item = InboundCall(frame, link, self)
             if self._flooded:  # answered as protocol requires, but no longer kept
                 self._spawn(self._answer_default(item))
                 return
             self._inbox.append(item)
-            if frame.action in self._forbidden:
-                self._violation(
-                    f"{frame.action} is forbidden here ({self._forbidden[frame.action]})"
+            if frame.action in self._forbidden and self.in_case:
+                req = self._forbidden[frame.action]
+                self._forbidden_hits.append((req, item))
+                self.trace.event(
+                    f"{frame.action} received where the case forbids it",
+                    problem=f"forbidden: {req}",
                 )
             if any(
                 a == frame.action and not mismatches(frame.payload, s) for a, s in self._waiters
@@ -143,7 +198,7 @@ class PeerView:
                 self._responses.append(event)
             if frame.unique_id in self._raw_ids:
                 event = Received(event.raw, frame)  # a reply to a deliberately raw frame
-        if event.problem and not self.tolerate_violations:
+        if event.problem and not self.tolerate_violations and self.in_case:
             self._violation(event.problem)
         self._notify()
 
@@ -193,6 +248,11 @@ class PeerView:
                 )
             else:
                 await item.link.reply(item.call, payload, validate=False)
+            self.replied(item.link, item.call, payload)
+
+    def replied(self, link: Link, call: Call, payload: dict[str, Any] | None) -> None:
+        """Called after the harness answered ``call`` (``payload`` None: with a CALLERROR); the
+        peers follow the SUT's state here (boot accepted, transaction ids)."""
 
     def default_payload(
         self, call: Call, version: str, fields: Mapping[str, Any]
@@ -227,6 +287,17 @@ class PeerView:
         if self.link is not None and self.link.handler_errors:
             errors, self.link.handler_errors = self.link.handler_errors, []
             raise HarnessError("error while handling received frames: " + "; ".join(errors[:3]))
+        if self._forbidden_hits:
+            req, item = self._forbidden_hits[0]
+            more = len(self._forbidden_hits) - 1
+            self._forbidden_hits.clear()
+            raise SutFailure(
+                req,
+                f"no {item.action} at this step",
+                f"{item.action} {json.dumps(item.payload)[:300]}"
+                + (f" (+{more} more forbidden)" if more > 0 else ""),
+                self.trace.render(last=LAST_FRAMES),
+            )
         if self._violations and not self.tolerate_violations:
             problems, self._violations = self._violations, []
             more = len(problems) - 5 + self._violations_dropped

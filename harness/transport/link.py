@@ -34,6 +34,11 @@ class ResponseTimeout(Exception):
     """No response to a CALL within its timeout."""
 
 
+class StrayAnswer(Exception):
+    """A CALLRESULT/CALLERROR under another unique id arrived while a CALL was open: the peer
+    answered with the wrong id (reported at once, not as "no answer" after the timeout)."""
+
+
 def _expire(waiter: asyncio.Future[Received], action: str, timeout: float) -> None:
     if not waiter.done():
         waiter.set_exception(ResponseTimeout(f"no response to {action} within {timeout:g} s"))
@@ -70,7 +75,14 @@ class Link:
         self.send_timeout_s = SEND_TIMEOUT_S
         #: Exceptions raised while handling received frames (harness bugs; reported as ERROR).
         self.handler_errors: list[str] = []
+        #: Sees every received event right after it is recorded, whether or not it resolves a
+        #: waiting CALL (the harness peers run the stricter-than-schema checks here).
+        self.on_inspect: Receiver | None = None
+        #: Decides whether a response under an unknown unique id fails the open CALLs at once
+        #: (the harness peers say yes unless the id is one of a deliberately raw frame).
+        self.on_stray: Callable[[Link, Received], bool] | None = None
         self._waiting: dict[str, asyncio.Future[Received]] = {}
+        self._waiting_actions: dict[str, str] = {}
 
     @property
     def subprotocol(self) -> str | None:
@@ -101,6 +113,8 @@ class Link:
         event = self.session.receive(raw)
         action = event.request.action if event.request is not None else None
         self.trace.record(Flow.RECEIVED, raw, event.frame, action=action, problem=event.problem)
+        if self.on_inspect is not None:
+            self.on_inspect(self, event)
         if event.reply is not None and self.auto_reply_errors:
             with contextlib.suppress(LinkClosed):  # the loop ends at the next read anyway
                 await self.send_frame(event.reply)
@@ -111,8 +125,28 @@ class Link:
             if waiter is not None and not waiter.done():
                 waiter.set_result(event)
                 return
+        elif (
+            event.request is None
+            and isinstance(event.frame, (CallResult, CallError))
+            and self._waiting
+            and self.on_stray is not None
+            and self.on_stray(self, event)
+        ):
+            self._fail_waiting(event.frame.unique_id)
         if self.on_receive is not None:
             self.on_receive(self, event)
+
+    def _fail_waiting(self, stray_id: str) -> None:
+        """Fail every open CALL: the answer came under ``stray_id`` instead of its own id."""
+        for unique_id, waiter in list(self._waiting.items()):
+            if not waiter.done():
+                action = self._waiting_actions.get(unique_id, "CALL")
+                waiter.set_exception(
+                    StrayAnswer(
+                        f"answered with unique id {stray_id!r} to {action} {unique_id!r} "
+                        "(a response must carry the unique id of the CALL it answers)"
+                    )
+                )
 
     def _mark_closed(self) -> None:
         if self.closed.is_set():
@@ -185,6 +219,7 @@ class Link:
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[Received] = loop.create_future()
         self._waiting[frame.unique_id] = waiter
+        self._waiting_actions[frame.unique_id] = action
         timer: asyncio.TimerHandle | None = None
         try:
             await self.send_frame(frame)
@@ -199,6 +234,7 @@ class Link:
             elif not waiter.cancelled():
                 waiter.exception()  # retrieved, even when the send failed first
             self._waiting.pop(frame.unique_id, None)
+            self._waiting_actions.pop(frame.unique_id, None)
             self.session.forget(frame.unique_id)
 
     async def reply(
