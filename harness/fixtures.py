@@ -19,8 +19,11 @@ import pytest_asyncio
 from harness.actions import BuiltinOperator, ManualOperator, Operator, ShellOperator, SutActions
 from harness.config import ActionsType, Role, SutProfile
 from harness.peers import CsmsPeer, StationPeer
+from harness.peers.preconditions import restore_csms, restore_station
+from harness.peers.sut_state import numbering
 from harness.reference.variants import seeded_for
 from harness.run import FINDINGS_KEY, TRACE_KEY, HarnessRun
+from harness.testcase import case_of
 from harness.verdicts import HarnessError
 
 RUN_KEY = pytest.StashKey[HarnessRun]()
@@ -42,6 +45,10 @@ class _Session:
     def __init__(self) -> None:
         self.peer: CsmsPeer | StationPeer | None = None
         self.reference: Any = None
+        #: The OCA id of the case that ran last (named when a precondition is not met).
+        self.previous = ""
+        #: Whether a case has started yet (the first waits the whole connect + action time).
+        self.started = False
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
@@ -55,6 +62,8 @@ async def ocpp_session(pytestconfig: pytest.Config) -> AsyncIterator[_Session]:
             await _start_csms_side(run, state)
         else:
             await _start_station_side(run, state)
+        if state.peer is not None:
+            run.between_cases = state.peer.between
         yield state
     finally:
         if state.reference is not None:
@@ -84,6 +93,7 @@ async def _start_csms_side(run: HarnessRun, state: _Session) -> None:
         action_s=t.action_s,
         credentials=credentials,
     )
+    peer.state.numbering = numbering([(e.id, e.connectors) for e in sut.evses])
     await peer.start()
     state.peer = peer
     run.sut_identity = {"identity": sut.identity, "listen": peer.url}
@@ -143,20 +153,38 @@ async def _start_station_side(run: HarnessRun, state: _Session) -> None:
     run.sut_identity = {"url": url, "identity": sut.identity}
 
 
+def _case_name(request: pytest.FixtureRequest) -> str:
+    case = case_of(request.node)
+    return case.id if case is not None else request.node.name
+
+
 @pytest_asyncio.fixture(loop_scope="session")
-async def csms(ocpp_session: _Session, request: pytest.FixtureRequest) -> AsyncIterator[CsmsPeer]:
-    """The harness as CSMS, with a fresh view for this case; the station is connected."""
+async def csms(
+    ocpp_session: _Session, sut: SutActions, request: pytest.FixtureRequest
+) -> AsyncIterator[CsmsPeer]:
+    """The harness as CSMS, with a fresh view for this case, after the OCA general
+    preconditions (Part 6 §2.1) are restored and verified (INCONCLUSIVE when they are not)."""
     peer = ocpp_session.peer
     if not isinstance(peer, CsmsPeer):
         raise HarnessError(
             "this case needs a charging station under test (sut.role: charging-station)"
         )
+    t = _run(request.config).profile.sut.timeouts
+    wait_s = t.action_s if ocpp_session.started else t.connect_s + t.action_s
+    ocpp_session.started = True
+    name = _case_name(request)
+    await restore_station(peer, sut, case=name, previous=ocpp_session.previous, wait_s=wait_s)
     request.node.stash[TRACE_KEY] = peer.begin_case(request.node.nodeid)
     request.node.stash[FINDINGS_KEY] = peer.findings
-    await peer.wait_connected(req="precondition: the station is connected")
     _record_boot(request.config, peer)
-    yield peer
-    await peer.end_case()
+    try:
+        yield peer
+    finally:
+        ocpp_session.previous = name
+        try:
+            await peer.end_case()
+        finally:
+            await peer.restore_config()
 
 
 def _record_boot(config: pytest.Config, peer: CsmsPeer) -> None:
@@ -179,11 +207,17 @@ async def station(
     peer = ocpp_session.peer
     if not isinstance(peer, StationPeer):
         raise HarnessError("this case needs a CSMS under test (sut.role: csms)")
+    name = _case_name(request)
+    case = case_of(request.node)
+    if case is None or not case.own_connection:
+        await restore_csms(peer, case=name, previous=ocpp_session.previous)
     request.node.stash[TRACE_KEY] = peer.begin_case(request.node.nodeid)
     request.node.stash[FINDINGS_KEY] = peer.findings
-    await peer.ensure_ready()
-    yield peer
-    await peer.end_case()
+    try:
+        yield peer
+    finally:
+        ocpp_session.previous = name
+        await peer.end_case()
 
 
 @pytest.fixture

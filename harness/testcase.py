@@ -46,6 +46,9 @@ class OcaCase:
     role: Role
     requirement: str
     applies: Condition | None = None
+    #: The case opens its own connection as its first step (cold boot, subprotocol, auth): the
+    #: harness does not bring a CSMS under test's connection up for it first.
+    own_connection: bool = False
 
     def not_applicable(self, profile: SutProfile) -> str | None:
         """Why this case does not apply to ``profile`` (None: it applies)."""
@@ -74,6 +77,7 @@ def oca(
     kills: tuple[str, ...],
     requirement: str = "",
     applies: Condition | None = None,
+    own_connection: bool = False,
 ) -> Callable[[F], F]:
     """Mark a test function as the OCA test case ``case_id`` (see the module docstring)."""
     try:
@@ -93,7 +97,15 @@ def oca(
         if fault is None:
             raise CaseDeclarationError(f"{case_id}: unknown fault {name!r} in kills")
     case = OcaCase(
-        case_id, title, profile, tuple(versions), tuple(kills), entry.role, requirement, applies
+        case_id,
+        title,
+        profile,
+        tuple(versions),
+        tuple(kills),
+        entry.role,
+        requirement,
+        applies,
+        own_connection,
     )
 
     def mark(func: F) -> F:

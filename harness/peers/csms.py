@@ -14,12 +14,20 @@ import ssl
 import time
 from typing import Any
 
-from harness.ocppj.frames import Call
+from harness.ocppj.frames import Call, CallError, CallResult
 from harness.ocppj.session import Received
 from harness.peers.base import Peer
-from harness.transport.link import Link
-from harness.transport.server import CredentialCheck, OcppServer
+from harness.peers.config_guard import SET_ACTIONS, ConfigGuard
+from harness.peers.exchange import CallOutcome
+from harness.peers.sut_state import StationState
+from harness.trace import Trace
+from harness.transport.link import Link, LinkClosed, ResponseTimeout, StrayAnswer
+from harness.transport.server import CredentialCheck, Handshake, OcppServer
 from harness.verdicts import SutFailure
+
+#: After a reconnect without a BootNotification, how long to watch for one before taking the
+#: station as still booted (a station that reboots sends it first thing).
+RECONNECT_GRACE_S = 2.0
 
 SUBPROTOCOL = {"1.6": "ocpp1.6", "2.0.1": "ocpp2.0.1", "2.1": "ocpp2.1"}
 
@@ -50,10 +58,22 @@ class CsmsPeer(Peer):
             credentials=credentials,
             ssl_context=ssl_context,
         )
+        self.server.on_handshake = self._on_handshake
         self.connected = asyncio.Event()
         self.connections = 0
         #: The last BootNotification payload the station sent (its identity, for the report).
         self.last_boot: dict[str, Any] = {}
+        #: The station's boot, connectors and transactions as its messages report them.
+        self.state = StationState(version)
+        #: Configuration the current case changed, put back after it (OCA Part 6 §2.1).
+        self.config = ConfigGuard(version)
+        #: The link a boot was Accepted on, or seen working after a reconnect.
+        self._settled: Link | None = None
+        self._linked_at = 0.0
+        self._boot_probe: Link | None = None
+        #: Why the last wait for the station failed: later cases wait briefly, not the whole
+        #: timeout again, until the station connects.
+        self.unreachable: str | None = None
 
     async def start(self) -> None:
         await self.server.start()
@@ -68,9 +88,38 @@ class CsmsPeer(Peer):
         """Where the station under test must connect (without its identity)."""
         return self.server.url
 
+    def _on_handshake(self, handshake: Handshake) -> None:
+        """Every upgrade request, accepted or refused, goes into the trace (issue: connection
+        problems explained)."""
+        line = f"{handshake.path} offering {list(handshake.offered)}"
+        if handshake.status == 101:
+            self.trace.event(f"handshake: GET {line} -> 101 Switching Protocols")
+        else:
+            self.trace.event(
+                f"handshake refused: GET {line} -> HTTP {handshake.status} ({handshake.note})"
+            )
+
+    def refusals(self) -> str:
+        """The refused handshakes so far, summed up ("tried 14 times and got HTTP 401 ...")."""
+        refused = [h for h in self.server.handshakes if h.status != 101]
+        if not refused:
+            return ""
+        last = refused[-1]
+        hint = {
+            401: "check the station's identity and Basic auth password (password_env)",
+            400: "check the subprotocol the station offers",
+            404: "check the URL path: it must end with the station identity",
+        }.get(last.status, "")
+        return (
+            f"the station tried {len(refused)} time(s) and got HTTP {last.status} "
+            f"({last.note})" + (f": {hint}" if hint else "")
+        )
+
     async def _on_link(self, link: Link) -> None:
         old = self.link
         self._attach(link)
+        self._linked_at = time.monotonic()
+        self.unreachable = None
         self.connections += 1
         self.trace.event(
             f"station {link.identity!r} connected (subprotocol {link.subprotocol}, "
@@ -104,12 +153,121 @@ class CsmsPeer(Peer):
         return self.link
 
     def _on_receive(self, link: Link, event: Received) -> None:
-        if isinstance(event.frame, Call) and event.frame.action == "BootNotification" and event.ok:
-            self.last_boot = event.frame.payload
+        frame = event.frame
+        if isinstance(frame, Call) and event.reply is None:
+            if frame.action == "BootNotification" and event.ok:
+                self.last_boot = frame.payload
+            elif self.state.boot == "Accepted":
+                self._settled = link  # working on this link: it did not reboot
+            self.state.observe_call(frame)
         super()._on_receive(link, event)
+
+    def replied(self, link: Link, call: Call, payload: dict[str, Any] | None) -> None:
+        self.state.observe_reply(call, payload)
+        if call.action == "BootNotification" and self.state.boot == "Accepted":
+            self._settled = link
+
+    # -- the station booted (OCA Part 6 §2.1) ---------------------------------------------------
+    async def booted_within(self, within_s: float) -> str | None:
+        """Wait until the station is connected and its boot Accepted (after a reconnect: until
+        it shows it did not reboot); None when it is, else why not."""
+        deadline = time.monotonic() + within_s
+        while True:
+            why = await self._not_booted()
+            if why is None:
+                return None
+            if time.monotonic() >= deadline:
+                self.unreachable = why
+                return why
+            await asyncio.sleep(0.05)
+
+    async def _not_booted(self) -> str | None:
+        link = self.link
+        if link is None:
+            refused = self.refusals()
+            return "the station has not connected" + (f"; {refused}" if refused else "")
+        if link.closed.is_set():
+            return f"the station's connection closed ({link.close_reason}) and it did not reconnect"
+        boot = self.state.boot
+        if boot == "booting":
+            return "its BootNotification is not answered Accepted yet"
+        if boot in ("Pending", "Rejected"):
+            return f"its boot is {boot}; it has not sent a new BootNotification"
+        if self._settled is link:
+            return None
+        if time.monotonic() - self._linked_at < min(RECONNECT_GRACE_S, self.response_s):
+            return "it reconnected and may be rebooting"
+        if boot == "Accepted":
+            self._settled = link  # reconnected without rebooting: still booted
+            return None
+        return await self._probe_boot(link)
+
+    async def _probe_boot(self, link: Link) -> str | None:
+        """Connected but never booted on our watch: ask for a BootNotification (2.x F06 /
+        1.6 §5.17 TriggerMessage). 2.x answers Rejected when its boot is already Accepted."""
+        if self._boot_probe is link:
+            return "connected, but it sent no BootNotification (TriggerMessage did not bring one)"
+        self._boot_probe = link
+        payload: dict[str, Any] = {"requestedMessage": "BootNotification"}
+        self.trace.event("asking the station for a BootNotification (it sent none on connect)")
+        try:
+            event = await link.call("TriggerMessage", payload, timeout=self.response_s)
+        except (LinkClosed, ResponseTimeout, StrayAnswer) as exc:
+            return f"connected, but it sent no BootNotification and TriggerMessage failed ({exc})"
+        frame = event.frame
+        rejected = isinstance(frame, CallResult) and frame.payload.get("status") == "Rejected"
+        if rejected and self.version != "1.6":  # F06.FR.17: Rejected as its boot was Accepted
+            self.state.boot = "Accepted"
+            self._settled = link
+            return None
+        if isinstance(frame, CallError):
+            return f"connected, but it sent no BootNotification (TriggerMessage: {frame.code})"
+        return "its BootNotification is not answered Accepted yet"
 
     async def _link_for_call(self) -> Link:
         return await self.wait_connected(self.response_s)
+
+    # -- configuration a case changes is put back after it ----------------------------------
+    def begin_case(self, name: str) -> Trace:
+        self.config.begin_case()
+        return super().begin_case(name)
+
+    async def call_payload(
+        self,
+        action: str,
+        payload: dict[str, Any],
+        *,
+        within_s: float | None = None,
+        req: str | None = None,
+        validate: bool = True,
+    ) -> CallOutcome:
+        if action in SET_ACTIONS and self.in_case:
+            read = self.config.to_read(action, payload)
+            if read is not None:
+                reading = "GetConfiguration" if self.version == "1.6" else "GetVariables"
+                self.trace.event("harness reads the original value(s) to restore after the case")
+                with contextlib.suppress(SutFailure):
+                    await self.call_payload(reading, read, within_s=within_s)
+                self.config.to_read(action, payload)  # originals now known (or unknowable)
+        outcome = await super().call_payload(
+            action, payload, within_s=within_s, req=req, validate=validate
+        )
+        self.config.observe(action, payload, outcome.response)
+        return outcome
+
+    async def restore_config(self) -> list[str]:
+        """Put back what the case changed (into the between-cases trace); what failed."""
+        if not self.config.changed:
+            return []
+
+        async def call(action: str, payload: dict[str, Any]) -> dict[str, Any] | None:
+            try:
+                outcome = await self.call_payload(action, payload, req="restore configuration")
+            except SutFailure:
+                return None
+            return outcome.payload if outcome.error is None else None
+
+        return await self.config.restore(call)
 
     # -- network faults ---------------------------------------------------------------------
     def drop(self) -> None:

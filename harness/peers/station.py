@@ -53,6 +53,9 @@ class StationPeer(Peer):
         self._runner: asyncio.Task[None] | None = None
         #: Last status the harness station reported per (evse or connector id, connector id).
         self.reported_status: dict[tuple[int, int], dict[str, Any]] = {}
+        #: Transactions the harness station started and has not ended: id -> the last
+        #: TransactionEvent (2.x) or StartTransaction (1.6) payload sent for it.
+        self.open_transactions: dict[str, dict[str, Any]] = {}
 
     @property
     def connected(self) -> bool:
@@ -159,6 +162,22 @@ class StationPeer(Peer):
         payload.update(camel_keys(fields))
         return payload
 
+    async def _boot_until_accepted(self) -> None:
+        """Boot; a Pending answer is retried after its interval (B02), bounded by the action
+        timeout; Rejected or nothing Accepted in time fails the precondition."""
+        deadline = asyncio.get_running_loop().time() + self.action_s
+        req = "precondition: the CSMS accepts the boot"
+        while True:
+            outcome = await self.boot(req=req)
+            status = outcome.get("status")
+            if status == "Accepted":
+                return
+            wait = max(float(outcome.get("interval") or 1), 0.5)
+            if status != "Pending" or asyncio.get_running_loop().time() + wait > deadline:
+                outcome.must(status="Accepted", req=req)
+            self.trace.event(f"boot {status}: retrying after the interval ({wait:g} s)")
+            await asyncio.sleep(wait)
+
     async def boot(self, *, req: str | None = None, **fields: Any) -> CallOutcome:
         """Send BootNotification; records whether the CSMS accepted it."""
         outcome = await self.call_payload("BootNotification", self.boot_payload(**fields), req=req)
@@ -183,15 +202,60 @@ class StationPeer(Peer):
                 int(payload.get("connectorId", 0)),
             )
             self.reported_status[key] = payload
+        self._follow_transactions(action, payload, outcome)
         return outcome
+
+    def _follow_transactions(
+        self, action: str, payload: dict[str, Any], outcome: CallOutcome
+    ) -> None:
+        if action == "TransactionEvent":
+            tx_id = str((payload.get("transactionInfo") or {}).get("transactionId", ""))
+            if payload.get("eventType") == "Ended":
+                self.open_transactions.pop(tx_id, None)
+            elif tx_id:
+                self.open_transactions[tx_id] = payload
+        elif action == "StartTransaction" and "transactionId" in outcome.payload:
+            self.open_transactions[str(outcome.payload["transactionId"])] = payload
+        elif action == "StopTransaction":
+            self.open_transactions.pop(str(payload.get("transactionId", "")), None)
+
+    async def _end_open_transactions(self) -> None:
+        """End what a case left open (Part 6 §3.1: no transaction), as a station would after
+        a local stop."""
+        for tx_id, last in list(self.open_transactions.items()):
+            if self.version == "1.6":
+                ending: dict[str, Any] = {
+                    "transactionId": int(tx_id),
+                    "meterStop": int(last.get("meterStart", 0)),
+                    "timestamp": now_iso(),
+                    "reason": "Other",
+                }
+                action = "StopTransaction"
+            else:
+                info = dict(last.get("transactionInfo") or {})
+                info.update(transactionId=tx_id, stoppedReason="Other")
+                info.pop("chargingState", None)
+                ending = {
+                    "eventType": "Ended",
+                    "timestamp": now_iso(),
+                    "triggerReason": "AbnormalCondition",
+                    "seqNo": int(last.get("seqNo", 0)) + 1,
+                    "transactionInfo": info,
+                }
+                if "evse" in last:
+                    ending["evse"] = last["evse"]
+                action = "TransactionEvent"
+            await self.call_payload(action, ending, req="precondition: no transaction")
+            self.open_transactions.pop(tx_id, None)
 
     async def ensure_ready(self) -> None:
         """Connected, booted (Accepted) and every connector it reported back to Available: the
         OCA preconditions of a CSMS test case (Part 6 §2)."""
         if not self.connected:
-            await self.connect()
+            await self.connect(req="precondition: the CSMS accepts the station's connection")
         if not self.booted:
-            (await self.boot(req="precondition: CSMS accepts the boot")).must(status="Accepted")
+            await self._boot_until_accepted()
+        await self._end_open_transactions()
         for payload in list(self.reported_status.values()):
             if payload.get("status", payload.get("connectorStatus")) == "Available":
                 continue

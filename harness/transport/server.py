@@ -98,6 +98,8 @@ class OcppServer:
         self.ssl_context = ssl_context
         self.select_subprotocol = select_subprotocol
         self.handshakes: list[Handshake] = []
+        #: Told about every upgrade request, accepted or refused (the harness traces it).
+        self.on_handshake: Callable[[Handshake], None] | None = None
         self._refuse_until = 0.0
         self._server: Server | None = None
         #: Every accepted connection until its socket closes (handshake included).
@@ -191,7 +193,7 @@ class OcppServer:
         user = auth[0] if auth else None
 
         def refuse(status: HTTPStatus, note: str) -> Response:
-            self.handshakes.append(Handshake(identity, request.path, offered, user, status, note))
+            self._record(Handshake(identity, request.path, offered, user, status, note))
             return connection.respond(status, note + "\n")
 
         if time.monotonic() < self._refuse_until:
@@ -209,8 +211,13 @@ class OcppServer:
                 f"no supported subprotocol offered (offered {list(offered)}, "
                 f"supported {self.subprotocols})",
             )
-        self.handshakes.append(Handshake(identity, request.path, offered, user, 101))
+        self._record(Handshake(identity, request.path, offered, user, 101))
         return None
+
+    def _record(self, handshake: Handshake) -> None:
+        self.handshakes.append(handshake)
+        if self.on_handshake is not None:
+            self.on_handshake(handshake)
 
     async def _handle(self, ws: ServerConnection) -> None:
         selected = ws.subprotocol or ""

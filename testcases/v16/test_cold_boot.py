@@ -91,6 +91,7 @@ async def test_cold_boot_pending(csms: CsmsPeer, sut: SutActions, sut_profile: S
     profile="core",
     versions=V16,
     kills=("csms-boot-rejects", "csms-boot-stale-time"),
+    own_connection=True,
 )
 async def test_central_system_accepts_boot(station: StationPeer) -> None:
     """§4.2 / §6.4: the central system accepts a known charge point with its current time and a

@@ -41,6 +41,7 @@ def _require_auth_refused(outcome: Link | ConnectFailed, station: StationPeer, r
     profile="core",
     versions=V2,
     kills=("csms-auth-rejects-all",),
+    own_connection=True,
     applies=_basic_auth,
 )
 async def test_basic_auth_valid(station: StationPeer) -> None:
@@ -55,6 +56,7 @@ async def test_basic_auth_valid(station: StationPeer) -> None:
     profile="core",
     versions=V2,
     kills=("csms-auth-ignores-username",),
+    own_connection=True,
     applies=_basic_auth,
 )
 async def test_basic_auth_wrong_username(station: StationPeer) -> None:
@@ -70,6 +72,7 @@ async def test_basic_auth_wrong_username(station: StationPeer) -> None:
     profile="core",
     versions=V2,
     kills=("csms-auth-accepts-any-password",),
+    own_connection=True,
     applies=_basic_auth,
 )
 async def test_basic_auth_wrong_password(station: StationPeer) -> None:

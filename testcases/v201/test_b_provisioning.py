@@ -224,6 +224,7 @@ async def test_set_variables_single(csms: CsmsPeer) -> None:
     profile="core",
     versions=V2,
     kills=("csms-boot-rejects", "csms-boot-stale-time"),
+    own_connection=True,
 )
 async def test_csms_accepts_cold_boot(station: StationPeer) -> None:
     """B01: the CSMS accepts a known station's BootNotification with its current time and a
@@ -254,6 +255,7 @@ async def test_csms_accepts_cold_boot(station: StationPeer) -> None:
     profile="core",
     versions=V2,
     kills=("csms-subprotocol-first-offered",),
+    own_connection=True,
 )
 async def test_csms_selects_supported_subprotocol(station: StationPeer) -> None:
     """Part 4 §3.1.2 (errata 2025-04): offered an unsupported subprotocol first and its own
