@@ -15,7 +15,10 @@ Part 4 §4.3), and why where the tables overlap:
 * malformed frame with a readable id (element count, binary content): 2.x RpcFrameworkError,
   FormatViolation or ProtocolError; 1.6 FormationViolation or ProtocolError; the id echoed;
 * missing required field: OccurrenceConstraintViolation, or ProtocolError, whose table text
-  ("payload ... incomplete" in 1.6, "not conform the PDU structure" in 2.x) covers it too;
+  ("payload ... incomplete" in 1.6, "not conform the PDU structure" in 2.x) covers it too; in 1.6
+  also FormationViolation, whose 1.6 text includes a payload that does not conform to the PDU
+  structure (as for an unknown extra property); 2.x FormatViolation only means "syntactically
+  incorrect", so 2.x does not take it for a missing field;
 * wrong JSON type: TypeConstraintViolation; bad value or too long: PropertyConstraintViolation;
 * unknown extra property (the schemas say ``additionalProperties: false``): FormatViolation,
   ProtocolError or OccurrenceConstraintViolation — a field that may occur zero times;
@@ -210,6 +213,8 @@ UNREADABLE = (ErrorKind.RPC_FRAMEWORK_ERROR,)
 UNREADABLE_V16 = (ErrorKind.FORMAT_VIOLATION, ErrorKind.PROTOCOL_ERROR)
 BAD_FRAME = (ErrorKind.RPC_FRAMEWORK_ERROR, ErrorKind.FORMAT_VIOLATION, ErrorKind.PROTOCOL_ERROR)
 MISSING = (ErrorKind.OCCURRENCE_CONSTRAINT_VIOLATION, ErrorKind.PROTOCOL_ERROR)
+#: 1.6 FormationViolation also covers "not conform the PDU structure" (OCPP-J 1.6 Table 7).
+MISSING_V16 = (*MISSING, ErrorKind.FORMAT_VIOLATION)
 WRONG_TYPE = (ErrorKind.TYPE_CONSTRAINT_VIOLATION,)
 BAD_VALUE = (ErrorKind.PROPERTY_CONSTRAINT_VIOLATION,)
 EXTRA = (
@@ -229,7 +234,15 @@ RESULT_MISSING = (
     ErrorKind.FORMAT_VIOLATION,
     ErrorKind.PROTOCOL_ERROR,
 )
-#: The kinds a rule-breaking payload may get, by the kind its schema violation has.
+
+
+def missing_kinds(version: str) -> tuple[ErrorKind, ...]:
+    """The kinds a CALL with a required field missing may get in ``version``."""
+    return MISSING_V16 if version == "1.6" else MISSING
+
+
+#: The kinds a rule-breaking payload may get, by the kind its schema violation has (2.x; for 1.6
+#: a missing field may also get FormationViolation: :func:`missing_kinds`).
 FOR_VIOLATION: dict[ErrorKind, tuple[ErrorKind, ...]] = {
     _OCC: MISSING,
     _TYPE: WRONG_TYPE,

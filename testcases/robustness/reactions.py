@@ -1,4 +1,4 @@
-"""How the robustness cases watch a SUT react: answers, closes, reconnects and "still working".
+"""How the robustness cases watch a SUT react: answers, closes and what each one means.
 
 The SUT's reaction is the subject of these cases, so :func:`begin` tolerates the protocol
 violations the harness would otherwise raise at the next step (a CALLERROR under ``-1``, an answer
@@ -6,14 +6,22 @@ to a frame it never saw as a CALL...) and every case checks explicitly what it a
 is bounded: an answer the SUT owes gets the profile's ``response_s``; where silence is allowed or
 required a case waits :func:`quiet_s` and judges at its end whatever arrived after the window.
 
-"Keeps working" (:func:`require_working`): a CSMS under test answers the harness station's
-Heartbeat; a 2.x station under test sends the Heartbeat a TriggerMessage asks for, a 1.6 station
-answers GetConfiguration (a Core message; TriggerMessage is optional in 1.6).
+An answer the harness cannot parse (a CALLERROR with four elements, an id that is not a string...)
+still is the SUT's answer: :func:`answers` returns it and the case fails on it at once as
+malformed (a CALLERROR always has five elements, OCPP-J 1.6 §4.2.3 / Part 4 §4.2.3, MUST), instead
+of waiting out ``response_s`` and reporting "no answer". A CALLERROR code the version does not
+define is named as such, with the version's own spelling when it is one of the codes 1.6 and 2.x
+spell differently.
+
+Every check cites its rule with the rule's strength (MUST/SHALL fail, SHOULD/MAY warn: DESIGN §5).
+The "keeps working" follow-up is in :mod:`testcases.robustness.follow_up`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import time
 import uuid
 from collections.abc import Collection
@@ -23,7 +31,9 @@ from typing import NoReturn
 from websockets.exceptions import ConnectionClosed
 
 from harness import CsmsPeer, StationPeer
-from harness.ocppj import Direction, MessageType, check
+from harness.checks import should
+from harness.ocppj import MessageType, error_code, valid_codes
+from harness.ocppj.errors import V16_CODES, kind_of
 from harness.peers import InboundCall
 from harness.trace import Flow, TraceEntry
 from harness.transport.link import Link
@@ -32,9 +42,14 @@ from harness.verdicts import HarnessError, SutFailure
 Peer = CsmsPeer | StationPeer
 POLL_S = 0.02
 LAST_FRAMES = 12
-WORKING = "the SUT keeps its connection and keeps working (robustness)"
 _ANSWERS = frozenset({MessageType.CALLRESULT, MessageType.CALLERROR, MessageType.CALLRESULTERROR})
 _NAMES = {2: "CALL", 3: "CALLRESULT", 4: "CALLERROR", 5: "CALLRESULTERROR", 6: "SEND"}
+#: RFC 6455 §7.4.1 (MAY): the close code an endpoint may use; any code is allowed.
+CLOSE_CODE_RULE = "RFC 6455 §7.4.1 (MAY)"
+#: RFC 6455 §7.1.7 (SHOULD): an endpoint that fails the connection sends a close frame first.
+CLOSE_FRAME_REQ = (
+    "RFC 6455 §7.1.7 (SHOULD): an endpoint that ends the connection sends a close frame first"
+)
 
 
 def quiet_s(peer: Peer) -> float:
@@ -51,11 +66,62 @@ def fail(peer: Peer, req: str, expected: str, actual: str) -> NoReturn:
     raise SutFailure(req, expected, actual, peer.trace.render(last=LAST_FRAMES))
 
 
-def describe(entry: TraceEntry) -> str:
-    name = _NAMES.get(entry.message_type or 0, "frame")
+def _lenient(entry: TraceEntry) -> tuple[int | None, str | None]:
+    """(MessageTypeId, unique id) as far as they can be read from a frame the core rejected."""
+    try:
+        data = json.loads(entry.raw)
+    except (ValueError, RecursionError):
+        return None, None
+    if not isinstance(data, list) or not data:
+        return None, None
+    first = data[0]
+    mtype = first if isinstance(first, int) and not isinstance(first, bool) else None
+    uid = data[1] if len(data) > 1 and isinstance(data[1], str) else None
+    return mtype, uid
+
+
+def malformed(entry: TraceEntry) -> bool:
+    """``entry`` is a received frame the OCPP-J core could not parse that is no CALL, SEND or
+    unknown MessageTypeId: a malformed answer (or a frame nothing can be read from)."""
+    if entry.flow is not Flow.RECEIVED or entry.message_type is not None or not entry.problem:
+        return False
+    mtype, _ = _lenient(entry)
+    return mtype is None or mtype in _ANSWERS
+
+
+def answer_id(entry: TraceEntry) -> str | None:
+    """The unique id of an answer, read leniently from a malformed one (None: unreadable)."""
+    return entry.unique_id if entry.message_type is not None else _lenient(entry)[1]
+
+
+def code_note(code: object, version: str) -> str:
+    """Why ``code`` is not a CALLERROR code of ``version`` ("" when it is one): 1.6 spells two
+    codes differently and has no RpcFrameworkError/MessageTypeNotSupported (OCPP-J 1.6 §4.2.3
+    Table 7, Part 4 §4.3 Table 8; the errata keep the 1.6 spellings)."""
+    if not isinstance(code, str) or code in valid_codes(version):
+        return ""
+    kind = kind_of(code)
+    if kind is None:
+        return f" (not an error code of OCPP {version}, nor of any OCPP version)"
+    other = "1.6" if code in V16_CODES else "2.x"
+    return (
+        f" (not an error code of OCPP {version}: {code} is an OCPP {other} code; "
+        f"OCPP {version} says {error_code(kind, version)})"
+    )
+
+
+def describe(entry: TraceEntry, version: str | None = None) -> str:
+    """One line for the Actual of a failure: the frame's type, code and id."""
+    if entry.message_type is None:
+        mtype, uid = _lenient(entry)
+        name = _NAMES.get(mtype or 0, "frame")
+        where = f" under unique id {uid!r}" if uid is not None else ""
+        return f"a malformed {name}{where} ({entry.problem}): {entry.raw[:200]}"
+    name = _NAMES.get(entry.message_type, "frame")
     if entry.message_type in (MessageType.CALLERROR, MessageType.CALLRESULTERROR):
         code = (entry.payload or {}).get("errorCode")
-        return f"{name} {code} under unique id {entry.unique_id!r}"
+        note = code_note(code, version) if version else ""
+        return f"{name} {code} under unique id {entry.unique_id!r}{note}"
     return f"{name} under unique id {entry.unique_id!r}: {entry.raw[:200]}"
 
 
@@ -77,53 +143,32 @@ def close_code(link: Link) -> int | None:
     return received.code if received is not None else None
 
 
-def require_open(peer: Peer, link: Link, req: str = WORKING) -> None:
+def require_open(peer: Peer, link: Link, req: str) -> None:
     """The SUT kept ``link`` open."""
     if link.closed.is_set() or peer.link is not link:
         fail(peer, req, "the connection kept open", f"connection closed ({link.close_reason})")
 
 
-async def require_recovery(peer: Peer, link: Link, req: str = WORKING) -> None:
-    """After the SUT closed ``link``: it is reachable again (a station reconnects, a CSMS accepts
-    a new connection) and works."""
-    if isinstance(peer, StationPeer):
-        if not peer.connected:
-            await peer.connect(req=f"{req}: the CSMS accepts a new connection")
-        await require_working(peer, req)
+def judge_close(peer: Peer, reaction: Reaction, code: int, why: str) -> None:
+    """After the SUT closed the connection: warn (never fail) when it sent no close frame
+    (RFC 6455 §7.1.7, SHOULD) or another close code than ``code`` (§7.4.1 only says which code
+    an endpoint MAY use; ``why`` names the situation)."""
+    if reaction.close_code is None:
+        should(
+            peer,
+            False,
+            req=CLOSE_FRAME_REQ,
+            expected=f"a close frame (code {code}) before the connection ends",
+            actual="the connection dropped without a close frame",
+        )
         return
-    within = peer.action_s + peer.response_s
-    deadline = time.monotonic() + within
-    while peer.link is link or peer.link is None or peer.link.closed.is_set():
-        if time.monotonic() >= deadline:
-            fail(
-                peer,
-                req,
-                f"the station connects again within {within:g} s of the close",
-                "no new connection",
-            )
-        await asyncio.sleep(POLL_S)
-    await require_working(peer, req)
-
-
-async def require_working(peer: Peer, req: str = WORKING) -> None:
-    """The follow-up exchange every case ends with (see the module docstring)."""
-    if isinstance(peer, StationPeer):
-        await peer.ensure_ready()
-        outcome = await peer.call("Heartbeat", req=req)
-        outcome.must(req=req)
-        violation = check(peer.version, "Heartbeat", Direction.RESPONSE, outcome.payload)
-        if violation is not None:
-            fail(peer, req, "a schema-valid HeartbeatResponse", violation.message)
-        return
-    await peer.wait_connected(req=req)
-    if peer.version == "1.6":
-        await peer.call("GetConfiguration", key=["HeartbeatInterval"], req=req).must(req=req)
-        return
-    trigger = peer.call("TriggerMessage", requested_message="Heartbeat", req=req)
-    await trigger.must(status="Accepted", req=req)
-    beat = await peer.expect("Heartbeat", req=req)
-    if beat.held and not beat.replied:
-        await beat.reply()
+    should(
+        peer,
+        reaction.close_code == code,
+        req=f"{CLOSE_CODE_RULE}: {why} is refused with close code {code}",
+        expected=f"close code {code}",
+        actual=f"close code {reaction.close_code}",
+    )
 
 
 # -- what the SUT sent back -----------------------------------------------------------------------
@@ -136,13 +181,19 @@ def answers(
     peer: Peer, since: int, ids: Collection[str] | None = None, *, until: int | None = None
 ) -> list[TraceEntry]:
     """CALLRESULT/CALLERROR/CALLRESULTERROR frames received between the marks ``since`` and
-    ``until`` (now when None), with one of ``ids`` when given."""
+    ``until`` (now when None), with one of ``ids`` when given. Malformed answers count: under
+    one of ``ids``, or when no id can be read from them at all."""
     found = []
     for entry in list(peer.trace)[since:until]:
-        if entry.flow is not Flow.RECEIVED or entry.message_type not in _ANSWERS:
+        if entry.flow is not Flow.RECEIVED:
             continue
-        if ids is None or entry.unique_id in ids:
-            found.append(entry)
+        if entry.message_type in _ANSWERS:
+            if ids is None or entry.unique_id in ids:
+                found.append(entry)
+        elif malformed(entry):
+            uid = answer_id(entry)
+            if ids is None or uid is None or uid in ids:
+                found.append(entry)
     return found
 
 
@@ -172,6 +223,16 @@ async def react(
         await asyncio.sleep(POLL_S)
 
 
+async def closed_within(link: Link, within_s: float) -> Reaction:
+    """Wait up to ``within_s`` for the connection to close, whatever arrives meanwhile."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(within_s):
+            await link.closed.wait()
+    if link.closed.is_set():
+        return Reaction([], True, close_code(link), link.close_reason)
+    return Reaction()
+
+
 async def require_answer(
     peer: Peer,
     link: Link,
@@ -181,7 +242,8 @@ async def require_answer(
     ids: Collection[str] | None = None,
     within_s: float | None = None,
 ) -> TraceEntry:
-    """The SUT answers (the connection staying open); the first answer is returned."""
+    """The SUT answers (the connection staying open); the first answer is returned, also one
+    that arrived before this wait began."""
     timeout = peer.response_s if within_s is None else within_s
     reaction = await react(peer, link, since, timeout, ids)
     if reaction.answers:
@@ -201,16 +263,16 @@ def require_error(
     req: str,
     frame: MessageType = MessageType.CALLERROR,
 ) -> None:
-    """``entry`` is a CALLERROR (or ``frame``) with one of ``codes`` (exact spelling) under one
-    of ``ids``."""
+    """``entry`` is a well-formed CALLERROR (or ``frame``) with one of ``codes`` (exact
+    spelling) under one of ``ids``."""
     wanted = f"{frame.name} {' or '.join(sorted(codes))} under unique id " + " or ".join(
         repr(i) for i in ids
     )
     if entry.message_type != frame:
-        fail(peer, req, wanted, describe(entry))
+        fail(peer, req, wanted, describe(entry, peer.version))
     code = (entry.payload or {}).get("errorCode")
     if code not in codes or entry.unique_id not in ids:
-        fail(peer, req, wanted, describe(entry))
+        fail(peer, req, wanted, describe(entry, peer.version))
 
 
 def require_no_answer(
@@ -218,8 +280,8 @@ def require_no_answer(
 ) -> None:
     """No answer with one of ``ids`` arrived (except frames of the ``allowed`` message types)."""
     for entry in answers(peer, since, ids):
-        if entry.message_type not in allowed:
-            fail(peer, req, "no answer at all", describe(entry))
+        if entry.message_type is None or entry.message_type not in allowed:
+            fail(peer, req, "no answer at all", describe(entry, peer.version))
 
 
 async def held(peer: Peer, action: str, since: int, *, within_s: float, req: str) -> InboundCall:

@@ -6,6 +6,17 @@ CALL it cannot accept with a CALLERROR (OCPP-J 1.6 §4.2.3; OCPP 2.0.1/2.1 Part 
 (Part 4 §4.3); a frame with an unknown MessageTypeId is ignored (OCPP-J 1.6 §4.1.3, 2.1 Part 4
 §4.1.3), while 2.0.1 may answer MessageTypeNotSupported. Either way the SUT keeps its connection
 and keeps working. Accepted codes and the reasons for them: :mod:`testcases.robustness.probes`.
+
+Strength of each check (MUST/SHALL fail, SHOULD/MAY warn):
+
+* 2.x answer to an unreadable frame, under ``-1``: Part 2 FR.03 and Part 4 §4.2.3 (SHALL);
+* the code of any CALLERROR: a code of the version's table (OCPP-J 1.6 §4.2.3, Part 4 §4.2.3,
+  MUST), the one whose meaning fits (1.6 Table 7, Part 4 Table 8);
+* a malformed CALL with a readable id is answered under that id: Part 2 FR.03 (SHALL), Part 4
+  §4.1.4 / 1.6 §4.1.4 (MUST);
+* an unknown MessageTypeId is ignored (SHALL): a close fails; an answer is tolerated with a
+  warning where the version has no code for it (nothing forbids answering);
+* the connection kept and the SUT working afterwards: the robustness profile's criterion, FAIL.
 """
 
 from __future__ import annotations
@@ -13,9 +24,10 @@ from __future__ import annotations
 import json
 
 from harness import CsmsPeer, StationPeer, oca
+from harness.checks import should
 from harness.ocppj import ErrorKind, error_code
 from harness.trace import TraceEntry
-from harness.verdicts import Axis
+from testcases.robustness.follow_up import KEPT, require_working
 from testcases.robustness.probes import ALL, BAD_FRAME, UNREADABLE, UNREADABLE_V16, spelled
 from testcases.robustness.reactions import (
     Peer,
@@ -30,12 +42,27 @@ from testcases.robustness.reactions import (
     require_answer,
     require_error,
     require_open,
-    require_working,
 )
 
-UNREADABLE_REQ = "Part 4 §4.2.3/§4.3 (1.6 §4.2.3): an unreadable frame gets CALLERROR, MessageId -1"
-BAD_FRAME_REQ = "Part 4 §4.2.3 (1.6 §4.2.3): a malformed CALL gets a CALLERROR echoing its id"
-UNKNOWN_TYPE_REQ = "1.6 §4.1.3, Part 4 §4.1.3: a frame with an unknown MessageTypeId is ignored"
+UNREADABLE_REQ = (
+    "Part 2 FR.03, Part 4 §4.2.3/§4.3 (SHALL): an unreadable frame gets CALLERROR "
+    "RpcFrameworkError under MessageId -1"
+)
+UNREADABLE_V16_REQ = (
+    "OCPP-J 1.6 §4.2.3 Table 7 (MUST): an answer to an unreadable frame carries a 1.6 code "
+    "for it (FormationViolation or ProtocolError)"
+)
+BAD_FRAME_REQ = (
+    "Part 2 FR.03 (SHALL; OCPP-J 1.6 §4.2.3), Part 4/1.6 §4.1.4 (MUST): a malformed CALL gets "
+    "a CALLERROR echoing its id"
+)
+UNKNOWN_TYPE_REQ = (
+    "OCPP-J 1.6 §4.1.3, Part 4 §4.1.3 (SHALL): a frame with an unknown MessageTypeId is ignored"
+)
+UNKNOWN_TYPE_ANSWER = (
+    "OCPP-J 1.6 §4.1.3, 2.1 Part 4 §4.1.3 (SHALL ignore; answering is not forbidden): no answer "
+    "to an unknown MessageTypeId"
+)
 
 
 async def _unreadable(peer: Peer, text: str) -> None:
@@ -51,14 +78,14 @@ async def _unreadable(peer: Peer, text: str) -> None:
         require_error(
             peer, entry, codes=spelled(peer.version, UNREADABLE), ids=("-1",), req=UNREADABLE_REQ
         )
-    require_open(peer, link)
+    require_open(peer, link, KEPT)
     until = mark(peer)
     await require_working(peer)
     if peer.version == "1.6":  # whatever answer came, also after the window, has a 1.6 code
         codes = spelled("1.6", UNREADABLE_V16)
         for entry in answers(peer, since, until=until):
             require_error(
-                peer, entry, codes=codes, ids=(entry.unique_id or "",), req=UNREADABLE_REQ
+                peer, entry, codes=codes, ids=(entry.unique_id or "",), req=UNREADABLE_V16_REQ
             )
 
 
@@ -125,7 +152,7 @@ async def _element_count(peer: Peer) -> None:
     require_error(
         peer, entry, codes=spelled(peer.version, BAD_FRAME), ids=(uid,), req=BAD_FRAME_REQ
     )
-    require_open(peer, link)
+    require_open(peer, link, KEPT)
     await require_working(peer)
 
 
@@ -170,7 +197,7 @@ async def _unknown_message_type(peer: Peer) -> None:
         fail(
             peer, UNKNOWN_TYPE_REQ, "the frame ignored", f"connection closed ({link.close_reason})"
         )
-    require_open(peer, link)
+    require_open(peer, link, KEPT)
     until = mark(peer)
     await require_working(peer)
     for entry in answers(peer, since, until=until):
@@ -190,11 +217,12 @@ def _judge_unknown_type_answer(peer: Peer, entry: TraceEntry, uid: str) -> None:
         else {"NotImplemented", "FormationViolation", "ProtocolError"}
     )
     require_error(peer, entry, codes=tolerated, ids=(uid,), req=UNKNOWN_TYPE_REQ)
-    peer.warn(
-        Axis.SPEC,
-        UNKNOWN_TYPE_REQ,
-        f"the SUT answered an unknown MessageTypeId with {describe(entry)}; OCPP {version} "
-        "ignores such a frame"
+    should(
+        peer,
+        False,
+        req=UNKNOWN_TYPE_ANSWER,
+        expected=f"the frame ignored, as OCPP {version} says",
+        actual=describe(entry, version)
         + (" (MessageTypeNotSupported is deprecated in 2.1)" if version == "2.1" else ""),
     )
 

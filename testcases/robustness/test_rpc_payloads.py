@@ -6,6 +6,12 @@ breaks its JSON schema the CALLERROR code of the broken rule (OCPP-J 1.6 §4.2.3
 2.0.1/2.1 Part 4 §4.3, Part 2 §3 FR.03), always under the CALL's own unique id. The SUT keeps its
 connection and keeps working. The payloads and the codes each case accepts (some table rows
 overlap): :mod:`testcases.robustness.probes`.
+
+Strength: answering an invalid CALL with a CALLERROR is Part 2 FR.03 (SHALL) and Part 4 §4.1.7
+(SHALL, for an unknown action, a missing field, a wrong type); its id is the CALL's (Part 4/1.6
+§4.1.4, MUST) and its code one of the version's table (MUST) whose meaning fits. All FAIL. A code
+the version does not define is named as such, with the version's spelling where 1.6 and 2.x differ
+(e.g. ``OccurenceConstraintViolation`` from a 2.x SUT).
 """
 
 from __future__ import annotations
@@ -16,14 +22,15 @@ from collections.abc import Iterable
 from harness import CsmsPeer, StationPeer, oca
 from harness.config import Role
 from harness.ocppj import ErrorKind
+from testcases.robustness.follow_up import KEPT, require_working
 from testcases.robustness.probes import (
     ALL,
     BAD_VALUE,
     EXTRA,
-    MISSING,
     WRONG_TYPE,
     Probe,
     Probes,
+    missing_kinds,
     probes,
     spelled,
 )
@@ -35,12 +42,20 @@ from testcases.robustness.reactions import (
     require_answer,
     require_error,
     require_open,
-    require_working,
 )
 
-UNKNOWN_ACTION_REQ = "1.6 §4.2.3, Part 4 §4.3: an unknown action gets NotImplemented"
-FOREIGN_REQ = "1.6 §4.2.3, Part 4 §4.3: a known action the receiver does not take gets NotSupported"
-PAYLOAD_REQ = "1.6 §4.2.3, Part 4 §4.3 (2.x Part 2 FR.03): a schema violation gets its CALLERROR"
+UNKNOWN_ACTION_REQ = (
+    "Part 4 §4.1.7 (SHALL), §4.3 / OCPP-J 1.6 §4.2.3 (MUST: a code of the table): an unknown "
+    "action gets NotImplemented"
+)
+FOREIGN_REQ = (
+    "Part 2 FR.03 (SHALL), Part 4 §4.3 / OCPP-J 1.6 §4.2.3 (MUST: a code of the table): a known "
+    "action the receiver does not take gets NotSupported"
+)
+PAYLOAD_REQ = (
+    "Part 2 FR.03 (SHALL), Part 4 §4.3 / OCPP-J 1.6 §4.2.3 (MUST: a code of the table): a schema "
+    "violation gets the CALLERROR for it"
+)
 
 
 def _probes(peer: Peer) -> Probes:
@@ -60,7 +75,7 @@ async def _refused(
         why = f"{req} ({probe.action}: {probe.breaks})" if probe.breaks else req
         entry = await require_answer(peer, link, since, req=why)
         require_error(peer, entry, codes=spelled(peer.version, kinds), ids=(uid,), req=why)
-    require_open(peer, link)
+    require_open(peer, link, KEPT)
     await require_working(peer)
 
 
@@ -124,12 +139,13 @@ async def test_known_action_not_supported_csms(station: StationPeer) -> None:
     "Missing required field",
     profile="robustness",
     versions=ALL,
-    kills=("rpc-wrong-error-code", "rpc-wrong-id-in-error"),
+    kills=("rpc-wrong-id-in-error", "rpc-silent-on-malformed"),
 )
 async def test_missing_field_station(csms: CsmsPeer) -> None:
     """A required field left out: OccurrenceConstraintViolation (1.6: OccurenceConstraint...)
-    or ProtocolError."""
-    await _refused(csms, [_probes(csms).missing], MISSING, PAYLOAD_REQ)
+    or ProtocolError; in 1.6 also FormationViolation."""
+    kinds = missing_kinds(csms.version)
+    await _refused(csms, [_probes(csms).missing], kinds, PAYLOAD_REQ)
 
 
 @oca(
@@ -138,14 +154,15 @@ async def test_missing_field_station(csms: CsmsPeer) -> None:
     profile="robustness",
     versions=ALL,
     kills=(
-        "csms-rpc-wrong-error-code",
         "csms-rpc-wrong-id-in-error",
+        "csms-rpc-silent-on-malformed",
     ),
 )
 async def test_missing_field_csms(station: StationPeer) -> None:
     """A required field left out: OccurrenceConstraintViolation (1.6: OccurenceConstraint...)
-    or ProtocolError."""
-    await _refused(station, [_probes(station).missing], MISSING, PAYLOAD_REQ)
+    or ProtocolError; in 1.6 also FormationViolation."""
+    kinds = missing_kinds(station.version)
+    await _refused(station, [_probes(station).missing], kinds, PAYLOAD_REQ)
 
 
 @oca(

@@ -7,6 +7,12 @@ Our own cases beyond the OCA catalogue (profile ``robustness``), 2.1 only (OCPP 
 * CALLRESULTERROR (MessageTypeId 5, RB_19) is how a receiver refuses a CALLRESULT it cannot use
   (2.1 Part 2 §3 FR.06: an invalid response gets a CALLRESULTERROR — not a CALLERROR, which only
   ever answers a CALL), and it is itself never answered.
+
+Strength: no answer to a SEND is Part 4 §4.2.4 (SHALL NOT) and 2.1 Part 2 FR.07; the
+CALLRESULTERROR is FR.06 (SHALL); a CALLRESULTERROR is no CALL, so an answer to it breaks §4.1.4
+(MUST: an answer carries the id of the CALL it answers). All FAIL. RB_19_CS needs the station to
+send a CALL on request: where it refuses TriggerMessage(Heartbeat) (legal, F06.FR.05) the case is
+NOT-APPLICABLE.
 """
 
 from __future__ import annotations
@@ -15,8 +21,10 @@ import asyncio
 import json
 
 from harness import CsmsPeer, StationPeer, SutActions, oca
+from harness.checks import applicable_unless
 from harness.config import Role
 from harness.ocppj import MessageType
+from testcases.robustness.follow_up import KEPT, require_working, trigger_refusal
 from testcases.robustness.probes import NOW, RESULT_MISSING, V21, probes, spelled
 from testcases.robustness.reactions import (
     Peer,
@@ -29,12 +37,11 @@ from testcases.robustness.reactions import (
     require_error,
     require_no_answer,
     require_open,
-    require_working,
 )
 
-SEND_REQ = "2.1 Part 4 §4: a SEND is never answered"
-RESULT_ERROR_REQ = "2.1 Part 2 FR.06: an invalid CALLRESULT gets a CALLRESULTERROR"
-UNANSWERED_REQ = "2.1 Part 4 §4: a CALLRESULTERROR is never answered"
+SEND_REQ = "2.1 Part 4 §4.2.4 (SHALL NOT), Part 2 FR.07: a SEND is never answered"
+RESULT_ERROR_REQ = "2.1 Part 2 FR.06 (SHALL): an invalid CALLRESULT gets a CALLRESULTERROR"
+UNANSWERED_REQ = "2.1 Part 4 §4.1.4 (MUST): a CALLRESULTERROR is never answered"
 STREAM = {"id": 1, "pending": 0, "basetime": NOW, "data": [{"t": 0, "v": "21.5"}]}
 
 
@@ -46,7 +53,7 @@ async def _sends(peer: Peer) -> None:
     await peer.send_raw(json.dumps([6, unknown, "FlyToTheMoon", {}]))
     await asyncio.sleep(quiet_s(peer))
     require_no_answer(peer, since, (known, unknown), req=SEND_REQ)
-    require_open(peer, link, SEND_REQ)
+    require_open(peer, link, KEPT)
     await require_working(peer)
     require_no_answer(peer, since, (known, unknown), req=SEND_REQ)
 
@@ -97,12 +104,18 @@ async def _result_error_unanswered(peer: Peer) -> None:
 )
 async def test_callresulterror_station(csms: CsmsPeer) -> None:
     """The station's Heartbeat gets a CALLRESULT without currentTime: the station answers it with
-    a CALLRESULTERROR; a CALLRESULTERROR the harness sends is not answered."""
+    a CALLRESULTERROR; a CALLRESULTERROR the harness sends is not answered. NOT-APPLICABLE where
+    the station does not take TriggerMessage(Heartbeat)."""
     link = await begin(csms)
     csms.hold("Heartbeat")
     since = mark(csms)
-    trigger = csms.call("TriggerMessage", requested_message="Heartbeat", req=RESULT_ERROR_REQ)
-    await trigger.must(status="Accepted", req="F06: TriggerMessage(Heartbeat) accepted")
+    trigger = await csms.call("TriggerMessage", requested_message="Heartbeat", req=RESULT_ERROR_REQ)
+    refusal = trigger_refusal(trigger)
+    applicable_unless(
+        refusal is not None,
+        f"the station does not take TriggerMessage(Heartbeat): {refusal}; the case needs a CALL "
+        "of the station to answer with an invalid CALLRESULT",
+    )
     beat = await held(csms, "Heartbeat", since, within_s=csms.response_s, req=RESULT_ERROR_REQ)
     answered = mark(csms)
     await beat.reply_raw({})
@@ -112,7 +125,7 @@ async def test_callresulterror_station(csms: CsmsPeer) -> None:
     frame = MessageType.CALLRESULTERROR
     require_error(csms, entry, codes=codes, ids=(uid,), req=RESULT_ERROR_REQ, frame=frame)
     await _result_error_unanswered(csms)
-    require_open(csms, link, RESULT_ERROR_REQ)
+    require_open(csms, link, KEPT)
     await require_working(csms)
 
 
@@ -141,5 +154,5 @@ async def test_callresulterror_csms(station: StationPeer, sut: SutActions) -> No
     frame = MessageType.CALLRESULTERROR
     require_error(station, entry, codes=codes, ids=(uid,), req=RESULT_ERROR_REQ, frame=frame)
     await _result_error_unanswered(station)
-    require_open(station, link, RESULT_ERROR_REQ)
+    require_open(station, link, KEPT)
     await require_working(station)
