@@ -145,6 +145,9 @@ def pytest_configure(config: pytest.Config) -> None:
             config.option.allure_report_dir = str(report_dir / "allure-results")
             config.option.clean_alluredir = True
     run = HarnessRun(profile, faults, report_dir)
+    claims_path = _option(config, "ocpp_claims")
+    run.claims_file = Path(claims_path) if claims_path else None
+    run.oca_patterns = tuple(config.getoption("ocpp_oca"))
     if variants:
         from harness.reference.variants import seed
 
@@ -269,25 +272,27 @@ def pytest_itemcollected(item: pytest.Item) -> None:
         item.extra_keyword_matches.add(case.id)
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Write results.json, index.html and the case pages; keep the document for the summary."""
+    """Write results.json, index.html and the case pages; keep the document for the summary.
+
+    Runs before the session fixtures are torn down, so a teardown that hangs after SIGTERM
+    cannot keep the report from being written; an interrupted run is marked so."""
     from harness.fixtures import RUN_KEY
 
     run = session.config.stash.get(RUN_KEY, None)
     if run is None:
         return
-    run.finish()
-    claims_file = _option(session.config, "ocpp_claims")
-    run.claims_file = Path(claims_file) if claims_file else None
-    run.oca_patterns = tuple(session.config.getoption("ocpp_oca"))
-    if run.report_dir is not None:
-        from harness.report import write_run
+    run.finish(int(exitstatus))
+    with run.stop.shielded():  # a repeated SIGTERM/^C must not cut the report short
+        if run.report_dir is not None:
+            from harness.report import write_run
 
-        session.config.stash[DOCUMENT_KEY] = write_run(run, run.report_dir)
-    elif run.records or run.planned:
-        from harness.report.results import results_document
+            session.config.stash[DOCUMENT_KEY] = write_run(run, run.report_dir)
+        elif run.records or run.planned:
+            from harness.report.results import results_document
 
-        session.config.stash[DOCUMENT_KEY] = results_document(run, with_traces=False)
+            session.config.stash[DOCUMENT_KEY] = results_document(run, with_traces=False)
 
 
 def pytest_terminal_summary(

@@ -7,6 +7,14 @@ NOT-APPLICABLE and any other exception is an ERROR — a bug of ours, reported a
 
 It also remembers every case collected for the SUT's role and version (:class:`PlannedCase`),
 so the report can tell a profile whose cases all passed from one whose cases were not all run.
+
+pytest's own counts agree with the verdicts: the phase reports of an OCA case are logged together
+once the case has finished, and exactly one of them is counted, in the category of the case's
+verdict (:mod:`harness.report.tally`).
+
+With ``--ocpp-report`` each finished case is written as it ends (:mod:`harness.report.live`), and
+SIGTERM / SIGINT stop the run in order (:mod:`harness.interrupt`), so an interrupted run still
+leaves the report of every case it finished, marked interrupted.
 """
 
 from __future__ import annotations
@@ -16,15 +24,21 @@ from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from _pytest.runner import runtestprotocol
 
 from harness import __version__
 from harness.config import SutProfile
+from harness.interrupt import StopOnSignal
 from harness.testcase import OcaCase, case_of
 from harness.trace import Trace
 from harness.verdicts import Finding, Inconclusive, NotApplicable, SutFailure, Verdict
+
+if TYPE_CHECKING:
+    from harness.report.live import LiveReport
+    from harness.report.tally import TestStatus
 
 TRACE_KEY = pytest.StashKey[Trace]()
 FINDINGS_KEY = pytest.StashKey[list[Finding]]()
@@ -57,9 +71,12 @@ class CaseRecord:
     actual: str | None = None
     trace: Trace | None = None
     findings: list[Finding] = field(default_factory=list)
-    started: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    #: When the case started (its setup began), ISO 8601 UTC.
+    started: str = field(default_factory=lambda: utc_now("milliseconds"))
     #: ``seq`` of the last trace entry when the failure was raised (frames after it are cleanup).
     failure_seq: int | None = None
+    #: False while the case runs; a case interrupted before its teardown ended never counts.
+    complete: bool = True
 
     @property
     def key(self) -> str:
@@ -77,8 +94,9 @@ class PlannedCase:
     not_applicable: str | None
 
 
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+def utc_now(timespec: str = "seconds") -> str:
+    """The current UTC time in ISO 8601 (``timespec`` as :meth:`datetime.isoformat` takes it)."""
+    return datetime.now(UTC).isoformat(timespec=timespec)
 
 
 class HarnessRun:
@@ -104,8 +122,18 @@ class HarnessRun:
         #: Frames that arrived outside any case (at connect, at boot, between cases): shown in
         #: the report as the session's "between cases" trace, never blamed on a case.
         self.between_cases: Trace | None = None
+        #: Why the run ended before every case ran ("SIGTERM", "KeyboardInterrupt", ...), or None.
+        self.interruption: str | None = None
+        #: The report written case by case (``--ocpp-report``), once collection is done.
+        self.live: LiveReport | None = None
+        self.stop = StopOnSignal(self._stop)
+        self._session: pytest.Session | None = None
         self._config: pytest.Config | None = None
         self._t0 = time.monotonic()
+        self._starts: dict[str, str] = {}
+        #: The case running now, and the cases a signal cut short (no verdict for them).
+        self._running: str | None = None
+        self._cut_short: set[str] = set()
 
     @property
     def version(self) -> str:
@@ -131,7 +159,75 @@ class HarnessRun:
         self.deselected.update(item.nodeid for item in items)
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
+        self._session = session
         self._config = session.config
+        self.stop.install()
+
+    def pytest_keyboard_interrupt(self) -> None:
+        """^C (or SIGTERM) reached pytest: the case running now gets no verdict."""
+        self.stop.note("SIGINT")
+        if self._running is not None:
+            self._cut_short.add(self._running)
+
+    def _stop(self, signal_name: str) -> None:
+        """A stop signal: no further case starts, the running one gets no verdict."""
+        if self._session is not None:
+            self._session.shouldstop = f"{signal_name}: stopping after the current case"
+        if self._running is not None:
+            self._cut_short.add(self._running)
+
+    def pytest_unconfigure(self) -> None:
+        self.stop.uninstall()
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """With a report directory: clear what an earlier run left there, write the first
+        snapshot (every collected case not reached yet)."""
+        if self.report_dir is not None:
+            from harness.report.live import LiveReport
+
+            self.live = LiveReport(self.report_dir)
+            self.live.begin(self)
+
+    def pytest_runtest_logstart(self, nodeid: str) -> None:
+        """A case starts when its setup starts (fixtures that restore preconditions included)."""
+        self._starts[nodeid] = utc_now("milliseconds")
+        self._running = nodeid
+
+    def pytest_runtest_logfinish(self, nodeid: str) -> None:
+        """A finished case goes into the report at once (its files, results.json, index.html)."""
+        self._running = None
+        record = self.records.get(nodeid)
+        if record is not None and record.complete and self.live is not None:
+            self.live.case_finished(self, record)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_protocol(
+        self, item: pytest.Item, nextitem: pytest.Item | None
+    ) -> bool | None:
+        """Run an OCA case's phases, then log their reports with the case's verdict settled."""
+        if case_of(item) is None:
+            return None
+        ihook = item.ihook
+        ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
+        reports = runtestprotocol(item, log=False, nextitem=nextitem)
+        record = self.records.get(item.nodeid)
+        if record is not None:
+            from harness.report.tally import settle
+
+            settle(record.verdict, reports)
+        for report in reports:
+            ihook.pytest_runtest_logreport(report=report)
+        ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
+        return True
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_report_teststatus(self, report: pytest.TestReport) -> TestStatus | None:
+        """Count an OCA case once, in its verdict's category (:mod:`harness.report.tally`)."""
+        if not hasattr(report, "ocpp_tally"):
+            return None
+        from harness.report.tally import teststatus
+
+        return teststatus(report)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -162,6 +258,7 @@ class HarnessRun:
         if record is None:
             record = self.records[item.nodeid] = self._new_record(case, item)
         record.duration_s += report.duration
+        record.complete = report.when == "teardown" and item.nodeid not in self._cut_short
         record.trace = item.stash.get(TRACE_KEY, record.trace)
         record.findings = item.stash.get(FINDINGS_KEY, record.findings)
         verdict, reason = self._verdict_of(call)
@@ -195,9 +292,12 @@ class HarnessRun:
             )
 
     def _new_record(self, case: OcaCase, item: pytest.Item) -> CaseRecord:
-        return CaseRecord(
+        record = CaseRecord(
             case.id, case.title, case.profile, str(case.role), self.version, item.nodeid, case.kills
         )
+        record.started = self._starts.get(item.nodeid, record.started)
+        record.complete = False
+        return record
 
     @staticmethod
     def _verdict_of(call: pytest.CallInfo[None]) -> tuple[Verdict, str]:
@@ -215,8 +315,20 @@ class HarnessRun:
         return Verdict.ERROR, f"harness error: {type(exc).__name__}: {exc}"
 
     # -- results --------------------------------------------------------------------------------
-    def finish(self) -> None:
+    def finish(self, exitstatus: int = 0) -> None:
+        """The session ended: note when, and whether it was cut short (signal, ^C, crash)."""
         self.finished = utc_now()
+        if self.interruption is None:
+            if self.stop.received is not None:
+                self.interruption = self.stop.received
+            elif exitstatus == pytest.ExitCode.INTERRUPTED:
+                self.interruption = "KeyboardInterrupt"
+            elif exitstatus == pytest.ExitCode.INTERNAL_ERROR:
+                self.interruption = "internal error"
+
+    def finished_records(self) -> list[CaseRecord]:
+        """The cases that ran to the end of their teardown: the only ones with a verdict."""
+        return [r for r in self.records.values() if r.complete]
 
     @property
     def duration_s(self) -> float:
@@ -224,6 +336,6 @@ class HarnessRun:
 
     def counts(self) -> dict[str, int]:
         out = {v.value: 0 for v in Verdict}
-        for record in self.records.values():
+        for record in self.finished_records():
             out[record.verdict.value] += 1
         return out

@@ -1,62 +1,47 @@
 """Reports of a run: ``results.json``, ``index.html`` and per-case evidence (``cases/``).
 
-JUnit XML and Allure results come from their pytest plugins, pointed at the same directory; the
-OCA id names each JUnit test case (:mod:`harness.report.junit`).
+During a run with ``--ocpp-report`` the report is written case by case
+(:mod:`harness.report.live`); :func:`write_run` writes the final one. JUnit XML and Allure
+results come from their pytest plugins, pointed at the same directory; the OCA id names each
+JUnit test case (:mod:`harness.report.junit`).
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from harness.report.html import write_html
-from harness.report.results import results_document
+from harness.report.live import LiveReport, clean, write_between, write_case, write_summary
 from harness.run import HarnessRun
-
-#: What write_run owns inside ``cases/``: stale files of an earlier run there are removed.
-_CASE_FILES = ("*.html", "*.json", "*.jsonl")
-
-
-def _clean_cases(cases_dir: Path) -> None:
-    if cases_dir.is_dir():
-        for pattern in _CASE_FILES:
-            for stale in cases_dir.glob(pattern):
-                stale.unlink()
 
 
 def write_case_files(document: dict[str, Any], directory: Path) -> None:
-    """``cases/<id>-<version>.json`` (the case record with its trace) and ``.jsonl`` (frames)."""
-    cases_dir = directory / "cases"
-    cases_dir.mkdir(parents=True, exist_ok=True)
+    """``cases/<id>-<version>.{json,jsonl,html}`` of every case of a results document."""
     for case in document["cases"]:
-        stem = f"{case['id']}-{case['version']}"  # not Path.with_suffix: "2.0.1" has a dot
-        (cases_dir / f"{stem}.json").write_text(
-            json.dumps(case, indent=1, ensure_ascii=False), "utf-8"
-        )
-        with (cases_dir / f"{stem}.jsonl").open("w", encoding="utf-8") as out:
-            for frame in case.get("trace", []):
-                out.write(json.dumps(frame, ensure_ascii=False) + "\n")
-            if case.get("trace_dropped"):
-                out.write(json.dumps({"dropped": case["trace_dropped"]}) + "\n")
+        write_case(case, document["run"], directory)
 
 
 def write_document(document: dict[str, Any], directory: Path) -> Path:
     """Write a results document and everything rendered from it; returns ``index.html``."""
-    directory.mkdir(parents=True, exist_ok=True)
-    _clean_cases(directory / "cases")
-    (directory / "results.json").write_text(
-        json.dumps(document, indent=1, ensure_ascii=False), "utf-8"
-    )
+    clean(directory)
     write_case_files(document, directory)
-    return write_html(document, directory)
+    if "between_cases" in document and "trace" in document["between_cases"]:
+        write_between(document["between_cases"], document["run"], directory)
+    write_summary(document, directory)
+    return directory / "index.html"
 
 
 def write_run(run: HarnessRun, directory: Path) -> dict[str, Any]:
-    """Write ``results.json``, ``index.html`` and ``cases/``; returns the results document."""
-    document = results_document(run)
-    write_document(document, directory)
-    return document
+    """Write the final ``results.json``, ``index.html`` and ``cases/``; returns the document.
+
+    Cases whose files were written when they ended (``run.live``) are not written again.
+    """
+    live = run.live if run.live is not None and run.live.directory == directory else None
+    if live is None:
+        live = LiveReport(directory)
+        clean(directory)
+    return live.finish(run)
 
 
-__all__ = ["write_case_files", "write_document", "write_run"]
+__all__ = ["write_case_files", "write_document", "write_html", "write_run"]

@@ -2,7 +2,8 @@
 
 Pages are self-contained (inline CSS, no fetches), readable when opened from disk and printable:
 ``index.html`` (claims against measurements, discrepancies first, then every case),
-``cases/<id>-<version>.html`` (one case with its frame trace) and the demo and diff pages.
+``cases/<id>-<version>.html`` (one case with its frame trace), ``cases/_between.html`` (frames
+outside any case) and the demo and diff pages.
 """
 
 from __future__ import annotations
@@ -105,6 +106,12 @@ def render_case(case: dict[str, Any], run: dict[str, Any]) -> str:
     )
 
 
+def render_between(between: dict[str, Any], run: dict[str, Any]) -> str:
+    """The session's between-cases trace (``results.json`` ``between_cases``): never a case."""
+    rows = sequence_rows({"trace": between.get("trace", []), "failing_frame": None})
+    return environment().get_template("between.html.j2").render(between=between, run=run, rows=rows)
+
+
 def render_demo_index(entries: list[dict[str, Any]]) -> str:
     """The demo's top page linking every built-in SUT's report."""
     return environment().get_template("demo.html.j2").render(entries=entries)
@@ -116,11 +123,15 @@ def render_diff(diff: dict[str, Any]) -> str:
 
 
 def write_html(document: dict[str, Any], directory: Path) -> Path:
-    """Write ``index.html`` and every ``cases/<id>-<version>.html`` of a results document."""
+    """Write ``index.html``, every ``cases/<id>-<version>.html`` and the between-cases page
+    (when the document carries that trace) of a results document."""
     cases_dir = directory / "cases"
     cases_dir.mkdir(parents=True, exist_ok=True)
     for case in document["cases"]:
         (directory / case_file(case)).write_text(render_case(case, document["run"]), "utf-8")
+    between = document.get("between_cases")
+    if between is not None and "trace" in between:
+        (directory / between["page"]).write_text(render_between(between, document["run"]), "utf-8")
     index = directory / "index.html"
     index.write_text(render_index(document), "utf-8")
     return index

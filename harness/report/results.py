@@ -5,9 +5,13 @@ SUT identity from its BootNotification, the claims and where they came from, ver
 ``outcome`` (verified | failed | incomplete, the exit code of ``ocpp-harness run`` and a
 sentence), ``discrepancies``, ``profiles`` (claimed vs measured per certification profile),
 ``versions``, ``security_profiles``, ``coverage`` (OCA catalogue vs implemented cases),
-``cases`` (one record per OCA case and version, with its frame trace) and ``not_run`` (cases
-collected for this SUT that never ran). ``harness/report/results.schema.json`` is the
-normative description; the README documents every field.
+``cases`` (one record per OCA case and version, with its frame trace), ``not_run`` (cases
+collected for this SUT that never ran, or were cut short by an interruption) and, when the
+peers recorded one, ``between_cases`` (frames outside any case: never counted as a case).
+``run.interrupted`` says the run did not finish (a signal, ^C, a crash, or a snapshot written
+while it was still running); its outcome is then ``incomplete`` (exit 3) whatever it found.
+``harness/report/results.schema.json`` is the normative description; the README documents
+every field.
 """
 
 from __future__ import annotations
@@ -32,8 +36,13 @@ def _sha256(path: Path) -> str | None:
         return None
 
 
-def run_header(run: HarnessRun) -> dict[str, Any]:
+#: The interruption a snapshot written during the run states (it holds if the process dies).
+IN_PROGRESS = "the run had not finished when this was written (still running, or killed)"
+
+
+def run_header(run: HarnessRun, *, in_progress: bool = False) -> dict[str, Any]:
     """The ``run`` object: who was tested, with what, when, and against which claims."""
+    interruption = run.interruption or (IN_PROGRESS if in_progress else None)
     profile = run.profile
     claims = profile.claims
     source: dict[str, Any] = {"kind": "profile", "file": None, "sha256": None}
@@ -46,7 +55,9 @@ def run_header(run: HarnessRun) -> dict[str, Any]:
     return {
         "harness_version": run.harness_version,
         "started": run.started,
-        "finished": run.finished,
+        "finished": "" if in_progress else run.finished,
+        "interrupted": interruption is not None,
+        "interruption": interruption,
         "duration_s": round(run.duration_s, 3),
         "sut": {
             "name": profile.name,
@@ -140,8 +151,17 @@ def case_record(record: CaseRecord, *, with_trace: bool = True) -> dict[str, Any
     return out
 
 
+def _not_run_reason(run: HarnessRun, nodeid: str) -> str:
+    if nodeid in run.deselected:
+        return "deselected"
+    record = run.records.get(nodeid)
+    return "interrupted" if record is not None and not record.complete else "not reached"
+
+
 def not_run_records(run: HarnessRun) -> list[dict[str, Any]]:
-    """Collected cases that never produced a verdict: deselected, or not reached (``-x``, ^C)."""
+    """Collected cases without a verdict: deselected, not reached (``-x``, ^C) or interrupted
+    (running when the run was stopped: whatever it saw so far is no verdict)."""
+    finished = {r.nodeid for r in run.finished_records()}
     return [
         {
             "id": p.id,
@@ -149,18 +169,47 @@ def not_run_records(run: HarnessRun) -> list[dict[str, Any]]:
             "profile": p.profile,
             "version": run.version,
             "nodeid": p.nodeid,
-            "reason": "deselected" if p.nodeid in run.deselected else "not reached",
+            "reason": _not_run_reason(run, nodeid),
             "not_applicable": p.not_applicable,
         }
         for nodeid, p in run.planned.items()
-        if nodeid not in run.records
+        if nodeid not in finished
     ]
 
 
-def results_document(run: HarnessRun, *, with_traces: bool = True) -> dict[str, Any]:
-    """The whole ``results.json`` document of a finished run."""
-    header = run_header(run)
-    cases = [case_record(r, with_trace=with_traces) for r in run.records.values()]
+def between_cases_record(trace: Trace) -> dict[str, Any]:
+    """The ``between_cases`` object: frames that arrived outside any case, never a case."""
+    return {
+        "name": trace.name,
+        "frames": len(trace),
+        "problems": sum(1 for e in trace if e.problem),
+        "trace_file": "cases/_between.jsonl",
+        "page": "cases/_between.html",
+        "trace_dropped": trace.dropped,
+        "trace": trace_dicts(trace),
+    }
+
+
+def interrupted_outcome(
+    outcome: dict[str, Any], header: dict[str, Any], cases: int, open_: int
+) -> dict[str, Any]:
+    """An interrupted run verifies nothing: ``incomplete`` (exit 3), naming what it did see."""
+    summary = (
+        f"Interrupted ({header['interruption']}) after {cases} finished "
+        f"case{'s' if cases != 1 else ''}; {open_} collected case{'s' if open_ != 1 else ''} "
+        "without a verdict: nothing is verified."
+    )
+    if outcome["status"] == "failed":
+        summary += f" Failures already seen: {outcome['summary']}"
+    return {**outcome, "status": "incomplete", "exit_code": 3, "summary": summary}
+
+
+def results_document(
+    run: HarnessRun, *, with_traces: bool = True, in_progress: bool = False
+) -> dict[str, Any]:
+    """The whole ``results.json`` document of a run (``in_progress``: a snapshot during it)."""
+    header = run_header(run, in_progress=in_progress)
+    cases = [case_record(r, with_trace=with_traces) for r in run.finished_records()]
     not_run = not_run_records(run)
     assessment = assess(
         cases,
@@ -170,10 +219,14 @@ def results_document(run: HarnessRun, *, with_traces: bool = True) -> dict[str, 
         version=header["sut"]["ocpp"],
         security_profile=header["sut"]["security_profile"],
     )
-    return {
+    outcome = assessment["outcome"]
+    open_ = sum(1 for c in not_run if c["reason"] != "deselected")
+    if header["interrupted"] and open_:  # interrupted after the last case: every verdict holds
+        outcome = interrupted_outcome(outcome, header, len(cases), open_)
+    document = {
         "schema": SCHEMA,
         "run": header,
-        "outcome": assessment["outcome"],
+        "outcome": outcome,
         "discrepancies": assessment["discrepancies"],
         "profiles": assessment["profiles"],
         "versions": assessment["versions"],
@@ -182,3 +235,9 @@ def results_document(run: HarnessRun, *, with_traces: bool = True) -> dict[str, 
         "cases": cases,
         "not_run": not_run,
     }
+    if run.between_cases is not None:
+        between = between_cases_record(run.between_cases)
+        if not with_traces:
+            del between["trace"]
+        document["between_cases"] = between
+    return document
