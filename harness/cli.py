@@ -10,14 +10,20 @@
 
 Exit status of ``run``: 0 when every claimed profile is verified, 1 when a claimed profile failed,
 2 for usage errors (bad profile, unknown option, unreadable results), 3 when nothing failed but a
-claimed profile is incomplete (cases not run, INCONCLUSIVE, harness ERROR) or not testable.
+claimed profile is incomplete (cases not run, INCONCLUSIVE, harness ERROR) or not testable, and
+when the run was interrupted (SIGTERM, ^C, a crash: the report keeps every finished case).
 ``diff`` exits 1 when anything regressed, 0 otherwise.
+
+SIGTERM or SIGINT to ``run`` reaches the pytest child as SIGTERM (at once; a ^C from a terminal
+reaches both processes, so SIGINT is forwarded only if the child has not stopped within
+:data:`SIGINT_FORWARD_S`): the child stops in order and writes the report of every finished case.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -27,6 +33,11 @@ from pathlib import Path
 from harness.config import builtin_profile_names
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
+#: pytest's exit status when a session was interrupted (KeyboardInterrupt, SIGTERM).
+PYTEST_INTERRUPTED = 2
+#: Seconds a SIGINT to ``run`` waits for the child (which a terminal's ^C reached too) before
+#: it is forwarded as SIGTERM.
+SIGINT_FORWARD_S = 1.0
 ROOT = Path(__file__).resolve().parents[1]
 TESTCASES = ROOT / "testcases"
 DEMO_PROFILES = (
@@ -116,23 +127,62 @@ def run_pytest(
             return subprocess.run(
                 args, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, check=False
             ).returncode
-    return subprocess.run(args, cwd=ROOT, check=False).returncode
+    return supervise(args)
+
+
+def supervise(args: list[str]) -> int:
+    """Run the pytest child; SIGTERM/SIGINT to this process stop it in order (module doc)."""
+    child = subprocess.Popen(args, cwd=ROOT)
+    pending: dict[str, float] = {}
+
+    def forward(signum: int, frame: object) -> None:
+        if signum == signal.SIGTERM:
+            _signal(child, signal.SIGTERM)
+        else:
+            pending.setdefault("sigint", time.monotonic())
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        while True:
+            try:
+                return child.wait(timeout=0.2)
+            except subprocess.TimeoutExpired:
+                since = pending.pop("sigint", None)
+                if since is None:
+                    continue
+                if time.monotonic() - since >= SIGINT_FORWARD_S:
+                    _signal(child, signal.SIGTERM)
+                else:
+                    pending["sigint"] = since
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _signal(child: subprocess.Popen[bytes], sig: int) -> None:
+    if child.poll() is None:
+        child.send_signal(sig)
 
 
 def exit_status(pytest_code: int, results: Path) -> int:
     """The exit status of ``run``, from the outcome in ``results.json`` (see the module doc)."""
-    if pytest_code in (3, 4):  # internal error, usage error
+    if pytest_code in (3, 4) and not results.is_file():  # internal error, usage error
         return EXIT_USAGE
     if not results.is_file():
-        return EXIT_USAGE if pytest_code else EXIT_INCOMPLETE
+        interrupted = pytest_code == PYTEST_INTERRUPTED or pytest_code < 0  # < 0: a signal
+        return EXIT_USAGE if pytest_code and not interrupted else EXIT_INCOMPLETE
     from harness.report.schema import ResultsError, load_results
 
     try:
-        code = int(load_results(results)["outcome"]["exit_code"])
+        document = load_results(results)
     except ResultsError as exc:
         print(f"ocpp-harness: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    return code
+    if pytest_code == 4:  # usage error after an earlier file was left behind
+        return EXIT_USAGE
+    if document["run"].get("interrupted"):
+        return EXIT_INCOMPLETE
+    return int(document["outcome"]["exit_code"])
 
 
 def print_outcome(results: Path) -> None:
@@ -149,6 +199,19 @@ def print_outcome(results: Path) -> None:
         print(line)
 
 
+def _print_interruption(results: Path) -> None:
+    from harness.report.schema import ResultsError, load_results
+
+    try:
+        document = load_results(results)
+    except ResultsError:
+        return
+    run = document["run"]
+    if run.get("interrupted"):
+        n = len(document["cases"])
+        print(f"interrupted ({run['interruption']}): the report keeps the {n} finished cases")
+
+
 def cmd_run(ns: argparse.Namespace) -> int:
     report = Path(ns.report or f"reports/{Path(ns.sut).stem}")
     results = report / "results.json"
@@ -161,6 +224,7 @@ def cmd_run(ns: argparse.Namespace) -> int:
     status = exit_status(code, results)
     if results.is_file() and status != EXIT_USAGE:
         print_outcome(results)
+        _print_interruption(results)
     if (report / "index.html").is_file():
         print(f"report: {report / 'index.html'}")
     return status

@@ -193,12 +193,19 @@ def between_cases_record(trace: Trace) -> dict[str, Any]:
 def interrupted_outcome(
     outcome: dict[str, Any], header: dict[str, Any], cases: int, open_: int
 ) -> dict[str, Any]:
-    """An interrupted run verifies nothing: ``incomplete`` (exit 3), naming what it did see."""
-    summary = (
-        f"Interrupted ({header['interruption']}) after {cases} finished "
-        f"case{'s' if cases != 1 else ''}; {open_} collected case{'s' if open_ != 1 else ''} "
-        "without a verdict: nothing is verified."
-    )
+    """An interrupted run is ``incomplete`` (exit 3) whatever it found; the summary says what
+    it did see."""
+    s = "s" if cases != 1 else ""
+    if open_:
+        summary = (
+            f"Interrupted ({header['interruption']}) after {cases} finished case{s}; {open_} "
+            f"collected case{'s' if open_ != 1 else ''} without a verdict: nothing is verified."
+        )
+    else:
+        summary = (
+            f"Interrupted ({header['interruption']}) after its last case: all {cases} collected "
+            f"case{s} have a verdict, but the run did not end normally."
+        )
     if outcome["status"] == "failed":
         summary += f" Failures already seen: {outcome['summary']}"
     return {**outcome, "status": "incomplete", "exit_code": 3, "summary": summary}
@@ -220,8 +227,8 @@ def results_document(
         security_profile=header["sut"]["security_profile"],
     )
     outcome = assessment["outcome"]
-    open_ = sum(1 for c in not_run if c["reason"] != "deselected")
-    if header["interrupted"] and open_:  # interrupted after the last case: every verdict holds
+    if header["interrupted"]:
+        open_ = sum(1 for c in not_run if c["reason"] != "deselected")
         outcome = interrupted_outcome(outcome, header, len(cases), open_)
     document = {
         "schema": SCHEMA,

@@ -1,0 +1,196 @@
+"""Evidence that survives (issue 7 item 6): the report is written case by case, and SIGTERM or a
+crash leaves results.json and index.html for every finished case, marked interrupted.
+
+The signal tests are real: a child run against the built-in reference station is stopped once
+its incremental results.json shows a finished case.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.interrupt import StopOnSignal
+from harness.report.live import LiveReport
+from harness.report.schema import load_results, validate
+from harness.run import HarnessRun
+from tests.report_samples import sample_run
+
+ROOT = Path(__file__).resolve().parents[1]
+SUT = "reference-station-v201"
+
+
+def _finished_cases(results: Path) -> list[dict[str, Any]]:
+    try:
+        cases: list[dict[str, Any]] = json.loads(results.read_text("utf-8"))["cases"]
+    except (OSError, ValueError, KeyError):
+        return []
+    return cases
+
+
+def _start(args: list[str], report: Path) -> tuple[subprocess.Popen[str], list[str]]:
+    """Start a run and wait until its results.json shows at least one finished case."""
+    child = subprocess.Popen(
+        args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and child.poll() is None:
+        seen = _finished_cases(report / "results.json")
+        if seen:
+            return child, [c["id"] for c in seen]
+        time.sleep(0.1)
+    child.kill()
+    raise AssertionError(f"no case finished: {child.communicate()[0][-2000:]}")
+
+
+def _pytest(report: Path) -> list[str]:
+    return [
+        sys.executable, "-m", "pytest", "testcases", "--ocpp-sut", SUT,
+        "--ocpp-report", str(report), "-p", "no:cacheprovider", "-q",
+    ]  # fmt: skip
+
+
+def _check_report(report: Path, seen: list[str], interruption: str) -> dict[str, Any]:
+    document = load_results(report / "results.json")  # schema-valid
+    run = document["run"]
+    assert run["interrupted"] is True
+    assert run["interruption"] == interruption
+    assert document["outcome"]["status"] == "incomplete"
+    assert document["outcome"]["exit_code"] == 3
+    finished = [c["id"] for c in document["cases"]]
+    assert set(seen) <= set(finished), (seen, finished)
+    assert sum(run["counts"].values()) == len(finished)
+    for case in document["cases"]:
+        for ext in ("html", "json", "jsonl"):
+            assert (report / "cases" / f"{case['id']}-{case['version']}.{ext}").is_file()
+    assert any(c["reason"] in ("not reached", "interrupted") for c in document["not_run"])
+    index = (report / "index.html").read_text("utf-8")
+    assert 'id="interrupted"' in index
+    assert "Interrupted" in index
+    return document
+
+
+def test_sigterm_to_pytest_leaves_results_and_index_of_every_finished_case(
+    tmp_path: Path,
+) -> None:
+    report = tmp_path / "report"
+    child, seen = _start(_pytest(report), report)
+    child.send_signal(signal.SIGTERM)
+    output = child.communicate(timeout=90)[0]
+    assert child.returncode == pytest.ExitCode.INTERRUPTED, output[-3000:]
+    document = _check_report(report, seen, "SIGTERM")
+    assert document["run"]["finished"], "the final write, not a snapshot"
+    assert "Interrupted (SIGTERM)" in output  # the terminal summary says so too
+    assert "Traceback" not in output.split("OCPP compliance")[0][-400:]
+
+
+def test_sigterm_to_ocpp_harness_run_exits_3(tmp_path: Path) -> None:
+    report = tmp_path / "report"
+    cli = [sys.executable, "-m", "harness.cli", "run", "--sut", SUT, "--report", str(report)]
+    child, seen = _start(cli, report)
+    child.send_signal(signal.SIGTERM)
+    output = child.communicate(timeout=90)[0]
+    assert child.returncode == 3, output[-3000:]
+    _check_report(report, seen, "SIGTERM")
+    assert "interrupted (SIGTERM): the report keeps the" in output
+
+
+def test_a_killed_run_leaves_the_last_snapshot(tmp_path: Path) -> None:
+    """SIGKILL (or a crash below Python) runs no handler: the snapshot written after the last
+    finished case is the report, and it already says interrupted."""
+    report = tmp_path / "report"
+    child, seen = _start(_pytest(report), report)
+    child.kill()
+    child.communicate(timeout=30)
+    document = _check_report(
+        report,
+        seen,
+        "the run had not finished when this was written (still running, or killed)",
+    )
+    assert document["run"]["finished"] == ""
+    assert all("trace" not in case for case in document["cases"])  # traces are in .jsonl files
+    assert not list(report.glob(".*.part")), "a half-written file left behind"
+
+
+def test_the_report_is_written_case_by_case(tmp_path: Path) -> None:
+    run = sample_run()
+    records = list(run.records.values())
+    for record in records:
+        record.complete = False
+    live = LiveReport(tmp_path)
+    live.begin(run)
+    first = load_results(tmp_path / "results.json")
+    assert first["cases"] == []
+    assert first["run"]["interrupted"] is True
+    assert {c["reason"] for c in first["not_run"]} >= {"interrupted", "deselected"}
+    records[0].complete = True
+    live.case_finished(run, records[0])
+    snapshot = load_results(tmp_path / "results.json")
+    assert [c["id"] for c in snapshot["cases"]] == [records[0].id]
+    assert (tmp_path / "cases" / f"{records[0].key}.html").is_file()
+    for record in records[1:]:
+        record.complete = True
+    document = live.finish(run)
+    validate(document)
+    assert document["run"]["interrupted"] is False
+    assert len(document["cases"]) == len(records)
+    assert all("trace" in case for case in document["cases"])
+
+
+def test_stale_files_of_an_earlier_run_are_removed_when_a_run_begins(tmp_path: Path) -> None:
+    (tmp_path / "cases").mkdir()
+    (tmp_path / "cases" / "TC_OLD-2.0.1.html").write_text("old", "utf-8")
+    (tmp_path / "results.json").write_text("{}", "utf-8")
+    run: HarnessRun = sample_run()
+    LiveReport(tmp_path).begin(run)
+    assert not (tmp_path / "cases" / "TC_OLD-2.0.1.html").exists()
+    assert load_results(tmp_path / "results.json")["run"]["interrupted"] is True
+
+
+def test_a_repeated_stop_signal_is_ignored_until_the_grace_ends() -> None:
+    stops: list[str] = []
+    stop = StopOnSignal(stops.append, grace_s=60)
+    previous = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            stop(signal.SIGTERM, None)
+        stop(signal.SIGTERM, None)  # forwarded twice, or ^C and SIGTERM: one stop
+        assert stops == ["SIGTERM"]
+        assert stop.received == "SIGTERM"
+        with stop.shielded():
+            assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_sigterm_inside_an_asyncio_test_cancels_it_through_the_runner() -> None:
+    """Inside ``asyncio.Runner`` SIGTERM does what ^C does: the running task is cancelled (its
+    ``finally`` blocks run) and the Runner raises KeyboardInterrupt."""
+    import asyncio
+
+    stop = StopOnSignal(lambda name: None)
+    cleaned: list[str] = []
+
+    async def case() -> None:
+        try:
+            asyncio.get_running_loop().call_later(0.05, stop, signal.SIGTERM, None)
+            await asyncio.sleep(30)
+        finally:
+            cleaned.append("finally ran")
+
+    previous = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with asyncio.Runner() as runner, pytest.raises(KeyboardInterrupt):
+            runner.run(case())
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert cleaned == ["finally ran"]
