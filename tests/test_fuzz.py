@@ -15,13 +15,14 @@ from hypothesis import strategies as st
 from harness.fuzz import engine
 from harness.fuzz.engine import Example, Problem
 from harness.fuzz.mutations import mutations
-from harness.fuzz.strategies import ABSENT, payloads
+from harness.fuzz.strategies import ABSENT, Omittable, payloads
 from harness.fuzz.targets import (
     NEAR_VALID,
     VALID,
     budget,
     csms_targets,
     examples,
+    expected,
     judge,
     station_targets,
 )
@@ -218,9 +219,124 @@ def test_judge_valid_and_near_valid_answers() -> None:
     assert judge(VALID, _answer(closed="code 1011"), 1).kind == "disconnect"  # type: ignore[union-attr]
     assert judge(VALID, _answer(timed_out=True), 1).kind == "no answer"  # type: ignore[union-attr]
     assert judge(NEAR_VALID, _answer(format_error), 1) is None
-    assert judge(NEAR_VALID, _answer(v16_occurrence), 1) is None
+    assert judge(NEAR_VALID, _answer(v16_occurrence), 1, "1.6") is None
     assert judge(NEAR_VALID, _answer(internal), 1).kind == "wrong error code"  # type: ignore[union-attr]
     assert judge(NEAR_VALID, _answer(ok), 1).kind == "accepted"  # type: ignore[union-attr]
+
+
+def test_near_valid_codes_are_judged_in_the_versions_spelling() -> None:
+    """OCPP-J 1.6 keeps FormationViolation/OccurenceConstraintViolation; 2.x must not use them."""
+    v16_occurrence = CallError("id-1", "OccurenceConstraintViolation", "bad")
+    v16_formation = CallError("id-1", "FormationViolation", "bad")
+    v2_format = CallError("id-1", "FormatViolation", "bad")
+    assert judge(NEAR_VALID, _answer(v16_formation), 1, "1.6") is None
+    assert judge(NEAR_VALID, _answer(v2_format), 1, "2.1") is None
+    wrong = judge(NEAR_VALID, _answer(v16_occurrence), 1, "2.0.1")
+    assert wrong is not None
+    assert wrong.kind == "wrong error code"
+    assert "spells it OccurrenceConstraintViolation" in wrong.detail
+    wrong = judge(NEAR_VALID, _answer(v2_format), 1, "1.6")
+    assert wrong is not None
+    assert "spells it FormationViolation" in wrong.detail
+
+
+def test_expected_text_uses_the_versions_spellings() -> None:
+    v16 = expected(NEAR_VALID, "1.6")
+    assert "FormationViolation" in v16
+    assert "OccurenceConstraintViolation" in v16
+    assert "FormatViolation" not in v16
+    assert "OccurrenceConstraintViolation" not in v16
+    v2 = expected(NEAR_VALID, "2.0.1")
+    assert "FormatViolation" in v2
+    assert "OccurrenceConstraintViolation" in v2
+    assert "FormationViolation" not in v2
+    assert "CALLRESULT" in expected(VALID, "1.6")
+
+
+def test_a_malformed_answer_is_reported_as_malformed() -> None:
+    """A malformed CALLERROR under the CALL's id comes back at once with ``problem`` set and no
+    response: that is a malformed answer, not "no answer"."""
+    broken = _answer(problem="CALLERROR must have 5 elements, got 4")
+    found = judge(NEAR_VALID, broken, 30)
+    assert found is not None
+    assert found.kind == "malformed answer"
+    assert "5 elements" in found.detail
+    assert judge(VALID, broken, 30).kind == "malformed answer"  # type: ignore[union-attr]
+    assert judge(VALID, _answer(timed_out=True), 30).kind == "no answer"  # type: ignore[union-attr]
+
+
+_EVSES = [(1, 2), (3, 1)]
+_PAIRS = {(1, 1), (1, 2), (3, 1)}
+
+
+def _ids_of(example: Example) -> list[tuple[str, Any]]:
+    """(field, value) of every EVSE/connector id in a generated example."""
+    payload = example.payload
+    found: list[tuple[str, Any]] = []
+    for item in payload.get("getVariableData", []):
+        evse = item.get("component", {}).get("evse")
+        if evse is not None:
+            found.append(("evse", evse))
+    for key in ("evse",):
+        if key in payload:
+            found.append((key, payload[key]))
+    for key in ("evseId", "connectorId", "transactionId"):
+        if key in payload:
+            found.append((key, payload[key]))
+    return found
+
+
+@pytest.mark.parametrize("version", ["2.0.1", "2.1"])
+def test_valid_examples_use_ids_the_sut_has_v2(version: str) -> None:
+    """EVSE ids > 0 and of the profile, connectors of that EVSE; 0 only as the main meter; a
+    StatusNotification trigger names its connector (F06.FR.13)."""
+    targets = station_targets(version, _EVSES) + csms_targets(version, _EVSES)
+    seen: set[str] = set()
+    for example in _draw(examples(version, targets, VALID), 300):
+        for key, value in _ids_of(example):
+            seen.add(f"{example.action}.{key}")
+            if key == "evse":
+                assert value["id"] in (1, 3), example
+                if "connectorId" in value:
+                    assert (value["id"], value["connectorId"]) in _PAIRS, example
+            elif key == "evseId" and example.action == "MeterValues":
+                assert value in (0, 1, 3), example
+            elif key == "evseId":
+                assert value in (1, 3), example
+            elif key == "connectorId":
+                assert (example.payload["evseId"], value) in _PAIRS, example
+        trigger = example.payload.get("requestedMessage")
+        if example.action == "TriggerMessage" and trigger == "StatusNotification":
+            assert "connectorId" in example.payload["evse"], example
+    assert {"TriggerMessage.evse", "MeterValues.evseId", "StatusNotification.evseId"} <= seen
+
+
+def test_valid_examples_use_ids_the_sut_has_v16() -> None:
+    """1.6: TriggerMessage connectorId > 0; 0 only for the whole Charge Point or its main meter;
+    no MeterValues transactionId (a random one names no transaction)."""
+    targets = station_targets("1.6", _EVSES) + csms_targets("1.6", _EVSES)
+    trigger_ids: set[int] = set()
+    for example in _draw(examples("1.6", targets, VALID), 300):
+        ids = dict(_ids_of(example))
+        assert "transactionId" not in ids, example
+        if "connectorId" not in ids:
+            continue
+        if example.action == "TriggerMessage":
+            trigger_ids.add(ids["connectorId"])
+            assert ids["connectorId"] in (1, 3), example
+        elif example.action in ("ChangeAvailability", "MeterValues"):
+            assert ids["connectorId"] in (0, 1, 3), example
+        else:
+            assert ids["connectorId"] in (1, 3), example
+    assert trigger_ids
+
+
+def test_an_omittable_pin_is_sometimes_left_out() -> None:
+    strategy = payloads("2.0.1", "TriggerMessage", pins={"evse": Omittable(st.just({"id": 1}))})
+    drawn = _draw(strategy, 40)
+    assert any("evse" in p for p in drawn)
+    assert any("evse" not in p for p in drawn)
+    assert all(p.get("evse", {"id": 1}) == {"id": 1} for p in drawn)
 
 
 def test_budget_options() -> None:

@@ -27,7 +27,18 @@ from hypothesis import strategies as st
 
 from harness.ocppj.schemas import Direction, schema_document
 
-Pins = Mapping[str, st.SearchStrategy[Any]]
+
+class Omittable:
+    """A pin for an optional field that may also be left out (``pins={"evse": Omittable(...)}``):
+    when present, its value comes from ``strategy``."""
+
+    __slots__ = ("strategy",)
+
+    def __init__(self, strategy: st.SearchStrategy[Any]) -> None:
+        self.strategy = strategy
+
+
+Pins = Mapping[str, "st.SearchStrategy[Any] | Omittable"]
 
 #: Longest array generated (schemas often allow thousands of items).
 MAX_ITEMS = 3
@@ -162,9 +173,11 @@ class _Builder:
         for key, sub in properties.items():
             where = f"{path}.{key}" if path else key
             pin = self.pins.get(where)
-            if pin is ABSENT:
+            if pin is ABSENT or isinstance(pin, Omittable):
                 if key in required:
                     raise ValueError(f"{where} is required: it cannot be left out")
+                if isinstance(pin, Omittable):
+                    maybe[key] = pin.strategy
                 continue
             if pin is not None:
                 always[key] = pin

@@ -5,6 +5,13 @@ the few fields that would change that state pinned (availability only ever set O
 only for Heartbeat/StatusNotification, connector status only Available on the profile's
 connectors); BootNotification is left out (a rejected boot changes everything after it).
 
+Valid examples keep the rules the specification adds to the schemas for ids (:func:`id_pins`):
+EVSE and connector ids are ones the SUT profile's ``evses`` declare (an EVSE id is > 0, 2.0.1
+Part 2 §2.23 EVSEType; a 1.6 connectorId of TriggerMessage is > 0, 1.6 §6.51), and 0 appears only
+where it means the whole station or its main meter (1.6 ChangeAvailability/MeterValues, §6.6/§6.31;
+2.x MeterValues evseId). A 2.x trigger for StatusNotification names a connector (F06.FR.13). A
+1.6 MeterValues transactionId is left out: a random one names no transaction.
+
 * **valid** examples must get a CALLRESULT whose payload is schema-valid — a business-level
   rejection (``Rejected``, ``UnknownVendorId``, ``Invalid``...) is a fine answer — never a CALLERROR,
   silence or a closed connection;
@@ -27,8 +34,8 @@ from hypothesis import strategies as st
 from harness.fuzz import engine
 from harness.fuzz.engine import Example, FuzzResult, Problem
 from harness.fuzz.mutations import breaks, candidates
-from harness.fuzz.strategies import Pins, payloads
-from harness.ocppj.errors import ErrorKind, kind_of
+from harness.fuzz.strategies import ABSENT, Omittable, Pins, payloads
+from harness.ocppj.errors import ErrorKind, error_code, kind_of
 from harness.ocppj.frames import CallError
 from harness.peers.base import Exchange, Peer
 from harness.peers.csms import CsmsPeer
@@ -49,17 +56,36 @@ VALIDATION_KINDS = frozenset(
 )
 REQUIREMENTS = {
     VALID: "a schema-valid request is answered with a schema-valid CALLRESULT "
-    "(OCPP-J 1.6 §4.2, Part 4 §4.2)",
+    "(Part 2 FR.02, SHALL; OCPP-J 1.6 §4.2.2)",
     NEAR_VALID: "a request that breaks its schema gets a validation CALLERROR with its unique id "
-    "(OCPP-J 1.6 §4.2.3, Part 4 §4.3)",
+    "(Part 2 FR.03, SHALL; Part 4 §4.3 / OCPP-J 1.6 §4.2.3, MUST: a code of the table)",
 }
-EXPECTED = {
-    VALID: "a schema-valid CALLRESULT (a business-level rejection is fine) to every generated "
-    "request, the connection kept",
-    NEAR_VALID: "CALLERROR FormatViolation, PropertyConstraintViolation, "
-    "OccurrenceConstraintViolation, TypeConstraintViolation or ProtocolError echoing the "
-    "CALL's unique id, the connection kept",
-}
+_VALIDATION_ORDER = (
+    ErrorKind.FORMAT_VIOLATION,
+    ErrorKind.PROPERTY_CONSTRAINT_VIOLATION,
+    ErrorKind.OCCURRENCE_CONSTRAINT_VIOLATION,
+    ErrorKind.TYPE_CONSTRAINT_VIOLATION,
+    ErrorKind.PROTOCOL_ERROR,
+)
+
+
+def validation_codes(version: str) -> tuple[str, ...]:
+    """The validation-family codes as ``version`` spells them (1.6: FormationViolation,
+    OccurenceConstraintViolation; OCPP-J 1.6 §4.2.3 Table 7, kept by its errata)."""
+    return tuple(error_code(kind, version) for kind in _VALIDATION_ORDER)
+
+
+def expected(mode: str, version: str) -> str:
+    """The Expected of a fuzz failure, with the error codes spelled as ``version`` spells them."""
+    if mode == VALID:
+        return (
+            "a schema-valid CALLRESULT (a business-level rejection is fine) to every generated "
+            "request, the connection kept"
+        )
+    *head, last = validation_codes(version)
+    return (
+        f"CALLERROR {', '.join(head)} or {last} echoing the CALL's unique id, the connection kept"
+    )
 
 
 @dataclass(frozen=True)
@@ -70,48 +96,101 @@ class Target:
     pins: Pins = field(default_factory=dict)
 
 
-def station_targets(version: str) -> list[Target]:
-    """CALLs a charging station under test must accept (the harness plays the CSMS)."""
-    triggers = st.sampled_from(["Heartbeat", "StatusNotification"])
+#: (EVSE id, connector count) of the SUT profile; a 1.6 profile's EVSE ids are its connector ids.
+Evses = Sequence[tuple[int, int]]
+
+
+def _pairs(evses: Evses) -> list[tuple[int, int]]:
+    """(EVSE id, connector id) of every connector the profile declares (EVSE 1 with one
+    connector when it declares none)."""
+    pairs = [(evse, connector) for evse, count in evses for connector in range(1, count + 1)]
+    return [pair for pair in pairs if pair[0] > 0] or [(1, 1)]
+
+
+def _evse_objects(evses: Evses) -> st.SearchStrategy[dict[str, int]]:
+    """An EVSEType the SUT has: an EVSE id (> 0), alone or with one of its connector ids."""
+    pairs = _pairs(evses)
+    whole = sorted({evse for evse, _ in pairs})
+    options = [{"id": evse} for evse in whole] + [{"id": e, "connectorId": c} for e, c in pairs]
+    return st.sampled_from(options)
+
+
+def id_pins(version: str, action: str, evses: Evses) -> dict[str, Any]:
+    """Pins that keep the ids of ``action`` to values the specification allows for this SUT (see
+    the module docstring); empty for actions without such ids."""
+    pairs = _pairs(evses)
     if version == "1.6":
+        connectors = sorted({evse for evse, _ in pairs})
+        with_zero = st.sampled_from([0, *connectors])
+        pins: dict[str, Any] = {
+            "TriggerMessage": {"connectorId": Omittable(st.sampled_from(connectors))},
+            "ChangeAvailability": {"connectorId": with_zero},
+            "StatusNotification": {"connectorId": st.sampled_from(connectors)},
+            "MeterValues": {"connectorId": with_zero, "transactionId": ABSENT},
+        }
+    else:
+        evse_ids = sorted({evse for evse, _ in pairs})
+        pins = {  # connector 1 exists on every EVSE
+            "GetVariables": {"getVariableData.component.evse": Omittable(_evse_objects(evses))},
+            "TriggerMessage": {"evse": Omittable(_evse_objects(evses))},
+            "ChangeAvailability": {"evse": Omittable(_evse_objects(evses))},
+            "StatusNotification": {
+                "evseId": st.sampled_from(evse_ids),
+                "connectorId": st.just(1),
+            },
+            "MeterValues": {"evseId": st.sampled_from([0, *evse_ids])},
+        }
+    return dict(pins.get(action, {}))
+
+
+def _target(version: str, action: str, evses: Evses, **pins: Any) -> Target:
+    return Target(action, {**id_pins(version, action, evses), **pins})
+
+
+def station_targets(version: str, evses: Evses = ((1, 1),)) -> list[Target]:
+    """CALLs a charging station under test must accept (the harness plays the CSMS);
+    ``evses``: the station's (EVSE id, connector count) from its profile."""
+    if version == "1.6":
+        triggers = st.sampled_from(["Heartbeat", "StatusNotification"])
         return [
-            Target("GetConfiguration"),
-            Target("DataTransfer"),
-            Target("TriggerMessage", {"requestedMessage": triggers}),
-            Target("ChangeAvailability", {"type": st.just("Operative")}),
+            _target(version, "GetConfiguration", evses),
+            _target(version, "DataTransfer", evses),
+            _target(version, "TriggerMessage", evses, requestedMessage=triggers),
+            _target(version, "ChangeAvailability", evses, type=st.just("Operative")),
         ]
+    connector = st.sampled_from([{"id": e, "connectorId": c} for e, c in _pairs(evses)])
     return [
-        Target("GetVariables"),
-        Target("DataTransfer"),
-        Target("TriggerMessage", {"requestedMessage": triggers}),
-        Target("ChangeAvailability", {"operationalStatus": st.just("Operative")}),
+        _target(version, "GetVariables", evses),
+        _target(version, "DataTransfer", evses),
+        _target(version, "TriggerMessage", evses, requestedMessage=st.just("Heartbeat")),
+        # F06.FR.13 (SHALL): a trigger for StatusNotification names the connector
+        _target(
+            version,
+            "TriggerMessage",
+            evses,
+            requestedMessage=st.just("StatusNotification"),
+            evse=connector,
+        ),
+        _target(version, "ChangeAvailability", evses, operationalStatus=st.just("Operative")),
     ]
 
 
-def csms_targets(version: str, evses: Sequence[tuple[int, int]]) -> list[Target]:
+def csms_targets(version: str, evses: Evses) -> list[Target]:
     """CALLs a CSMS under test must accept from a booted station (the harness plays it).
 
-    ``evses``: (EVSE id, connector count) of the profile; status reports stay on them.
+    ``evses``: (EVSE id, connector count) of the profile; status reports stay on its connectors
+    (2.x: connector 1 of one of its EVSEs, which every EVSE has) and say Available.
     """
-    if version == "1.6":  # a 1.6 profile's EVSE ids are its connector ids
-        status: Pins = {
-            "connectorId": st.sampled_from([evse for evse, _ in evses] or [1]),
-            "status": st.just("Available"),
-            "errorCode": st.just("NoError"),
-        }
+    if version == "1.6":
+        status = {"status": st.just("Available"), "errorCode": st.just("NoError")}
     else:
-        evse, _ = evses[0] if evses else (1, 1)
-        status = {
-            "evseId": st.just(evse),
-            "connectorId": st.just(1),
-            "connectorStatus": st.just("Available"),
-        }
+        status = {"connectorStatus": st.just("Available")}
     return [
-        Target("Heartbeat"),
-        Target("StatusNotification", status),
-        Target("Authorize"),
-        Target("MeterValues"),
-        Target("DataTransfer"),
+        _target(version, "Heartbeat", evses),
+        _target(version, "StatusNotification", evses, **status),
+        _target(version, "Authorize", evses),
+        _target(version, "MeterValues", evses),
+        _target(version, "DataTransfer", evses),
     ]
 
 
@@ -149,10 +228,17 @@ def _near_valid(version: str, target: Target) -> st.SearchStrategy[Example]:
     return strategy
 
 
-def judge(mode: str, answer: Exchange, timeout_s: float) -> Problem | None:
-    """The problem with the SUT's answer to one example (None: a good answer)."""
+def judge(mode: str, answer: Exchange, timeout_s: float, version: str = "2.0.1") -> Problem | None:
+    """The problem with the SUT's answer to one example (None: a good answer); error codes are
+    judged in ``version``'s spelling. A malformed answer is reported as such, at once (a
+    CALLERROR has five elements, OCPP-J 1.6 §4.2.3 / Part 4 §4.2.3), not as "no answer"."""
     if answer.closed is not None:
         return Problem("disconnect", f"the connection closed ({answer.closed})")
+    if answer.response is None and answer.problem and not answer.timed_out:
+        return Problem(
+            "malformed answer",
+            f"a malformed answer under unique id {answer.unique_id!r}: {answer.problem}",
+        )
     if answer.timed_out or answer.response is None:
         return Problem(
             "no answer", f"no answer with unique id {answer.unique_id!r} within {timeout_s:g} s"
@@ -169,8 +255,14 @@ def judge(mode: str, answer: Exchange, timeout_s: float) -> Problem | None:
     if not isinstance(response, CallError):
         shown = json.dumps(response.payload)[:300]
         return Problem("accepted", f"CALLRESULT {shown} to a request that breaks the schema")
-    if answer.problem or kind_of(response.code) not in VALIDATION_KINDS:
-        why = answer.problem or "not a code of the validation family"
+    if response.code not in validation_codes(version):
+        kind = kind_of(response.code)
+        if kind in VALIDATION_KINDS:
+            why = (
+                f"not an error code of OCPP {version}, which spells it {error_code(kind, version)}"
+            )
+        else:
+            why = answer.problem or "not a code of the validation family"
         return Problem("wrong error code", f"CALLERROR {response.code}: {why}")
     return None
 
@@ -207,7 +299,7 @@ async def fuzz(
                     "gone", f"the SUT did not come back after a dropped connection: {gone}"
                 )
         answer = await peer.exchange(example.action, example.payload)
-        return judge(mode, answer, peer.response_s)
+        return judge(mode, answer, peer.response_s, version)
 
     result = await engine.run(
         examples(version, targets, mode),
@@ -228,7 +320,7 @@ async def fuzz(
         broken = f" ({example.mutation})" if example.mutation else ""
         raise SutFailure(
             REQUIREMENTS[mode],
-            EXPECTED[mode],
+            expected(mode, version),
             f"{problem.detail}; minimal failing {example.action}{broken} "
             f"[seed {seed_value}, {result.sent} payloads sent]: {example.show()}",
             peer.trace.render(last=12),
@@ -236,7 +328,9 @@ async def fuzz(
     if _reconnect_needed(peer):
         gone = await _reconnect(peer)
         if gone is not None:
-            raise SutFailure(REQUIREMENTS[mode], EXPECTED[mode], gone, peer.trace.render(last=12))
+            raise SutFailure(
+                REQUIREMENTS[mode], expected(mode, version), gone, peer.trace.render(last=12)
+            )
     return result
 
 

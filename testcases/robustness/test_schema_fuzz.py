@@ -5,12 +5,16 @@ must accept in any state; the budget is ``--ocpp-fuzz-examples`` (25) per case a
 are the same for the same ``--ocpp-fuzz-seed`` (0), which every case's trace records. A failure is
 shrunk to a minimal failing payload, shown as the case's Actual.
 
-* RB_FUZZ_01: schema-valid requests (that also keep the primitive rules of :mod:`harness.strict`)
+* RB_FUZZ_01: schema-valid requests (that also keep the primitive rules of :mod:`harness.strict`
+  and the id rules of the specification, with EVSE and connector ids the SUT profile declares)
   get a schema-valid CALLRESULT — a business-level rejection is fine; a CALLERROR, silence or a
   dropped connection is not.
 * RB_FUZZ_02: requests with exactly one schema violation get a validation CALLERROR
   (FormatViolation, PropertyConstraintViolation, OccurrenceConstraintViolation,
-  TypeConstraintViolation or ProtocolError) echoing their unique id, and the connection stays up.
+  TypeConstraintViolation or ProtocolError; 1.6 spells two of them FormationViolation and
+  OccurenceConstraintViolation) echoing their unique id, and the connection stays up.
+
+Both are SHALL rules (Part 2 FR.02/FR.03; the 1.6 RPC contract, OCPP-J 1.6 §4.2.2/§4.2.3): FAIL.
 """
 
 from __future__ import annotations
@@ -41,10 +45,12 @@ def _evses(profile: SutProfile) -> list[tuple[int, int]]:
     versions=VERSIONS,
     kills=("drops-on-long-string",),
 )
-async def test_station_accepts_valid_requests(csms: CsmsPeer, fuzz_budget: tuple[int, int]) -> None:
+async def test_station_accepts_valid_requests(
+    csms: CsmsPeer, sut_profile: SutProfile, fuzz_budget: tuple[int, int]
+) -> None:
     """GetVariables/GetConfiguration, DataTransfer, TriggerMessage, ChangeAvailability (Operative)."""
     examples, seed = fuzz_budget
-    targets = station_targets(csms.version)
+    targets = station_targets(csms.version, _evses(sut_profile))
     await fuzz(csms, targets, mode=VALID, examples_n=examples, seed_value=seed)
 
 
@@ -56,11 +62,11 @@ async def test_station_accepts_valid_requests(csms: CsmsPeer, fuzz_budget: tuple
     kills=("accepts-invalid-payload",),
 )
 async def test_station_rejects_near_valid_requests(
-    csms: CsmsPeer, fuzz_budget: tuple[int, int]
+    csms: CsmsPeer, sut_profile: SutProfile, fuzz_budget: tuple[int, int]
 ) -> None:
     """The same actions, each payload with one schema violation."""
     examples, seed = fuzz_budget
-    targets = station_targets(csms.version)
+    targets = station_targets(csms.version, _evses(sut_profile))
     await fuzz(csms, targets, mode=NEAR_VALID, examples_n=examples, seed_value=seed)
 
 

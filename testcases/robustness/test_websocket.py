@@ -47,8 +47,8 @@ from testcases.robustness.reactions import (
 )
 
 BINARY_REQ = (
-    "Part 2 FR.03 (SHALL), Part 4/1.6 §4.1.4 (MUST): a binary message is refused with a CALLERROR "
-    "under its id or -1, ignored, or the connection closed"
+    "Part 4/1.6 §4.1.2: OCPP-J is JSON text; Part 2 FR.03 (SHALL), §4.1.4 (MUST): a binary "
+    "message gets a CALLERROR under its id or -1, is ignored, or the connection closed"
 )
 BINARY_ANSWERED = (
     "Part 4/OCPP-J 1.6 §4.1.2 (MUST, for the sender): OCPP-J messages are UTF-8 JSON text; "
