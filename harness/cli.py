@@ -268,7 +268,13 @@ def _outcome_line(results: Path) -> str:
         return "NO RESULTS"
     counts = document["run"]["counts"]
     tally = ", ".join(f"{n} {v}" for v, n in counts.items() if n) or "nothing ran"
-    return f"{document['outcome']['status'].upper():<10} {tally}"
+    line = f"{document['outcome']['status'].upper():<10} {tally}"
+    on = [
+        f"{p['title']}: {p['verified_on']['text']}"
+        for p in document["profiles"]
+        if p["profile"] in document["outcome"]["gated_on"] and p.get("verified_on")
+    ]
+    return f"{line} ({'; '.join(on)})" if on else line
 
 
 def cmd_report(ns: argparse.Namespace) -> int:

@@ -3,7 +3,8 @@
 A profile's *applicable* cases are the cases this harness run collected for the SUT's role and
 OCPP version whose ``@oca(profile=...)`` is that profile, NOT-APPLICABLE ones excluded. Then:
 
-* **verified** — every applicable case passed;
+* **verified** — every applicable case passed; the row's ``verified_on`` says on how many cases
+  ("verified on 10 of 104 mandatory OCA cases"), and so does every text that says verified;
 * **failed** — at least one applicable case FAILed (the SUT broke a requirement);
 * **incomplete** — none failed, but some were not run, were INCONCLUSIVE or ended in a harness
   ERROR (no verdict on the SUT);
@@ -106,7 +107,36 @@ def _profile_row(
         "open_cases": _ids(open_) + _ids(not_run),
         "octt_warnings": sum(1 for c in cases if c.get("octt") == "warning"),
         "coverage": None,
+        "verified_on": None,
     }
+
+
+def verified_on(row: Mapping[str, Any], passed: Mapping[str, Any] | None) -> dict[str, Any]:
+    """On how many cases a verified profile rests: its passed cases against the catalogue.
+
+    ``passed`` is the profile's coverage row computed over the passed cases (None when the
+    catalogue has no case of the profile: the harness's own groupings). Returns ``cases``
+    (passed), ``catalogue`` (the mandatory or, ungraded, all catalogue cases; None), ``graded``,
+    ``text`` ("verified on 10 of 104 mandatory OCA cases") and ``short`` (for tables).
+    """
+    source = "OCA" if row["certification"] else "catalogued"
+    if passed is None:
+        n = row["counts"]["pass"]
+        cases, of, graded = n, None, False
+        text = f"verified on {n} harness case{'s' if n != 1 else ''} (none in the OCA catalogue)"
+        short = f"Verified on {n} harness cases"
+    elif passed["graded"]:
+        m, c = passed["mandatory"], passed["conditional"]
+        cases, of, graded = m["implemented"], m["catalogue"], True
+        text = f"verified on {cases} of {of} mandatory {source} cases"
+        if c["implemented"]:
+            text += f" (and {c['implemented']} of {c['catalogue']} conditional)"
+        short = f"Verified on {cases} of {of} mandatory"
+    else:
+        cases, of, graded = passed["total"]["implemented"], passed["total"]["catalogue"], False
+        text = f"verified on {cases} of {of} {source} cases"
+        short = f"Verified on {cases} of {of} cases"
+    return {"cases": cases, "catalogue": of, "graded": graded, "text": text, "short": short}
 
 
 def _profile_discrepancy(row: Mapping[str, Any], role: str, version: str) -> dict[str, str] | None:
@@ -210,7 +240,8 @@ def _outcome(profiles: Sequence[Mapping[str, Any]], any_claimed: bool) -> dict[s
         )
     elif gated and statuses == {ProfileStatus.VERIFIED}:
         outcome = Outcome.VERIFIED
-        summary = f"Every {'claimed' if any_claimed else 'tested'} profile verified: {', '.join(p['title'] for p in gated)}."
+        on = "; ".join(f"{p['title']}: {p['verified_on']['text']}" for p in gated)
+        summary = f"{'Claimed' if any_claimed else 'Tested'} profiles — {on}."
     else:
         outcome = Outcome.INCOMPLETE
         names = [p["title"] for p in gated if p["status"] != ProfileStatus.VERIFIED]
@@ -260,7 +291,11 @@ def assess(
     implemented = {str(c["id"]) for c in (*cases, *not_run)}
     cover = coverage(role, version, implemented)
     by_profile = {row["profile"]: row for row in cover}
+    passed = {str(c["id"]) for c in cases if c["verdict"] == "pass"}
+    passed_by_profile = {row["profile"]: row for row in coverage(role, version, passed)}
     for row in rows:
+        if row["status"] == ProfileStatus.VERIFIED:
+            row["verified_on"] = verified_on(row, passed_by_profile.get(row["profile"]))
         cov = by_profile.get(row["profile"])
         if cov is not None:
             row["coverage"] = {

@@ -39,10 +39,12 @@ def case_file(case: dict[str, Any], ext: str = "html") -> str:
 
 
 def profile_label(row: dict[str, Any]) -> str:
-    """How a profile row reads: "Verified", "FAILED", or "Works, not claimed" and the like."""
+    """How a profile row reads: "Verified on 10 of 104 mandatory" (verified always says on how
+    many cases), "FAILED", or "Works, not claimed" and the like."""
     status = str(row["status"])
     if row["claimed"]:
-        return LABELS[status]
+        on = row.get("verified_on")
+        return str(on["short"]) if status == "verified" and on else LABELS[status]
     if not row.get("certification", True):
         return {"verified": "Passed", "failed": "Failed", "incomplete": "Incomplete"}.get(
             status, "Not run"

@@ -38,14 +38,14 @@ def profile_lines(document: dict[str, Any]) -> list[Line]:
     from harness.report.html import profile_css
 
     head = (
-        f"  {'profile':<36} {'claimed':<8} {'verdict':<26} "
+        f"  {'profile':<36} {'claimed':<8} {'verdict':<33} "
         f"{'pass':>5} {'fail':>5} {'inc':>4} {'err':>4} {'n/a':>4} {'not run':>8} {'octt':>5}"
     )
     lines: list[Line] = [(head, None)]
     for p in document["profiles"]:
         c = p["counts"]
         text = (
-            f"  {p['title'][:36]:<36} {'yes' if p['claimed'] else 'no':<8} {profile_label(p):<26} "
+            f"  {p['title'][:36]:<36} {'yes' if p['claimed'] else 'no':<8} {profile_label(p):<33} "
             f"{c['pass']:>5} {c['fail']:>5} {c['inconclusive']:>4} {c['error']:>4} "
             f"{c['not-applicable']:>4} {c['not-run']:>8} {p['octt_warnings']:>5}"
         )
