@@ -163,9 +163,10 @@ class HarnessRun:
         self._config = session.config
         self.stop.install()
 
-    def pytest_keyboard_interrupt(self) -> None:
-        """^C (or SIGTERM) reached pytest: the case running now gets no verdict."""
-        self.stop.note("SIGINT")
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        """^C, SIGTERM or ``pytest.exit`` reached pytest: the running case gets no verdict."""
+        exc = excinfo.value
+        self.stop.note(f"pytest.exit: {exc}" if excinfo.typename == "Exit" else "SIGINT")
         if self._running is not None:
             self._cut_short.add(self._running)
 
@@ -182,8 +183,8 @@ class HarnessRun:
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         """With a report directory: clear what an earlier run left there, write the first
         snapshot (every collected case not reached yet)."""
-        if self.report_dir is not None:
-            from harness.report.live import LiveReport
+        if self.report_dir is not None and not hasattr(session.config, "workerinput"):
+            from harness.report.live import LiveReport  # (not in an xdist worker: one writer)
 
             self.live = LiveReport(self.report_dir)
             self.live.begin(self)

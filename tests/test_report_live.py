@@ -77,17 +77,18 @@ def _check_report(report: Path, seen: list[str], interruption: str) -> dict[str,
     return document
 
 
-def test_sigterm_to_pytest_leaves_results_and_index_of_every_finished_case(
-    tmp_path: Path,
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_stop_signal_to_pytest_leaves_results_and_index_of_every_finished_case(
+    tmp_path: Path, sig: signal.Signals
 ) -> None:
     report = tmp_path / "report"
     child, seen = _start(_pytest(report), report)
-    child.send_signal(signal.SIGTERM)
+    child.send_signal(sig)
     output = child.communicate(timeout=90)[0]
     assert child.returncode == pytest.ExitCode.INTERRUPTED, output[-3000:]
-    document = _check_report(report, seen, "SIGTERM")
+    document = _check_report(report, seen, sig.name)
     assert document["run"]["finished"], "the final write, not a snapshot"
-    assert "Interrupted (SIGTERM)" in output  # the terminal summary says so too
+    assert f"Interrupted ({sig.name})" in output  # the terminal summary says so too
     assert "Traceback" not in output.split("OCPP compliance")[0][-400:]
 
 

@@ -9,7 +9,8 @@ coverage is a plain count.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+import functools
+from collections.abc import Collection
 from typing import Any
 
 from harness.catalogue import CatalogueEntry, Requirement, UnknownTestCase, all_entries, lookup
@@ -68,8 +69,11 @@ def requirement_of(case_id: str) -> str | None:
     return grade.value if grade is not None else None
 
 
-def _entries(role: str, version: str) -> Iterable[CatalogueEntry]:
-    return (e for e in all_entries() if str(e.role) == role and version in e.versions)
+@functools.cache
+def _entries(role: str, version: str) -> tuple[CatalogueEntry, ...]:
+    """The catalogue's cases for a role and version (the catalogue is fixed data: computed once;
+    the report is rebuilt after every case)."""
+    return tuple(e for e in all_entries() if str(e.role) == role and version in e.versions)
 
 
 def coverage(role: str, version: str, implemented: Collection[str]) -> list[dict[str, Any]]:
