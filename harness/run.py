@@ -19,6 +19,7 @@ leaves the report of every case it finished, marked interrupted.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
@@ -199,7 +200,11 @@ class HarnessRun:
         self._running = None
         record = self.records.get(nodeid)
         if record is not None and record.complete and self.live is not None:
-            self.live.case_finished(self, record)
+            try:
+                self.live.case_finished(self, record)
+            except OSError as exc:  # the run goes on; the final write reports the problem
+                sys.stderr.write(f"ocpp-harness: cannot update the report as cases end: {exc}\n")
+                self.live = None
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_protocol(

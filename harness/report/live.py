@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,9 @@ from harness.run import CaseRecord, HarnessRun
 CASE_FILES = ("*.html", "*.json", "*.jsonl")
 #: Top-level files of an earlier run that must not answer for this one.
 STALE = ("results.json", "index.html")
+#: During the run the between-cases page is rendered again at most this often (its ``.jsonl``
+#: after every case); a long session trace takes a while to render.
+BETWEEN_PAGE_S = 5.0
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -58,12 +62,15 @@ def write_case(case: dict[str, Any], header: dict[str, Any], directory: Path) ->
     (directory / case_file(case)).write_text(render_case(case, header), "utf-8")
 
 
-def write_between(between: dict[str, Any], header: dict[str, Any], directory: Path) -> None:
-    """The between-cases trace: ``cases/_between.jsonl`` and its page ``cases/_between.html``."""
+def write_between(
+    between: dict[str, Any], header: dict[str, Any], directory: Path, *, page: bool = True
+) -> None:
+    """The between-cases trace: ``cases/_between.jsonl`` and (``page``) ``cases/_between.html``."""
     cases_dir = directory / "cases"
     cases_dir.mkdir(parents=True, exist_ok=True)
     _write_jsonl(directory / between["trace_file"], between["trace"], between["trace_dropped"])
-    write_atomic(directory / between["page"], render_between(between, header))
+    if page:
+        write_atomic(directory / between["page"], render_between(between, header))
 
 
 def _write_jsonl(path: Path, frames: list[dict[str, Any]], dropped: int) -> None:
@@ -91,6 +98,7 @@ class LiveReport:
         #: Keys (``<id>-<version>``) of the cases whose files are written.
         self.written: set[str] = set()
         self._between_frames = -1
+        self._between_page_at: float | None = None
 
     def begin(self, run: HarnessRun) -> None:
         """Clear an earlier run's files; the first snapshot lists every case as not reached."""
@@ -129,5 +137,9 @@ class LiveReport:
             return
         self._between_frames = len(trace) + trace.dropped
         between = dict(document["between_cases"])
-        between["trace"] = [] if trace is None else trace.to_dicts()
-        write_between(between, document["run"], self.directory)
+        between["trace"] = trace.to_dicts()
+        now = time.monotonic()
+        page = self._between_page_at is None or now - self._between_page_at >= BETWEEN_PAGE_S
+        if page:
+            self._between_page_at = now
+        write_between(between, document["run"], self.directory, page=page)
