@@ -10,12 +10,12 @@ from harness import CsmsPeer, StationPeer, SutActions, oca
 from harness.checks import (
     require,
     require_fields,
-    require_int_text,
-    require_one,
     require_recent_time,
 )
 from harness.config import SutProfile
 from harness.transport import ConnectFailed
+from harness.verdicts import Inconclusive
+from testcases.v201.states import connector_status, get_variable, no_error_info, set_variable
 
 V2 = ("2.0.1", "2.1")
 #: Heartbeat interval handed out in the boot cases, and the slack allowed on it.
@@ -33,14 +33,13 @@ PENDING_FORBIDDEN = (
 
 
 async def _boot_connectors_available(csms: CsmsPeer, profile: SutProfile, req: str) -> None:
+    """Every connector's state after an Accepted boot: a StatusNotification (B01.FR.05), or the
+    NotifyEvent of its AvailabilityState that 2.1's B01.FR.05 prefers and the OCA's reusable
+    state Booted (Part 6 §2.18) accepts in 2.0.1 as well."""
     for evse in profile.sut.evses:
         for connector in range(1, evse.connectors + 1):
-            await csms.expect(
-                "StatusNotification",
-                evse_id=evse.id,
-                connector_id=connector,
-                connector_status="Available",
-                req=req,
+            await connector_status(
+                csms, evse_id=evse.id, connector_id=connector, status="Available", req=req
             )
 
 
@@ -52,21 +51,25 @@ async def _boot_connectors_available(csms: CsmsPeer, profile: SutProfile, req: s
     kills=("boot-ignores-interval", "boot-skips-status"),
 )
 async def test_cold_boot_accepted(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
-    """B01: after a power cycle the station boots, and once Accepted reports the state of every
-    connector and sends Heartbeats at the interval from the BootNotificationResponse."""
+    """Reusable state Booted (B01): after a power cycle the station sends BootNotification
+    (B01.FR.01); once Accepted it reports every connector Available (B01.FR.05, the post-scenario
+    validation). Beyond the OCA: it then sends Heartbeats at the interval given (B01.FR.04,
+    G02.FR.02). The BootNotification is held before the reboot, so no automatic reply answers
+    it first; the security event of the reusable state is not checked (security profile 0/1)."""
+    csms.hold("BootNotification")
     await sut.reboot()
     boot = await csms.expect(
-        "BootNotification", within_s=csms.action_s, req="B01: BootNotification at boot"
+        "BootNotification", within_s=csms.action_s, req="B01.FR.01: BootNotification at boot"
     )
     await boot.reply(status="Accepted", interval=INTERVAL_S)
     await _boot_connectors_available(
-        csms, sut_profile, "B01: every connector's state reported after Accepted"
+        csms, sut_profile, "B01.FR.05: every connector's state reported after Accepted"
     )
     await csms.expect(
-        "Heartbeat", within_s=INTERVAL_S + SLACK_S, req="B01/G02: Heartbeat at the given interval"
+        "Heartbeat", within_s=INTERVAL_S + SLACK_S, req="B01.FR.04/G02: Heartbeat at the interval"
     )
     await csms.expect(
-        "Heartbeat", within_s=INTERVAL_S + SLACK_S, req="B01/G02: Heartbeat at the given interval"
+        "Heartbeat", within_s=INTERVAL_S + SLACK_S, req="B01.FR.04/G02: Heartbeat at the interval"
     )
 
 
@@ -78,15 +81,21 @@ async def test_cold_boot_accepted(csms: CsmsPeer, sut: SutActions, sut_profile: 
     kills=("pending-sends-status",),
 )
 async def test_cold_boot_pending(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
-    """B02: while its boot is Pending the station sends nothing but BootNotification retries
-    (no earlier than the interval); once Accepted it reports its connectors."""
-    for action in PENDING_FORBIDDEN:
-        csms.forbid(action, f"B02: no {action} while Pending")
+    """B02: after a reboot the station sends BootNotification; answered Pending, it sends no
+    other request (B02.FR.02) and retries no earlier than the interval; once Accepted it
+    reports every connector (post-scenario validation). Deviation: the OCA's requests during
+    Pending (SetVariables, GetVariables, GetBaseReport, RequestStartTransaction,
+    TriggerMessage BootNotification) are not sent; the retry comes after the interval instead.
+    The forbid window opens once Pending is answered: what the station sends while going down
+    for the reboot is not "while Pending"."""
+    csms.hold("BootNotification")
     await sut.reboot()
     boot = await csms.expect(
         "BootNotification", within_s=csms.action_s, req="B02: BootNotification at boot"
     )
     await boot.reply(status="Pending", interval=INTERVAL_S)
+    for action in PENDING_FORBIDDEN:
+        csms.forbid(action, f"B02.FR.02: no {action} while Pending")
     await csms.expect_none(
         "BootNotification",
         for_s=INTERVAL_S * 0.75,
@@ -99,7 +108,9 @@ async def test_cold_boot_pending(csms: CsmsPeer, sut: SutActions, sut_profile: S
     )
     csms.allow()
     await retry.reply(status="Accepted", interval=300)
-    await _boot_connectors_available(csms, sut_profile, "B02: connectors reported once Accepted")
+    await _boot_connectors_available(
+        csms, sut_profile, "B01.FR.05: connectors reported once Accepted"
+    )
 
 
 @oca(
@@ -110,28 +121,50 @@ async def test_cold_boot_pending(csms: CsmsPeer, sut: SutActions, sut_profile: S
     kills=("rejected-retries-immediately",),
 )
 async def test_cold_boot_rejected(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
-    """B03: a Rejected station sends nothing and retries its BootNotification no earlier than the
-    interval given."""
-    csms.forbid("StatusNotification", "B03: no StatusNotification while Rejected")
-    csms.forbid("Heartbeat", "B03: no Heartbeat while Rejected")
+    """B03: after a reboot the station sends BootNotification; answered Rejected, it sends
+    nothing else and retries no earlier than the interval (B03.FR.02/04); once Accepted it
+    reports every connector Available (a StatusNotification or a NotifyEvent, as the OCA
+    validates step 5). The forbid window opens once Rejected is answered."""
+    csms.hold("BootNotification")
     await sut.reboot()
     boot = await csms.expect(
         "BootNotification", within_s=csms.action_s, req="B03: BootNotification at boot"
     )
     await boot.reply(status="Rejected", interval=2 * INTERVAL_S)
+    for action in PENDING_FORBIDDEN:
+        csms.forbid(action, f"B03.FR.04: no {action} while Rejected")
     await csms.expect_none(
         "BootNotification",
         for_s=2 * INTERVAL_S * 0.75,
-        req="B03: no BootNotification before the interval has passed",
+        req="B03.FR.02: no BootNotification before the interval has passed",
     )
     retry = await csms.expect(
         "BootNotification",
         within_s=2 * INTERVAL_S + SLACK_S,
-        req="B03: BootNotification retried after the interval",
+        req="B03.FR.02: BootNotification retried after the interval",
     )
     csms.allow()
     await retry.reply(status="Accepted", interval=300)
     await _boot_connectors_available(csms, sut_profile, "B03: connectors reported once Accepted")
+
+
+#: The variable TC_B_06/TC_B_09 name: OCPPCommCtrlr.OfflineThreshold (required, ReadWrite).
+OFFLINE = ("OCPPCommCtrlr", "OfflineThreshold")
+#: The value the OCA sets (TC_B_06 preparation, TC_B_09 step 1).
+OCA_VALUE = "300"
+
+
+async def _original(csms: CsmsPeer) -> str | None:
+    """The current OfflineThreshold, to restore afterwards (None: not readable, not restored)."""
+    item = await get_variable(csms, *OFFLINE, req="B06: GetVariables answered")
+    value = item.get("attributeValue")
+    return str(value) if item.get("attributeStatus") == "Accepted" and value is not None else None
+
+
+async def _restore(csms: CsmsPeer, original: str | None, current: str) -> None:
+    if original is not None and original != current:
+        item = await set_variable(csms, *OFFLINE, original, req="restore OfflineThreshold")
+        require_fields(item, attributeStatus="Accepted", req="B05.FR.10: original value restored")
 
 
 @oca(
@@ -142,32 +175,28 @@ async def test_cold_boot_rejected(csms: CsmsPeer, sut: SutActions, sut_profile: 
     kills=("getvariables-rejects-known",),
 )
 async def test_get_variables_single(csms: CsmsPeer) -> None:
-    """B06: GetVariables for OCPPCommCtrlr.HeartbeatInterval (a required variable) is Accepted
-    and returns the value."""
-    result = await csms.call(
-        "GetVariables",
-        get_variable_data=[
-            {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "HeartbeatInterval"}}
-        ],
-        req="B06: GetVariables answered",
-    )
-    item = require_one(
-        result.must(req="B06: GetVariables answered").get("getVariableResult"),
-        req="B06: one GetVariableResult per requested variable",
-        what="getVariableResult",
-        frames=result.frames,
-    )
-    require_fields(
-        item,
-        attributeStatus="Accepted",
-        req="B06: a known variable is Accepted",
-        frames=result.frames,
-    )
-    require_int_text(
-        item.get("attributeValue"),
-        req="B06: HeartbeatInterval has an integer value",
-        frames=result.frames,
-    )
+    """TC_B_06 (B06): preparation OCPPCommCtrlr.OfflineThreshold = 300 (a required variable);
+    GetVariables for it with attributeType Actual is Accepted (B06.FR.10) with attributeType
+    Actual (B06.FR.03), the same component and variable (B06.FR.02), the value "300"
+    (B06.FR.04/10) and no error info. The original value is put back afterwards."""
+    original = await _original(csms)
+    prepared = await set_variable(csms, *OFFLINE, OCA_VALUE, req="TC_B_06 preparation")
+    if prepared.get("attributeStatus") != "Accepted":
+        raise Inconclusive(
+            f"preparation: OfflineThreshold could not be set to {OCA_VALUE} "
+            f"(attributeStatus {prepared.get('attributeStatus')!r})"
+        )
+    try:
+        item = await get_variable(csms, *OFFLINE, req="B06: GetVariables answered")
+        require_fields(
+            item, attributeStatus="Accepted", req="B06.FR.10: a known variable is Accepted"
+        )
+        require_fields(
+            item, attributeValue=OCA_VALUE, req="B06.FR.04/10: the value set is returned"
+        )
+        no_error_info(item, req="B06: attributeStatusInfo absent or NoError")
+    finally:
+        await _restore(csms, original, OCA_VALUE)
 
 
 @oca(
@@ -178,44 +207,21 @@ async def test_get_variables_single(csms: CsmsPeer) -> None:
     kills=("config-change-not-applied",),
 )
 async def test_set_variables_single(csms: CsmsPeer) -> None:
-    """B05 / TC_B_09: SetVariables of a writable variable is Accepted and a following
-    GetVariables returns the new value."""
-    target = {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "HeartbeatInterval"}}
-    before = await csms.call("GetVariables", get_variable_data=[target])
-    current = require_one(
-        before.must(req="B06: GetVariables answered").get("getVariableResult"),
-        req="B06: one GetVariableResult per requested variable",
-        what="getVariableResult",
-        frames=before.frames,
-    )
-    original = current.get("attributeValue")
-    # Set and check; then restore and check, but only when the original value could be read.
-    values = ("297",) if original is None else ("297", str(original))
-    for value in values:
-        result = await csms.call(
-            "SetVariables",
-            set_variable_data=[{**target, "attributeValue": value}],
-            req="B05: SetVariables answered",
-        )
-        item = require_one(
-            result.must().get("setVariableResult"),
-            req="B05: one SetVariableResult per variable set",
-            what="setVariableResult",
-            frames=result.frames,
-        )
-        require_fields(
-            item, attributeStatus="Accepted", req="B05: writable variable set", frames=result.frames
-        )
-        read = await csms.call("GetVariables", get_variable_data=[target])
-        got = require_one(
-            read.must().get("getVariableResult"),
-            req="B06: one GetVariableResult per requested variable",
-            what="getVariableResult",
-            frames=read.frames,
-        )
-        require_fields(
-            got, attributeValue=value, req="B05: the new value is in effect", frames=read.frames
-        )
+    """TC_B_09 (B05): SetVariables OCPPCommCtrlr.OfflineThreshold = "300" (a required variable)
+    is Accepted (B05.FR.10) with attributeType Actual (B05.FR.03/12), the same component and
+    variable (B05.FR.02) and no error info. Beyond the OCA: a GetVariables then returns the new
+    value (B05.FR.10: Accepted means it was set); when the value already is 300, 299 is set so
+    that the change shows. The original value is put back afterwards."""
+    original = await _original(csms)
+    value = "299" if original == OCA_VALUE else OCA_VALUE
+    item = await set_variable(csms, *OFFLINE, value, req="B05: SetVariables answered")
+    try:
+        require_fields(item, attributeStatus="Accepted", req="B05.FR.10: the variable is set")
+        no_error_info(item, req="B05: attributeStatusInfo absent or NoError")
+        read = await get_variable(csms, *OFFLINE, req="B06: GetVariables answered")
+        require_fields(read, attributeValue=value, req="B05.FR.10: the new value is in effect")
+    finally:
+        await _restore(csms, original, value)
 
 
 @oca(

@@ -6,6 +6,16 @@ from __future__ import annotations
 from harness import CsmsPeer, StationPeer, SutActions, oca
 from harness.checks import require_fields
 from harness.config import SutProfile
+from testcases.v201.states import tx_points
+from testcases.v201.tx_states import (
+    Session,
+    authorized_local,
+    authorized_remote,
+    ended,
+    energy_transfer_started,
+    ev_connected_pre_session,
+    unplugged,
+)
 
 V2 = ("2.0.1", "2.1")
 
@@ -20,35 +30,19 @@ V2 = ("2.0.1", "2.1")
 async def test_remote_start_cable_first(
     csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
 ) -> None:
-    """F01: with the cable plugged in, RequestStartTransaction is Accepted and the transaction
-    reports triggerReason RemoteStart with the remoteStartId and token; a remote stop ends it."""
+    """TC_F_01 (F01), per the station's TxStartPoint (read first): state EVConnectedPreSession
+    (plug in: Occupied; a transaction starts where TxStartPoint holds EVConnected), state
+    Authorized (remote: RequestStartTransaction Accepted, naming the running transaction
+    (F01.FR.13); triggerReason RemoteStart (F01.FR.19) with the remoteStartId and idToken, in
+    the same transaction or Started now), state EnergyTransferStarted (Charging). Beyond the
+    OCA: a remote stop ends it and unplugging frees the connector."""
     token = {"idToken": sut_profile.sut.tokens.valid, "type": sut_profile.sut.tokens.type}
-    await sut.plug_in(evse_id=1)
-    started = await csms.expect(
-        "TransactionEvent", event_type="Started", req="E02: plug-in starts a transaction"
-    )
-    tx_id = started["transactionInfo"]["transactionId"]
-    result = await csms.call(
-        "RequestStartTransaction", id_token=token, remote_start_id=4711, evse_id=1
-    )
-    result.must(status="Accepted", req="F01: RequestStartTransaction Accepted")
-    event = await csms.expect(
-        "TransactionEvent",
-        trigger_reason="RemoteStart",
-        req="F01: the transaction reports the remote start",
-    )
-    require_fields(
-        event["transactionInfo"],
-        remoteStartId=4711,
-        transactionId=tx_id,
-        req="F01: remoteStartId of the request, in the same transaction",
-    )
-    require_fields(
-        event.get("idToken", {}),
-        idToken=token["idToken"],
-        req="F01: the RemoteStart event carries the requested idToken",
-    )
-    await _stop_and_unplug(csms, sut, tx_id)
+    session = Session(await tx_points(csms, sut_profile))
+    await ev_connected_pre_session(csms, sut, session)
+    await authorized_remote(csms, session, token, remote_start_id=4711)
+    session.check_evse_known()
+    await energy_transfer_started(csms, session)
+    await _stop_and_unplug(csms, sut, session)
 
 
 @oca(
@@ -59,38 +53,40 @@ async def test_remote_start_cable_first(
     kills=("remote-stop-ignored",),
 )
 async def test_remote_stop(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
-    """F03: RequestStopTransaction for an ongoing transaction is Accepted and the transaction ends
-    with triggerReason RemoteStop and stoppedReason Remote."""
-    await sut.plug_in(evse_id=1)
-    started = await csms.expect(
-        "TransactionEvent", event_type="Started", req="E02: plug-in starts a transaction"
-    )
-    tx_id = started["transactionInfo"]["transactionId"]
-    await sut.present_token(sut_profile.sut.tokens.valid)
-    await csms.expect("TransactionEvent", trigger_reason="Authorized", req="E02: token authorized")
-    await _stop_and_unplug(csms, sut, tx_id)
+    """TC_F_08 (F03): from state EnergyTransferStarted (cable first, local authorization, per
+    the station's TxStartPoint), state StopAuthorized (remote): RequestStopTransaction is
+    Accepted and the transaction reports triggerReason RemoteStop (F03.FR.02/03); where
+    TxStopPoint holds Authorized it ends with stoppedReason Remote (F03.FR.09). Beyond the OCA:
+    unplugging frees the connector (and ends the transaction where only the cable stops it)."""
+    session = Session(await tx_points(csms, sut_profile))
+    await ev_connected_pre_session(csms, sut, session)
+    await authorized_local(csms, sut, session, sut_profile.sut.tokens.valid)
+    await energy_transfer_started(csms, session)
+    await _stop_and_unplug(csms, sut, session)
 
 
-async def _stop_and_unplug(csms: CsmsPeer, sut: SutActions, tx_id: str) -> None:
-    result = await csms.call("RequestStopTransaction", transaction_id=tx_id)
-    result.must(status="Accepted", req="F03: RequestStopTransaction Accepted")
-    ended = await csms.expect(
-        "TransactionEvent", event_type="Ended", req="F03: the transaction ends"
-    )
-    require_fields(
-        ended["transactionInfo"],
-        transactionId=tx_id,
-        stoppedReason="Remote",
-        req="F03: stoppedReason Remote",
-    )
-    require_fields(ended.payload, triggerReason="RemoteStop", req="F03: triggerReason RemoteStop")
-    await sut.unplug(evse_id=1)
-    await csms.expect(
-        "StatusNotification",
-        evse_id=1,
-        connector_status="Available",
-        req="G02: connector Available after unplug",
-    )
+async def _stop_and_unplug(csms: CsmsPeer, sut: SutActions, session: Session) -> None:
+    result = await csms.call("RequestStopTransaction", transaction_id=session.tx_id)
+    result.must(status="Accepted", req="F03.FR.02: RequestStopTransaction Accepted")
+    if session.points.stops_at_deauthorization:
+        event = await ended(csms, session, req="F03.FR.09: the transaction ends")
+        require_fields(
+            event["transactionInfo"], stoppedReason="Remote", req="F03.FR.09: stoppedReason Remote"
+        )
+        require_fields(
+            event.payload, triggerReason="RemoteStop", req="F03.FR.03: triggerReason RemoteStop"
+        )
+        await unplugged(csms, sut, session)
+    else:
+        event = await csms.expect(
+            "TransactionEvent",
+            trigger_reason="RemoteStop",
+            req="F03.FR.03: the remote stop is reported (triggerReason RemoteStop)",
+        )
+        session.add(event, "F03")
+        await unplugged(csms, sut, session)
+        await ended(csms, session, req="E06.FR.02: unplugging ends the transaction")
+    session.check_seq_nos()
 
 
 @oca(

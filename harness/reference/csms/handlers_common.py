@@ -18,6 +18,8 @@ Handler = Callable[[CsmsState, StationRecord, dict[str, Any]], dict[str, Any]]
 
 #: How far off the clock is under the ``csms-boot-stale-time`` fault.
 STALE_BY = timedelta(hours=1)
+#: The retry interval of the Pending answer of the ``boot-pending-first`` variant (s).
+PENDING_FIRST_INTERVAL = 1
 
 
 class Refusal(Exception):
@@ -51,6 +53,9 @@ def boot_notification(
     minimum wait before the next BootNotification.
     """
     status = "Rejected" if "csms-boot-rejects" in state.faults else state.boot_status
+    interval = state.heartbeat_interval
+    if "boot-pending-first" in state.variants and station.boot_count == 0:
+        status, interval = "Pending", PENDING_FIRST_INTERVAL  # legal variant: B02, 1.6 §4.2
     station.boot_status = status
     station.boot_count += 1
     station.boot_request = payload
@@ -61,7 +66,7 @@ def boot_notification(
     return {
         "status": status,
         "currentTime": current_time(state),
-        "interval": state.heartbeat_interval,
+        "interval": interval,
     }
 
 

@@ -110,6 +110,8 @@ class CsmsState:
     valid_tokens: tuple[str, ...]
     boot_status: str = "Accepted"
     heartbeat_interval: int = 60
+    #: Legal variants seeded into this CSMS (``harness.reference.variants``).
+    variants: frozenset[str] = frozenset()
     stations: dict[str, StationRecord] = field(default_factory=dict)
     transactions: dict[TransactionId, TransactionRecord] = field(default_factory=dict)
     #: Responses the CSMS could not build correctly (a bug of the reference, never the SUT's).

@@ -33,7 +33,7 @@ from typing import Any
 from harness.ocppj.errors import ErrorKind, error_code
 from harness.ocppj.frames import Call, CallError, CallResult
 from harness.ocppj.session import LocalProtocolError, Received
-from harness.reference import fuzz_faults, rpc_faults
+from harness.reference import fuzz_faults, rpc_faults, variant_rpc
 from harness.reference.csms import commands, handlers_v2, handlers_v16
 from harness.reference.csms.commands import (
     Command,
@@ -101,7 +101,11 @@ class ReferenceCsms:
         self.variants = variants
         self.passwords = dict(passwords) if passwords is not None else None
         self.state = CsmsState(
-            version, self.faults, tuple(valid_tokens), heartbeat_interval=heartbeat_interval
+            version,
+            self.faults,
+            tuple(valid_tokens),
+            heartbeat_interval=heartbeat_interval,
+            variants=variants.names,
         )
         self.boot_status = boot_status
         self._handlers: dict[str, Handler] = (
@@ -237,6 +241,7 @@ class ReferenceCsms:
         record.connections += 1
         link.on_receive = self._on_receive
         rpc_faults.install(link, self.faults)
+        variant_rpc.install(link, self.variants)
         fuzz_faults.install(link, self.faults, csms=True)
         if old is not None and not old.closed.is_set():
             self._spawn(old.close(1000, "replaced by a new connection"))
@@ -269,6 +274,7 @@ class ReferenceCsms:
 
     async def _answer(self, link: Link, call: Call) -> None:
         record = self.state.station(link.identity)
+        await variant_rpc.answer_delay(self.variants)
         with contextlib.suppress(LinkClosed):
             try:
                 payload = self._dispatch(record, call)
@@ -283,6 +289,21 @@ class ReferenceCsms:
                 await link.reply(call, payload)
             except LocalProtocolError as exc:
                 await self._internal_error(link, call, str(exc))
+                return
+            accepted = call.action == "BootNotification" and payload.get("status") == "Accepted"
+            if accepted and "two-calls-back-to-back" in self.variants:
+                self._spawn(self._back_to_back(link))
+
+    async def _back_to_back(self, link: Link) -> None:
+        """Legal variant ``two-calls-back-to-back`` (OCPP-J 1.6 §4.1.1 SHOULD NOT): two
+        GetConfiguration requests sent together, the second before the first is answered."""
+        calls = [
+            link.call(
+                "GetConfiguration", {"key": [key]}, timeout=COMMAND_TIMEOUT_S, concurrent=True
+            )
+            for key in ("HeartbeatInterval", "MeterValueSampleInterval")
+        ]
+        await asyncio.gather(*calls, return_exceptions=True)
 
     async def _internal_error(self, link: Link, call: Call, problem: str) -> None:
         self.state.internal_errors.append(problem)

@@ -25,7 +25,7 @@ from collections.abc import Coroutine, Hashable, Sequence
 from typing import Any, Protocol
 
 from harness.ocppj.frames import Call
-from harness.reference import rpc_faults
+from harness.reference import rpc_faults, variant_rpc
 from harness.reference.faults import FAULTS
 from harness.reference.station.model import Hardware, Outgoing, Payload, Reply, Transaction
 from harness.reference.station.outbox import Outbox
@@ -322,6 +322,7 @@ class ReferenceStation:
     async def _serve(self, link: Link) -> None:
         self.link = link
         rpc_faults.install(link, self.faults)
+        variant_rpc.install(link, self.variants)
         session = asyncio.ensure_future(Session(self, link).run())
         reader = asyncio.ensure_future(link.run())
         try:

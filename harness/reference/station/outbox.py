@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from harness.reference.station.model import Outgoing
 
@@ -57,6 +57,21 @@ class Outbox:
             self._changed.clear()
             await self._changed.wait()
         return self._items[0]
+
+    async def first(self, eligible: Callable[[Outgoing], bool], timeout: float) -> Outgoing | None:
+        """The first queued message ``eligible`` accepts, waiting for changes up to ``timeout``
+        seconds (None if there is none by then)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            self._changed.clear()
+            found = next((item for item in self._items if eligible(item)), None)
+            remaining = deadline - loop.time()
+            if found is not None or remaining <= 0:
+                return found
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(remaining):
+                    await self._changed.wait()
 
     async def wait_change(self, timeout: float) -> None:
         """Wait for :meth:`poke` (or ``timeout`` seconds)."""

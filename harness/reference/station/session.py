@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from typing import TYPE_CHECKING
@@ -30,7 +31,7 @@ from typing import TYPE_CHECKING
 from harness.ocppj.errors import ErrorKind, error_code
 from harness.ocppj.frames import Call, CallResult
 from harness.ocppj.session import LocalProtocolError, Received
-from harness.reference import fuzz_faults
+from harness.reference import fuzz_faults, variant_rpc
 from harness.reference.station.model import CallRefused, Outgoing, Payload
 from harness.transport.link import Link, LinkClosed, ResponseTimeout
 
@@ -62,6 +63,8 @@ class Session:
         self.link = link
         link.on_receive = self.on_receive
         fuzz_faults.install(link, station.faults, csms=False)
+        #: When the station last sent a CALL (``heartbeat-reset-on-traffic``).
+        self.last_sent = time.monotonic()
 
     async def run(self) -> None:
         st = self.st
@@ -128,19 +131,31 @@ class Session:
 
     # -- sending ------------------------------------------------------------------------------------
     async def _heartbeats(self) -> None:
+        """G02/1.6 §4.6; with ``heartbeat-reset-on-traffic`` the interval counts from the last
+        CALL sent (G02.FR.05 RECOMMENDED, 1.6 §4.6 MAY skip a Heartbeat)."""
         st = self.st
+        resets = "heartbeat-reset-on-traffic" in st.variants
         while True:
             st.hb_changed.clear()
+            wait = st.heartbeat_interval
+            if resets:
+                wait = max(0.0, self.last_sent + st.heartbeat_interval - time.monotonic())
             try:
-                async with asyncio.timeout(st.heartbeat_interval):
+                async with asyncio.timeout(wait):
                     await st.hb_changed.wait()
                 continue  # the interval changed: start counting again
             except TimeoutError:
                 pass
+            if resets and time.monotonic() - self.last_sent < st.heartbeat_interval:
+                continue  # traffic meanwhile: the interval starts again from it
             if not st.outbox.contains("Heartbeat"):
                 st.send(Outgoing.fixed("Heartbeat", {}))
+            self.last_sent = time.monotonic()  # a queued Heartbeat counts as traffic
 
     async def _drain(self) -> None:
+        if "two-calls-back-to-back" in self.st.variants:
+            await self._drain_back_to_back()
+            return
         while True:
             item = await self.st.outbox.head()
             delay = item.not_before - time.monotonic()
@@ -149,11 +164,47 @@ class Session:
                 continue
             await self._deliver(item)
 
-    async def _deliver(self, item: Outgoing) -> None:
+    async def _drain_back_to_back(self) -> None:
+        """Legal variant ``two-calls-back-to-back`` (OCPP-J 1.6 §4.1.1 SHOULD NOT): up to two
+        CALLs open at once. A message whose content depends on an open one's answer (the same
+        transaction) waits for it; the order of sending stays the order of the queue."""
+        st, flying = self.st, set[Outgoing]()
+        tasks: set[asyncio.Task[None]] = set()
+
+        def eligible(item: Outgoing) -> bool:
+            if item in flying or len(flying) >= 2 or item.not_before > time.monotonic():
+                return False
+            return not any(item.tx_key is not None and f.tx_key == item.tx_key for f in flying)
+
+        def landed(item: Outgoing, task: asyncio.Task[None]) -> None:
+            tasks.discard(task)
+            flying.discard(item)
+            if not task.cancelled() and task.exception() is not None:
+                log.info("reference station: %s not delivered: %s", item.action, task.exception())
+            st.outbox.poke()
+
+        try:
+            while True:
+                item = await st.outbox.first(eligible, 0.25)
+                if item is None:
+                    continue
+                flying.add(item)
+                task = asyncio.ensure_future(self._deliver(item, concurrent=True))
+                tasks.add(task)
+                task.add_done_callback(functools.partial(landed, item))
+                await asyncio.sleep(0)  # let it go out before the next one is picked
+        finally:
+            for task in tasks:
+                task.cancel()
+
+    async def _deliver(self, item: Outgoing, *, concurrent: bool = False) -> None:
         """Send one queued CALL; LinkClosed leaves it queued for the next connection."""
         outbox = self.st.outbox
+        self.last_sent = time.monotonic()
         try:
-            event = await self.link.call(item.action, item.build(), timeout=self.st.call_timeout_s)
+            event = await self.link.call(
+                item.action, item.build(), timeout=self.st.call_timeout_s, concurrent=concurrent
+            )
         except ResponseTimeout:
             self._failed(item, "no response")
             return
@@ -211,6 +262,7 @@ class Session:
 
     async def _answer(self, call: Call) -> None:
         link, version = self.link, self.st.version
+        await variant_rpc.answer_delay(self.st.variants)
         gate = self._boot_gate(call)
         if gate == "":
             return

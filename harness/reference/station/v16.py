@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from harness.ocppj.errors import ErrorKind
 from harness.ocppj.frames import Call
+from harness.reference.station import legal
 from harness.reference.station.config16 import Config16
 from harness.reference.station.model import (
     CallRefused,
@@ -44,6 +45,7 @@ class V16:
             faults=station.faults,
             on_change=self._config_changed,
         )
+        legal.configuration(self.config, station.variants)
         self.txe = TxEngine16(station, self.config)
         self.station_operative = True
         self._handlers: dict[str, Callable[[Payload], Reply]] = {
@@ -207,6 +209,8 @@ class V16:
     def _trigger(self, p: Payload) -> Reply:
         """§5.17 TriggerMessage: Accepted, then the requested message (after the answer)."""
         cid = p.get("connectorId")
+        if "trigger-rejected" in self.st.variants:
+            return Reply({"status": "Rejected"})  # legal variant: §5.17 lets it refuse
         if cid is not None and cid != 0 and self.hw.by_number(cid) is None:
             return Reply({"status": "Rejected"})
         numbers = [c.number for c in self.hw.connectors()]

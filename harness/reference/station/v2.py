@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from harness.ocppj.errors import ErrorKind
 from harness.ocppj.frames import Call
+from harness.reference.station import legal
 from harness.reference.station.devmodel import DeviceModel
 from harness.reference.station.model import (
     CallRefused,
@@ -63,7 +64,7 @@ class V2:
         variables = standard_variables(
             self.hw, identity=station.identity, security_profile=profile, live=live
         )
-        self.dm = DeviceModel(variables, station.faults)
+        self.dm = DeviceModel(legal.device_model(variables, station.variants), station.faults)
         self.txe = TxEngine(station, self.dm)
         self._handlers: dict[str, Callable[[Payload], Reply]] = {
             "GetVariables": self._get_variables,
@@ -281,6 +282,8 @@ class V2:
         if where is not None and evse is None:
             return Reply({"status": "Rejected"})
         message = p["requestedMessage"]
+        if "trigger-rejected" in self.st.variants:
+            return Reply({"status": "Rejected"})  # legal variant: F06.FR.05
         if message not in TRIGGERABLE:
             return Reply({"status": "NotImplemented"})
         action = self._triggered(message, evse, (where or {}).get("connectorId"))

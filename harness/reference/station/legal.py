@@ -1,0 +1,58 @@
+"""Settings of the reference station under its legal variants (``harness.reference.variants``).
+
+The variants that are a configuration choice the specification leaves to the station change the
+station's factory settings here; the behaviour follows from the station logic as it is:
+
+* ``tx-start-powerpathclosed`` / ``tx-start-authorized``: TxCtrlr.TxStartPoint (2.0.1 E01, OCA
+  features C-09.4 / C-09.2);
+* ``authorize-remote-start``: AuthCtrlr.AuthorizeRemoteStart (2.x) / AuthorizeRemoteTxRequests
+  (1.6 §9.1) true;
+* ``periodic-meter-values``: SampledDataCtrlr.TxUpdatedInterval (2.x) / MeterValueSampleInterval
+  (1.6) 1 s;
+* ``optional-variables-absent``: the device model leaves out the variables Part 2 Appendix 3
+  marks "Required: no" (OCPPCommCtrlr.HeartbeatInterval, SecurityCtrlr.Identity).
+"""
+
+from __future__ import annotations
+
+from harness.reference.station.config16 import Config16
+from harness.reference.station.devmodel import Variable
+from harness.reference.variants import Seeded
+
+#: Variables of the reference device model that OCPP 2.0.1/2.1 Part 2 Appendix 3 (Referenced
+#: Components and Variables) marks as not required.
+OPTIONAL_VARIABLES = frozenset(
+    {("OCPPCommCtrlr", "HeartbeatInterval"), ("SecurityCtrlr", "Identity")}
+)
+
+#: (variant, component, variable, instance) -> the value the variant gives the 2.x variable.
+_V2_SETTINGS: dict[tuple[str, str, str], str] = {
+    ("tx-start-powerpathclosed", "TxCtrlr", "TxStartPoint"): "PowerPathClosed",
+    ("tx-start-authorized", "TxCtrlr", "TxStartPoint"): "Authorized",
+    ("authorize-remote-start", "AuthCtrlr", "AuthorizeRemoteStart"): "true",
+    ("periodic-meter-values", "SampledDataCtrlr", "TxUpdatedInterval"): "1",
+}
+_V16_SETTINGS: dict[tuple[str, str], str] = {
+    ("authorize-remote-start", "AuthorizeRemoteTxRequests"): "true",
+    ("periodic-meter-values", "MeterValueSampleInterval"): "1",
+}
+
+
+def device_model(variables: list[Variable], seeded: Seeded) -> list[Variable]:
+    """The 2.x variables as the seeded variants have them (values set, optional ones gone)."""
+    if "optional-variables-absent" in seeded:
+        variables = [v for v in variables if (v.component, v.name) not in OPTIONAL_VARIABLES]
+    for (variant, component, name), value in _V2_SETTINGS.items():
+        if variant not in seeded:
+            continue
+        for v in variables:
+            if v.component == component and v.name == name and v.evse is None:
+                v.value = value
+    return variables
+
+
+def configuration(config: Config16, seeded: Seeded) -> None:
+    """Set the 1.6 configuration keys the seeded variants change."""
+    for (variant, key), value in _V16_SETTINGS.items():
+        if variant in seeded:
+            config.store(key, value)

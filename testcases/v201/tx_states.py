@@ -1,0 +1,199 @@
+"""The OCA reusable transaction states of the station cases (Part 6 §2.18), in our own words and
+per the station's TxStartPoint/TxStopPoint (:class:`~testcases.v201.states.TxPoints`).
+
+A :class:`Session` collects the TransactionEvents of one transaction so that a case can check the
+transactionId and the seqNo order (E01/E02.FR.07) across the states it went through.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness import CsmsPeer, SutActions
+from harness.checks import require, require_fields
+from harness.peers.exchange import InboundCall
+from harness.peers.matching import one_of
+from testcases.v201.states import COMBINED, TxPoints, connector_status
+
+#: triggerReasons the reusable state EVConnectedPreSession accepts for the event at plug-in.
+PLUG_IN_TRIGGERS = ("CablePluggedIn", "ChargingStateChanged", "RemoteStart")
+
+
+@dataclass
+class Session:
+    """One transaction as the case saw it: its id (once known) and its events in order."""
+
+    points: TxPoints
+    evse_id: int = 1
+    connector_id: int = 1
+    tx_id: str | None = None
+    events: list[InboundCall] = field(default_factory=list)
+    #: The first TransactionEvent after the EV connected (E01.FR.16 checks it).
+    after_plug_in: InboundCall | None = None
+
+    def add(self, event: InboundCall, req: str) -> InboundCall:
+        """Record ``event``; it belongs to this session's transaction (same transactionId)."""
+        tx_id = str(event["transactionInfo"].get("transactionId"))
+        if self.tx_id is None:
+            self.tx_id = tx_id
+        require(
+            tx_id == self.tx_id,
+            req=f"{req}: the same transactionId",
+            expected=repr(self.tx_id),
+            actual=repr(tx_id),
+        )
+        self.events.append(event)
+        return event
+
+    def check_evse_known(self) -> None:
+        """E01.FR.16: the first TransactionEvent after the EV connected names evse.id and
+        evse.connectorId."""
+        event = self.after_plug_in
+        if event is None:
+            return
+        require_fields(
+            event.get("evse") or {},
+            id=self.evse_id,
+            connectorId=self.connector_id,
+            req="E01.FR.16: the first TransactionEvent after plug-in names the EVSE and connector",
+        )
+
+    def check_seq_nos(self) -> None:
+        """E02.FR.07 (E01 sequence numbers): each event of the transaction has a higher seqNo."""
+        seqs = [e["seqNo"] for e in self.events]
+        require(
+            all(b > a for a, b in itertools.pairwise(seqs)),
+            req="E02.FR.07: seqNo increases per TransactionEvent",
+            expected="strictly increasing seqNo",
+            actual=str(seqs),
+        )
+
+
+async def ev_connected_pre_session(csms: CsmsPeer, sut: SutActions, session: Session) -> None:
+    """State EVConnectedPreSession: plug in; the connector is reported Occupied (E02.FR.05,
+    G01.FR.03); where TxStartPoint holds EVConnected/ParkingBayOccupancy a transaction starts
+    (E01.FR.02, E02.FR.06) with one of the plug-in trigger reasons."""
+    await sut.plug_in(evse_id=session.evse_id, connector_id=session.connector_id)
+    await connector_status(
+        csms,
+        evse_id=session.evse_id,
+        connector_id=session.connector_id,
+        status="Occupied",
+        req="E02.FR.05/G01.FR.03: the connector is reported Occupied on plug-in",
+    )
+    if not session.points.starts_at_plug_in:
+        return
+    started = await csms.expect(
+        "TransactionEvent",
+        event_type="Started",
+        req="E02.FR.06: plug-in starts the transaction (TxStartPoint EVConnected)",
+    )
+    require(
+        started.get("triggerReason") in PLUG_IN_TRIGGERS,
+        req="E01.FR.15: triggerReason of the plug-in event",
+        expected=" or ".join(PLUG_IN_TRIGGERS),
+        actual=repr(started.get("triggerReason")),
+    )
+    session.after_plug_in = session.add(started, "E02")
+
+
+async def authorized_local(csms: CsmsPeer, sut: SutActions, session: Session, token: str) -> None:
+    """State Authorized (local): present the token; Authorize for it (C01.FR.01); a
+    TransactionEvent with the idToken (E01.FR.10) and triggerReason Authorized (E02.FR.01) —
+    Started where the transaction starts now (TxStartPoint Authorized, or a combined point
+    with the cable in: the OCA's reusable state lets that one be ChargingStateChanged)."""
+    await sut.present_token(token, evse_id=session.evse_id)
+    await csms.expect("Authorize", id_token={"idToken": token}, req="C01: the token is authorized")
+    combined = session.tx_id is None and bool(session.points.start & COMBINED)
+    triggers = ("Authorized", "ChargingStateChanged") if combined else ("Authorized",)
+    event = await csms.expect(
+        "TransactionEvent",
+        id_token={"idToken": token},
+        trigger_reason=one_of(*triggers),
+        req="E02.FR.01/E01.FR.10: the authorization is reported with the idToken",
+    )
+    if session.tx_id is None:
+        require_fields(event.payload, eventType="Started", req="E01: the transaction starts")
+        session.after_plug_in = event
+    session.add(event, "E02")
+
+
+async def authorized_remote(
+    csms: CsmsPeer, session: Session, token: dict[str, str], remote_start_id: int
+) -> None:
+    """State Authorized (remote): RequestStartTransaction is Accepted (F01), with the
+    transactionId of a transaction already started (F01.FR.13); an Authorize may come
+    (AuthorizeRemoteStart); the next TransactionEvent has triggerReason RemoteStart (F01.FR.19),
+    the remoteStartId (F01.FR.13/F02.FR.01) and the idToken (E01.FR.10)."""
+    result = await csms.call(
+        "RequestStartTransaction",
+        id_token=token,
+        remote_start_id=remote_start_id,
+        evse_id=session.evse_id,
+    )
+    result.must(status="Accepted", req="F01: RequestStartTransaction Accepted")
+    if session.tx_id is not None:
+        require_fields(
+            result.payload,
+            transactionId=session.tx_id,
+            req="F01.FR.13: the answer names the transaction already started",
+            frames=result.frames,
+        )
+    event = await csms.expect(
+        "TransactionEvent",
+        trigger_reason="RemoteStart",
+        req="F01.FR.19: the next TransactionEvent reports the remote start",
+    )
+    if session.tx_id is None:
+        require_fields(event.payload, eventType="Started", req="F02: the transaction starts")
+        session.after_plug_in = event
+    session.add(event, "F01")
+    require_fields(
+        event["transactionInfo"],
+        remoteStartId=remote_start_id,
+        req="F01.FR.13/F02.FR.01: the remoteStartId of the request",
+    )
+    require_fields(
+        event.get("idToken") or {},
+        idToken=token["idToken"],
+        req="E01.FR.10: the RemoteStart event carries the requested idToken",
+    )
+
+
+async def energy_transfer_started(csms: CsmsPeer, session: Session) -> None:
+    """State EnergyTransferStarted: the transaction reaches chargingState Charging (E01.FR.18).
+    Deviation: the OCA expects a separate ChargingStateChanged event; a station that reports
+    Charging in the authorization event itself already told the CSMS, so that event counts."""
+    if any(_charging(e) for e in session.events[-1:]):
+        return
+    event = await csms.expect(
+        "TransactionEvent",
+        transaction_info={"chargingState": "Charging"},
+        req="E01.FR.18: the transaction reports chargingState Charging",
+    )
+    session.add(event, "E01")
+
+
+def _charging(event: InboundCall) -> bool:
+    info: Any = event.get("transactionInfo") or {}
+    return bool(info.get("chargingState") == "Charging")
+
+
+async def ended(csms: CsmsPeer, session: Session, *, req: str, **subset: Any) -> InboundCall:
+    """The transaction's Ended event (same transactionId)."""
+    event = await csms.expect("TransactionEvent", event_type="Ended", req=req, **subset)
+    return session.add(event, req.split(":")[0])
+
+
+async def unplugged(csms: CsmsPeer, sut: SutActions, session: Session) -> None:
+    """State EVDisconnected: unplug; the connector is reported Available (G01.FR.04)."""
+    await sut.unplug(evse_id=session.evse_id, connector_id=session.connector_id)
+    await connector_status(
+        csms,
+        evse_id=session.evse_id,
+        connector_id=session.connector_id,
+        status="Available",
+        req="G01.FR.04: the connector is Available after unplug",
+    )
