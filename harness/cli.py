@@ -287,6 +287,9 @@ def cmd_report(ns: argparse.Namespace) -> int:
     except ResultsError as exc:
         print(f"ocpp-harness report: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    from harness.report.live import attach_traces
+
+    attach_traces(document, path.parent)  # a snapshot keeps the traces in cases/*.jsonl
     target = write_html(document, Path(ns.out) if ns.out else path.parent)
     print(f"report: {target} ({len(document['cases'])} case pages)")
     return EXIT_OK

@@ -195,3 +195,25 @@ def test_sigterm_inside_an_asyncio_test_cancels_it_through_the_runner() -> None:
     finally:
         signal.signal(signal.SIGINT, previous)
     assert cleaned == ["finally ran"]
+
+
+def test_pages_rendered_again_from_a_snapshot_keep_their_traces(tmp_path: Path) -> None:
+    """``ocpp-harness report`` on the snapshot a killed run left: the traces come back from the
+    ``.jsonl`` files, so the case pages rendered again still show every frame."""
+    run = sample_run()
+    live = LiveReport(tmp_path)
+    live.begin(run)
+    for record in run.records.values():
+        live.case_finished(run, record)
+    snapshot = load_results(tmp_path / "results.json")
+    assert all("trace" not in case for case in snapshot["cases"])
+    out = tmp_path / "again"
+    result = subprocess.run(
+        [sys.executable, "-m", "harness.cli", "report", str(tmp_path / "results.json"),
+         "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    page = (out / "cases" / "TC_B_01_CS-2.0.1.html").read_text("utf-8")
+    assert "BootNotification" in page
+    assert "No frames were exchanged" not in page

@@ -81,6 +81,25 @@ def _write_jsonl(path: Path, frames: list[dict[str, Any]], dropped: int) -> None
             out.write(json.dumps({"dropped": dropped}) + "\n")
 
 
+def attach_traces(document: dict[str, Any], directory: Path) -> int:
+    """Put back the traces a snapshot left out of ``results.json`` (cases, between cases) from
+    their ``.jsonl`` files in ``directory``, so pages rendered again show them; returns how many
+    traces were read."""
+    read = 0
+    sections = [
+        *document["cases"],
+        *([document["between_cases"]] if "between_cases" in document else []),
+    ]
+    for section in sections:
+        path = directory / str(section.get("trace_file", ""))
+        if "trace" in section or not section.get("trace_file") or not path.is_file():
+            continue
+        lines = path.read_text("utf-8").splitlines()
+        section["trace"] = [f for f in map(json.loads, lines) if "seq" in f]
+        read += 1
+    return read
+
+
 def write_summary(document: dict[str, Any], directory: Path, *, indent: int | None = 1) -> None:
     """``results.json`` and ``index.html`` of ``document``, each replaced atomically
     (``indent=None``: compact JSON, several times faster to write, for snapshots)."""
