@@ -8,9 +8,8 @@ EVSE and Connector components (Part 2, Appendices "Referenced Components and Var
 Result statuses (B06.FR.01: one result per requested item, in order): Accepted with the value
 (B06.FR.10); UnknownComponent / UnknownVariable; NotSupportedAttributeType for attribute types other
 than Actual; Rejected for a read-only variable or a value of the wrong type. A result without a
-requested attributeType carries Actual (B06.FR.11). Seeded faults: ``getvariables-rejects-known``,
-``getvariables-value-with-unit`` (an integer value read back with its unit, "300s") and
-``config-change-not-applied``.
+requested attributeType carries Actual (B06.FR.11). Seeded faults: ``getvariables-rejects-known``
+and ``config-change-not-applied``.
 """
 
 from __future__ import annotations
@@ -182,8 +181,6 @@ class DeviceModel:
         else:
             result["attributeStatus"] = "Accepted"
             result["attributeValue"] = found.current()
-            if found.data_type == "integer" and "getvariables-value-with-unit" in self.faults:
-                result["attributeValue"] += "s"
         return result
 
     def set_variables(self, data: list[Payload]) -> list[Payload]:
