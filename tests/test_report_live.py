@@ -217,3 +217,53 @@ def test_pages_rendered_again_from_a_snapshot_keep_their_traces(tmp_path: Path) 
     page = (out / "cases" / "TC_B_01_CS-2.0.1.html").read_text("utf-8")
     assert "BootNotification" in page
     assert "No frames were exchanged" not in page
+
+
+CRASHING = """
+from harness import oca
+
+
+@oca("TC_B_01_CS", "passes", profile="core", versions=("2.0.1",), kills=("boot-skips-status",))
+def test_passes() -> None:
+    pass
+
+
+@oca("TC_B_02_CS", "crashes the session after it", profile="core", versions=("2.0.1",),
+     kills=("pending-sends-status",))
+def test_then_crash() -> None:
+    pass
+
+
+@oca("TC_B_03_CS", "never reached", profile="core", versions=("2.0.1",),
+     kills=("rejected-retries-immediately",))
+def test_never_reached() -> None:
+    pass
+"""
+CRASH_CONFTEST = """
+def pytest_runtest_logfinish(nodeid):
+    if nodeid.endswith("test_then_crash"):
+        raise RuntimeError("the harness crashed")
+"""
+
+
+def test_a_crash_inside_pytest_leaves_the_report_marked_interrupted(tmp_path: Path) -> None:
+    (tmp_path / "test_crash.py").write_text(CRASHING, "utf-8")
+    (tmp_path / "conftest.py").write_text(CRASH_CONFTEST, "utf-8")
+    report = tmp_path / "report"
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "test_crash.py", "-p", "no:cacheprovider",
+         "--ocpp-sut", SUT, "--ocpp-report", str(report)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == pytest.ExitCode.INTERNAL_ERROR, result.stdout[-2000:]
+    document = load_results(report / "results.json")
+    assert document["run"]["interrupted"] is True
+    assert document["run"]["interruption"] == "internal error"
+    assert "TC_B_01_CS" in [c["id"] for c in document["cases"]]
+    assert {c["id"]: c["reason"] for c in document["not_run"]}["TC_B_03_CS"] == "not reached"
+    assert document["outcome"]["exit_code"] == 3
+    assert (report / "index.html").is_file()
+
+    from harness.cli import EXIT_INCOMPLETE, exit_status
+
+    assert exit_status(result.returncode, report / "results.json") == EXIT_INCOMPLETE
