@@ -227,8 +227,30 @@ def test_trigger_refusal_reasons() -> None:
 async def test_rb17_with_trigger_rejected_is_not_applicable(version: str) -> None:
     station = _station(version)
     station.script["TriggerMessage"] = result(status="Rejected")
+    profile = cast(Any, SimpleNamespace(sut=SimpleNamespace(evses=[])))
     with pytest.raises(NotApplicable, match="does not take TriggerMessage"):
-        await exchanges.test_slow_responder_station(station)
+        await exchanges.test_slow_responder_station(station, profile)
+
+
+@pytest.mark.parametrize(
+    ("version", "value", "seconds"),
+    [("2.0.1", "4", 4.0), ("2.1", "x", None), ("1.6", "4", None), ("2.0.1", None, None)],
+)
+async def test_rb17_reads_the_stations_own_message_timeout(
+    version: str, value: str | None, seconds: float | None
+) -> None:
+    """2.x: the late answer stays within the station's MessageTimeout (Part 4 §4.1.1 counts a
+    CALL as timed out only after it), read from OCPPCommCtrlr.MessageTimeout[Default]."""
+    station = _station(version)
+    entry = {
+        "attributeStatus": "Accepted" if value is not None else "UnknownVariable",
+        "component": {"name": "OCPPCommCtrlr"},
+        "variable": {"name": "MessageTimeout", "instance": "Default"},
+    }
+    if value is not None:
+        entry["attributeValue"] = value
+    station.script["GetVariables"] = result(getVariableResult=[entry])
+    assert await exchanges._message_timeout_s(station) == seconds
 
 
 async def test_rb19_with_trigger_not_implemented_is_not_applicable() -> None:

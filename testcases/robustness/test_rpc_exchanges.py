@@ -33,7 +33,7 @@ import json
 
 from harness import CsmsPeer, StationPeer, SutActions, oca
 from harness.checks import applicable_unless, should
-from harness.config import Role
+from harness.config import Role, SutProfile
 from harness.ocppj import MessageType
 from harness.trace import Flow
 from testcases.robustness.follow_up import KEPT, require_working, trigger_refusal
@@ -201,6 +201,27 @@ async def test_second_call_while_open_csms(station: StationPeer) -> None:
     await _concurrent_calls(station)
 
 
+async def _message_timeout_s(csms: CsmsPeer) -> float | None:
+    """2.x: the station's own CALL timeout, OCPPCommCtrlr.MessageTimeout[Default] (a required
+    variable), so that the late answer is surely within it; None in 1.6 (no such key) or when it
+    cannot be read (the case then assumes the profile's response time is within it)."""
+    if csms.version == "1.6":
+        return None
+    variable = {"name": "MessageTimeout", "instance": "Default"}
+    outcome = await csms.call_payload(
+        "GetVariables",
+        {"getVariableData": [{"component": {"name": "OCPPCommCtrlr"}, "variable": variable}]},
+        req=LATE_REQ,
+    )
+    results = outcome.get("getVariableResult") if outcome.error is None else None
+    if not isinstance(results, list) or len(results) != 1 or not isinstance(results[0], dict):
+        return None
+    value = results[0].get("attributeValue")
+    if results[0].get("attributeStatus") != "Accepted" or not isinstance(value, str):
+        return None
+    return float(value) if value.strip().isascii() and value.strip().isdigit() else None
+
+
 def _judge_no_call(peer: Peer, since: int, open_id: str) -> None:
     """No CALL from the SUT arrived after the mark ``since`` (its CALL ``open_id`` is open):
     FAIL in 2.x (SHALL NOT), a spec-axis warning in 1.6 (SHOULD NOT)."""
@@ -220,13 +241,21 @@ def _judge_no_call(peer: Peer, since: int, open_id: str) -> None:
     versions=ALL,
     kills=("rpc-rejects-late-response",),
 )
-async def test_slow_responder_station(csms: CsmsPeer) -> None:
-    """The harness answers the station's Heartbeat only after half the response time; meanwhile
-    the station answers a TriggerMessage(StatusNotification) but holds the StatusNotification back
-    until the late answer came, and sends it then. NOT-APPLICABLE where the station does not take
+async def test_slow_responder_station(csms: CsmsPeer, sut_profile: SutProfile) -> None:
+    """The harness answers the station's Heartbeat only after half the response time (2.x: and
+    within half the station's own MessageTimeout); meanwhile the station answers a
+    TriggerMessage(StatusNotification) but holds the StatusNotification back until the late answer
+    came, and sends it then. NOT-APPLICABLE where the station does not take
     TriggerMessage(Heartbeat) (the case has no CALL of the station to answer late)."""
     link = await begin(csms)
     delay = csms.response_s / 2
+    own = await _message_timeout_s(csms)
+    if own is not None and 0 < own / 2 < delay:
+        delay = own / 2
+    csms.trace.event(
+        f"the Heartbeat will be answered after {delay:g} s"
+        + (f" (the station's MessageTimeout is {own:g} s)" if own is not None else "")
+    )
     csms.hold("Heartbeat")
     since = mark(csms)
     trigger = await csms.call("TriggerMessage", requested_message="Heartbeat", req=LATE_REQ)
@@ -238,7 +267,12 @@ async def test_slow_responder_station(csms: CsmsPeer) -> None:
     )
     beat = await held(csms, "Heartbeat", since, within_s=csms.response_s, req=HELD_BACK_REQ)
     opened = mark(csms)
-    evse = {"evse": {"id": 1, "connectorId": 1}} if csms.version != "1.6" else {"connectorId": 1}
+    first = sut_profile.sut.evses[0].id if sut_profile.sut.evses else 1
+    evse = (
+        {"evse": {"id": first, "connectorId": 1}}
+        if csms.version != "1.6"
+        else {"connectorId": first}
+    )
     status = await csms.call(
         "TriggerMessage", requested_message="StatusNotification", req=LATE_REQ, **evse
     )
