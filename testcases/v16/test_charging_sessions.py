@@ -22,7 +22,8 @@ async def test_plugin_first_session(
 ) -> None:
     """Plug in (Preparing), present a valid idTag (Authorize, StartTransaction with that idTag,
     Charging), present it again (StopTransaction with the given transactionId, Finishing),
-    unplug (Available)."""
+    unplug (Available). StartTransaction is held before the idTag is presented, so that the
+    case (not an automatic reply) gives it the transactionId the stop must carry."""
     tag = sut_profile.sut.tokens.valid
     await sut.plug_in(evse_id=1)
     await csms.expect(
@@ -31,9 +32,9 @@ async def test_plugin_first_session(
         status="Preparing",
         req="1.6 §4.9: Preparing on plug-in",
     )
+    csms.hold("StartTransaction")
     await sut.present_token(tag)
     await csms.expect("Authorize", id_tag=tag, req="1.6 §4.1: the idTag is authorized")
-    csms.hold("StartTransaction")
     start = await csms.expect("StartTransaction", connector_id=1, req="1.6 §4.8: StartTransaction")
     require_fields(
         start.payload, idTag=tag, req="1.6 §4.8: StartTransaction carries the presented idTag"

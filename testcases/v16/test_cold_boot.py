@@ -36,7 +36,9 @@ async def _connectors_available(csms: CsmsPeer, profile: SutProfile, req: str) -
 )
 async def test_cold_boot(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
     """§4.2: after a reboot the charge point sends BootNotification; once Accepted it reports each
-    connector Available (§4.9) and heartbeats at the interval given (§4.6)."""
+    connector Available (§4.9) and heartbeats at the interval given (§4.6). The
+    BootNotification is held before the reboot, so no automatic reply answers it first."""
+    csms.hold("BootNotification")
     await sut.reboot()
     boot = await csms.expect(
         "BootNotification", within_s=csms.action_s, req="1.6 §4.2: BootNotification at boot"
@@ -62,14 +64,17 @@ async def test_cold_boot(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfil
 )
 async def test_cold_boot_pending(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
     """§4.2: while Pending the charge point sends no other requests; it retries BootNotification
-    no earlier than the interval and reports its connectors once Accepted."""
-    for action in PENDING_FORBIDDEN:
-        csms.forbid(action, f"1.6 §4.2: no {action} while Pending")
+    no earlier than the interval and reports its connectors once Accepted. The forbid window
+    opens once Pending is answered: what it sends while going down for the reboot is not "while
+    Pending"."""
+    csms.hold("BootNotification")
     await sut.reboot()
     boot = await csms.expect(
         "BootNotification", within_s=csms.action_s, req="1.6 §4.2: BootNotification at boot"
     )
     await boot.reply(status="Pending", interval=INTERVAL_S)
+    for action in PENDING_FORBIDDEN:
+        csms.forbid(action, f"1.6 §4.2: no {action} while Pending")
     await csms.expect_none(
         "BootNotification",
         for_s=INTERVAL_S * 0.75,

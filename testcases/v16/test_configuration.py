@@ -3,6 +3,8 @@ behaviour per OCPP 1.6 §5.3 (ChangeConfiguration), §5.8 (GetConfiguration), §
 
 from __future__ import annotations
 
+from typing import Any
+
 from harness import CsmsPeer, oca
 from harness.checks import require
 
@@ -57,6 +59,19 @@ async def test_get_configuration(csms: CsmsPeer) -> None:
     )
 
 
+#: The key TC_021_CS changes: writable, required in the Core profile (1.6 §9.1, MeterValueSampleInterval).
+CHANGED_KEY = "MeterValueSampleInterval"
+
+
+def _value_of(items: Any, key: str) -> str | None:
+    """The value of ``key`` in a configurationKey list (None: not there, or no value)."""
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict) and item.get("key") == key:
+            value = item.get("value")
+            return None if value is None else str(value)
+    return None
+
+
 @oca(
     "TC_021_CS",
     "Change/set Configuration",
@@ -65,23 +80,26 @@ async def test_get_configuration(csms: CsmsPeer) -> None:
     kills=("config-change-not-applied",),
 )
 async def test_change_configuration(csms: CsmsPeer) -> None:
-    """§5.3: ChangeConfiguration of a writable key is Accepted and GetConfiguration then returns
-    the new value."""
-    before = await csms.call("GetConfiguration", key=["MeterValueSampleInterval"])
+    """§5.3: ChangeConfiguration of a writable key (MeterValueSampleInterval) is Accepted and
+    GetConfiguration for that key then returns the new value (§5.8). The entry is found by its
+    key, not by its place in the list; the original value is put back only when it was read,
+    and only to that key."""
+    before = await csms.call("GetConfiguration", key=[CHANGED_KEY])
     items = before.must(req="1.6 §5.8: GetConfiguration answered").get("configurationKey", [])
-    original = items[0].get("value") if items and isinstance(items[0], dict) else None
+    original = _value_of(items, CHANGED_KEY)
+    value = "38" if original == "37" else "37"
     # Change and check; then restore and check, but only when the original value is known.
-    values = ("37",) if original is None else ("37", str(original))
-    for value in values:
-        result = await csms.call("ChangeConfiguration", key="MeterValueSampleInterval", value=value)
+    values = (value,) if original is None else (value, original)
+    for wanted in values:
+        result = await csms.call("ChangeConfiguration", key=CHANGED_KEY, value=wanted)
         result.must(status="Accepted", req="1.6 §5.3: ChangeConfiguration Accepted")
-        read = await csms.call("GetConfiguration", key=["MeterValueSampleInterval"])
+        read = await csms.call("GetConfiguration", key=[CHANGED_KEY])
         items = read.must(req="1.6 §5.8: GetConfiguration answered").get("configurationKey", [])
-        got = items[0].get("value") if items and isinstance(items[0], dict) else None
+        got = _value_of(items, CHANGED_KEY)
         require(
-            got == value,
+            got == wanted,
             req="1.6 §5.3: the new value is in effect",
-            expected=repr(value),
-            actual=repr(got),
+            expected=f"{CHANGED_KEY}={wanted!r}",
+            actual=f"{CHANGED_KEY}={got!r}",
             frames=read.frames,
         )
