@@ -1,0 +1,279 @@
+"""The legal variants of the reference SUTs: the registry and CLI list them, and each variant
+really changes the reference SUT's behaviour the way it says (driven by the harness's own peers).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from harness.config import builtin_profile_names
+from harness.peers import StationPeer
+from harness.peers.csms import CsmsPeer
+from harness.reference.csms import ReferenceCsms
+from harness.reference.station import ReferenceStation
+from harness.reference.variants import (
+    VARIANTS,
+    Seeded,
+    UnknownVariant,
+    profile_name,
+    select_variants,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+ALL = ("1.6", "2.0.1", "2.1")
+V2 = ("2.0.1", "2.1")
+TOKEN = "VALID001"
+pytest_plugins = ["pytester"]
+TX_START = {"component": {"name": "TxCtrlr"}, "variable": {"name": "TxStartPoint"}}
+
+
+# -- the registry and the CLI --------------------------------------------------------------------
+def test_every_variant_names_builtin_suts_a_change_and_a_rule() -> None:
+    builtin = set(builtin_profile_names())
+    for variant in VARIANTS.values():
+        assert variant.suts, variant.name
+        assert set(variant.suts) <= builtin, variant.name
+        assert variant.changes, variant.name
+        assert variant.rule, variant.name
+
+
+def test_select_variants_validates_name_and_sut() -> None:
+    assert select_variants(["trigger-rejected"], "reference-station", "1.6") == {"trigger-rejected"}
+    with pytest.raises(UnknownVariant, match="Did you mean trigger-rejected"):
+        select_variants(["trigger-rejectd"], "reference-station", "1.6")
+    with pytest.raises(UnknownVariant, match="does not apply to reference-station-v201"):
+        select_variants(["two-calls-back-to-back"], "reference-station", "2.0.1")
+    assert profile_name("reference-csms", "2.0.1") == "reference-csms-v201"
+
+
+def test_cli_lists_the_variants_as_json_and_text() -> None:
+    def cli(*args: str) -> str:
+        proc = subprocess.run(
+            [sys.executable, "-m", "harness.cli", "variants", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        return proc.stdout
+
+    listed = json.loads(cli("--format", "json"))
+    assert {v["name"] for v in listed} == set(VARIANTS)
+    assert all(set(v) == {"name", "suts", "changes", "rule"} for v in listed)
+    text = cli()
+    assert all(name in text for name in VARIANTS)
+    assert "rule:" in text
+
+
+def test_plugin_rejects_a_variant_for_the_wrong_sut(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest_subprocess(
+        "--ocpp-sut", "reference-station-v201", "--ocpp-variant", "boot-pending-first"
+    )
+    result.stderr.fnmatch_lines(["*variant 'boot-pending-first' does not apply*"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+
+
+# -- the reference station -----------------------------------------------------------------------
+@contextlib.asynccontextmanager
+async def station_up(
+    version: str, *names: str, response_s: float = 2.0, interval: int = 300
+) -> AsyncIterator[tuple[CsmsPeer, ReferenceStation]]:
+    """A CsmsPeer and a reference station with ``names`` seeded, booted and its status sent."""
+    csms = CsmsPeer(version, host="127.0.0.1", port=0, response_s=2, action_s=3)
+    await csms.start()
+    csms.begin_case("variant self-test")
+    station = ReferenceStation(
+        version=version,
+        csms_url=csms.url,
+        identity="REF-VARIANT",
+        variants=Seeded(frozenset(names), response_s),
+        reconnect_s=0.05,
+    )
+    try:
+        await station.start()
+        boot = await csms.expect("BootNotification")
+        await boot.reply(status="Accepted", interval=interval)
+        assert await station.wait_ready(5)
+        yield csms, station
+    finally:
+        await station.stop()
+        await csms.stop()
+
+
+@pytest.mark.parametrize("version", ALL)
+async def test_trigger_rejected(version: str) -> None:
+    """F06.FR.05 / 1.6 §5.17: the station may refuse to send a triggered message."""
+    async with station_up(version, "trigger-rejected") as (csms, _):
+        result = await csms.call("TriggerMessage", requested_message="Heartbeat")
+        result.must(status="Rejected")
+        await csms.expect_none("Heartbeat", for_s=0.3)
+
+
+@pytest.mark.parametrize("version", ALL)
+async def test_close_1011_on_binary(version: str) -> None:
+    """RFC 6455 §7.4.1: a binary message ends the connection with 1011, not an answer."""
+    async with station_up(version, "close-1011") as (csms, _):
+        link = await csms.wait_connected()
+        await csms.send_raw(b'[2,"bin-1","Heartbeat",{}]')
+        async with asyncio.timeout(3):
+            await link.closed.wait()
+        received = link.ws.protocol.close_rcvd
+        assert received is not None
+        assert received.code == 1011
+
+
+async def test_slow_answers_take_most_of_the_response_time() -> None:
+    """Part 4 §4.1.1: an answer within the declared response time is in time, however late."""
+    async with station_up("2.0.1", "slow-answers", response_s=0.5) as (csms, _):
+        t0 = time.monotonic()
+        (await csms.call("GetVariables", get_variable_data=[TX_START])).must()
+        assert 0.45 <= time.monotonic() - t0 < 2.0
+
+
+async def test_optional_variables_absent() -> None:
+    """Part 2 Appendix 3: HeartbeatInterval is not required; absent, it is UnknownVariable."""
+    heartbeat = {"component": {"name": "OCPPCommCtrlr"}, "variable": {"name": "HeartbeatInterval"}}
+    async with station_up("2.0.1", "optional-variables-absent") as (csms, _):
+        result = await csms.call("GetVariables", get_variable_data=[heartbeat, TX_START])
+        statuses = [r["attributeStatus"] for r in result.must()["getVariableResult"]]
+        assert statuses == ["UnknownVariable", "Accepted"]
+
+
+@pytest.mark.parametrize(
+    ("name", "point"),
+    [("tx-start-powerpathclosed", "PowerPathClosed"), ("tx-start-authorized", "Authorized")],
+)
+@pytest.mark.parametrize("version", V2)
+async def test_tx_start_point(version: str, name: str, point: str) -> None:
+    """E01: with TxStartPoint PowerPathClosed/Authorized plugging in starts nothing; the
+    authorization does."""
+    async with station_up(version, name) as (csms, station):
+        result = await csms.call("GetVariables", get_variable_data=[TX_START])
+        assert result.must()["getVariableResult"][0]["attributeValue"] == point
+        await station.plug_in(1, 1)
+        await csms.expect("StatusNotification", evse_id=1, connector_status="Occupied")
+        await csms.expect_none("TransactionEvent", for_s=0.4)
+        await station.present_token(TOKEN, 1)
+        await csms.expect("Authorize")
+        started = await csms.expect("TransactionEvent", event_type="Started")
+        assert started["evse"] == {"id": 1, "connectorId": 1}
+
+
+async def test_two_calls_back_to_back() -> None:
+    """OCPP-J 1.6 §4.1.1 (SHOULD NOT): the second CALL goes out before the first is answered."""
+    async with station_up("1.6", "two-calls-back-to-back") as (csms, station):
+        csms.tolerate_violations = True
+        csms.hold("StatusNotification")
+        await station.plug_in(1, 1)
+        await station.plug_in(2, 1)
+        first = await csms.expect("StatusNotification", connector_id=1, status="Preparing")
+        second = await csms.expect("StatusNotification", connector_id=2, status="Preparing")
+        await first.reply()
+        await second.reply()
+
+
+@pytest.mark.parametrize("version", ALL)
+async def test_heartbeat_reset_on_traffic(version: str) -> None:
+    """G02.FR.05 / 1.6 §4.6: no Heartbeat while other messages keep flowing; one after."""
+    async with station_up(version, "heartbeat-reset-on-traffic", interval=1) as (csms, station):
+
+        async def traffic() -> None:
+            for n in range(6):
+                await asyncio.sleep(0.35)
+                await (station.plug_in(1, 1) if n % 2 == 0 else station.unplug(1, 1))
+
+        busy = asyncio.ensure_future(traffic())
+        await csms.expect_none("Heartbeat", for_s=2.0)
+        await busy
+        await csms.expect("Heartbeat", within_s=2)
+
+
+@pytest.mark.parametrize("version", ALL)
+async def test_authorize_remote_start(version: str) -> None:
+    """F01.FR.01 / 1.6 §5.11: a remote start's token is authorized before the start."""
+    async with station_up(version, "authorize-remote-start") as (csms, station):
+        await station.plug_in(1, 1)
+        if version == "1.6":
+            await csms.call("RemoteStartTransaction", id_tag=TOKEN, connector_id=1)
+        else:
+            token = {"idToken": TOKEN, "type": "ISO14443"}
+            await csms.call("RequestStartTransaction", id_token=token, remote_start_id=7)
+        await csms.expect("Authorize")
+
+
+@pytest.mark.parametrize("version", ALL)
+async def test_periodic_meter_values(version: str) -> None:
+    """E02/J02 TxUpdatedInterval, 1.6 §4.7 MeterValueSampleInterval: samples every second."""
+    async with station_up(version, "periodic-meter-values") as (csms, station):
+        await station.plug_in(1, 1)
+        await station.present_token(TOKEN, 1)
+        if version == "1.6":
+            await csms.expect("MeterValues", within_s=2.5)
+        else:
+            await csms.expect("TransactionEvent", trigger_reason="MeterValuePeriodic", within_s=2.5)
+
+
+# -- the reference CSMS --------------------------------------------------------------------------
+@contextlib.asynccontextmanager
+async def csms_up(version: str, *names: str) -> AsyncIterator[StationPeer]:
+    csms = ReferenceCsms(version=version, variants=Seeded(frozenset(names), 2.0))
+    await csms.start()
+    peer = StationPeer(version, url=csms.url, identity="CS1", response_s=2, action_s=3)
+    peer.begin_case("variant self-test")
+    try:
+        yield peer
+    finally:
+        await peer.stop()
+        await csms.stop()
+
+
+@pytest.mark.parametrize("version", ALL)
+async def test_boot_pending_first(version: str) -> None:
+    """B02 / 1.6 §4.2: the first BootNotification is Pending with a short interval."""
+    async with csms_up(version, "boot-pending-first") as peer:
+        await peer.connect()
+        (await peer.boot()).must(status="Pending", interval=1)
+        (await peer.boot()).must(status="Accepted")
+
+
+async def test_csms_two_calls_back_to_back() -> None:
+    """OCPP-J 1.6 §4.1.1 (SHOULD NOT): two GetConfiguration CALLs open at once after the boot."""
+    async with csms_up("1.6", "two-calls-back-to-back") as peer:
+        peer.tolerate_violations = True
+        peer.hold("GetConfiguration")
+        await peer.connect()
+        (await peer.boot()).must(status="Accepted")
+        first = await peer.expect("GetConfiguration", within_s=1)
+        second = await peer.expect("GetConfiguration", within_s=1)
+        await first.reply(configuration_key=[])
+        await second.reply(configuration_key=[])
+
+
+@pytest.mark.parametrize("version", ALL)
+async def test_csms_close_1011_on_binary(version: str) -> None:
+    async with csms_up(version, "close-1011") as peer:
+        link = await peer.connect()
+        await peer.send_raw(b'[2,"bin-1","Heartbeat",{}]')
+        async with asyncio.timeout(3):
+            await link.closed.wait()
+        received = link.ws.protocol.close_rcvd
+        assert received is not None
+        assert received.code == 1011
+
+
+async def test_csms_slow_answers() -> None:
+    async with csms_up("2.0.1", "slow-answers") as peer:
+        await peer.connect()
+        t0 = time.monotonic()
+        (await peer.boot()).must(status="Accepted")
+        assert time.monotonic() - t0 >= 1.8
