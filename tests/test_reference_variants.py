@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,6 +28,7 @@ from harness.reference.variants import (
     profile_name,
     select_variants,
 )
+from harness.verdicts import SutFailure
 
 ROOT = Path(__file__).resolve().parents[1]
 ALL = ("1.6", "2.0.1", "2.1")
@@ -167,6 +169,36 @@ async def test_tx_start_point(version: str, name: str, point: str) -> None:
         await csms.expect("Authorize")
         started = await csms.expect("TransactionEvent", event_type="Started")
         assert started["evse"] == {"id": 1, "connectorId": 1}
+
+
+@pytest.mark.parametrize("version", V2)
+async def test_status_via_notify_event(version: str) -> None:
+    """G01.FR.03: plugging in is reported with a NotifyEvent of the Connector's
+    AvailabilityState (trigger Delta) instead of a StatusNotification."""
+    async with station_up(version, "status-via-notifyevent") as (csms, station):
+        await station.plug_in(1, 1)
+        event = await csms.expect("NotifyEvent", event_data=_occupied)
+        (data,) = event["eventData"]
+        assert data["component"] == {"name": "Connector", "evse": {"id": 1, "connectorId": 1}}
+        assert (data["variable"]["name"], data["actualValue"], data["trigger"]) == (
+            "AvailabilityState",
+            "Occupied",
+            "Delta",
+        )
+        await csms.expect_none("StatusNotification", for_s=0.3, connector_status="Occupied")
+
+
+def _occupied(data: Any) -> bool:
+    return bool(data[0]["actualValue"] == "Occupied")
+
+
+async def test_status_via_notify_event_after_boot_in_21_only() -> None:
+    """2.1 B01.FR.05: after a boot the connectors come as NotifyEvent (2.0.1: StatusNotification,
+    which ``station_up`` already waited for)."""
+    async with station_up("2.1", "status-via-notifyevent") as (csms, _):
+        await csms.expect("NotifyEvent")
+        with pytest.raises(SutFailure):
+            await csms.expect("StatusNotification", within_s=0.2)
 
 
 async def test_two_calls_back_to_back() -> None:

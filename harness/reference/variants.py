@@ -113,6 +113,16 @@ VARIANTS: dict[str, Variant] = {
             "2.0.1 B02 (Pending), 1.6 §4.2 (Pending: retry after the interval)",
         ),
         Variant(
+            "status-via-notifyevent",
+            _STATIONS_V2,
+            "reports connector status changes (plug-in, unplug, ChangeAvailability) with "
+            "NotifyEvent (Connector AvailabilityState, trigger Delta) instead of "
+            "StatusNotification; 2.1 also the status of every connector after a boot",
+            "2.0.1/2.1 G01.FR.03-07 (StatusNotification or NotifyEvent); 2.1 B01.FR.05 "
+            "(NotifyEvent; StatusNotification deprecated); 2.0.1 B01.FR.05 keeps "
+            "StatusNotification after a boot",
+        ),
+        Variant(
             "heartbeat-reset-on-traffic",
             _STATIONS,
             "restarts the heartbeat interval whenever it sends another message (no Heartbeat "

@@ -4,6 +4,8 @@ OCPP 2.0.1 Part 6."""
 from __future__ import annotations
 
 from harness import CsmsPeer, StationPeer, SutActions, oca
+from harness.config import SutProfile
+from testcases.v201.states import connector_status
 
 V2 = ("2.0.1", "2.1")
 
@@ -15,25 +17,28 @@ V2 = ("2.0.1", "2.1")
     versions=V2,
     kills=("availability-no-status",),
 )
-async def test_change_availability_evse(csms: CsmsPeer) -> None:
-    """G03: ChangeAvailability Inoperative for an idle EVSE is Accepted and its connector is
-    reported Unavailable; Operative brings it back to Available."""
-    result = await csms.call("ChangeAvailability", operational_status="Inoperative", evse={"id": 1})
-    result.must(status="Accepted", req="G03: ChangeAvailability Accepted for an idle EVSE")
-    await csms.expect(
-        "StatusNotification",
-        evse_id=1,
-        connector_status="Unavailable",
-        req="G03: the EVSE's connector is reported Unavailable",
-    )
-    back = await csms.call("ChangeAvailability", operational_status="Operative", evse={"id": 1})
-    back.must(status="Accepted", req="G03: ChangeAvailability Operative Accepted")
-    await csms.expect(
-        "StatusNotification",
-        evse_id=1,
-        connector_status="Available",
-        req="G03: the connector is Available again",
-    )
+async def test_change_availability_evse(csms: CsmsPeer, sut_profile: SutProfile) -> None:
+    """TC_G_03 (G03), reusable state Unavailable: ChangeAvailability Inoperative for an idle
+    EVSE is Accepted (G03.FR.01/02) and each of its connectors is reported Unavailable
+    (G03.FR.04; a StatusNotification, or a NotifyEvent of the Connector's AvailabilityState as
+    G01.FR.07 allows). Beyond the OCA: Operative brings them back to Available, so the case
+    leaves the station as it found it."""
+    evse = next(e for e in sut_profile.sut.evses if e.id == 1)
+    for operational, status in (("Inoperative", "Unavailable"), ("Operative", "Available")):
+        result = await csms.call(
+            "ChangeAvailability", operational_status=operational, evse={"id": evse.id}
+        )
+        result.must(
+            status="Accepted", req=f"G03.FR.01/02: ChangeAvailability {operational} Accepted"
+        )
+        for connector in range(1, evse.connectors + 1):
+            await connector_status(
+                csms,
+                evse_id=evse.id,
+                connector_id=connector,
+                status=status,
+                req=f"G03.FR.04/G01.FR.07: the EVSE's connectors are reported {status}",
+            )
 
 
 @oca(

@@ -27,6 +27,7 @@ from typing import Any, Protocol
 from harness.ocppj.frames import Call
 from harness.reference import rpc_faults, variant_rpc
 from harness.reference.faults import FAULTS
+from harness.reference.station import legal
 from harness.reference.station.model import Hardware, Outgoing, Payload, Reply, Transaction
 from harness.reference.station.outbox import Outbox
 from harness.reference.station.session import Session
@@ -108,6 +109,7 @@ class ReferenceStation:
         self.offline_since = time.monotonic()
         self.hb_changed = asyncio.Event()
         self.reported: dict[Hashable, str] = {}
+        self._event_ids = 0  # NotifyEvent eventIds (``status-via-notifyevent``)
         self._main: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self.behaviour: Behaviour
@@ -217,15 +219,26 @@ class ReferenceStation:
     def send(self, item: Outgoing, *, front: bool = False) -> None:
         self.outbox.put(item, front=front)
 
-    def refresh_status(self, *, front: bool = False) -> None:
-        """Report every connector whose status changed since it was last reported (G01)."""
+    def refresh_status(self, *, front: bool = False, after_boot: bool = False) -> None:
+        """Report every connector whose status changed since it was last reported (G01; after a
+        boot or reconnect: every connector, B01.FR.05/B04). Under ``status-via-notifyevent`` a
+        2.x station reports changes as NotifyEvent (G01.FR.03-07), and 2.1 also after a boot
+        (B01.FR.05 (2.1)); 2.0.1 keeps StatusNotification there (B01.FR.05)."""
         if not self.ready:
             return
+        by_event = "status-via-notifyevent" in self.variants and (
+            self.version == "2.1" or not after_boot
+        )
         items = []
         for key, status in self.behaviour.statuses():
             if self.reported.get(key) != status:
                 self.reported[key] = status
-                items.append(self._status_item(key, status, pre_boot=False))
+                if by_event:
+                    self._event_ids += 1
+                    payload = legal.availability_event(key, status, self._event_ids)
+                    items.append(Outgoing.fixed("NotifyEvent", payload))
+                else:
+                    items.append(self._status_item(key, status, pre_boot=False))
         self.outbox.put_all(items, front=front)
 
     def mark_reported(self) -> None:

@@ -10,13 +10,18 @@ station's factory settings here; the behaviour follows from the station logic as
 * ``periodic-meter-values``: SampledDataCtrlr.TxUpdatedInterval (2.x) / MeterValueSampleInterval
   (1.6) 1 s;
 * ``optional-variables-absent``: the device model leaves out the variables Part 2 Appendix 3
-  marks "Required: no" (OCPPCommCtrlr.HeartbeatInterval, SecurityCtrlr.Identity).
+  marks "Required: no" (OCPPCommCtrlr.HeartbeatInterval, SecurityCtrlr.Identity);
+* ``status-via-notifyevent``: :func:`availability_event` is the NotifyEvent a 2.x station may send
+  instead of a StatusNotification (G01.FR.03-07; 2.1 B01.FR.05).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from harness.reference.station.config16 import Config16
 from harness.reference.station.devmodel import Variable
+from harness.reference.station.model import Payload, now_iso
 from harness.reference.variants import Seeded
 
 #: Variables of the reference device model that OCPP 2.0.1/2.1 Part 2 Appendix 3 (Referenced
@@ -56,3 +61,27 @@ def configuration(config: Config16, seeded: Seeded) -> None:
     for (variant, key), value in _V16_SETTINGS.items():
         if variant in seeded:
             config.store(key, value)
+
+
+def availability_event(key: Any, status: str, event_id: int) -> Payload:
+    """NotifyEvent: the Connector's AvailabilityState changed (trigger Delta), G01.FR.03-07."""
+    evse_id, connector_id = key
+    stamp = now_iso()
+    return {
+        "generatedAt": stamp,
+        "seqNo": 0,
+        "eventData": [
+            {
+                "eventId": event_id,
+                "timestamp": stamp,
+                "trigger": "Delta",
+                "actualValue": status,
+                "eventNotificationType": "HardWiredNotification",
+                "component": {
+                    "name": "Connector",
+                    "evse": {"id": evse_id, "connectorId": connector_id},
+                },
+                "variable": {"name": "AvailabilityState"},
+            }
+        ],
+    }

@@ -74,11 +74,11 @@ class Session:
             if "boot-skips-status" in st.faults:
                 st.mark_reported()
             else:
-                st.refresh_status(front=True)
+                st.refresh_status(front=True, after_boot=True)
         else:
             if time.monotonic() - st.offline_since > st.behaviour.offline_threshold():
                 st.reported.clear()
-            st.refresh_status(front=True)
+            st.refresh_status(front=True, after_boot=True)
         beats = asyncio.ensure_future(self._heartbeats())
         try:
             await self._drain()
