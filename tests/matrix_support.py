@@ -95,3 +95,77 @@ def run_pytest(run: MatrixRun, report: Path, timeout_s: float = 240) -> dict[str
     document: dict[str, Any] = json.loads(results.read_text("utf-8"))
     document["_output"] = proc.stdout[-6000:]
     return document
+
+
+# -- the variant matrix (tests/test_variant_matrix.py) ---------------------------------------------
+#: Variants whose runs wait most of the time: split in two runs (OCA cases, robustness cases) so
+#: that xdist spreads them.
+SPLIT_VARIANTS = frozenset({"slow-answers"})
+
+
+@dataclass(frozen=True)
+class VariantRun:
+    """One pytest run: a built-in profile with one legal variant seeded, the cases it selects."""
+
+    profile: str
+    variant: str
+    case_ids: tuple[str, ...]
+    part: str = ""
+
+    @property
+    def name(self) -> str:
+        return f"{self.profile}+{self.variant}" + (f"[{self.part}]" if self.part else "")
+
+
+def variant_matrix() -> list[VariantRun]:
+    """A run per (built-in profile, legal variant that applies to it) over every case of the
+    profile (two runs for the variants in :data:`SPLIT_VARIANTS`)."""
+    from harness.reference.variants import VARIANTS
+
+    by_profile = {profile: key for key, profile in BUILTIN.items()}
+    cases = all_cases()
+    runs: list[VariantRun] = []
+    for name in sorted(VARIANTS):
+        for profile in VARIANTS[name].suts:
+            role, version = by_profile[profile]
+            mine = sorted(c.id for c in cases if str(c.role) == role and version in c.versions)
+            if name not in SPLIT_VARIANTS:
+                runs.append(VariantRun(profile, name, tuple(mine)))
+                continue
+            oca = tuple(i for i in mine if i.startswith("TC_"))
+            rest = tuple(i for i in mine if not i.startswith("TC_"))
+            runs += [VariantRun(profile, name, oca, "oca"), VariantRun(profile, name, rest, "rb")]
+    return [run for run in runs if run.case_ids]
+
+
+def run_variant(run: VariantRun, report: Path, timeout_s: float = 400) -> dict[str, Any]:
+    """Run the cases of ``run`` with its variant seeded in a child pytest; its results.json."""
+    args = [
+        sys.executable,
+        "-m",
+        "pytest",
+        str(TESTCASES),
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        "--ocpp-sut",
+        run.profile,
+        "--ocpp-variant",
+        run.variant,
+        "--ocpp-report",
+        str(report),
+        f"--rootdir={ROOT}",
+        *(f"--oca={case_id}" for case_id in run.case_ids),
+    ]
+    proc = subprocess.run(
+        args, cwd=ROOT, capture_output=True, text=True, timeout=timeout_s, check=False
+    )
+    results = report / "results.json"
+    if not results.is_file():
+        raise AssertionError(
+            f"{run.name}: no results.json (exit {proc.returncode})\n"
+            f"{proc.stdout[-4000:]}\n{proc.stderr[-2000:]}"
+        )
+    document: dict[str, Any] = json.loads(results.read_text("utf-8"))
+    document["_output"] = proc.stdout[-6000:]
+    return document
