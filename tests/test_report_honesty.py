@@ -157,3 +157,14 @@ def test_a_case_starts_when_its_setup_starts(tmp_path: Path) -> None:
     started = datetime.fromisoformat(case["started"]).timestamp()
     called = float((tmp_path / "called_at").read_text("utf-8"))
     assert called - started >= 0.9, (case["started"], called)
+
+
+def test_the_diff_says_on_how_many_cases_a_profile_was_verified() -> None:
+    from harness.report.diff import compare, diff_lines
+
+    before = results_document(_all_core_passing(), with_traces=False)
+    after = results_document(sample_run(claims=claims("core")), with_traces=False)
+    lines = [line for line in diff_lines(compare(before, after)) if VERIFIED.search(line)]
+    assert lines
+    for line in lines:
+        assert ON_HOW_MANY.search(line), line

@@ -71,10 +71,23 @@ def _profiles(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, Any]]:
                 "claimed": claimed,
                 "before": before,
                 "after": after,
+                "before_label": _status_label(pa),
+                "after_label": _status_label(pb),
                 "worse": worse,
             }
         )
     return out
+
+
+def _status_label(row: dict[str, Any] | None) -> str | None:
+    """A profile's status as the diff shows it: verified says on how many cases."""
+    if row is None:
+        return None
+    on = row.get("verified_on")
+    if not on:
+        return str(row["status"])
+    of = f" of {on['catalogue']}" if on["catalogue"] is not None else ""
+    return f"verified on {on['cases']}{of} cases"
 
 
 def compare(
@@ -148,7 +161,8 @@ def diff_lines(diff: dict[str, Any]) -> list[str]:
             mark = "  WORSE" if p["worse"] else ""
             claimed = "claimed" if p["claimed"] else "not claimed"
             lines.append(
-                f"  {p['title']:<36} {p['before'] or '—'} → {p['after'] or '—'} ({claimed}){mark}"
+                f"  {p['title']:<36} {p.get('before_label') or p['before'] or '—'} → "
+                f"{p.get('after_label') or p['after'] or '—'} ({claimed}){mark}"
             )
     verdict = "REGRESSED" if diff["regressed"] else "no regression"
     lines.append(f"Result: {verdict} (exit {diff['exit_code']})")
