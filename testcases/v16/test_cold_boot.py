@@ -6,6 +6,7 @@ from __future__ import annotations
 from harness import CsmsPeer, StationPeer, SutActions, oca
 from harness.checks import require, require_recent_time
 from harness.config import SutProfile
+from testcases.v201.states import boot_until_accepted
 
 V16 = ("1.6",)
 INTERVAL_S = 1
@@ -100,9 +101,12 @@ async def test_cold_boot_pending(csms: CsmsPeer, sut: SutActions, sut_profile: S
 )
 async def test_central_system_accepts_boot(station: StationPeer) -> None:
     """§4.2 / §6.4: the central system accepts a known charge point with its current time and a
-    heartbeat interval, and answers StatusNotification and Heartbeat."""
+    heartbeat interval, and answers StatusNotification and Heartbeat. A central system that
+    first answers Pending (§4.2 allows it) is asked again after its interval, for up to the
+    profile's action time."""
     await station.connect(req="the central system accepts the connection")
-    boot = (await station.boot(req="1.6 §4.2: BootNotification answered")).must(status="Accepted")
+    boot = await boot_until_accepted(station, req="1.6 §4.2: BootNotification answered")
+    boot.must(status="Accepted", req="1.6 §4.2: a known charge point is Accepted")
     require_recent_time(
         boot["currentTime"],
         req="1.6 §6.4: currentTime is the central system's time",

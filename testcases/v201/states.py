@@ -12,15 +12,16 @@ device-model reads they depend on, in our own words.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from harness import CsmsPeer
+from harness import CsmsPeer, StationPeer
 from harness.checks import require, require_fields, require_one
 from harness.config import SutProfile
-from harness.peers.exchange import InboundCall
+from harness.peers.exchange import CallOutcome, InboundCall
 from harness.verdicts import SutFailure
 
 #: OCA features (Part 5) naming the transaction start (C-09.x) and stop (C-10.x) points.
@@ -220,3 +221,19 @@ async def connector_status(
                 f"no such {shown} within {timeout:g} s",
                 csms.trace.render(last=12),
             )
+
+
+async def boot_until_accepted(station: StationPeer, *, req: str) -> CallOutcome:
+    """BootNotification, repeated after the interval while the CSMS answers Pending (B02, 1.6
+    §4.2: a CSMS may hold a station in Pending before it accepts it), for at most the profile's
+    action time; the last answer is returned (Accepted, or what the CSMS said instead)."""
+    deadline = time.monotonic() + station.action_s
+    boot = await station.boot(req=req)
+    while boot.get("status") == "Pending":
+        interval = boot.get("interval")
+        wait = float(interval) if isinstance(interval, int) and interval > 0 else 1.0
+        if time.monotonic() + wait > deadline:
+            break
+        await asyncio.sleep(wait)
+        boot = await station.boot(req=req)
+    return boot

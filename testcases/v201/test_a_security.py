@@ -7,6 +7,7 @@ from harness import StationPeer, oca
 from harness.checks import require
 from harness.config import SutProfile
 from harness.transport import ConnectFailed, Link
+from testcases.v201.states import boot_until_accepted
 
 V2 = ("2.0.1", "2.1")
 #: HTTP statuses that refuse a handshake for its credentials (401; 403 also seen in the field).
@@ -47,7 +48,8 @@ def _require_auth_refused(outcome: Link | ConnectFailed, station: StationPeer, r
 async def test_basic_auth_valid(station: StationPeer) -> None:
     """A00 (security profile 1/2): the station's identity and password are accepted."""
     await station.connect(req="A01: valid Basic credentials are accepted")
-    (await station.boot()).must(status="Accepted", req="B01: boot accepted after authentication")
+    boot = await boot_until_accepted(station, req="B01: BootNotification answered")
+    boot.must(status="Accepted", req="B01: boot accepted after authentication")
 
 
 @oca(

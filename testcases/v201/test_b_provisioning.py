@@ -15,7 +15,13 @@ from harness.checks import (
 from harness.config import SutProfile
 from harness.transport import ConnectFailed
 from harness.verdicts import Inconclusive
-from testcases.v201.states import connector_status, get_variable, no_error_info, set_variable
+from testcases.v201.states import (
+    boot_until_accepted,
+    connector_status,
+    get_variable,
+    no_error_info,
+    set_variable,
+)
 
 V2 = ("2.0.1", "2.1")
 #: Heartbeat interval handed out in the boot cases, and the slack allowed on it.
@@ -233,11 +239,13 @@ async def test_set_variables_single(csms: CsmsPeer) -> None:
     own_connection=True,
 )
 async def test_csms_accepts_cold_boot(station: StationPeer) -> None:
-    """B01: the CSMS accepts a known station's BootNotification with its current time and a
-    heartbeat interval, then answers Heartbeat and StatusNotification."""
+    """Reusable state Booted (B01.FR.02): the CSMS accepts a known station's BootNotification
+    (status Accepted) with its current time and a heartbeat interval. A CSMS that first answers
+    Pending (B02 allows it) is asked again after its interval, for up to the profile's action
+    time. Beyond the OCA: a Heartbeat is answered with the current time (G02.FR.03)."""
     await station.connect(req="B01: the CSMS accepts the station's connection")
-    boot = await station.boot(req="B01: BootNotification answered")
-    boot.must(status="Accepted", req="B01: a known station is Accepted")
+    boot = await boot_until_accepted(station, req="B01: BootNotification answered")
+    boot.must(status="Accepted", req="B01.FR.02: a known station is Accepted")
     require_recent_time(
         boot["currentTime"], req="B01: currentTime is the CSMS's current time", frames=boot.frames
     )
@@ -278,6 +286,6 @@ async def test_csms_selects_supported_subprotocol(station: StationPeer) -> None:
     )
     assert not isinstance(link, ConnectFailed)
     require(link.subprotocol == own, req=req, expected=own, actual=repr(link.subprotocol))
-    (await station.boot()).must(
+    (await boot_until_accepted(station, req="B01: BootNotification answered")).must(
         status="Accepted", req="B01: boot accepted on the negotiated connection"
     )
