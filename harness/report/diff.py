@@ -27,6 +27,7 @@ def _header(document: dict[str, Any], path: str) -> dict[str, Any]:
         "started": run["started"],
         "harness_version": run["harness_version"],
         "outcome": document["outcome"]["status"],
+        "summary": document["outcome"]["summary"],
         "href": None,  # the report directory relative to an HTML diff page, set by its writer
     }
 
@@ -132,6 +133,11 @@ def _case_line(c: dict[str, Any]) -> str:
     return f"  {c['id']:<16} {c['version']:<6} {arrow:<24}{tail}"
 
 
+def _verified_on(header: dict[str, Any]) -> str:
+    """A verified run's outcome says on how many cases (its summary sentence)."""
+    return f" ({header['summary']})" if header["outcome"] == "verified" else ""
+
+
 def diff_lines(diff: dict[str, Any]) -> list[str]:
     """The comparison as plain text, regressions first."""
     lines = []
@@ -140,7 +146,7 @@ def diff_lines(diff: dict[str, Any]) -> list[str]:
         fw = f" firmware {h['firmware']}" if h.get("firmware") else ""
         lines.append(
             f"{side.upper()}: {h['name']}{fw} (OCPP {h['ocpp']}, {h['started']}): "
-            f"{h['outcome'].upper()}  [{h['path']}]"
+            f"{h['outcome'].upper()}{_verified_on(h)}  [{h['path']}]"
         )
     sections = (
         ("Regressions", "regressions"),
