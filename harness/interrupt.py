@@ -44,8 +44,8 @@ class StopOnSignal:
 
     def uninstall(self) -> None:
         """Put the previous SIGTERM handler back."""
-        if self._installed:
-            signal.signal(signal.SIGTERM, self._previous)
+        if self._installed:  # None: the previous handler was not set from Python
+            signal.signal(signal.SIGTERM, self._previous or signal.SIG_DFL)
             self._installed = False
 
     def note(self, name: str) -> None:
