@@ -172,6 +172,25 @@ async def test_tx_start_point(version: str, name: str, point: str) -> None:
 
 
 @pytest.mark.parametrize("version", V2)
+async def test_tx_stop_evconnected(version: str) -> None:
+    """E06.FR.02, F03.FR.02: with TxStopPoint EVConnected a remote stop only stops the energy
+    offer (Updated RemoteStop); unplugging ends the transaction."""
+    async with station_up(version, "tx-stop-evconnected") as (csms, station):
+        await station.plug_in(1, 1)
+        started = await csms.expect("TransactionEvent", event_type="Started")
+        await station.present_token(TOKEN, 1)
+        await csms.expect("TransactionEvent", trigger_reason="Authorized")
+        tx_id = started["transactionInfo"]["transactionId"]
+        (await csms.call("RequestStopTransaction", transaction_id=tx_id)).must(status="Accepted")
+        await csms.expect("TransactionEvent", event_type="Updated", trigger_reason="RemoteStop")
+        await csms.expect_none("TransactionEvent", for_s=0.3, event_type="Ended")
+        await station.unplug(1, 1)
+        await csms.expect(
+            "TransactionEvent", event_type="Ended", trigger_reason="EVCommunicationLost"
+        )
+
+
+@pytest.mark.parametrize("version", V2)
 async def test_status_via_notify_event(version: str) -> None:
     """G01.FR.03: plugging in is reported with a NotifyEvent of the Connector's
     AvailabilityState (trigger Delta) instead of a StatusNotification."""

@@ -69,6 +69,14 @@ VARIANTS: dict[str, Variant] = {
             "2.0.1 Part 2 E01.FR.03 (TxStartPoint Authorized), OCA feature C-09.2",
         ),
         Variant(
+            "tx-stop-evconnected",
+            _STATIONS_V2,
+            "TxCtrlr.TxStopPoint is EVConnected only: a local or remote stop ends the "
+            "authorization and the energy offer (Updated StopAuthorized / RemoteStop), the "
+            "transaction ends when the cable is unplugged",
+            "2.0.1 E06.FR.02 (TxStopPoint EVConnected), F03.FR.02, OCA feature C-10.1",
+        ),
+        Variant(
             "two-calls-back-to-back",
             (STATION_V16, CSMS_V16),
             "sends its next CALL without waiting for the answer to the previous one (the station: "

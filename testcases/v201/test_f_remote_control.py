@@ -55,9 +55,10 @@ async def test_remote_start_cable_first(
 async def test_remote_stop(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
     """TC_F_08 (F03): from state EnergyTransferStarted (cable first, local authorization, per
     the station's TxStartPoint), state StopAuthorized (remote): RequestStopTransaction is
-    Accepted and the transaction reports triggerReason RemoteStop (F03.FR.02/03); where
-    TxStopPoint holds Authorized it ends with stoppedReason Remote (F03.FR.09). Beyond the OCA:
-    unplugging frees the connector (and ends the transaction where only the cable stops it)."""
+    Accepted (F03.FR.07) and the transaction reports triggerReason RemoteStop: Ended with
+    stoppedReason Remote where TxStopPoint ends it on deauthorization (F03.FR.03), else Updated
+    (F03.FR.02). Beyond the OCA: unplugging frees the connector (and ends the transaction
+    where only the cable stops it); seqNo increases over the transaction's events."""
     session = Session(await tx_points(csms, sut_profile))
     await ev_connected_pre_session(csms, sut, session)
     await authorized_local(csms, sut, session, sut_profile.sut.tokens.valid)
@@ -66,12 +67,16 @@ async def test_remote_stop(csms: CsmsPeer, sut: SutActions, sut_profile: SutProf
 
 
 async def _stop_and_unplug(csms: CsmsPeer, sut: SutActions, session: Session) -> None:
+    """State StopAuthorized (remote), then EVDisconnected: RequestStopTransaction is Accepted
+    (F03.FR.07); where TxStopPoint ends the transaction on deauthorization it ends at once
+    (Ended, triggerReason RemoteStop, stoppedReason Remote: F03.FR.03), otherwise the stop is
+    reported (Updated, RemoteStop: F03.FR.02) and unplugging ends it (E06.FR.02)."""
     result = await csms.call("RequestStopTransaction", transaction_id=session.tx_id)
-    result.must(status="Accepted", req="F03.FR.02: RequestStopTransaction Accepted")
+    result.must(status="Accepted", req="F03.FR.07: RequestStopTransaction Accepted")
     if session.points.stops_at_deauthorization:
-        event = await ended(csms, session, req="F03.FR.09: the transaction ends")
+        event = await ended(csms, session, req="F03.FR.03: the remote stop ends the transaction")
         require_fields(
-            event["transactionInfo"], stoppedReason="Remote", req="F03.FR.09: stoppedReason Remote"
+            event["transactionInfo"], stoppedReason="Remote", req="F03.FR.03: stoppedReason Remote"
         )
         require_fields(
             event.payload, triggerReason="RemoteStop", req="F03.FR.03: triggerReason RemoteStop"
@@ -80,8 +85,9 @@ async def _stop_and_unplug(csms: CsmsPeer, sut: SutActions, session: Session) ->
     else:
         event = await csms.expect(
             "TransactionEvent",
+            event_type="Updated",
             trigger_reason="RemoteStop",
-            req="F03.FR.03: the remote stop is reported (triggerReason RemoteStop)",
+            req="F03.FR.02: the remote stop is reported (Updated, triggerReason RemoteStop)",
         )
         session.add(event, "F03")
         await unplugged(csms, sut, session)

@@ -4,7 +4,7 @@ The variants that are a configuration choice the specification leaves to the sta
 station's factory settings here; the behaviour follows from the station logic as it is:
 
 * ``tx-start-powerpathclosed`` / ``tx-start-authorized``: TxCtrlr.TxStartPoint (2.0.1 E01, OCA
-  features C-09.4 / C-09.2);
+  features C-09.4 / C-09.2); ``tx-stop-evconnected``: TxCtrlr.TxStopPoint (E06, C-10.1);
 * ``authorize-remote-start``: AuthCtrlr.AuthorizeRemoteStart (2.x) / AuthorizeRemoteTxRequests
   (1.6 §9.1) true;
 * ``periodic-meter-values``: SampledDataCtrlr.TxUpdatedInterval (2.x) / MeterValueSampleInterval
@@ -34,6 +34,7 @@ OPTIONAL_VARIABLES = frozenset(
 _V2_SETTINGS: dict[tuple[str, str, str], str] = {
     ("tx-start-powerpathclosed", "TxCtrlr", "TxStartPoint"): "PowerPathClosed",
     ("tx-start-authorized", "TxCtrlr", "TxStartPoint"): "Authorized",
+    ("tx-stop-evconnected", "TxCtrlr", "TxStopPoint"): "EVConnected",
     ("authorize-remote-start", "AuthCtrlr", "AuthorizeRemoteStart"): "true",
     ("periodic-meter-values", "SampledDataCtrlr", "TxUpdatedInterval"): "1",
 }

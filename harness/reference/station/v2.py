@@ -255,14 +255,14 @@ class V2:
         return Reply(answer, then=go)
 
     def _request_stop(self, p: Payload) -> Reply:
-        """F03: Accepted for an ongoing transaction (then RemoteStop / Remote); F03.FR.08:
-        Rejected for an unknown one."""
+        """F03: Accepted for an ongoing transaction (F03.FR.07; then ended, or the energy offer
+        stopped, per TxStopPoint: F03.FR.02/03); F03.FR.08: Rejected for an unknown one."""
         tx = next((t for t in self.txe.tx.values() if t.key == p["transactionId"]), None)
         if tx is None or self.st.boot_status != "Accepted":
             return Reply({"status": "Rejected"})
         if "remote-stop-ignored" in self.st.faults:
             return Reply({"status": "Accepted"})
-        return Reply({"status": "Accepted"}, then=lambda: self.txe.end(tx, "RemoteStop", "Remote"))
+        return Reply({"status": "Accepted"}, then=lambda: self.txe.remote_stop(tx))
 
     def _unlock(self, p: Payload) -> Reply:
         evse = self.hw.evses.get(p["evseId"])

@@ -197,6 +197,17 @@ class TxEngine:
     def end(self, tx: Transaction, trigger: str, reason: str, *, id_token: bool = False) -> None:
         self._end(tx, trigger, reason, id_token=id_token)
 
+    def remote_stop(self, tx: Transaction) -> None:
+        """F03: where TxStopPoint ends the transaction on deauthorization it ends (Ended,
+        RemoteStop, Remote: F03.FR.03); otherwise the energy offer stops and the transaction
+        goes on until a stop point is reached (Updated, RemoteStop: F03.FR.02)."""
+        if self._points("TxStopPoint") & ({"Authorized"} | COMBINED):
+            self._end(tx, "RemoteStop", "Remote")
+            return
+        tx.authorized = False
+        self._flow(tx)
+        self._event(tx, "Updated", "RemoteStop")
+
     def _end(self, tx: Transaction, trigger: str, reason: str, *, id_token: bool = False) -> None:
         if tx.ended:
             return
