@@ -12,10 +12,13 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from harness.report.schema import load_results
+
+ROOT = Path(__file__).resolve().parents[1]
 
 CASES = """
 from collections.abc import Iterator
@@ -91,7 +94,8 @@ class Mixed:
 
 
 def _summary_counts(output: str) -> dict[str, int]:
-    last = [line for line in output.splitlines() if " in " in line and "==" in line][-1]
+    summary = re.compile(r"\d+ (passed|failed|skipped|errors?|deselected).* in [\d.]+s")
+    last = [line for line in output.splitlines() if summary.search(line)][-1]
     return {
         word.rstrip("s") if word in ("errors",) else word: int(n)
         for n, word in re.findall(r"(\d+) (passed|failed|skipped|errors?|deselected)", last)
@@ -150,3 +154,23 @@ def test_an_error_or_a_failure_at_teardown_is_never_counted_as_passed(mixed: Mix
 def test_skips_say_which_verdict_they_are(mixed: Mixed) -> None:
     assert "INCONCLUSIVE: the operator did not plug in within 2 s" in mixed.output
     assert "NOT-APPLICABLE: TriggerMessage Rejected" in mixed.output
+
+
+def test_a_real_run_with_a_fault_counts_the_same_in_pytest_and_in_the_report(
+    tmp_path: Path,
+) -> None:
+    """The built-in station with a seeded fault: a FAIL, and whatever else follows from it."""
+    report = tmp_path / "report"
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "testcases", "-p", "no:cacheprovider", "-q",
+         "--ocpp-sut", "reference-station-v201", "--ocpp-report", str(report),
+         "--ocpp-fault", "getvariables-rejects-known", "--oca", "TC_*"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    counts = load_results(report / "results.json")["run"]["counts"]
+    assert counts["fail"] >= 1, result.stdout[-3000:]
+    seen = _summary_counts(result.stdout)
+    assert seen.get("passed", 0) == counts["pass"]
+    assert seen.get("failed", 0) == counts["fail"]
+    assert seen.get("error", 0) == counts["error"]
+    assert seen.get("skipped", 0) == counts["inconclusive"] + counts["not-applicable"]
