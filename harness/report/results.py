@@ -37,7 +37,7 @@ def _sha256(path: Path) -> str | None:
 
 
 #: The interruption a snapshot written during the run states (it holds if the process dies).
-IN_PROGRESS = "the run had not finished when this was written (still running, or killed)"
+IN_PROGRESS = "not finished when this was written: still running, or killed"
 
 
 def run_header(run: HarnessRun, *, in_progress: bool = False) -> dict[str, Any]:
