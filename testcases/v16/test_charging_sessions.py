@@ -15,7 +15,7 @@ V16 = ("1.6",)
     "Regular Charging Session - Plugin First",
     profile="core",
     versions=V16,
-    kills=("tx-reports-wrong-token",),
+    kills=("tx-reports-wrong-token", "tx-stopped-reason-other"),
 )
 async def test_plugin_first_session(
     csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
@@ -103,7 +103,7 @@ async def test_remote_start_plugged(
     "Remote Stop Charging Session",
     profile="core",
     versions=V16,
-    kills=("remote-stop-ignored",),
+    kills=("remote-stop-ignored", "tx-stopped-reason-other"),
 )
 async def test_remote_stop(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
     """§5.12: RemoteStopTransaction for the ongoing transaction is Accepted and the transaction
@@ -139,7 +139,7 @@ async def _remote_stop_and_unplug(csms: CsmsPeer, sut: SutActions) -> None:
     "Regular Charging Session - Plugin First",
     profile="core",
     versions=V16,
-    kills=("csms-tx-rejects-valid-token",),
+    kills=("csms-tx-rejects-valid-token", "csms-authorize-rejects-valid"),
 )
 async def test_central_system_session(station: StationPeer, sut_profile: SutProfile) -> None:
     """§4.1, §4.8, §4.10: the central system authorizes a valid idTag, starts a transaction with
@@ -222,7 +222,7 @@ async def test_central_system_rejects_unknown_tag(
     "Remote Start Charging Session - Cable Plugged in First",
     profile="core",
     versions=V16,
-    kills=("csms-remote-start-wrong-token",),
+    kills=("csms-remote-start-wrong-token", "csms-remote-start-wrong-evse"),
 )
 async def test_central_system_remote_start(
     station: StationPeer, sut: SutActions, sut_profile: SutProfile

@@ -178,7 +178,7 @@ async def _restore(csms: CsmsPeer, original: str | None, current: str) -> None:
     "Get Variables - single value",
     profile="core",
     versions=V2,
-    kills=("getvariables-rejects-known",),
+    kills=("getvariables-rejects-known", "getvariables-reads-boot-value"),
 )
 async def test_get_variables_single(csms: CsmsPeer) -> None:
     """TC_B_06 (B06): preparation OCPPCommCtrlr.OfflineThreshold = 300 (a required variable);

@@ -24,7 +24,7 @@ V2 = ("2.0.1", "2.1")
     "Local start transaction - Cable plugin first - Success",
     profile="core",
     versions=V2,
-    kills=("tx-reports-wrong-token",),
+    kills=("tx-reports-wrong-token", "tx-stopped-reason-other", "tx-seqno-repeats"),
 )
 async def test_local_start_cable_first(
     csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
@@ -65,7 +65,7 @@ async def test_local_start_cable_first(
     "Local start transaction - Cable plugin first - Success",
     profile="core",
     versions=V2,
-    kills=("csms-tx-rejects-valid-token",),
+    kills=("csms-tx-rejects-valid-token", "csms-authorize-rejects-valid"),
 )
 async def test_csms_local_start_cable_first(station: StationPeer, sut_profile: SutProfile) -> None:
     """E02: the CSMS accepts a cable-first transaction and authorizes the valid token in

@@ -25,7 +25,7 @@ V2 = ("2.0.1", "2.1")
     "Remote start transaction - Cable plugin first",
     profile="core",
     versions=V2,
-    kills=("remote-start-ignored",),
+    kills=("remote-start-ignored", "remote-start-id-missing"),
 )
 async def test_remote_start_cable_first(
     csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
@@ -50,7 +50,7 @@ async def test_remote_start_cable_first(
     "Remote stop transaction - Success",
     profile="core",
     versions=V2,
-    kills=("remote-stop-ignored",),
+    kills=("remote-stop-ignored", "tx-stopped-reason-other"),
 )
 async def test_remote_stop(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
     """TC_F_08 (F03): from state EnergyTransferStarted (cable first, local authorization, per
@@ -124,7 +124,7 @@ async def test_data_transfer_unknown_vendor(csms: CsmsPeer) -> None:
     "Remote start transaction - Cable plugin first",
     profile="core",
     versions=V2,
-    kills=("csms-remote-start-wrong-token",),
+    kills=("csms-remote-start-wrong-token", "csms-remote-start-wrong-evse"),
 )
 async def test_csms_remote_start(
     station: StationPeer, sut: SutActions, sut_profile: SutProfile

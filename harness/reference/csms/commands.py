@@ -1,9 +1,10 @@
 """Operator commands of the reference CSMS: the CALL each one becomes, per OCPP version.
 
 These are what a CSMS UI or API would send. Each builder returns ``(action, payload)``; the
-connection layer sends it and hands back the station's response. The two command faults live
-here because they change what is sent: ``csms-remote-start-wrong-token`` and
-``csms-availability-wrong-status``.
+connection layer sends it and hands back the station's response. The command faults live here
+because they change what is sent: ``csms-remote-start-wrong-token``,
+``csms-remote-start-wrong-evse``, ``csms-availability-wrong-status`` and
+``csms-availability-wrong-evse``.
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ def remote_start(
     """1.6 §5.11 RemoteStartTransaction / 2.x F01-F02 RequestStartTransaction."""
     if "csms-remote-start-wrong-token" in faults:
         id_token = _wrong_token(id_token, version)
+    if "csms-remote-start-wrong-evse" in faults:
+        evse_id += 1
     if version == "1.6":
         return "RemoteStartTransaction", {"connectorId": evse_id, "idTag": id_token}
     payload: dict[str, Any] = {
@@ -85,6 +88,8 @@ def change_availability(
     """1.6 §5.2 / 2.x G03-G04 ChangeAvailability; EVSE (connector) 0 is the whole station."""
     if "csms-availability-wrong-status" in faults:
         operative = True
+    if "csms-availability-wrong-evse" in faults:
+        evse_id += 1
     status = "Operative" if operative else "Inoperative"
     if version == "1.6":
         return "ChangeAvailability", {"connectorId": evse_id, "type": status}

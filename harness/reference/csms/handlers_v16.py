@@ -19,8 +19,12 @@ def _connector_key(connector_id: int) -> tuple[int, int]:
 
 
 def authorize(state: CsmsState, station: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
-    """§4.1 Authorize: idTagInfo.status per the token list (Invalid when unknown)."""
-    return {"idTagInfo": {"status": state.token_status(str(payload["idTag"]))}}
+    """§4.1 Authorize: idTagInfo.status per the token list (Invalid when unknown; every idTag
+    under the seeded fault ``csms-authorize-rejects-valid``)."""
+    status = state.token_status(str(payload["idTag"]))
+    if "csms-authorize-rejects-valid" in state.faults:
+        status = "Invalid"
+    return {"idTagInfo": {"status": status}}
 
 
 def start_transaction(

@@ -25,9 +25,12 @@ _WH_PER_UNIT = {"Wh": 1.0, "kWh": 1000.0}
 
 
 def authorize(state: CsmsState, station: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
-    """C01 Authorize: idTokenInfo.status per the token list (Unknown when never seen)."""
+    """C01 Authorize: idTokenInfo.status per the token list (Unknown when never seen; Invalid
+    for every token under the seeded fault ``csms-authorize-rejects-valid``)."""
     token = payload["idToken"]
     status = state.token_status(str(token["idToken"]), token_type=token.get("type"))
+    if "csms-authorize-rejects-valid" in state.faults:
+        status = "Invalid"
     return {"idTokenInfo": {"status": status}}
 
 

@@ -8,8 +8,9 @@ EVSE and Connector components (Part 2, Appendices "Referenced Components and Var
 Result statuses (B06.FR.01: one result per requested item, in order): Accepted with the value
 (B06.FR.10); UnknownComponent / UnknownVariable; NotSupportedAttributeType for attribute types other
 than Actual; Rejected for a read-only variable or a value of the wrong type. A result without a
-requested attributeType carries Actual (B06.FR.11). Seeded faults: ``getvariables-rejects-known``
-and ``config-change-not-applied``.
+requested attributeType carries Actual (B06.FR.11). Seeded faults: ``getvariables-rejects-known``,
+``getvariables-reads-boot-value`` (GetVariables answers the value a variable had when the
+station started, not the one set since) and ``config-change-not-applied``.
 """
 
 from __future__ import annotations
@@ -137,6 +138,12 @@ class DeviceModel:
             (v.component, None, v.evse, v.connector, v.name, v.instance): v for v in self.variables
         }
         self._components = {(v.component, None, v.evse, v.connector) for v in self.variables}
+        #: What GetVariables answers under ``getvariables-reads-boot-value`` (a stale read cache).
+        self._boot_values = (
+            {id(v): v.value for v in self.variables}
+            if "getvariables-reads-boot-value" in faults
+            else {}
+        )
 
     def find(self, component: Payload, variable: Payload) -> Variable | str:
         """The variable addressed, or "UnknownComponent" / "UnknownVariable"."""
@@ -181,6 +188,8 @@ class DeviceModel:
         else:
             result["attributeStatus"] = "Accepted"
             result["attributeValue"] = found.current()
+            if "getvariables-reads-boot-value" in self.faults:
+                result["attributeValue"] = self._boot_values.get(id(found), found.current())
         return result
 
     def set_variables(self, data: list[Payload]) -> list[Payload]:

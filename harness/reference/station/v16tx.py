@@ -8,6 +8,9 @@ Authorize, §4.8 StartTransaction; an idTag presented first waits ConnectionTime
 that does not accept the idTag (DeAuthorized, StopTransactionOnInvalidId). MeterValues go out every
 MeterValueSampleInterval seconds while it runs (§4.7). StopTransaction and MeterValues carry the
 transactionId the Central System gave, or -1 if it never did (1.6 errata §3.18).
+
+Seeded faults: ``tx-reports-wrong-token`` (another idTag in StartTransaction) and
+``tx-stopped-reason-other`` (reason Other in every StopTransaction).
 """
 
 from __future__ import annotations
@@ -183,6 +186,8 @@ class TxEngine16:
             sampler.cancel()
         c.meter.flowing(False)
         meter_stop, stamp = int(c.meter.read()), now_iso()
+        if "tx-stopped-reason-other" in self.st.faults:
+            reason = "Other"
 
         def build() -> Payload:
             payload: Payload = {

@@ -10,6 +10,10 @@ Events that happen while the connection is down are queued with ``offline: true`
 Cable first is E02, token first E03 (EVConnectionTimeOut ends it when no cable comes), stop by the
 same token E07, unplug E10, remote start F01/F02 (remoteStartId in the next event: F02.FR.01),
 remote stop F03.
+
+Seeded faults: ``tx-reports-wrong-token`` (another idToken in the events), ``tx-stopped-reason-other``
+(stoppedReason Other whatever ended it), ``tx-seqno-repeats`` (every event seqNo 0) and
+``remote-start-id-missing`` (no remoteStartId in the remotely started transaction).
 """
 
 from __future__ import annotations
@@ -296,17 +300,20 @@ class TxEngine:
         context: str | None = None,
         stopped: str | None = None,
     ) -> None:
+        faults = self.st.faults
         info: Payload = {"transactionId": tx.key, "chargingState": self._charging_state(tx)}
         if tx.remote_start_id is not None and not tx.remote_start_reported:
-            info["remoteStartId"] = tx.remote_start_id
+            if "remote-start-id-missing" not in faults:
+                info["remoteStartId"] = tx.remote_start_id
             tx.remote_start_reported = True
         if stopped is not None:
-            info["stoppedReason"] = stopped
+            info["stoppedReason"] = "Other" if "tx-stopped-reason-other" in faults else stopped
+        seq_no = tx.next_seq()
         payload: Payload = {
             "eventType": event_type,
             "timestamp": now_iso(),
             "triggerReason": trigger,
-            "seqNo": tx.next_seq(),
+            "seqNo": 0 if "tx-seqno-repeats" in faults else seq_no,
             "transactionInfo": info,
         }
         if not self.st.connected:
