@@ -1,12 +1,13 @@
 """A misbehaving charging station for self-tests: ``python -m tests.hostile_station URL MODE``.
 
-Modes:
+Modes (the first five boot first, so the harness's preconditions hold and the case itself meets
+the misbehaviour; the last three never boot, so no case can start: INCONCLUSIVE):
 
-* ``silent``: connects, sends nothing, answers nothing;
-* ``garbage``: sends invalid frames;
-* ``drop``: connects, then drops the TCP connection without a close frame;
-* ``wrong-id``: answers every CALL with a CALLRESULT carrying another unique id;
-* ``flood``: sends :data:`FLOOD_RATE` frames a second (StatusNotification CALLs it never waits
+* ``silent``: boots, then answers nothing;
+* ``garbage``: boots, then sends invalid frames when the harness sends its first CALL;
+* ``drop``: boots, then drops the TCP connection without a close frame at the harness's first CALL;
+* ``wrong-id``: boots, then answers every CALL with a CALLRESULT carrying another unique id;
+* ``flood``: boots, then sends :data:`FLOOD_RATE` frames a second (StatusNotification CALLs it never waits
   for, each padded to about :data:`FLOOD_FRAME` characters, and every tenth frame text that is
   not OCPP), answers nothing;
 * ``half-close``: shuts down its sending side (TCP FIN) right after the handshake and never reads
@@ -108,6 +109,19 @@ async def _no_upgrade(url: str) -> None:
     await asyncio.sleep(LIFETIME_S)
 
 
+async def _boot(ws: ClientConnection) -> None:
+    """BootNotification, and wait for its answer (the harness accepts it by default)."""
+    boot = {
+        "reason": "PowerUp",
+        "chargingStation": {"vendorName": "hostile", "model": "hostile"},
+    }
+    await ws.send(json.dumps([2, "boot-1", "BootNotification", boot]))
+    async for raw in ws:
+        frame = json.loads(raw)
+        if frame[0] in (3, 4) and frame[1] == "boot-1":
+            return
+
+
 async def main(url: str, mode: str) -> None:
     if mode == "reconnect-loop":
         await _reconnect_loop(url)
@@ -116,13 +130,9 @@ async def main(url: str, mode: str) -> None:
         await _no_upgrade(url)
         return
     ws = await _connect(url)
-    if mode == "garbage":
-        await ws.send("this is not OCPP")
-        await ws.send('[2, "x1", "BootNotification", {"reason": 7}]')
-    elif mode == "drop":
-        ws.transport.abort()
-        return
-    elif mode == "flood":
+    if mode != "half-close":
+        await _boot(ws)
+    if mode == "flood":
         reader = asyncio.ensure_future(_drain(ws))  # reads, so pings and closes are handled
         try:
             await _flood(ws)
@@ -136,10 +146,17 @@ async def main(url: str, mode: str) -> None:
         await asyncio.sleep(LIFETIME_S)
         return
     async for raw in ws:
+        frame = json.loads(raw)
+        if frame[0] != 2:
+            continue
         if mode == "wrong-id":
-            frame = json.loads(raw)
-            if frame[0] == 2:
-                await ws.send(json.dumps([3, "not-" + frame[1], {}]))
+            await ws.send(json.dumps([3, "not-" + frame[1], {}]))
+        elif mode == "garbage":
+            await ws.send("this is not OCPP")
+            await ws.send('[2, "x1", "BootNotification", {"reason": 7}]')
+        elif mode == "drop":
+            ws.transport.abort()
+            return
 
 
 if __name__ == "__main__":

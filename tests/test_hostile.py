@@ -129,9 +129,18 @@ def _run(
     return document, elapsed
 
 
+#: Stations that never boot: no case can start from the OCA preconditions (Part 6 §2.1), so
+#: the verdict is INCONCLUSIVE naming the precondition, never a FAIL blamed on the case.
+NEVER_BOOTS = {"half-close", "reconnect-loop", "no-upgrade"}
+
+
 def _only_case(document: dict[str, Any], mode: str) -> dict[str, Any]:
     assert len(document["cases"]) == 1, document["cases"]
     case: dict[str, Any] = document["cases"][0]
+    if mode in NEVER_BOOTS and case["role"] == "charging-station":
+        assert case["verdict"] == "inconclusive", (mode, case["verdict"], case["reason"])
+        assert case["reason"].startswith("precondition not met: the station is not booted")
+        return case
     assert case["verdict"] == "fail", (mode, case["verdict"], case["reason"])
     assert case["failed_requirement"], case
     assert case["expected"], case
@@ -147,6 +156,12 @@ def test_hostile_station_fails_in_bounded_time(
 ) -> None:
     """Silent, garbage, dropped, wrong ids, 1,000 frames/s, half-closed, reconnecting in a
     loop, never finishing the WebSocket handshake: FAIL with Expected/Actual and frames."""
+    extra: tuple[str, ...] = ()
+    if hostile_station.mode == "reconnect-loop":
+        # Ten connections a second, dropped mid-handshake: at shutdown one accepted socket may
+        # still wait for the loop turn that closes it (a ResourceWarning at exit, nothing that
+        # touches verdicts or evidence, which are what this test checks).
+        extra = ("-W", "ignore::pytest.PytestUnraisableExceptionWarning")
     document, elapsed = _run(
         pytester,
         monkeypatch,
@@ -155,6 +170,7 @@ def test_hostile_station_fails_in_bounded_time(
         "TC_B_06_CS",
         "--ocpp-sut",
         str(hostile_station.profile),
+        *extra,
     )
     _only_case(document, hostile_station.mode)
     assert elapsed < BOUND_S, f"{hostile_station.mode}: {elapsed:.1f} s"

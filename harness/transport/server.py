@@ -172,7 +172,12 @@ class OcppServer:
         with contextlib.suppress(Exception):
             async with asyncio.timeout(3):
                 await server.wait_closed()
-        self._abort(opening_only=False)  # whatever did not close in time
+        # Whatever did not close in time, and a connection accepted from the backlog as the
+        # listener closed (its transport is made a turn later): abort them, and let the loop
+        # run the turns in which an aborted transport closes its socket.
+        for _ in range(3):
+            self._abort(opening_only=False)
+            await asyncio.sleep(0.02)
 
     def _abort(self, *, opening_only: bool) -> None:
         for connection in list(self._opening):
