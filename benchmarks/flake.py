@@ -9,8 +9,11 @@ verdicts; the exit status is 0 when that count is 0. A run that ends in a pytest
 status 2-5: collection or usage error, internal error, nothing collected) or leaves no
 ``results.json`` is shown with its output and counts every case of the first run as differing.
 
-Usage: ``python benchmarks/flake.py [--runs 20] [--jobs 2] [--profile NAME]... [--quick]``
-(``--quick``: 2 runs). Extra pytest arguments follow ``--``.
+With ``--shuffle`` the first run keeps the collected order (the baseline) and run *n* uses
+``--ocpp-shuffle n``: a verdict that changes with the order of the cases shows up as differing.
+
+Usage: ``python benchmarks/flake.py [--runs 20] [--jobs 2] [--profile NAME]... [--quick]
+[--shuffle]`` (``--quick``: 2 runs). Extra pytest arguments follow ``--``.
 """
 
 from __future__ import annotations
@@ -129,6 +132,11 @@ def main() -> int:
     parser.add_argument(
         "--profile", action="append", choices=PROFILES, help="only this profile (repeatable)"
     )
+    parser.add_argument(
+        "--shuffle",
+        action="store_true",
+        help="run n > 1 with --ocpp-shuffle n (the first run is in order: the baseline)",
+    )
     parser.add_argument("extra", nargs="*", help="pytest arguments, after --")
     options = parser.parse_args()
     runs = 2 if options.quick else options.runs
@@ -140,7 +148,11 @@ def main() -> int:
     ):
         futures = {
             (profile, index): pool.submit(
-                run_suite, profile, Path(tmp) / f"{profile}-{index}", options.extra
+                run_suite,
+                profile,
+                Path(tmp) / f"{profile}-{index}",
+                options.extra
+                + (["--ocpp-shuffle", str(index)] if options.shuffle and index else []),
             )
             for index in range(runs)
             for profile in profiles
@@ -176,8 +188,10 @@ def main() -> int:
                     break
         if len(changed) > MAX_SHOWN:
             print(f"  {outcome.profile}: {len(changed) - MAX_SHOWN} more cases changed verdict")
+    order = "shuffled after the first" if options.shuffle else "in order"
     print(
-        f"differing verdicts: {total} (over {runs} runs x {len(profiles)} profiles, {wall:.0f} s)"
+        f"differing verdicts: {total} (over {runs} runs x {len(profiles)} profiles, {order}, "
+        f"{wall:.0f} s)"
     )
     return 0 if total == 0 else 1
 
