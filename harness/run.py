@@ -202,8 +202,11 @@ class HarnessRun:
         if record is not None and record.complete and self.live is not None:
             try:
                 self.live.case_finished(self, record)
-            except OSError as exc:  # the run goes on; the final write reports the problem
-                sys.stderr.write(f"ocpp-harness: cannot update the report as cases end: {exc}\n")
+            except Exception as exc:  # the run goes on; the final write tries again
+                sys.stderr.write(
+                    "ocpp-harness: cannot update the report as cases end "
+                    f"({type(exc).__name__}: {exc}); it is written when the run ends\n"
+                )
                 self.live = None
 
     @pytest.hookimpl(tryfirst=True)
