@@ -50,6 +50,9 @@ class StationPeer(Peer):
         self.ssl_context = ssl_context
         self.boot_fields = boot_fields or {}
         self.booted = False
+        #: Why the last connection attempt timed out: later attempts wait briefly, not the whole
+        #: connect timeout again, until one succeeds.
+        self.unreachable: str | None = None
         self._runner: asyncio.Task[None] | None = None
         #: Last status the harness station reported per (evse or connector id, connector id).
         self.reported_status: dict[tuple[int, int], dict[str, Any]] = {}
@@ -80,6 +83,7 @@ class StationPeer(Peer):
             use_auth=use_auth,
         )
         if isinstance(link, ConnectFailed):
+            self.trace.event("the connection the case needs was not opened", problem=str(link))
             raise SutFailure(
                 req or "CSMS accepts the station's connection",
                 "WebSocket connection accepted",
@@ -107,6 +111,7 @@ class StationPeer(Peer):
         self.trace.event(
             f"connecting to {url} offering {offered}" + (" with Basic auth" if auth else "")
         )
+        timeout = self.connect_s if self.unreachable is None else min(self.connect_s, 1.0)
         try:
             link = await open_link(
                 url,
@@ -114,11 +119,14 @@ class StationPeer(Peer):
                 subprotocols=offered,
                 basic_auth=auth,
                 ssl_context=self.ssl_context,
-                timeout=self.connect_s,
+                timeout=timeout,
             )
         except ConnectFailed as exc:
-            self.trace.event(f"connection refused: {exc}")
+            self.trace.event(f"connection failed: {exc}")
+            if exc.timed_out:
+                self.unreachable = str(exc)
             return exc
+        self.unreachable = None
         self._attach(link)
         self.booted = False
         self.trace.event(f"connected, CSMS selected subprotocol {link.subprotocol!r}")

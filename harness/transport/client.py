@@ -21,11 +21,22 @@ from harness.transport.server import VERSION_OF_SUBPROTOCOL
 
 
 class ConnectFailed(Exception):
-    """The WebSocket connection could not be opened; ``status`` is the HTTP status if any."""
+    """The WebSocket connection could not be opened; ``status`` is the HTTP status if any;
+    ``timed_out`` when nothing answered within the connect timeout (unreachable)."""
 
-    def __init__(self, message: str, status: int | None = None) -> None:
+    def __init__(self, message: str, status: int | None = None, *, timed_out: bool = False) -> None:
         super().__init__(message)
         self.status = status
+        self.timed_out = timed_out
+
+
+#: What to check when the CSMS refuses the upgrade with this HTTP status.
+_HINTS = {
+    400: "check the subprotocol offered and the URL",
+    401: "check the station identity and the Basic auth password (sut.password_env)",
+    403: "check the station identity and the Basic auth password (sut.password_env)",
+    404: "check the URL path (sut.url): does the CSMS expect another path or a trailing slash?",
+}
 
 
 def station_url(base: str, identity: str) -> str:
@@ -66,8 +77,22 @@ async def open_link(
         )
     except InvalidStatus as exc:
         status = exc.response.status_code
-        raise ConnectFailed(f"connection to {url} refused: HTTP {status}", status) from None
-    except (OSError, TimeoutError, InvalidHandshake) as exc:
+        hint = _HINTS.get(status)
+        raise ConnectFailed(
+            f"connection to {url} refused: HTTP {status}" + (f": {hint}" if hint else ""), status
+        ) from None
+    except TimeoutError:
+        raise ConnectFailed(
+            f"could not connect to {url}: no WebSocket handshake within {timeout:g} s "
+            "(timeouts.connect_s)",
+            timed_out=True,
+        ) from None
+    except ConnectionRefusedError:
+        raise ConnectFailed(
+            f"could not connect to {url}: connection refused (nothing listens there: is the "
+            "CSMS running, and is sut.url right?)"
+        ) from None
+    except (OSError, InvalidHandshake) as exc:
         raise ConnectFailed(f"could not connect to {url}: {exc or type(exc).__name__}") from None
     version = VERSION_OF_SUBPROTOCOL.get(ws.subprotocol or "")
     if version is None:
