@@ -268,3 +268,51 @@ def test_a_crash_inside_pytest_leaves_the_report_marked_interrupted(tmp_path: Pa
     from harness.cli import EXIT_INCOMPLETE, exit_status
 
     assert exit_status(result.returncode, report / "results.json") == EXIT_INCOMPLETE
+
+
+SELF_STOPPING = """
+import asyncio
+import os
+import signal
+
+from harness import oca
+
+
+@oca("TC_B_01_CS", "finishes", profile="core", versions=("2.0.1",), kills=("boot-skips-status",))
+async def test_finishes() -> None:
+    await asyncio.sleep(0)
+
+
+@oca("TC_B_02_CS", "stopped while it waits", profile="core", versions=("2.0.1",),
+     kills=("pending-sends-status",))
+async def test_stopped_while_waiting() -> None:
+    os.kill(os.getpid(), signal.SIGTERM)
+    await asyncio.sleep(30)
+
+
+@oca("TC_B_03_CS", "never starts", profile="core", versions=("2.0.1",),
+     kills=("rejected-retries-immediately",))
+async def test_never_starts() -> None:
+    pass
+"""
+
+
+def test_the_case_running_when_sigterm_arrives_gets_no_verdict(tmp_path: Path) -> None:
+    """SIGTERM inside a waiting asyncio case: the case is cancelled within a second, it is not
+    a PASS (listed as interrupted), the next case never starts."""
+    (tmp_path / "test_self_stop.py").write_text(SELF_STOPPING, "utf-8")
+    report = tmp_path / "report"
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "test_self_stop.py", "-p", "no:cacheprovider",
+         "-o", "asyncio_mode=auto", "--ocpp-sut", SUT, "--ocpp-report", str(report)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert time.monotonic() - started < 25, "the waiting case was not cancelled"
+    assert result.returncode == pytest.ExitCode.INTERRUPTED, result.stdout[-2000:]
+    document = load_results(report / "results.json")
+    assert [c["id"] for c in document["cases"]] == ["TC_B_01_CS"]
+    reasons = {c["id"]: c["reason"] for c in document["not_run"]}
+    assert reasons == {"TC_B_02_CS": "interrupted", "TC_B_03_CS": "not reached"}
+    assert document["run"]["counts"]["pass"] == 1
+    assert "1 passed" in result.stdout
