@@ -263,6 +263,23 @@ async def test_authorize_remote_start(version: str) -> None:
 
 
 @pytest.mark.parametrize("version", ALL)
+async def test_local_pre_authorize(version: str) -> None:
+    """C12 / 1.6 §3.5.1: a token the CSMS accepted once starts the next time without Authorize."""
+    async with station_up(version, "local-pre-authorize") as (csms, station):
+        await station.present_token(TOKEN, 1)
+        await csms.expect("Authorize")
+        assert await station.wait_ready(2)  # the answer has been processed: the token is cached
+        assert TOKEN in station.auth_cache
+        await station.plug_in(2, 1)
+        await station.present_token(TOKEN, 2)
+        await csms.expect_none("Authorize", for_s=0.5)
+        if version == "1.6":
+            await csms.expect("StartTransaction", connector_id=2, id_tag=TOKEN)
+        else:
+            await csms.expect("TransactionEvent", event_type="Updated", id_token={"idToken": TOKEN})
+
+
+@pytest.mark.parametrize("version", ALL)
 async def test_periodic_meter_values(version: str) -> None:
     """E02/J02 TxUpdatedInterval, 1.6 §4.7 MeterValueSampleInterval: samples every second."""
     async with station_up(version, "periodic-meter-values") as (csms, station):

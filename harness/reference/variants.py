@@ -145,6 +145,14 @@ VARIANTS: dict[str, Variant] = {
             "2.0.1 F01.FR.01/F02 (AuthorizeRemoteStart), 1.6 §5.11 (AuthorizeRemoteTxRequests)",
         ),
         Variant(
+            "local-pre-authorize",
+            _STATIONS,
+            "LocalPreAuthorize is true: an idToken the CSMS accepted before (kept in the "
+            "authorization cache) starts charging without an Authorize",
+            "2.0.1 C12/C10 (AuthCtrlr.LocalPreAuthorize; the OCA reusable state Authorized skips "
+            "the Authorize for a cached idToken); 1.6 §3.5.1 and §9.1 (LocalPreAuthorize)",
+        ),
+        Variant(
             "periodic-meter-values",
             _STATIONS,
             "samples meter values every second during a transaction (2.x "

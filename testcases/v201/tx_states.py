@@ -15,7 +15,7 @@ from harness import CsmsPeer, SutActions
 from harness.checks import require, require_fields
 from harness.peers.exchange import InboundCall
 from harness.peers.matching import one_of
-from testcases.v201.states import COMBINED, TxPoints, connector_status
+from testcases.v201.states import COMBINED, TxPoints, connector_status, get_variable
 
 #: triggerReasons the reusable state EVConnectedPreSession accepts for the event at plug-in.
 PLUG_IN_TRIGGERS = ("CablePluggedIn", "ChargingStateChanged", "RemoteStart")
@@ -100,12 +100,19 @@ async def ev_connected_pre_session(csms: CsmsPeer, sut: SutActions, session: Ses
 
 
 async def authorized_local(csms: CsmsPeer, sut: SutActions, session: Session, token: str) -> None:
-    """State Authorized (local): present the token; Authorize for it (C01.FR.01); a
-    TransactionEvent with the idToken (E01.FR.10) and triggerReason Authorized (E02.FR.01) —
-    Started where the transaction starts now (TxStartPoint Authorized, or a combined point
-    with the cable in: the OCA's reusable state lets that one be ChargingStateChanged)."""
+    """State Authorized (local): present the token; Authorize for it (C01.FR.01) unless
+    AuthCtrlr.LocalPreAuthorize is true (the token may then come from the authorization cache,
+    C12, and the OCA's reusable state skips the Authorize); a TransactionEvent with the idToken
+    (E01.FR.10) and triggerReason Authorized (E02.FR.01) — Started where the transaction starts
+    now (TxStartPoint Authorized, or a combined point with the cable in: the OCA's reusable
+    state lets that one be ChargingStateChanged)."""
+    pre = await get_variable(csms, "AuthCtrlr", "LocalPreAuthorize", req="C12: read")
+    cached_ok = pre.get("attributeStatus") == "Accepted" and pre.get("attributeValue") == "true"
     await sut.present_token(token, evse_id=session.evse_id)
-    await csms.expect("Authorize", id_token={"idToken": token}, req="C01: the token is authorized")
+    if not cached_ok:
+        await csms.expect(
+            "Authorize", id_token={"idToken": token}, req="C01: the token is authorized"
+        )
     combined = session.tx_id is None and bool(session.points.start & COMBINED)
     triggers = ("Authorized", "ChargingStateChanged") if combined else ("Authorized",)
     event = await csms.expect(

@@ -109,6 +109,9 @@ class ReferenceStation:
         self.offline_since = time.monotonic()
         self.hb_changed = asyncio.Event()
         self.reported: dict[Hashable, str] = {}
+        #: Authorization cache: idTokens the CSMS accepted (C10/C12; 1.6 §3.5.1), used without an
+        #: Authorize where LocalPreAuthorize is true (``local-pre-authorize``); ClearCache empties it.
+        self.auth_cache: set[str] = set()
         self._event_ids = 0  # NotifyEvent eventIds (``status-via-notifyevent``)
         self._main: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()

@@ -7,6 +7,8 @@ station's factory settings here; the behaviour follows from the station logic as
   features C-09.4 / C-09.2); ``tx-stop-evconnected``: TxCtrlr.TxStopPoint (E06, C-10.1);
 * ``authorize-remote-start``: AuthCtrlr.AuthorizeRemoteStart (2.x) / AuthorizeRemoteTxRequests
   (1.6 §9.1) true;
+* ``local-pre-authorize``: AuthCtrlr.LocalPreAuthorize (2.x, C10/C12) / LocalPreAuthorize (1.6
+  §3.5.1, §9.1) true: a token in the authorization cache starts without an Authorize;
 * ``periodic-meter-values``: SampledDataCtrlr.TxUpdatedInterval (2.x) / MeterValueSampleInterval
   (1.6) 1 s;
 * ``optional-variables-absent``: the device model leaves out the variables Part 2 Appendix 3
@@ -37,10 +39,12 @@ _V2_SETTINGS: dict[tuple[str, str, str], str] = {
     ("tx-stop-evconnected", "TxCtrlr", "TxStopPoint"): "EVConnected",
     ("authorize-remote-start", "AuthCtrlr", "AuthorizeRemoteStart"): "true",
     ("periodic-meter-values", "SampledDataCtrlr", "TxUpdatedInterval"): "1",
+    ("local-pre-authorize", "AuthCtrlr", "LocalPreAuthorize"): "true",
 }
 _V16_SETTINGS: dict[tuple[str, str], str] = {
     ("authorize-remote-start", "AuthorizeRemoteTxRequests"): "true",
     ("periodic-meter-values", "MeterValueSampleInterval"): "1",
+    ("local-pre-authorize", "LocalPreAuthorize"): "true",
 }
 
 

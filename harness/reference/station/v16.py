@@ -57,7 +57,7 @@ class V16:
             "GetConfiguration": lambda p: Reply(self.config.get_configuration(p.get("key"))),
             "TriggerMessage": self._trigger,
             "UnlockConnector": self._unlock,
-            "ClearCache": lambda p: Reply({"status": "Accepted"}),
+            "ClearCache": self._clear_cache,
             "DataTransfer": self._data_transfer,
         }
 
@@ -265,6 +265,11 @@ class V16:
         tx = self.txe.tx.get(c.number)
         then = (lambda: self.txe.stop(tx, "UnlockCommand")) if tx is not None else None
         return Reply({"status": "Unlocked"}, then=then)
+
+    def _clear_cache(self, p: Payload) -> Reply:
+        """C11 / 1.6 §5.4: the authorization cache is emptied."""
+        self.st.auth_cache.clear()
+        return Reply({"status": "Accepted"})
 
     def _data_transfer(self, p: Payload) -> Reply:
         """§5.6: the reference knows no vendor-specific extensions."""

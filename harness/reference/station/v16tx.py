@@ -103,6 +103,9 @@ class TxEngine16:
                 self.stop(tx, "Local", id_tag=id_token)
             return
         if c.operative and c.number not in self._authorizing:
+            if self.config.get_bool("LocalPreAuthorize") and id_token in self.st.auth_cache:
+                self.authorized(c, id_token)  # 1.6 §3.5.1: a cached idTag starts at once
+                return
             self.authorize(c, id_token)
 
     # -- transactions -------------------------------------------------------------------------------
@@ -110,7 +113,10 @@ class TxEngine16:
         def answered(result: Payload) -> None:
             self._authorizing.discard(c.number)
             if result.get("idTagInfo", {}).get("status") == "Accepted":
+                self.st.auth_cache.add(tag)  # 1.6 §3.5.1: the cache keeps accepted idTags
                 self.authorized(c, tag)
+            else:
+                self.st.auth_cache.discard(tag)
 
         self._authorizing.add(c.number)
         self.st.send(

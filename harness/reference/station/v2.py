@@ -78,7 +78,7 @@ class V2:
             "TriggerMessage": self._trigger,
             "UnlockConnector": self._unlock,
             "GetTransactionStatus": self._transaction_status,
-            "ClearCache": lambda p: Reply({"status": "Accepted"}),
+            "ClearCache": self._clear_cache,
             "DataTransfer": self._data_transfer,
         }
 
@@ -367,6 +367,11 @@ class V2:
         ongoing = any(tx.key == tid for tx in self.txe.tx.values())
         queued = self.st.outbox.has_transactional(tid)
         return Reply({"ongoingIndicator": ongoing, "messagesInQueue": queued})
+
+    def _clear_cache(self, p: Payload) -> Reply:
+        """C11 / 1.6 §5.4: the authorization cache is emptied."""
+        self.st.auth_cache.clear()
+        return Reply({"status": "Accepted"})
 
     def _data_transfer(self, p: Payload) -> Reply:
         """P01: the reference knows no vendor-specific extensions."""

@@ -114,6 +114,10 @@ class TxEngine:
             return
         busy = evse_id in self.held or evse_id in self._authorizing
         if not busy and self.hw.evse(evse_id).operative:
+            cached = id_token in self.st.auth_cache
+            if cached and self.dm.get_bool("AuthCtrlr", "LocalPreAuthorize"):
+                self.grant(evse_id, id_token, "ISO14443", "Authorized", None)  # C12: cached
+                return
             self.authorize(evse_id, id_token, "ISO14443", "Authorized", None)
 
     def authorize(
@@ -124,7 +128,10 @@ class TxEngine:
         def answered(result: Payload) -> None:
             self._authorizing.discard(evse_id)
             if result.get("idTokenInfo", {}).get("status") == "Accepted":
+                self.st.auth_cache.add(token)  # C10: the cache keeps what the CSMS accepted
                 self.grant(evse_id, token, token_type, trigger, remote_id)
+            else:
+                self.st.auth_cache.discard(token)
 
         self._authorizing.add(evse_id)
         payload = {"idToken": {"idToken": token, "type": token_type}}
