@@ -128,7 +128,7 @@ async def test_cold_boot_pending(csms: CsmsPeer, sut: SutActions, sut_profile: S
 )
 async def test_cold_boot_rejected(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
     """B03: after a reboot the station sends BootNotification; answered Rejected, it sends
-    nothing else and retries no earlier than the interval (B03.FR.02/04); once Accepted it
+    nothing else and retries no earlier than the interval (B03.FR.02/06); once Accepted it
     reports every connector Available (a StatusNotification or a NotifyEvent, as the OCA
     validates step 5). The forbid window opens once Rejected is answered."""
     csms.hold("BootNotification")
@@ -138,7 +138,7 @@ async def test_cold_boot_rejected(csms: CsmsPeer, sut: SutActions, sut_profile: 
     )
     await boot.reply(status="Rejected", interval=2 * INTERVAL_S)
     for action in PENDING_FORBIDDEN:
-        csms.forbid(action, f"B03.FR.04: no {action} while Rejected")
+        csms.forbid(action, f"B03.FR.02: no {action} while Rejected")
     await csms.expect_none(
         "BootNotification",
         for_s=2 * INTERVAL_S * 0.75,
