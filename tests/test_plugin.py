@@ -91,7 +91,7 @@ def test_fault_turns_the_verdict_into_fail_with_evidence(pytester: pytest.Pytest
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
-            "*-> B06: a known variable is Accepted*",
+            "*-> B06.FR.10: a known variable is Accepted*",
             "*Expected: attributeStatus='Accepted'*",
             "*OCPP trace*",
             "*GetVariables*",
