@@ -124,12 +124,19 @@ class MatrixTally:
     def pytest_terminal_summary(self, terminalreporter: Any, config: pytest.Config) -> None:
         if not self.runs or hasattr(config, "workerinput"):
             return
-        from tests.matrix_support import matrix
+        terminalreporter.write_sep("-", "mutant matrix")
+        try:  # testcases/ is read again here: a module broken meanwhile must not end the session
+            from tests.matrix_support import matrix
 
-        planned = sum(1 for run in matrix() if run.fault)
-        proof = prove(self.kills, scan_checks(), self.runs, planned)
+            planned = sum(1 for run in matrix() if run.fault)
+            proof = prove(self.kills, scan_checks(), self.runs, planned)
+        except Exception as exc:  # reported below; the session's verdict stands
+            terminalreporter.write_line(
+                f"mutant matrix: the proven-checks figure could not be computed "
+                f"({type(exc).__name__}: {exc})"
+            )
+            return
         SUMMARY_FILE.parent.mkdir(parents=True, exist_ok=True)
         SUMMARY_FILE.write_text(proof.details(), "utf-8")
-        terminalreporter.write_sep("-", "mutant matrix")
         terminalreporter.write_line(proof.headline())
         terminalreporter.write_line(f"checks proven and not proven: {SUMMARY_FILE}")

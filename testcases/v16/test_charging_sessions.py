@@ -112,7 +112,7 @@ async def test_remote_start_plugged(
     "Remote Stop Charging Session",
     profile="core",
     versions=V16,
-    kills=("remote-stop-ignored", "tx-stopped-reason-other"),
+    kills=("remote-stop-ignored", "tx-stopped-reason-other", "remote-stop-rejected"),
 )
 async def test_remote_stop(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
     """§5.12: RemoteStopTransaction for the ongoing transaction is Accepted and the transaction

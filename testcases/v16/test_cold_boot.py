@@ -61,7 +61,7 @@ async def test_cold_boot(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfil
     "Cold Boot Charge Point - Pending",
     profile="core",
     versions=V16,
-    kills=("pending-sends-status",),
+    kills=("pending-sends-status", "pending-never-retries"),
 )
 async def test_cold_boot_pending(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
     """§4.2: while Pending the charge point sends no other requests; it retries BootNotification
@@ -96,7 +96,12 @@ async def test_cold_boot_pending(csms: CsmsPeer, sut: SutActions, sut_profile: S
     "Cold Boot Charge Point",
     profile="core",
     versions=V16,
-    kills=("csms-boot-rejects", "csms-boot-stale-time"),
+    kills=(
+        "csms-boot-rejects",
+        "csms-boot-stale-time",
+        "csms-boot-no-interval",
+        "csms-heartbeat-stale-time",
+    ),
     own_connection=True,
 )
 async def test_central_system_accepts_boot(station: StationPeer) -> None:

@@ -84,7 +84,7 @@ async def test_cold_boot_accepted(csms: CsmsPeer, sut: SutActions, sut_profile: 
     "Cold Boot Charging Station - Pending",
     profile="core",
     versions=V2,
-    kills=("pending-sends-status",),
+    kills=("pending-sends-status", "pending-never-retries"),
 )
 async def test_cold_boot_pending(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
     """B02: after a reboot the station sends BootNotification; answered Pending, it sends no
@@ -124,7 +124,7 @@ async def test_cold_boot_pending(csms: CsmsPeer, sut: SutActions, sut_profile: S
     "Cold Boot Charging Station - Rejected",
     profile="core",
     versions=V2,
-    kills=("rejected-retries-immediately",),
+    kills=("rejected-retries-immediately", "rejected-sends-status"),
 )
 async def test_cold_boot_rejected(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
     """B03: after a reboot the station sends BootNotification; answered Rejected, it sends
@@ -235,7 +235,12 @@ async def test_set_variables_single(csms: CsmsPeer) -> None:
     "Cold Boot Charging Station - Accepted",
     profile="core",
     versions=V2,
-    kills=("csms-boot-rejects", "csms-boot-stale-time"),
+    kills=(
+        "csms-boot-rejects",
+        "csms-boot-stale-time",
+        "csms-boot-no-interval",
+        "csms-heartbeat-stale-time",
+    ),
     own_connection=True,
 )
 async def test_csms_accepts_cold_boot(station: StationPeer) -> None:

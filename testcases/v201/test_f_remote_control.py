@@ -50,7 +50,7 @@ async def test_remote_start_cable_first(
     "Remote stop transaction - Success",
     profile="core",
     versions=V2,
-    kills=("remote-stop-ignored", "tx-stopped-reason-other"),
+    kills=("remote-stop-ignored", "tx-stopped-reason-other", "remote-stop-rejected"),
 )
 async def test_remote_stop(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
     """TC_F_08 (F03): from state EnergyTransferStarted (cable first, local authorization, per

@@ -56,6 +56,8 @@ def boot_notification(
     interval = state.heartbeat_interval
     if "boot-pending-first" in state.variants and station.boot_count == 0:
         status, interval = "Pending", PENDING_FIRST_INTERVAL  # legal variant: B02, 1.6 §4.2
+    if status == "Accepted" and "csms-boot-no-interval" in state.faults:
+        interval = 0
     station.boot_status = status
     station.boot_count += 1
     station.boot_request = payload
@@ -71,8 +73,11 @@ def boot_notification(
 
 
 def heartbeat(state: CsmsState, station: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
-    """G02 (1.6 §4.6): record the heartbeat, answer with the CSMS clock."""
+    """G02 (1.6 §4.6): record the heartbeat, answer with the CSMS clock (one hour late under the
+    seeded fault ``csms-heartbeat-stale-time``)."""
     station.last_heartbeat = datetime.now(UTC)
+    if "csms-heartbeat-stale-time" in state.faults:
+        return {"currentTime": rfc3339(datetime.now(UTC) - STALE_BY)}
     return {"currentTime": current_time(state)}
 
 

@@ -6,6 +6,9 @@
   and reports every connector (B01.FR.05). After a reconnect with an Accepted boot nothing is
   booted again: the connectors that changed while offline are reported (all of them after
   OfflineThreshold, B04.FR.01/02) and queued transaction messages are delivered (E12).
+  Seeded faults: ``rejected-retries-immediately``, ``pending-never-retries`` (no BootNotification
+  after Pending), ``pending-sends-status`` / ``rejected-sends-status`` (its connectors reported
+  while Pending / Rejected) and ``boot-skips-status``.
 * Heartbeat every heartbeat interval once Accepted (G02; 1.6 §4.6).
 * Sender: one CALL at a time from the :class:`~harness.reference.station.outbox.Outbox` (Part 4
   §4.1.1). A transaction message without an answer or with a CALLERROR is retried after the
@@ -40,6 +43,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: How long the station waits before its next BootNotification under ``pending-never-retries``.
+NEVER_RETRY_S = 3600.0
 #: What a 2.x station handles before Accepted: B02.FR.01 (+ B02.FR.05: the remote start/stop,
 #: which the handlers answer Rejected).
 PENDING_ALLOWED = frozenset(
@@ -108,7 +113,11 @@ class Session:
                     wait = interval
                 if status == "Rejected" and "rejected-retries-immediately" in st.faults:
                     wait = 0.05
-                if status == "Pending" and "pending-sends-status" in st.faults:
+                if status == "Pending" and "pending-never-retries" in st.faults:
+                    wait = NEVER_RETRY_S
+                if (status == "Pending" and "pending-sends-status" in st.faults) or (
+                    status == "Rejected" and "rejected-sends-status" in st.faults
+                ):
                     for key, _ in st.behaviour.statuses():
                         st.send_status(key)
             await self._idle_before_boot(time.monotonic() + wait)

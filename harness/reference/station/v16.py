@@ -168,6 +168,8 @@ class V16:
             return Reply({"status": "Rejected"})
         if "remote-stop-ignored" in self.st.faults:
             return Reply({"status": "Accepted"})
+        if "remote-stop-rejected" in self.st.faults:
+            return Reply({"status": "Rejected"})
         return Reply({"status": "Accepted"}, then=lambda: self.txe.stop(tx, "Remote"))
 
     def _reset(self, p: Payload) -> Reply:

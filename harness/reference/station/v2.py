@@ -262,6 +262,8 @@ class V2:
             return Reply({"status": "Rejected"})
         if "remote-stop-ignored" in self.st.faults:
             return Reply({"status": "Accepted"})
+        if "remote-stop-rejected" in self.st.faults:
+            return Reply({"status": "Rejected"})
         return Reply({"status": "Accepted"}, then=lambda: self.txe.remote_stop(tx))
 
     def _unlock(self, p: Payload) -> Reply:
