@@ -17,6 +17,7 @@ from testcases.robustness.probes import (
     RESULT_MISSING,
     UNREADABLE,
     UNREADABLE_V16,
+    missing_kinds,
     probes,
     spelled,
 )
@@ -68,3 +69,18 @@ def test_1_6_spellings() -> None:
         "OccurrenceConstraintViolation",
     }
     assert "FormatViolation" not in spelled("1.6", [ErrorKind.FORMAT_VIOLATION])
+
+
+def test_a_missing_field_may_get_formation_violation_in_1_6_only() -> None:
+    """RB_07: 1.6 FormationViolation covers a payload not conforming to the PDU (as for RB_10);
+    2.x FormatViolation only means "syntactically incorrect"."""
+    assert spelled("1.6", missing_kinds("1.6")) == {
+        "OccurenceConstraintViolation",
+        "ProtocolError",
+        "FormationViolation",
+    }
+    for version in ("2.0.1", "2.1"):
+        assert spelled(version, missing_kinds(version)) == {
+            "OccurrenceConstraintViolation",
+            "ProtocolError",
+        }
