@@ -59,7 +59,7 @@ VARIANTS: dict[str, Variant] = {
             _STATIONS_V2,
             "TxCtrlr.TxStartPoint is PowerPathClosed: a transaction starts only once the EV is "
             "connected and the driver authorized, not at plug-in",
-            "2.0.1 Part 2 E01 (TxStartPoint values), OCA feature C-09.4",
+            "2.0.1 Part 2 E01.FR.05 (TxStartPoint PowerPathClosed), OCA feature C-09.4",
         ),
         Variant(
             "tx-start-authorized",
@@ -90,7 +90,8 @@ VARIANTS: dict[str, Variant] = {
             "optional device-model variables do not exist (OCPPCommCtrlr.HeartbeatInterval, "
             "WebSocketPingInterval, ResetRetries, the AlignedDataCtrlr and ClockCtrlr.TimeSource "
             "...): GetVariables answers UnknownVariable/UnknownComponent for them",
-            "2.0.1 Part 2 Appendix 3 (only required variables must exist), B06.FR.03/04",
+            "2.0.1 Part 2 Appendix 3 (only required variables must exist), B06.FR.07 "
+            "(UnknownVariable)",
         ),
         Variant(
             "trigger-rejected",
