@@ -242,6 +242,7 @@ def test_findings_reach_the_case_once_per_place() -> None:
         raw = json.dumps([2, unique_id, "TransactionEvent", _transaction_event("A B", "t1")])
         event = session.receive(raw)
         assert event.ok
+        peer._inspect(_Link(), event)  # type: ignore[arg-type]
         peer._on_receive(_Link(), event)  # type: ignore[arg-type]
         session.result(unique_id, {})
     assert [f.axis for f in peer.findings] == [Axis.SPEC, Axis.SPEC]

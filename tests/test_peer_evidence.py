@@ -1,0 +1,103 @@
+"""What the harness peers make of a SUT's frames, over real loopback connections: the strict
+checks see every frame (a CALLRESULT that resolves a waiting CALL too), an answer under the wrong
+unique id fails the CALL at once, and a second CALL while one is unanswered is a SHOULD NOT
+warning — none at all while the harness itself holds its answer back."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+import pytest
+
+from harness.ocppj import Call
+from harness.ocppj.session import Received, RpcSession
+from harness.peers import CsmsPeer, StationPeer
+from harness.peers.view import BURST_REQUIREMENT
+from harness.transport import Link
+from harness.verdicts import Axis, SutFailure
+from tests.test_transport import BOUND, Csms, serving
+
+
+class AnswersWith(Csms):
+    """Answers every CALL with ``make(call)`` as the raw frame."""
+
+    def __init__(self, make: object) -> None:
+        super().__init__()
+        self.make = make
+
+    def on_receive(self, link: Link, event: Received) -> None:
+        if isinstance(event.frame, Call):
+            raw = self.make(event.frame)  # type: ignore[operator]
+            task = asyncio.ensure_future(link.send_raw(raw))
+            self.replies.add(task)
+            task.add_done_callback(self.replies.discard)
+
+
+async def _station(server_url: str) -> StationPeer:
+    station = StationPeer(
+        "2.0.1", url=server_url + "/ocpp", identity="CS1", response_s=3, action_s=3
+    )
+    station.begin_case("evidence")
+    await station.connect()
+    return station
+
+
+@pytest.mark.asyncio
+async def test_strict_checks_see_a_callresult_that_resolves_a_call() -> None:
+    naive = AnswersWith(
+        lambda c: json.dumps([3, c.unique_id, {"currentTime": "2024-01-01T00:00:00"}])
+    )
+    async with asyncio.timeout(BOUND), serving(csms=naive) as (server, _):
+        station = await _station(server.url)
+        try:
+            (await station.call("Heartbeat")).must()
+        finally:
+            await station.disconnect()
+    assert [f.axis for f in station.findings] == [Axis.SPEC], station.findings
+    assert "currentTime" in station.findings[0].message
+
+
+@pytest.mark.asyncio
+async def test_an_answer_under_another_id_fails_the_call_at_once() -> None:
+    wrong = AnswersWith(lambda c: json.dumps([3, "not-" + c.unique_id, {"currentTime": "x"}]))
+    async with asyncio.timeout(BOUND), serving(csms=wrong) as (server, _):
+        station = await _station(server.url)
+        started = time.monotonic()
+        try:
+            with pytest.raises(SutFailure) as failure:
+                await station.call("Heartbeat", req="G02: Heartbeat answered")
+        finally:
+            await station.disconnect()
+    assert time.monotonic() - started < 2, "waited for the timeout instead of failing at once"
+    assert "answered with unique id 'not-" in failure.value.actual
+    assert any(e.problem == "answer under the wrong unique id" for e in station.trace)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("hold", [False, True], ids=["burst", "harness-holds"])
+async def test_a_second_call_while_one_is_open_is_a_warning(hold: bool) -> None:
+    """Two CALLs read in one go, before the harness could answer the first: OCPP-J §4.1.1 says
+    SHOULD NOT, so a spec warning; while the script holds the first answer, nothing at all."""
+    peer = CsmsPeer("2.0.1", host="127.0.0.1", port=0, response_s=2, action_s=2)
+    peer.begin_case("burst")
+    if hold:
+        peer.hold("Heartbeat")
+    session = RpcSession("2.0.1")
+
+    class _Link:
+        version = "2.0.1"
+
+    for unique_id in ("a", "b"):
+        event = session.receive(json.dumps([2, unique_id, "Heartbeat", {}]))
+        peer._inspect(_Link(), event)  # type: ignore[arg-type]
+        peer._on_receive(_Link(), event)  # type: ignore[arg-type]
+    for task in list(peer._tasks):
+        task.cancel()
+    burst = [f for f in peer.findings if f.requirement == BURST_REQUIREMENT]
+    if hold:
+        assert burst == [], "the harness held the first answer: the second CALL is not a burst"
+    else:
+        assert [f.axis for f in burst] == [Axis.SPEC], peer.findings
+        assert "Heartbeat" in burst[0].message
