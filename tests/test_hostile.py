@@ -106,10 +106,13 @@ def hostile_csms(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Hos
 
 
 def _run(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, *args: str
+    pytester: pytest.Pytester,
+    monkeypatch: pytest.MonkeyPatch,
+    *args: str,
+    password: str = "unused",
 ) -> tuple[dict[str, Any], float]:
     """Run the harness in a child pytest; the report must be sound whatever the SUT did."""
-    monkeypatch.setenv("HOSTILE_PASSWORD", "unused")
+    monkeypatch.setenv("HOSTILE_PASSWORD", password)
     report = pytester.path / "report"
     started = time.monotonic()
     result = pytester.runpytest_subprocess(*args, "--ocpp-report", str(report), timeout=120)
@@ -227,3 +230,29 @@ def test_flood_during_a_long_wait_is_capped_and_ends_the_wait(
     last = json.loads((report / case["trace_file"]).read_text("utf-8").splitlines()[-1])
     assert last["dropped"] == case["trace_dropped"]
     assert elapsed < 2 * BOUND_S, f"{elapsed:.1f} s"  # the wait alone would be 60 s
+
+
+@pytest.mark.parametrize("hostile_station", ["silent"], indirect=True)
+def test_a_refused_station_is_explained(
+    pytester: pytest.Pytester, hostile_station: Hostile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The station's password is not the one the profile expects: the harness refuses it with
+    HTTP 401, and the case says so (INCONCLUSIVE: no case can start) with what to check."""
+    document, elapsed = _run(
+        pytester,
+        monkeypatch,
+        str(B_CASES),
+        "--oca",
+        "TC_B_06_CS",
+        "--ocpp-sut",
+        str(hostile_station.profile),
+        password="not-the-station-password",
+    )
+    (case,) = document["cases"]
+    assert case["verdict"] == "inconclusive", case
+    assert "got HTTP 401 (invalid credentials)" in case["reason"], case["reason"]
+    assert "password" in case["reason"], case["reason"]
+    between = json.dumps(document["between_cases"])
+    assert "handshake refused" in between
+    assert "HTTP 401" in between
+    assert elapsed < BOUND_S
