@@ -33,10 +33,20 @@ class Operator(Protocol):
 class SutActions:
     """The actions a test case may ask for; each names its parameters explicitly."""
 
-    def __init__(self, operator: Operator, *, valid_token: str, invalid_token: str) -> None:
+    def __init__(
+        self,
+        operator: Operator,
+        *,
+        valid_token: str,
+        invalid_token: str,
+        on_reboot: Callable[[], None] | None = None,
+    ) -> None:
         self.operator = operator
         self.valid_token = valid_token
         self.invalid_token = invalid_token
+        #: Told before a reboot is asked for: the harness then waits for the station's
+        #: BootNotification before the next case, however late the reboot comes.
+        self.on_reboot = on_reboot
 
     # -- charging station under test ---------------------------------------------------------
     async def plug_in(self, evse_id: int = 1, connector_id: int = 1) -> None:
@@ -65,6 +75,8 @@ class SutActions:
         )
 
     async def reboot(self) -> None:
+        if self.on_reboot is not None:
+            self.on_reboot()
         await self.operator.perform("reboot", "Power-cycle (reboot) the charging station")
 
     async def go_offline(self) -> None:

@@ -240,4 +240,10 @@ def sut(
                 print(text, flush=True)
 
         operator = ManualOperator(s.timeouts.action_s, show=show)
-    return SutActions(operator, valid_token=s.tokens.valid, invalid_token=s.tokens.invalid)
+    peer = ocpp_session.peer
+    return SutActions(
+        operator,
+        valid_token=s.tokens.valid,
+        invalid_token=s.tokens.invalid,
+        on_reboot=peer.state.expect_reboot if isinstance(peer, CsmsPeer) else None,
+    )

@@ -10,7 +10,6 @@ trace; a burst of CALLs is a SHOULD NOT warning.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -128,7 +127,8 @@ def test_forbidden_and_missing_messages_are_reported_as_what_they_are(
     missing = cases["TC_B_06_CS"]
     assert missing["failed_requirement"] == "X02: an Authorize"
     failing = [e for e in missing["trace"] if e["seq"] == missing["failing_frame"]]
-    assert failing and failing[0]["raw"].startswith("deadline passed: no Authorize"), failing
+    assert failing, missing["trace"]
+    assert failing[0]["raw"].startswith("deadline passed: no Authorize"), failing
     for case in cases.values():
         assert case["trace"][0]["raw"].startswith("handshake") is False  # connect is between
 
@@ -142,3 +142,29 @@ def test_shuffled_order_gives_the_same_verdicts(pytester: pytest.Pytester) -> No
         orders.append([c["id"] for c in document["cases"]])  # in the order they ran
         assert {c["verdict"] for c in document["cases"]} == {"pass"}, document["cases"]
     assert len({tuple(o) for o in orders}) > 1, f"three seeds, one order: {orders}"
+
+
+REBOOTED = """
+@oca("TC_B_01_CS", "reboots the station and ends at once", profile="core", versions=V,
+     kills=("boot-ignores-interval",))
+async def test_reboots(csms: CsmsPeer, sut: SutActions) -> None:
+    await sut.reboot()
+
+
+@oca("TC_B_06_CS", "starts once the station booted again", profile="core", versions=V,
+     kills=("getvariables-rejects-known",))
+async def test_after_reboot(csms: CsmsPeer) -> None:
+    assert csms.state.boot == "Accepted"
+    assert not any(e.action == "BootNotification" for e in csms.trace), "boot blamed on me"
+    (await csms.call("GetVariables", get_variable_data=[HB])).must()
+"""
+
+
+def test_a_case_starts_only_once_the_station_booted_again(pytester: pytest.Pytester) -> None:
+    """A station rebooting between cases is waited for until its BootNotification is answered
+    Accepted: the boot belongs to the between-cases trace, not to the next case."""
+    cases = _cases(_run(pytester, REBOOTED))
+    assert {cid: c["verdict"] for cid, c in cases.items()} == {
+        "TC_B_01_CS": "pass",
+        "TC_B_06_CS": "pass",
+    }, [c["reason"] for c in cases.values()]

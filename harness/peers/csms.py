@@ -191,6 +191,8 @@ class CsmsPeer(Peer):
         boot = self.state.boot
         if boot == "booting":
             return "its BootNotification is not answered Accepted yet"
+        if boot == "rebooting":
+            return "a reboot was asked for and its BootNotification has not come yet"
         if boot in ("Pending", "Rejected"):
             return f"its boot is {boot}; it has not sent a new BootNotification"
         if self._settled is link:
@@ -253,6 +255,8 @@ class CsmsPeer(Peer):
             action, payload, within_s=within_s, req=req, validate=validate
         )
         self.config.observe(action, payload, outcome.response)
+        if action == "Reset" and outcome.get("status") == "Accepted":
+            self.state.expect_reboot()  # B11/B12 (1.6 §5.14): it reboots now or once idle
         return outcome
 
     async def restore_config(self) -> list[str]:

@@ -26,7 +26,8 @@ class StationState:
     version: str
     #: 1.6 connector number -> (EVSE id, connector id) of the SUT profile (numbered in order).
     numbering: dict[int, Where] = field(default_factory=dict)
-    #: "unknown" (no BootNotification seen), "booting" (one unanswered), or the status given.
+    #: "unknown" (no BootNotification seen), "rebooting" (a reboot or reset was asked for and no
+    #: BootNotification came yet), "booting" (one unanswered), or the status given.
     boot: str = "unknown"
     connectors: dict[Where, str] = field(default_factory=dict)
     #: Open transactions: id -> where (None when the station did not say).
@@ -35,6 +36,10 @@ class StationState:
     @property
     def v16(self) -> bool:
         return self.version == "1.6"
+
+    def expect_reboot(self) -> None:
+        """A reboot was asked for (an operator action, or a Reset the station accepted)."""
+        self.boot = "rebooting"
 
     def not_available(self) -> dict[Where, str]:
         """Connectors whose last reported state is not Available."""
