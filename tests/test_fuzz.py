@@ -308,6 +308,12 @@ def test_valid_examples_use_ids_the_sut_has_v2(version: str) -> None:
         trigger = example.payload.get("requestedMessage")
         if example.action == "TriggerMessage" and trigger == "StatusNotification":
             assert "connectorId" in example.payload["evse"], example
+        if example.action == "Authorize":  # no PEM chain or certificate hashes made up
+            assert not {"certificate", "iso15118CertificateHashData"} & set(example.payload)
+        for meter in (
+            example.payload.get("meterValue", []) if example.action == "MeterValues" else []
+        ):
+            assert all("signedMeterValue" not in sampled for sampled in meter["sampledValue"])
     assert {"TriggerMessage.evse", "MeterValues.evseId", "StatusNotification.evseId"} <= seen
 
 

@@ -9,8 +9,10 @@ Valid examples keep the rules the specification adds to the schemas for ids (:fu
 EVSE and connector ids are ones the SUT profile's ``evses`` declare (an EVSE id is > 0, 2.0.1
 Part 2 §2.23 EVSEType; a 1.6 connectorId of TriggerMessage is > 0, 1.6 §6.51), and 0 appears only
 where it means the whole station or its main meter (1.6 ChangeAvailability/MeterValues, §6.6/§6.31;
-2.x MeterValues evseId). A 2.x trigger for StatusNotification names a connector (F06.FR.13). A
-1.6 MeterValues transactionId is left out: a random one names no transaction.
+2.x MeterValues evseId). A 2.x trigger for StatusNotification names a connector (F06.FR.13). Fields
+whose content is a format the schema cannot express are left out: a 1.6 MeterValues transactionId
+(a random one names no transaction), 2.x signed meter values (Base64 of a signed format) and the
+ISO 15118 certificate data of Authorize (a PEM chain, hashes of real certificates).
 
 * **valid** examples must get a CALLRESULT whose payload is schema-valid — a business-level
   rejection (``Rejected``, ``UnknownVendorId``, ``Invalid``...) is a fine answer — never a CALLERROR,
@@ -138,7 +140,13 @@ def id_pins(version: str, action: str, evses: Evses) -> dict[str, Any]:
                 "evseId": st.sampled_from(evse_ids),
                 "connectorId": st.just(1),
             },
-            "MeterValues": {"evseId": st.sampled_from([0, *evse_ids])},
+            "MeterValues": {
+                "evseId": st.sampled_from([0, *evse_ids]),
+                # signed meter data is Base64 of a signed format (2.0.1 Part 2 §2.46 SignedMeterValueType)
+                "meterValue.sampledValue.signedMeterValue": ABSENT,
+            },
+            # a PEM certificate chain and the hashes of real certificates (C07, ISO 15118)
+            "Authorize": {"certificate": ABSENT, "iso15118CertificateHashData": ABSENT},
         }
     return dict(pins.get(action, {}))
 
