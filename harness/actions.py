@@ -140,9 +140,14 @@ class BuiltinOperator:
     must be free to answer the CALL it causes while the script goes on.
     """
 
-    def __init__(self, target: Any, *, identity: str | None = None) -> None:
+    def __init__(
+        self, target: Any, *, identity: str | None = None, return_after_s: float = 0.0
+    ) -> None:
         self.target = target
         self.identity = identity
+        #: Return this long after the action (the ``late-actions`` variant: like a shell
+        #: command that waits for the device, the SUT has long sent what the action causes).
+        self.return_after_s = return_after_s
         self.background: set[asyncio.Task[Any]] = set()
 
     async def perform(self, action: str, instruction: str, **params: Any) -> Any:
@@ -150,11 +155,13 @@ class BuiltinOperator:
         if method is None:
             raise HarnessError(f"the built-in SUT has no action {action!r}")
         if self.identity is None:
-            return await method(**params)
+            result = await method(**params)
+            await asyncio.sleep(self.return_after_s)
+            return result
         task = asyncio.ensure_future(method(self.identity, **params))
         self.background.add(task)
         task.add_done_callback(self._finished)
-        await asyncio.sleep(0)
+        await asyncio.sleep(self.return_after_s)
         return None
 
     def _finished(self, task: asyncio.Task[Any]) -> None:

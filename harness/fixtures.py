@@ -229,7 +229,11 @@ def sut(
     operator: Operator
     if s.actions.type is ActionsType.BUILTIN:
         identity = s.identity if s.role is Role.CSMS else None
-        operator = BuiltinOperator(ocpp_session.reference, identity=identity)
+        operator = BuiltinOperator(
+            ocpp_session.reference,
+            identity=identity,
+            return_after_s=seeded_for(_run(request.config)).action_return_s,
+        )
     elif s.actions.type is ActionsType.SHELL:
         operator = ShellOperator(s.actions.commands, s.timeouts.action_s)
     else:

@@ -31,6 +31,8 @@ _VERSION_SUFFIX = {"1.6": "v16", "2.0.1": "v201", "2.1": "v21"}
 
 #: Share of the profile's ``timeouts.response_s`` that ``slow-answers`` waits before answering.
 SLOW_SHARE = 0.9
+#: How long after the action an operator action returns under ``late-actions`` (seconds).
+LATE_ACTION_S = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +163,15 @@ VARIANTS: dict[str, Variant] = {
             "1.6 MeterValueSampleInterval 1: MeterValues)",
             "2.0.1 E02/J02 (TxUpdatedInterval), 1.6 §4.7 and §9.1 (MeterValueSampleInterval)",
         ),
+        Variant(
+            "late-actions",
+            _STATIONS + _CSMSS,
+            f"every operator action (plug in, present a token, reboot, make the CSMS start a "
+            f"transaction...) returns {LATE_ACTION_S:g} s after it was done, when the SUT has "
+            "long sent what it causes, as a shell command that waits for the device does",
+            "OCA Part 6 §2/§3: operator steps take their own time; a case arms what it waits "
+            "for before it triggers the action",
+        ),
     )
 }
 
@@ -210,6 +221,11 @@ class Seeded:
 
     def __bool__(self) -> bool:
         return bool(self.names)
+
+    @property
+    def action_return_s(self) -> float:
+        """How long after an operator action the action returns (``late-actions``), else 0."""
+        return LATE_ACTION_S if "late-actions" in self.names else 0.0
 
     @property
     def answer_delay_s(self) -> float:
