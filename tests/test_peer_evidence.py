@@ -14,7 +14,7 @@ import pytest
 from harness.ocppj import Call
 from harness.ocppj.session import Received, RpcSession
 from harness.peers import CsmsPeer, StationPeer
-from harness.peers.view import BURST_REQUIREMENT
+from harness.peers.view import BURST_REQUIREMENT, BURST_REQUIREMENT_2X
 from harness.transport import Link
 from harness.verdicts import Axis, SutFailure
 from tests.test_transport import BOUND, Csms, serving
@@ -76,28 +76,41 @@ async def test_an_answer_under_another_id_fails_the_call_at_once() -> None:
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("hold", [False, True], ids=["burst", "harness-holds"])
-async def test_a_second_call_while_one_is_open_is_a_warning(hold: bool) -> None:
-    """Two CALLs read in one go, before the harness could answer the first: OCPP-J §4.1.1 says
-    SHOULD NOT, so a spec warning; while the script holds the first answer, nothing at all."""
-    peer = CsmsPeer("2.0.1", host="127.0.0.1", port=0, response_s=2, action_s=2)
+@pytest.mark.parametrize(
+    ("version", "hold"),
+    [("1.6", False), ("2.0.1", False), ("2.0.1", True)],
+    ids=["1.6-burst", "2.0.1-burst", "2.0.1-harness-holds"],
+)
+async def test_a_second_call_while_one_is_open(version: str, hold: bool) -> None:
+    """Two CALLs read in one go, before the harness could answer the first: OCPP-J 1.6 §4.1.1
+    says SHOULD NOT (a spec warning), 2.x Part 4 §4.1.1 SHALL NOT (a FAIL at the next step);
+    while the script holds the first answer back, neither."""
+    peer = CsmsPeer(version, host="127.0.0.1", port=0, response_s=2, action_s=2)
     peer.begin_case("burst")
     if hold:
         peer.hold("Heartbeat")
-    session = RpcSession("2.0.1")
+    session = RpcSession(version)
 
     class _Link:
-        version = "2.0.1"
+        pass
 
+    _Link.version = version  # type: ignore[attr-defined]
     for unique_id in ("a", "b"):
         event = session.receive(json.dumps([2, unique_id, "Heartbeat", {}]))
         peer._inspect(_Link(), event)  # type: ignore[arg-type]
         peer._on_receive(_Link(), event)  # type: ignore[arg-type]
     for task in list(peer._tasks):
         task.cancel()
-    burst = [f for f in peer.findings if f.requirement == BURST_REQUIREMENT]
+    warned = [f for f in peer.findings if f.requirement == BURST_REQUIREMENT]
     if hold:
-        assert burst == [], "the harness held the first answer: the second CALL is not a burst"
+        assert warned == []
+        peer._raise_violations()  # nothing to raise
+    elif version == "1.6":
+        assert [f.axis for f in warned] == [Axis.SPEC], peer.findings
+        peer._raise_violations()
     else:
-        assert [f.axis for f in burst] == [Axis.SPEC], peer.findings
-        assert "Heartbeat" in burst[0].message
+        assert warned == []
+        with pytest.raises(SutFailure) as failure:
+            peer._raise_violations()
+        assert failure.value.requirement == BURST_REQUIREMENT_2X
+        assert "Heartbeat" in failure.value.actual

@@ -2,7 +2,8 @@
 
 One :class:`RpcSession` is one side of one WebSocket connection. It correlates responses with
 requests by unique id (OCPP-J 1.6 §4.1.1, Part 4 §4.1.3), enforces one open CALL per direction
-(Part 4 §4.1.1: a side SHOULD NOT send a CALL while one of its CALLs is unanswered), validates
+(a side SHOULD NOT, OCPP-J 1.6 §4.1.1, and SHALL NOT, 2.x Part 4 §4.1.1, send a CALL while one
+of its CALLs is unanswered; the harness peers grade an inbound one accordingly), validates
 payloads against the official schemas, and says which CALLERROR (or 2.1 CALLRESULTERROR) the
 receiver owes for a bad frame. Blame is encoded in the types: a :class:`LocalProtocolError` is
 raised for something *we* tried to send wrongly; the remote side's mistakes come back as a
@@ -51,8 +52,8 @@ class Received:
     problem: str | None = None
     kind: ErrorKind | None = None
     reply: Frame | None = None
-    #: A SHOULD-level deviation that is not a problem (Part 4 §4.1.1 / OCPP-J 1.6 §4.1.1: a
-    #: second CALL while an earlier one is unanswered); the peer decides whether to warn.
+    #: A deviation the peer grades itself (a second CALL while an earlier one is unanswered:
+    #: OCPP-J 1.6 §4.1.1 SHOULD NOT, 2.x Part 4 §4.1.1 SHALL NOT).
     warning: str | None = None
 
     @property

@@ -24,10 +24,11 @@ from harness.transport.link import Link, LinkClosed
 from harness.verdicts import Axis, Finding, HarnessError, SutFailure
 
 RPC_REQUIREMENT = "OCPP-J RPC framework (Part 4 §4 / OCPP-J 1.6 §4)"
-#: A second CALL while one is unanswered: OCPP-J 1.6 §4.1.1 and 2.x Part 4 §4.1.1 say SHOULD NOT,
-#: so it is a spec-axis warning, never a FAIL (and none at all while the harness itself delays
-#: its answer: the SUT may give up waiting and go on).
-BURST_REQUIREMENT = "OCPP-J §4.1.1 (SHOULD NOT): one CALL at a time"
+#: A second CALL while one is unanswered: OCPP-J 1.6 §4.1.1 says SHOULD NOT (a spec-axis
+#: warning); 2.0.1/2.1 Part 4 §4.1.1 say SHALL NOT (a FAIL). Neither while the harness itself
+#: holds its answer back: the SUT may time out waiting and go on.
+BURST_REQUIREMENT = "OCPP-J 1.6 §4.1.1 (SHOULD NOT): one CALL at a time"
+BURST_REQUIREMENT_2X = "Part 4 §4.1.1 (SHALL NOT): one CALL at a time"
 #: How long a CALL handed to a script may stay unanswered before it gets the default reply.
 REPLY_GRACE_S = 0.1
 LAST_FRAMES = 12
@@ -69,8 +70,9 @@ class PeerView:
         self._overrides: dict[str, dict[str, Any]] = {}
         self._violations: list[str] = []
         self._violations_dropped = 0
-        #: Forbidden CALLs seen this case: (the requirement that forbids it, the CALL).
-        self._forbidden_hits: list[tuple[str, InboundCall]] = []
+        #: Rules the SUT broke in the background this case: (requirement, expected, actual); a
+        #: forbidden CALL, a burst of CALLs in 2.x. The first one fails the case's next step.
+        self._breaches: list[tuple[str, str, str]] = []
         self._received_chars = 0
         self._flooded = False
         self._raw_ids: set[str] = set()
@@ -98,7 +100,7 @@ class PeerView:
         self._overrides.clear()
         self._violations.clear()
         self._violations_dropped = 0
-        self._forbidden_hits.clear()
+        self._breaches.clear()
         self._received_chars = 0
         self._flooded = False
         self._raw_ids.clear()
@@ -167,11 +169,19 @@ class PeerView:
             for item in self._inbox[self._flushed :]
         )
 
+    def _burst(self, link: Link, what: str) -> None:
+        """A second CALL while the first is unanswered, not provoked by the harness."""
+        if link.version == "1.6":
+            self.warn(Axis.SPEC, BURST_REQUIREMENT, what)
+        elif not self.tolerate_violations:
+            self.trace.event(what, problem=BURST_REQUIREMENT_2X)
+            self._breaches.append((BURST_REQUIREMENT_2X, "one CALL at a time", what))
+
     def _on_receive(self, link: Link, event: Received) -> None:
         frame = event.frame
         self._budget(event)
         if event.warning is not None and self.in_case and not self._harness_delays_answer():
-            self.warn(Axis.SPEC, BURST_REQUIREMENT, event.warning)
+            self._burst(link, event.warning)
         if isinstance(frame, Call) and event.reply is None:
             item = InboundCall(frame, link, self)
             if self._flooded:  # answered as protocol requires, but no longer kept
@@ -180,7 +190,13 @@ class PeerView:
             self._inbox.append(item)
             if frame.action in self._forbidden and self.in_case:
                 req = self._forbidden[frame.action]
-                self._forbidden_hits.append((req, item))
+                self._breaches.append(
+                    (
+                        req,
+                        f"no {frame.action} at this step",
+                        f"{frame.action} {json.dumps(frame.payload)[:300]}",
+                    )
+                )
                 self.trace.event(
                     f"{frame.action} received where the case forbids it",
                     problem=f"forbidden: {req}",
@@ -287,15 +303,14 @@ class PeerView:
         if self.link is not None and self.link.handler_errors:
             errors, self.link.handler_errors = self.link.handler_errors, []
             raise HarnessError("error while handling received frames: " + "; ".join(errors[:3]))
-        if self._forbidden_hits:
-            req, item = self._forbidden_hits[0]
-            more = len(self._forbidden_hits) - 1
-            self._forbidden_hits.clear()
+        if self._breaches:
+            req, expected, actual = self._breaches[0]
+            more = len(self._breaches) - 1
+            self._breaches.clear()
             raise SutFailure(
                 req,
-                f"no {item.action} at this step",
-                f"{item.action} {json.dumps(item.payload)[:300]}"
-                + (f" (+{more} more forbidden)" if more > 0 else ""),
+                expected,
+                actual + (f" (+{more} more)" if more > 0 else ""),
                 self.trace.render(last=LAST_FRAMES),
             )
         if self._violations and not self.tolerate_violations:
