@@ -114,3 +114,18 @@ async def test_a_second_call_while_one_is_open(version: str, hold: bool) -> None
             peer._raise_violations()
         assert failure.value.requirement == BURST_REQUIREMENT_2X
         assert "Heartbeat" in failure.value.actual
+
+
+@pytest.mark.asyncio
+async def test_a_malformed_answer_without_a_readable_id_resolves_the_call_at_once() -> None:
+    garbled = AnswersWith(lambda c: json.dumps([4, None, "GenericError"]))
+    async with asyncio.timeout(BOUND), serving(csms=garbled) as (server, _):
+        station = await _station(server.url)
+        started = time.monotonic()
+        try:
+            with pytest.raises(SutFailure) as failure:
+                await station.call("Heartbeat")
+        finally:
+            await station.disconnect()
+    assert time.monotonic() - started < 2, "waited for the timeout instead of failing at once"
+    assert failure.value.expected == "a well-formed answer to Heartbeat"

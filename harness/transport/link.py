@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -37,6 +38,16 @@ class ResponseTimeout(Exception):
 class StrayAnswer(Exception):
     """A CALLRESULT/CALLERROR under another unique id arrived while a CALL was open: the peer
     answered with the wrong id (reported at once, not as "no answer" after the timeout)."""
+
+
+def _answer_shaped(raw: str | bytes) -> bool:
+    """Whether unparseable text still reads as a CALLRESULT/CALLERROR (a JSON array whose first
+    element is 3 or 4)."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, TypeError):
+        return False
+    return isinstance(data, list) and bool(data) and data[0] in (3, 4) and data[0] is not True
 
 
 def _expire(waiter: asyncio.Future[Received], action: str, timeout: float) -> None:
@@ -133,6 +144,14 @@ class Link:
             and self.on_stray(self, event)
         ):
             self._fail_waiting(event.frame.unique_id)
+        elif event.frame is None and self._waiting and _answer_shaped(raw):
+            # A malformed CALLRESULT/CALLERROR whose unique id cannot be read still is the
+            # answer to the open CALL: it resolves it at once (as malformed), not after the
+            # timeout as "no answer".
+            unique_id = next(iter(self._waiting))
+            waiter = self._waiting.pop(unique_id)
+            if not waiter.done():
+                waiter.set_result(event)
         if self.on_receive is not None:
             self.on_receive(self, event)
 
