@@ -303,6 +303,20 @@ FAULTS: dict[str, Fault] = {
             "1.6 §9.1: the required Core configuration keys are reported",
         ),
         Fault(
+            "status-skips-preparing",
+            _STATION,
+            ("1.6",),
+            "stays Available when a cable is plugged in or an idTag presented (no Preparing)",
+            "1.6 §4.9: Preparing on plug-in",
+        ),
+        Fault(
+            "status-skips-finishing",
+            _STATION,
+            ("1.6",),
+            "reports Available, not Finishing, when a transaction ends with the cable still in",
+            "1.6 §4.9: Finishing",
+        ),
+        Fault(
             "tx-reports-wrong-token",
             _STATION,
             _ALL,

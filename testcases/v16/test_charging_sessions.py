@@ -15,7 +15,12 @@ V16 = ("1.6",)
     "Regular Charging Session - Plugin First",
     profile="core",
     versions=V16,
-    kills=("tx-reports-wrong-token", "tx-stopped-reason-other"),
+    kills=(
+        "tx-reports-wrong-token",
+        "tx-stopped-reason-other",
+        "status-skips-preparing",
+        "status-skips-finishing",
+    ),
 )
 async def test_plugin_first_session(
     csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile

@@ -82,9 +82,10 @@ class V16:
             return "Charging" if c.plugged else "SuspendedEV"
         if not c.operative:
             return "Unavailable"
-        if c.finished:
+        faults = self.st.faults
+        if c.finished and "status-skips-finishing" not in faults:
             return "Finishing"
-        if c.plugged or c.pending_tag is not None:
+        if (c.plugged or c.pending_tag is not None) and "status-skips-preparing" not in faults:
             return "Preparing"
         return "Available"
 
