@@ -296,6 +296,14 @@ FAULTS: dict[str, Fault] = {
             (("TC_021_CS", "1.6 §5.3: the new value is in effect"),),
         ),
         Fault(
+            "config-change-rejected",
+            _STATION,
+            _ALL,
+            "answers SetVariables/ChangeConfiguration of a writable key with a valid value "
+            "Rejected",
+            "1.6 §5.3: ChangeConfiguration Accepted",
+        ),
+        Fault(
             "getconfiguration-missing-keys",
             _STATION,
             ("1.6",),
@@ -351,6 +359,22 @@ FAULTS: dict[str, Fault] = {
             "F01.FR.13/F02.FR.01: the remoteStartId of the request",
         ),
         Fault(
+            "local-stop-ignored",
+            _STATION,
+            _ALL,
+            "keeps a transaction running when the token that started it is presented again",
+            "E06.FR.03: the local stop ends the transaction",
+            (("TC_003_CS", "1.6 §4.10: StopTransaction on local stop"),),
+        ),
+        Fault(
+            "remote-start-rejected",
+            _STATION,
+            _ALL,
+            "answers a remote start on an idle, plugged-in connector with Rejected",
+            "F01: RequestStartTransaction Accepted",
+            (("TC_010_CS", "1.6 §5.11: RemoteStartTransaction Accepted"),),
+        ),
+        Fault(
             "remote-start-ignored",
             _STATION,
             _ALL,
@@ -373,6 +397,13 @@ FAULTS: dict[str, Fault] = {
             "answers a remote stop for its running transaction with Rejected",
             "F03.FR.07: RequestStopTransaction Accepted",
             (("TC_012_CS", "1.6 §5.12: RemoteStopTransaction Accepted"),),
+        ),
+        Fault(
+            "availability-rejected",
+            _STATION,
+            _V2,
+            "answers ChangeAvailability for an idle EVSE with Rejected",
+            "G03.FR.01/02: ChangeAvailability Inoperative Accepted",
         ),
         Fault(
             "availability-no-status",

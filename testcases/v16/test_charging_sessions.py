@@ -20,6 +20,7 @@ V16 = ("1.6",)
         "tx-stopped-reason-other",
         "status-skips-preparing",
         "status-skips-finishing",
+        "local-stop-ignored",
     ),
 )
 async def test_plugin_first_session(
@@ -85,7 +86,7 @@ async def test_plugin_first_session(
     "Remote Start Charging Session - Cable Plugged in First",
     profile="core",
     versions=V16,
-    kills=("remote-start-ignored",),
+    kills=("remote-start-ignored", "remote-start-rejected"),
 )
 async def test_remote_start_plugged(
     csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile

@@ -77,7 +77,7 @@ def _value_of(items: Any, key: str) -> str | None:
     "Change/set Configuration",
     profile="core",
     versions=V16,
-    kills=("config-change-not-applied",),
+    kills=("config-change-not-applied", "config-change-rejected"),
 )
 async def test_change_configuration(csms: CsmsPeer) -> None:
     """§5.3: ChangeConfiguration of a writable key (MeterValueSampleInterval) is Accepted and

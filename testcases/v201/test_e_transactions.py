@@ -24,7 +24,12 @@ V2 = ("2.0.1", "2.1")
     "Local start transaction - Cable plugin first - Success",
     profile="core",
     versions=V2,
-    kills=("tx-reports-wrong-token", "tx-stopped-reason-other", "tx-seqno-repeats"),
+    kills=(
+        "tx-reports-wrong-token",
+        "tx-stopped-reason-other",
+        "tx-seqno-repeats",
+        "local-stop-ignored",
+    ),
 )
 async def test_local_start_cable_first(
     csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile

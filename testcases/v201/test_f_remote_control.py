@@ -25,7 +25,7 @@ V2 = ("2.0.1", "2.1")
     "Remote start transaction - Cable plugin first",
     profile="core",
     versions=V2,
-    kills=("remote-start-ignored", "remote-start-id-missing"),
+    kills=("remote-start-ignored", "remote-start-id-missing", "remote-start-rejected"),
 )
 async def test_remote_start_cable_first(
     csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile

@@ -15,7 +15,7 @@ V2 = ("2.0.1", "2.1")
     "Change Availability EVSE - Operative to inoperative",
     profile="core",
     versions=V2,
-    kills=("availability-no-status",),
+    kills=("availability-no-status", "availability-rejected"),
 )
 async def test_change_availability_evse(csms: CsmsPeer, sut_profile: SutProfile) -> None:
     """TC_G_03 (G03), reusable state Unavailable: ChangeAvailability Inoperative for an idle

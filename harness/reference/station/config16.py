@@ -3,8 +3,9 @@
 GetConfiguration (§5.8) returns every key, or the requested ones with the unknown ones listed in
 ``unknownKey``; ChangeConfiguration (§5.3) answers Accepted, Rejected (read-only key or a value the
 key cannot take) or NotSupported (unknown key). Seeded faults: ``config-change-not-applied``
-(Accepted but the old value stays) and ``getconfiguration-missing-keys`` (the full listing omits
-HeartbeatInterval and MeterValueSampleInterval).
+(Accepted but the old value stays), ``config-change-rejected`` (every change Rejected) and
+``getconfiguration-missing-keys`` (the full listing omits HeartbeatInterval and
+MeterValueSampleInterval).
 """
 
 from __future__ import annotations
@@ -111,7 +112,7 @@ class Config16:
         if key.readonly:
             return "Rejected"
         normal = _normalise(key, value)
-        if normal is None:
+        if normal is None or "config-change-rejected" in self.faults:
             return "Rejected"
         if "config-change-not-applied" not in self.faults:
             key.value = normal

@@ -10,7 +10,8 @@ Result statuses (B06.FR.01: one result per requested item, in order): Accepted w
 than Actual; Rejected for a read-only variable or a value of the wrong type. A result without a
 requested attributeType carries Actual (B06.FR.11). Seeded faults: ``getvariables-rejects-known``,
 ``getvariables-reads-boot-value`` (GetVariables answers the value a variable had when the
-station started, not the one set since) and ``config-change-not-applied``.
+station started, not the one set since), ``config-change-not-applied`` and
+``config-change-rejected`` (every SetVariables Rejected).
 """
 
 from __future__ import annotations
@@ -210,7 +211,11 @@ class DeviceModel:
             result["attributeStatus"] = "NotSupportedAttributeType"
             return result
         value = found.normalise(str(item.get("attributeValue", "")))
-        if found.mutability == "ReadOnly" or value is None:
+        if (
+            found.mutability == "ReadOnly"
+            or value is None
+            or "config-change-rejected" in self.faults
+        ):
             result["attributeStatus"] = "Rejected"
             return result
         if "config-change-not-applied" not in self.faults:

@@ -153,6 +153,8 @@ class V16:
             return rejected
         if "remote-start-ignored" in self.st.faults:
             return Reply({"status": "Accepted"})
+        if "remote-start-rejected" in self.st.faults:
+            return rejected
 
         def go() -> None:
             if self.config.get_bool("AuthorizeRemoteTxRequests"):

@@ -10,7 +10,8 @@ MeterValueSampleInterval seconds while it runs (§4.7). StopTransaction and Mete
 transactionId the Central System gave, or -1 if it never did (1.6 errata §3.18).
 
 Seeded faults: ``tx-reports-wrong-token`` (another idTag in StartTransaction) and
-``tx-stopped-reason-other`` (reason Other in every StopTransaction).
+``tx-stopped-reason-other`` (reason Other in every StopTransaction) and ``local-stop-ignored``
+(the idTag that started a transaction does not stop it).
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ class TxEngine16:
         c = c or next((c for c in connectors if c.plugged), connectors[0])
         tx = self.tx.get(c.number)
         if tx is not None:
-            if tx.id_token == id_token:
+            if tx.id_token == id_token and "local-stop-ignored" not in self.st.faults:
                 self.stop(tx, "Local", id_tag=id_token)
             return
         if c.operative and c.number not in self._authorizing:

@@ -238,6 +238,8 @@ class V2:
             answer["transactionId"] = tx.key
         if "remote-start-ignored" in self.st.faults:
             return Reply(answer)
+        if "remote-start-rejected" in self.st.faults:
+            return rejected
         token, token_type, remote_id = (
             p["idToken"]["idToken"],
             p["idToken"]["type"],
@@ -335,6 +337,8 @@ class V2:
         """G03/G04: an EVSE, a connector or (no EVSE / EVSE 0) the whole station; Scheduled
         while a transaction runs on it, applied when the transaction ends."""
         operative = p["operationalStatus"] == "Operative"
+        if "availability-rejected" in self.st.faults:
+            return Reply({"status": "Rejected"})
         where = p.get("evse")
         if where is None or where["id"] == 0:
             targets = self.hw.connectors()

@@ -13,7 +13,8 @@ remote stop F03.
 
 Seeded faults: ``tx-reports-wrong-token`` (another idToken in the events), ``tx-stopped-reason-other``
 (stoppedReason Other whatever ended it), ``tx-seqno-repeats`` (every event seqNo 0) and
-``remote-start-id-missing`` (no remoteStartId in the remotely started transaction).
+``remote-start-id-missing`` (no remoteStartId in the remotely started transaction) and
+``local-stop-ignored`` (the token that started a transaction does not stop it).
 """
 
 from __future__ import annotations
@@ -109,7 +110,7 @@ class TxEngine:
     def present_token(self, id_token: str, evse_id: int) -> None:
         tx = self.tx.get(evse_id)
         if tx is not None and tx.authorized:
-            if tx.id_token == id_token:
+            if tx.id_token == id_token and "local-stop-ignored" not in self.st.faults:
                 self._stop_authorized(tx)  # E07: the same token stops it, no Authorize needed
             return
         busy = evse_id in self.held or evse_id in self._authorizing
