@@ -536,6 +536,14 @@ FAULTS: dict[str, Fault] = {
             (("TC_003_CSMS", "1.6 §4.8: the transaction's idTag is Accepted"),),
         ),
         Fault(
+            "csms-fails-transaction-end",
+            _CSMS,
+            _ALL,
+            "answers StopTransaction / TransactionEvent Ended with CALLERROR InternalError",
+            "E06: TransactionEvent Ended answered",
+            (("TC_003_CSMS", "1.6 §4.10: StopTransaction answered"),),
+        ),
+        Fault(
             "csms-remote-start-wrong-token",
             _CSMS,
             _ALL,

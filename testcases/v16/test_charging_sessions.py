@@ -154,7 +154,11 @@ async def _remote_stop_and_unplug(csms: CsmsPeer, sut: SutActions) -> None:
     "Regular Charging Session - Plugin First",
     profile="core",
     versions=V16,
-    kills=("csms-tx-rejects-valid-token", "csms-authorize-rejects-valid"),
+    kills=(
+        "csms-tx-rejects-valid-token",
+        "csms-authorize-rejects-valid",
+        "csms-fails-transaction-end",
+    ),
 )
 async def test_central_system_session(station: StationPeer, sut_profile: SutProfile) -> None:
     """§4.1, §4.8, §4.10: the central system authorizes a valid idTag, starts a transaction with

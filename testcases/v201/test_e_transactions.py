@@ -70,7 +70,11 @@ async def test_local_start_cable_first(
     "Local start transaction - Cable plugin first - Success",
     profile="core",
     versions=V2,
-    kills=("csms-tx-rejects-valid-token", "csms-authorize-rejects-valid"),
+    kills=(
+        "csms-tx-rejects-valid-token",
+        "csms-authorize-rejects-valid",
+        "csms-fails-transaction-end",
+    ),
 )
 async def test_csms_local_start_cable_first(station: StationPeer, sut_profile: SutProfile) -> None:
     """E02: the CSMS accepts a cable-first transaction and authorizes the valid token in

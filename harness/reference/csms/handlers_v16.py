@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.reference.csms.handlers_common import COMMON, Handler, acknowledge
+from harness.ocppj.errors import ErrorKind
+from harness.reference.csms.handlers_common import COMMON, Handler, Refusal, acknowledge
 from harness.reference.csms.records import CsmsState, StationRecord, TransactionRecord
 
 
@@ -56,7 +57,12 @@ def start_transaction(
 def stop_transaction(
     state: CsmsState, station: StationRecord, payload: dict[str, Any]
 ) -> dict[str, Any]:
-    """§4.10 StopTransaction: close the transaction; idTagInfo only when an idTag is given."""
+    """§4.10 StopTransaction: close the transaction; idTagInfo only when an idTag is given.
+    Under the seeded fault ``csms-fails-transaction-end`` it answers InternalError."""
+    if "csms-fails-transaction-end" in state.faults:
+        raise Refusal(
+            ErrorKind.INTERNAL_ERROR, "the transaction could not be closed (seeded fault)"
+        )
     transaction_id = int(payload["transactionId"])
     record = state.transactions.get(transaction_id)
     if record is None:  # a transaction the CSMS never saw start (e.g. it was started offline)

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from harness.reference.csms.handlers_common import COMMON, Handler, acknowledge
+from harness.ocppj.errors import ErrorKind
+from harness.reference.csms.handlers_common import COMMON, Handler, Refusal, acknowledge
 from harness.reference.csms.records import (
     CsmsState,
     MeterReading,
@@ -60,7 +61,12 @@ def transaction_event(
 
     The idTokenInfo rates the token the station presents (use cases C01, E05), so a transaction
     started with a token that is not valid is reported back as such and the station can stop it.
+    Under the seeded fault ``csms-fails-transaction-end`` an Ended event gets InternalError.
     """
+    if payload["eventType"] == "Ended" and "csms-fails-transaction-end" in state.faults:
+        raise Refusal(
+            ErrorKind.INTERNAL_ERROR, "the transaction could not be closed (seeded fault)"
+        )
     info = payload["transactionInfo"]
     transaction_id = str(info["transactionId"])
     record = state.transactions.get(transaction_id)
