@@ -279,6 +279,17 @@ async def test_local_pre_authorize(version: str) -> None:
             await csms.expect("TransactionEvent", event_type="Updated", id_token={"idToken": TOKEN})
 
 
+async def test_ev_disconnect_keeps_transaction() -> None:
+    """1.6 §4.10/§4.9: with StopTransactionOnEVSideDisconnect false an unplug suspends."""
+    async with station_up("1.6", "ev-disconnect-keeps-transaction") as (csms, station):
+        await station.plug_in(1, 1)
+        await station.present_token(TOKEN, 1)
+        await csms.expect("StartTransaction")
+        await station.unplug(1, 1)
+        await csms.expect("StatusNotification", connector_id=1, status="SuspendedEV")
+        await csms.expect_none("StopTransaction", for_s=0.3)
+
+
 @pytest.mark.parametrize("version", ALL)
 async def test_periodic_meter_values(version: str) -> None:
     """E02/J02 TxUpdatedInterval, 1.6 §4.7 MeterValueSampleInterval: samples every second."""

@@ -156,6 +156,14 @@ VARIANTS: dict[str, Variant] = {
             "the Authorize for a cached idToken); 1.6 §3.5.1 and §9.1 (LocalPreAuthorize)",
         ),
         Variant(
+            "ev-disconnect-keeps-transaction",
+            (STATION_V16,),
+            "StopTransactionOnEVSideDisconnect is false: unplugging the EV suspends a running "
+            "transaction (status SuspendedEV) instead of stopping it",
+            "1.6 §4.10 (MAY stop on EV-side disconnect, controlled by the key), §4.9 "
+            "(SuspendedEV), §9.1 (StopTransactionOnEVSideDisconnect is RW)",
+        ),
+        Variant(
             "periodic-meter-values",
             _STATIONS,
             "samples meter values every second during a transaction (2.x "

@@ -9,6 +9,8 @@ station's factory settings here; the behaviour follows from the station logic as
   (1.6 §9.1) true;
 * ``local-pre-authorize``: AuthCtrlr.LocalPreAuthorize (2.x, C10/C12) / LocalPreAuthorize (1.6
   §3.5.1, §9.1) true: a token in the authorization cache starts without an Authorize;
+* ``ev-disconnect-keeps-transaction``: StopTransactionOnEVSideDisconnect (1.6 §9.1) false: an
+  unplugged cable suspends the transaction (SuspendedEV) instead of stopping it;
 * ``periodic-meter-values``: SampledDataCtrlr.TxUpdatedInterval (2.x) / MeterValueSampleInterval
   (1.6) 1 s;
 * ``optional-variables-absent``: the device model leaves out the variables Part 2 Appendix 3
@@ -45,6 +47,7 @@ _V16_SETTINGS: dict[tuple[str, str], str] = {
     ("authorize-remote-start", "AuthorizeRemoteTxRequests"): "true",
     ("periodic-meter-values", "MeterValueSampleInterval"): "1",
     ("local-pre-authorize", "LocalPreAuthorize"): "true",
+    ("ev-disconnect-keeps-transaction", "StopTransactionOnEVSideDisconnect"): "false",
 }
 
 
