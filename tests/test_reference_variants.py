@@ -85,6 +85,14 @@ def test_plugin_rejects_a_variant_for_the_wrong_sut(pytester: pytest.Pytester) -
     assert result.ret == pytest.ExitCode.USAGE_ERROR
 
 
+def test_ini_key_seeds_a_variant(pytester: pytest.Pytester) -> None:
+    """``ocpp_variants`` in the ini file is the twin of ``--ocpp-variant`` (validated alike)."""
+    pytester.makeini("[pytest]\nocpp_variants = trigger-rejectd\n")
+    result = pytester.runpytest_subprocess("--ocpp-sut", "reference-station-v16")
+    result.stderr.fnmatch_lines(["*unknown variant 'trigger-rejectd'*"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+
+
 # -- the reference station -----------------------------------------------------------------------
 @contextlib.asynccontextmanager
 async def station_up(
