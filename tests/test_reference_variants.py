@@ -28,6 +28,7 @@ from harness.reference.variants import (
     profile_name,
     select_variants,
 )
+from harness.transport.client import open_link
 from harness.verdicts import SutFailure
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -331,6 +332,35 @@ async def test_boot_pending_first(version: str) -> None:
         await peer.connect()
         (await peer.boot()).must(status="Pending", interval=1)
         (await peer.boot()).must(status="Accepted")
+
+
+@pytest.mark.parametrize("version", ALL)
+async def test_csms_endpoint_trailing_slash(version: str) -> None:
+    """Part 4 §3.1.1: the endpoint ends with "/"; /ocpp/<id> connects, /ocpp//<id> is closed."""
+    csms = ReferenceCsms(version=version, variants=Seeded(frozenset({"endpoint-trailing-slash"})))
+    await csms.start()
+    try:
+        assert csms.url.endswith("/ocpp/")
+        peer = StationPeer(version, url=csms.url, identity="CS1", response_s=2, action_s=3)
+        peer.begin_case("variant self-test")
+        try:
+            await peer.connect()
+            (await peer.boot()).must(status="Accepted")
+        finally:
+            await peer.stop()
+        subprotocol = {"1.6": "ocpp1.6", "2.0.1": "ocpp2.0.1", "2.1": "ocpp2.1"}[version]
+        link = await open_link(
+            csms.url + "/CS2", identity="CS2", subprotocols=[subprotocol], timeout=3
+        )
+        reader = asyncio.ensure_future(link.run())
+        async with asyncio.timeout(3):
+            await link.closed.wait()
+        await reader
+        received = link.ws.protocol.close_rcvd
+        assert received is not None
+        assert received.code == 1008
+    finally:
+        await csms.stop()
 
 
 async def test_csms_two_calls_back_to_back() -> None:

@@ -4,7 +4,8 @@
   §7.4.1 lets an endpoint end a connection it cannot go on with; OCPP-J carries JSON text only)
   instead of answering it as a malformed frame. :func:`install` swaps the link's session for a
   :class:`CloseOnBinarySession` before the link runs.
-* ``slow-answers``: :func:`answer_delay` is how long the SUT waits before it answers a CALL.
+* ``slow-answers``: :func:`answer_delay` is how long the SUT waits before it answers a CALL;
+* ``endpoint-trailing-slash`` (CSMS): :func:`path_accepted` takes only ``/ocpp/<identity>``.
 """
 
 from __future__ import annotations
@@ -56,3 +57,14 @@ async def answer_delay(seeded: Seeded) -> None:
     delay = seeded.answer_delay_s
     if delay > 0:
         await asyncio.sleep(delay)
+
+
+def path_accepted(link: Link, seeded: Seeded) -> bool:
+    """``endpoint-trailing-slash``: the CSMS serves exactly ``/ocpp/<identity>`` (one segment, no
+    empty one), as a backend with the endpoint ``.../ocpp/`` routes it; any path otherwise."""
+    if "endpoint-trailing-slash" not in seeded:
+        return True
+    request = link.ws.request
+    path = request.path.split("?", 1)[0] if request is not None else ""
+    head, _, identity = path.rpartition("/")
+    return head == "/ocpp" and bool(identity)

@@ -117,6 +117,15 @@ VARIANTS: dict[str, Variant] = {
             "defined; the profile declares it (timeouts.response_s)",
         ),
         Variant(
+            "endpoint-trailing-slash",
+            _CSMSS,
+            "the CSMS's OCPP-J endpoint URL ends with a slash (ws://host:port/ocpp/) and it "
+            "serves exactly /ocpp/<identity>: a path with an empty segment (/ocpp//id) is closed "
+            "with 1008",
+            "2.0.1 Part 4 §3.1.1 (the endpoint URL can be any ws/wss URL; the station appends "
+            "'/' and its identity), OCPP-J 1.6 §3.1.1",
+        ),
+        Variant(
             "boot-pending-first",
             _CSMSS,
             "answers a station's first BootNotification Pending (interval 1 s), the next ones "

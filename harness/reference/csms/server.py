@@ -157,8 +157,10 @@ class ReferenceCsms:
 
     @property
     def url(self) -> str:
-        """Base URL stations connect to; a station appends ``/<identity>``."""
-        return f"{self._server.url}/ocpp"
+        """Base URL stations connect to; a station appends ``/<identity>`` (with the variant
+        ``endpoint-trailing-slash`` the endpoint ends with ``/``: Part 4 §3.1.1 allows any URL)."""
+        slash = "/" if "endpoint-trailing-slash" in self.variants else ""
+        return f"{self._server.url}/ocpp{slash}"
 
     # -- policy and inspection ---------------------------------------------------------------
     @property
@@ -231,6 +233,9 @@ class ReferenceCsms:
         ):
             self._crash()
             link.abort()
+            return
+        if not variant_rpc.path_accepted(link, self.variants):
+            await link.close(1008, "connect to /ocpp/<identity>")
             return
         identity = link.identity
         record = self.state.station(identity)
