@@ -21,6 +21,7 @@ V16 = ("1.6",)
         "status-skips-preparing",
         "status-skips-finishing",
         "local-stop-ignored",
+        "status-skips-charging",
     ),
 )
 async def test_plugin_first_session(

@@ -29,6 +29,9 @@ V2 = ("2.0.1", "2.1")
         "tx-stopped-reason-other",
         "tx-seqno-repeats",
         "local-stop-ignored",
+        "tx-never-charging",
+        "tx-no-evse",
+        "tx-plugin-wrong-trigger",
     ),
 )
 async def test_local_start_cable_first(

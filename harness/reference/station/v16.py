@@ -78,7 +78,7 @@ class V16:
         return out + [(c.number, self._status(c)) for c in self.hw.connectors()]
 
     def _status(self, c: Connector) -> str:
-        if c.number in self.txe.tx:
+        if c.number in self.txe.tx and "status-skips-charging" not in self.st.faults:
             return "Charging" if c.plugged else "SuspendedEV"
         if not c.operative:
             return "Unavailable"

@@ -13,8 +13,10 @@ remote stop F03.
 
 Seeded faults: ``tx-reports-wrong-token`` (another idToken in the events), ``tx-stopped-reason-other``
 (stoppedReason Other whatever ended it), ``tx-seqno-repeats`` (every event seqNo 0) and
-``remote-start-id-missing`` (no remoteStartId in the remotely started transaction) and
-``local-stop-ignored`` (the token that started a transaction does not stop it).
+``remote-start-id-missing`` (no remoteStartId in the remotely started transaction),
+``local-stop-ignored`` (the token that started a transaction does not stop it),
+``tx-never-charging`` (chargingState never Charging), ``tx-no-evse`` (no evse in the Started event)
+and ``tx-plugin-wrong-trigger`` (triggerReason Authorized for a start at plug-in).
 """
 
 from __future__ import annotations
@@ -193,8 +195,15 @@ class TxEngine:
         tx.meter_start_wh = int(self._meter_of(tx).meter.read())
         self.tx[evse.id] = tx
         self._flow(tx)
+        if trigger == "CablePluggedIn" and "tx-plugin-wrong-trigger" in self.st.faults:
+            trigger = "Authorized"
         self._event(
-            tx, "Started", trigger, id_token=tx.authorized, evse=True, context="Transaction.Begin"
+            tx,
+            "Started",
+            trigger,
+            id_token=tx.authorized,
+            evse="tx-no-evse" not in self.st.faults,
+            context="Transaction.Begin",
         )
         self._samplers[tx.key] = self.st.spawn(self._sample(tx))
 
@@ -271,7 +280,8 @@ class TxEngine:
         c = tx.connector
         if c is None or not c.plugged:
             return "Idle"
-        return "Charging" if tx.authorized and c.operative else "EVConnected"
+        charging = tx.authorized and c.operative and "tx-never-charging" not in self.st.faults
+        return "Charging" if charging else "EVConnected"
 
     def _flow(self, tx: Transaction) -> None:
         self._meter_of(tx).meter.flowing(self._charging_state(tx) == "Charging")
