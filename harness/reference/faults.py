@@ -403,6 +403,21 @@ FAULTS: dict[str, Fault] = {
             (("TC_010_CS", "1.6 §5.11: RemoteStartTransaction Accepted"),),
         ),
         Fault(
+            "remote-start-no-transaction-id",
+            _STATION,
+            _V2,
+            "leaves transactionId out of its RequestStartTransaction answer although a "
+            "transaction already runs on the EVSE",
+            "F01.FR.13: the answer names the transaction already started",
+        ),
+        Fault(
+            "remote-stop-wrong-trigger",
+            _STATION,
+            _V2,
+            "reports a remote stop with triggerReason StopAuthorized instead of RemoteStop",
+            "triggerReason RemoteStop",
+        ),
+        Fault(
             "remote-start-ignored",
             _STATION,
             _ALL,

@@ -25,7 +25,13 @@ V2 = ("2.0.1", "2.1")
     "Remote start transaction - Cable plugin first",
     profile="core",
     versions=V2,
-    kills=("remote-start-ignored", "remote-start-id-missing", "remote-start-rejected"),
+    kills=(
+        "remote-start-ignored",
+        "remote-start-id-missing",
+        "remote-start-rejected",
+        "remote-start-no-transaction-id",
+        "tx-reports-wrong-token",
+    ),
 )
 async def test_remote_start_cable_first(
     csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
@@ -50,7 +56,12 @@ async def test_remote_start_cable_first(
     "Remote stop transaction - Success",
     profile="core",
     versions=V2,
-    kills=("remote-stop-ignored", "tx-stopped-reason-other", "remote-stop-rejected"),
+    kills=(
+        "remote-stop-ignored",
+        "tx-stopped-reason-other",
+        "remote-stop-rejected",
+        "remote-stop-wrong-trigger",
+    ),
 )
 async def test_remote_stop(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
     """TC_F_08 (F03): from state EnergyTransferStarted (cable first, local authorization, per

@@ -234,7 +234,7 @@ class V2:
             return rejected
         tx = self.txe.tx.get(evse.id)
         answer: Payload = {"status": "Accepted"}
-        if tx is not None:
+        if tx is not None and "remote-start-no-transaction-id" not in self.st.faults:
             answer["transactionId"] = tx.key
         if "remote-start-ignored" in self.st.faults:
             return Reply(answer)

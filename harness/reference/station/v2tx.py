@@ -16,7 +16,8 @@ Seeded faults: ``tx-reports-wrong-token`` (another idToken in the events), ``tx-
 ``remote-start-id-missing`` (no remoteStartId in the remotely started transaction),
 ``local-stop-ignored`` (the token that started a transaction does not stop it),
 ``tx-never-charging`` (chargingState never Charging), ``tx-no-evse`` (no evse in the Started event)
-and ``tx-plugin-wrong-trigger`` (triggerReason Authorized for a start at plug-in).
+``tx-plugin-wrong-trigger`` (triggerReason Authorized for a start at plug-in) and
+``remote-stop-wrong-trigger`` (triggerReason StopAuthorized for a remote stop).
 """
 
 from __future__ import annotations
@@ -222,12 +223,15 @@ class TxEngine:
         """F03: where TxStopPoint ends the transaction on deauthorization it ends (Ended,
         RemoteStop, Remote: F03.FR.03); otherwise the energy offer stops and the transaction
         goes on until a stop point is reached (Updated, RemoteStop: F03.FR.02)."""
+        trigger = (
+            "StopAuthorized" if "remote-stop-wrong-trigger" in self.st.faults else "RemoteStop"
+        )
         if self._points("TxStopPoint") & ({"Authorized"} | COMBINED):
-            self._end(tx, "RemoteStop", "Remote")
+            self._end(tx, trigger, "Remote")
             return
         tx.authorized = False
         self._flow(tx)
-        self._event(tx, "Updated", "RemoteStop")
+        self._event(tx, "Updated", trigger)
 
     def _end(self, tx: Transaction, trigger: str, reason: str, *, id_token: bool = False) -> None:
         if tx.ended:
