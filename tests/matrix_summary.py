@@ -76,9 +76,10 @@ class Proof:
     def headline(self) -> str:
         partial = "" if self.runs >= self.runs_planned else " (partial run)"
         return (
-            f"mutant matrix: {len(self.proven)} of {len(self.checks)} requirement checks in "
-            f"testcases/ proven by a fault (a case FAILs on that check with the fault seeded; "
-            f"{self.runs} of {self.runs_planned} fault runs{partial})"
+            f"mutant matrix: {len(self.proven)} of {len(self.checks)} requirement checks proven "
+            f"by a fault (distinct req= texts of testcases/ and the schema fuzzer's; proven: a "
+            f"case FAILs on it with the fault seeded; {self.runs} of {self.runs_planned} fault "
+            f"runs{partial})"
         )
 
     def details(self) -> str:

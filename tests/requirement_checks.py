@@ -5,7 +5,7 @@ its ``failed_requirement``. The scan (:func:`scan_checks`) counts, in every modu
 ``testcases/``:
 
 * every ``req=`` keyword argument of a call, except inside ``should(...)`` (a SHOULD/MAY rule is a
-  warning, never a FAIL, so no fault can prove it: those are counted apart, see :data:`SHOULD`);
+  warning, never a FAIL, so no fault can prove it: those are left out, see :data:`SHOULD`);
 * every argument passed by position to a parameter named ``req`` of a function defined in
   ``testcases/`` (``fail(peer, REQ, ...)``, ``require_open(peer, link, REQ)``), the second
   argument of ``forbid(action, req)`` and the first of ``SutFailure(req, ...)``;
@@ -17,8 +17,8 @@ Values are resolved statically: a string literal, a string constant of the modul
 function (also one imported from another testcases module), an f-string or a ``+`` of those. A
 part known only at run time (``f"B02: no {action} while Pending"`` in a loop) becomes the
 wildcard ``{…}``, so the check is that template. A value that is only a pass-through of another
-requirement (``req=req``, ``req=why``) is no check of its own. Texts starting with
-``precondition`` are set-up, not a case's check, and are left out.
+requirement (``req=req``, ``req=why``, ``f"{req} (looking)"``) is no check of its own. Texts
+starting with ``precondition`` are set-up, not a case's check, and are left out.
 
 A FAIL's ``failed_requirement`` proves the check it names (:func:`check_of`): the template that
 matches it whole, or else the longest template it starts with, followed by `` (`` or ``:``
@@ -132,7 +132,9 @@ class _Resolver:
                 resolved = self.text(module, inner, local, depth + 1)
                 parts.append(WILDCARD if resolved is None else resolved)
             joined = "".join(parts)
-            return None if joined.replace(WILDCARD, "").strip(" :") == "" else joined
+            if joined.replace(WILDCARD, "").strip(" :") == "" or joined.startswith(f"{WILDCARD} ("):
+                return None  # a pass-through, perhaps with a detail: f"{req} (looking)"
+            return joined
         if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
             left = self.text(module, expr.left, local, depth + 1)
             right = self.text(module, expr.right, local, depth + 1)

@@ -42,6 +42,8 @@ async def test_one(csms, name):
     await csms.wait_connected(req="precondition: the station is connected")
     require(True, req=name, expected="", actual="")
     require(True, req=f"{name}", expected="", actual="")
+    probe = f"{name} (looking)"
+    require(True, req=probe, expected="", actual="")
 """
 
 
