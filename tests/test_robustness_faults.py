@@ -30,7 +30,7 @@ def test_every_rule_exists_for_both_reference_suts() -> None:
     station = {n.removeprefix("rpc-") for n in FAULTS if n.startswith("rpc-")}
     csms = {n.removeprefix("csms-rpc-") for n in FAULTS if n.startswith("csms-rpc-")}
     assert station == csms
-    assert len(station) == 14
+    assert len(station) == 15
     assert rpc_faults.rules(frozenset({"rpc-answers-send", "csms-rpc-drops-on-binary"})) == {
         "answers-send",
         "drops-on-binary",

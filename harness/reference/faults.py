@@ -216,6 +216,12 @@ _RPC_RULES: tuple[_RpcRule, ...] = (
         "answers an invalid CALLRESULT with a CALLERROR instead of a CALLRESULTERROR",
         "an invalid CALLRESULT gets a CALLRESULTERROR",
     ),
+    _RpcRule(
+        "answers-callresulterror",
+        _V21,
+        "answers a CALLRESULTERROR (which is never answered) with a CALLERROR",
+        "a CALLRESULTERROR is never answered",
+    ),
 )
 
 #: What the schema fuzzer's cases (RB_FUZZ_01/02) fail on (harness.fuzz.targets.REQUIREMENTS).

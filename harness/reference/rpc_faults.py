@@ -25,7 +25,8 @@ The rules (``<rule>`` part of the names):
   reconnects, the CSMS accepts no connection;
 * ``rejects-late-response``: gives up on its CALL after :data:`IMPATIENT_S` and sends the next one;
 * ``answers-send`` (2.1): answers a SEND with a CALLRESULT;
-* ``no-callresulterror`` (2.1): answers an invalid CALLRESULT with a CALLERROR, not a CALLRESULTERROR.
+* ``no-callresulterror`` (2.1): answers an invalid CALLRESULT with a CALLERROR, not a CALLRESULTERROR;
+* ``answers-callresulterror`` (2.1): answers a CALLRESULTERROR (never answered) with a CALLERROR.
 """
 
 from __future__ import annotations
@@ -126,6 +127,10 @@ class FaultySession(RpcSession):
             return dataclasses.replace(event, reply=reply)
         if isinstance(frame, Send) and "answers-send" in broken:
             return dataclasses.replace(event, reply=CallResult(frame.unique_id, {}))
+        if isinstance(frame, CallResultError) and "answers-callresulterror" in broken:
+            code = error_code(ErrorKind.PROTOCOL_ERROR, self.version)
+            reply = CallError(frame.unique_id, code, "unexpected CALLRESULTERROR")
+            return dataclasses.replace(event, reply=reply)
         return dataclasses.replace(event, reply=self._bent(event))
 
     def _bent(self, event: Received) -> CallError | CallResultError | None:

@@ -100,7 +100,7 @@ async def _result_error_unanswered(peer: Peer) -> None:
     "CALLRESULTERROR",
     profile="robustness",
     versions=V21,
-    kills=("rpc-no-callresulterror",),
+    kills=("rpc-no-callresulterror", "rpc-answers-callresulterror"),
 )
 async def test_callresulterror_station(csms: CsmsPeer) -> None:
     """The station's Heartbeat gets a CALLRESULT without currentTime: the station answers it with
@@ -134,7 +134,7 @@ async def test_callresulterror_station(csms: CsmsPeer) -> None:
     "CALLRESULTERROR",
     profile="robustness",
     versions=V21,
-    kills=("csms-rpc-no-callresulterror",),
+    kills=("csms-rpc-no-callresulterror", "csms-rpc-answers-callresulterror"),
 )
 async def test_callresulterror_csms(station: StationPeer, sut: SutActions) -> None:
     """The CSMS's TriggerMessage gets a CALLRESULT without status: the CSMS answers it with a
