@@ -272,6 +272,14 @@ FAULTS: dict[str, Fault] = {
             (("TC_002_CS", "1.6 §4.2: BootNotification retried after the interval"),),
         ),
         Fault(
+            "pending-retries-immediately",
+            _STATION,
+            _ALL,
+            "retries a Pending BootNotification at once instead of after the interval",
+            "B02: no BootNotification before the interval has passed",
+            (("TC_002_CS", "1.6 §4.2: no BootNotification before the interval has passed"),),
+        ),
+        Fault(
             "rejected-retries-immediately",
             _STATION,
             _V2,
@@ -377,6 +385,13 @@ FAULTS: dict[str, Fault] = {
                 ("TC_003_CS", "1.6 §4.10: reason Local"),
                 ("TC_012_CS", "1.6 §5.12: reason Remote"),
             ),
+        ),
+        Fault(
+            "stop-transaction-wrong-id",
+            _STATION,
+            ("1.6",),
+            "sends StopTransaction with transactionId -1, not the one the Central System gave",
+            "1.6 §4.10: the transactionId the central system gave",
         ),
         Fault(
             "tx-seqno-repeats",
@@ -506,7 +521,11 @@ FAULTS: dict[str, Fault] = {
             _ALL,
             "rejects every BootNotification",
             "B01.FR.02: a known station is Accepted",
-            (("TC_001_CSMS", "1.6 §4.2: a known charge point is Accepted"),),
+            (
+                ("TC_001_CSMS", "1.6 §4.2: a known charge point is Accepted"),
+                ("TC_A_01_CSMS", "B01: boot accepted after authentication"),
+                ("TC_B_58_CSMS", "B01: boot accepted on the negotiated connection"),
+            ),
         ),
         Fault(
             "csms-boot-stale-time",
@@ -591,6 +610,17 @@ FAULTS: dict[str, Fault] = {
             "answers StopTransaction / TransactionEvent Ended with CALLERROR InternalError",
             "E06: TransactionEvent Ended answered",
             (("TC_003_CSMS", "1.6 §4.10: StopTransaction answered"),),
+        ),
+        Fault(
+            "csms-commands-dropped",
+            _CSMS,
+            _ALL,
+            "tells the operator a command went out and was Accepted, but never sends it",
+            "F01: the CSMS sends RequestStartTransaction",
+            (
+                ("TC_010_CSMS", "1.6 §5.11: RemoteStartTransaction sent"),
+                ("TC_G_03_CSMS", "G03: the CSMS sends ChangeAvailability"),
+            ),
         ),
         Fault(
             "csms-remote-start-wrong-token",

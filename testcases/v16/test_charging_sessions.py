@@ -22,6 +22,7 @@ V16 = ("1.6",)
         "status-skips-finishing",
         "local-stop-ignored",
         "status-skips-charging",
+        "stop-transaction-wrong-id",
     ),
 )
 async def test_plugin_first_session(
@@ -242,7 +243,11 @@ async def test_central_system_rejects_unknown_tag(
     "Remote Start Charging Session - Cable Plugged in First",
     profile="core",
     versions=V16,
-    kills=("csms-remote-start-wrong-token", "csms-remote-start-wrong-evse"),
+    kills=(
+        "csms-remote-start-wrong-token",
+        "csms-remote-start-wrong-evse",
+        "csms-commands-dropped",
+    ),
 )
 async def test_central_system_remote_start(
     station: StationPeer, sut: SutActions, sut_profile: SutProfile

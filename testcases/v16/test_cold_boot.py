@@ -61,7 +61,7 @@ async def test_cold_boot(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfil
     "Cold Boot Charge Point - Pending",
     profile="core",
     versions=V16,
-    kills=("pending-sends-status", "pending-never-retries"),
+    kills=("pending-sends-status", "pending-never-retries", "pending-retries-immediately"),
 )
 async def test_cold_boot_pending(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
     """§4.2: while Pending the charge point sends no other requests; it retries BootNotification

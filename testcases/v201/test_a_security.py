@@ -41,7 +41,7 @@ def _require_auth_refused(outcome: Link | ConnectFailed, station: StationPeer, r
     "Basic Authentication - Valid username/password combination",
     profile="core",
     versions=V2,
-    kills=("csms-auth-rejects-all",),
+    kills=("csms-auth-rejects-all", "csms-boot-rejects"),
     own_connection=True,
     applies=_basic_auth,
 )

@@ -84,7 +84,7 @@ async def test_cold_boot_accepted(csms: CsmsPeer, sut: SutActions, sut_profile: 
     "Cold Boot Charging Station - Pending",
     profile="core",
     versions=V2,
-    kills=("pending-sends-status", "pending-never-retries"),
+    kills=("pending-sends-status", "pending-never-retries", "pending-retries-immediately"),
 )
 async def test_cold_boot_pending(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
     """B02: after a reboot the station sends BootNotification; answered Pending, it sends no
@@ -273,7 +273,7 @@ async def test_csms_accepts_cold_boot(station: StationPeer) -> None:
     "WebSocket Subprotocol validation / negotiation",
     profile="core",
     versions=V2,
-    kills=("csms-subprotocol-first-offered",),
+    kills=("csms-subprotocol-first-offered", "csms-boot-rejects"),
     own_connection=True,
 )
 async def test_csms_selects_supported_subprotocol(station: StationPeer) -> None:

@@ -135,7 +135,11 @@ async def test_data_transfer_unknown_vendor(csms: CsmsPeer) -> None:
     "Remote start transaction - Cable plugin first",
     profile="core",
     versions=V2,
-    kills=("csms-remote-start-wrong-token", "csms-remote-start-wrong-evse"),
+    kills=(
+        "csms-remote-start-wrong-token",
+        "csms-remote-start-wrong-evse",
+        "csms-commands-dropped",
+    ),
 )
 async def test_csms_remote_start(
     station: StationPeer, sut: SutActions, sut_profile: SutProfile

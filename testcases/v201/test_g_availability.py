@@ -46,7 +46,11 @@ async def test_change_availability_evse(csms: CsmsPeer, sut_profile: SutProfile)
     "Change Availability EVSE - Operative to inoperative",
     profile="core",
     versions=V2,
-    kills=("csms-availability-wrong-status", "csms-availability-wrong-evse"),
+    kills=(
+        "csms-availability-wrong-status",
+        "csms-availability-wrong-evse",
+        "csms-commands-dropped",
+    ),
 )
 async def test_csms_change_availability(station: StationPeer, sut: SutActions) -> None:
     """G03: asked by its operator, the CSMS sends ChangeAvailability Inoperative for that EVSE."""

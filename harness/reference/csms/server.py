@@ -331,7 +331,10 @@ class ReferenceCsms:
 
     # -- operator commands ---------------------------------------------------------------------
     async def _command(self, identity: str, command: Command) -> dict[str, Any]:
-        """Send ``command`` to ``identity`` and return its CALLRESULT payload."""
+        """Send ``command`` to ``identity`` and return its CALLRESULT payload (under the seeded
+        fault ``csms-commands-dropped``: "Accepted" at once, nothing sent)."""
+        if "csms-commands-dropped" in self.faults:
+            return {"status": "Accepted"}
         action, payload = command
         lock = self._locks.setdefault(identity, asyncio.Lock())
         timeout = self._command_timeout_s

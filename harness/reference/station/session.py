@@ -6,8 +6,8 @@
   and reports every connector (B01.FR.05). After a reconnect with an Accepted boot nothing is
   booted again: the connectors that changed while offline are reported (all of them after
   OfflineThreshold, B04.FR.01/02) and queued transaction messages are delivered (E12).
-  Seeded faults: ``rejected-retries-immediately``, ``pending-never-retries`` (no BootNotification
-  after Pending), ``pending-sends-status`` / ``rejected-sends-status`` (its connectors reported
+  Seeded faults: ``rejected-retries-immediately`` / ``pending-retries-immediately`` (the next
+  BootNotification at once), ``pending-never-retries`` (no BootNotification after Pending), ``pending-sends-status`` / ``rejected-sends-status`` (its connectors reported
   while Pending / Rejected) and ``boot-skips-status``.
 * Heartbeat every heartbeat interval once Accepted (G02; 1.6 §4.6).
 * Sender: one CALL at a time from the :class:`~harness.reference.station.outbox.Outbox` (Part 4
@@ -112,6 +112,8 @@ class Session:
                 if interval > 0:
                     wait = interval
                 if status == "Rejected" and "rejected-retries-immediately" in st.faults:
+                    wait = 0.05
+                if status == "Pending" and "pending-retries-immediately" in st.faults:
                     wait = 0.05
                 if status == "Pending" and "pending-never-retries" in st.faults:
                     wait = NEVER_RETRY_S

@@ -10,8 +10,9 @@ MeterValueSampleInterval seconds while it runs (§4.7). StopTransaction and Mete
 transactionId the Central System gave, or -1 if it never did (1.6 errata §3.18).
 
 Seeded faults: ``tx-reports-wrong-token`` (another idTag in StartTransaction) and
-``tx-stopped-reason-other`` (reason Other in every StopTransaction) and ``local-stop-ignored``
-(the idTag that started a transaction does not stop it).
+``tx-stopped-reason-other`` (reason Other in every StopTransaction), ``local-stop-ignored``
+(the idTag that started a transaction does not stop it) and ``stop-transaction-wrong-id``
+(StopTransaction carries -1, not the transactionId the Central System gave).
 """
 
 from __future__ import annotations
@@ -197,8 +198,9 @@ class TxEngine16:
             reason = "Other"
 
         def build() -> Payload:
+            known = tx.csms_id is not None and "stop-transaction-wrong-id" not in self.st.faults
             payload: Payload = {
-                "transactionId": tx.csms_id if tx.csms_id is not None else -1,
+                "transactionId": tx.csms_id if known else -1,
                 "meterStop": meter_stop,
                 "timestamp": stamp,
                 "reason": reason,
