@@ -102,7 +102,7 @@ def run_pytest(run: MatrixRun, report: Path, timeout_s: float = 240) -> dict[str
 
 
 # -- the variant matrix (tests/test_variant_matrix.py) ---------------------------------------------
-#: Variants whose runs mostly wait (each answer takes 90% of response_s): their cases are run in
+#: Variants whose runs mostly wait (each answer takes 70% of response_s): their cases are run in
 #: chunks of :data:`CHUNK` so that xdist spreads them; they come first, the longest runs.
 SPLIT_VARIANTS = frozenset({"slow-answers"})
 CHUNK = 8
