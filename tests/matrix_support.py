@@ -69,8 +69,16 @@ def matrix() -> list[MatrixRun]:
     return runs
 
 
-def run_pytest(run: MatrixRun, report: Path, timeout_s: float = 240) -> dict[str, Any]:
-    """Run the selected cases in a child pytest and return its results.json."""
+def child_run(
+    name: str,
+    profile: str,
+    case_ids: tuple[str, ...],
+    report: Path,
+    extra: tuple[str, ...] = (),
+    timeout_s: float = 240,
+) -> dict[str, Any]:
+    """Run ``case_ids`` against a built-in ``profile`` in a child pytest (``extra``: more
+    options, e.g. a fault, a variant or a shuffle seed) and return its results.json."""
     args = [
         sys.executable,
         "-m",
@@ -80,25 +88,31 @@ def run_pytest(run: MatrixRun, report: Path, timeout_s: float = 240) -> dict[str
         "no:cacheprovider",
         "-q",
         "--ocpp-sut",
-        run.profile,
+        profile,
         "--ocpp-report",
         str(report),
         f"--rootdir={ROOT}",
+        *(f"--oca={case_id}" for case_id in case_ids),
+        *extra,
     ]
-    args += [f"--oca={case_id}" for case_id in run.case_ids]
-    if run.fault:
-        args.append(f"--ocpp-fault={run.fault}")
     proc = subprocess.run(
         args, cwd=ROOT, capture_output=True, text=True, timeout=timeout_s, check=False
     )
     results = report / "results.json"
     if not results.is_file():
         raise AssertionError(
-            f"{run.name}: no results.json (exit {proc.returncode})\n{proc.stdout[-4000:]}\n{proc.stderr[-2000:]}"
+            f"{name}: no results.json (exit {proc.returncode})\n"
+            f"{proc.stdout[-4000:]}\n{proc.stderr[-2000:]}"
         )
     document: dict[str, Any] = json.loads(results.read_text("utf-8"))
     document["_output"] = proc.stdout[-6000:]
     return document
+
+
+def run_pytest(run: MatrixRun, report: Path, timeout_s: float = 240) -> dict[str, Any]:
+    """Run the selected cases, with the run's fault seeded, in a child pytest; its results."""
+    extra = (f"--ocpp-fault={run.fault}",) if run.fault else ()
+    return child_run(run.name, run.profile, run.case_ids, report, extra, timeout_s)
 
 
 # -- the variant matrix (tests/test_variant_matrix.py) ---------------------------------------------
@@ -144,32 +158,5 @@ def variant_matrix() -> list[VariantRun]:
 
 def run_variant(run: VariantRun, report: Path, timeout_s: float = 400) -> dict[str, Any]:
     """Run the cases of ``run`` with its variant seeded in a child pytest; its results.json."""
-    args = [
-        sys.executable,
-        "-m",
-        "pytest",
-        str(TESTCASES),
-        "-p",
-        "no:cacheprovider",
-        "-q",
-        "--ocpp-sut",
-        run.profile,
-        "--ocpp-variant",
-        run.variant,
-        "--ocpp-report",
-        str(report),
-        f"--rootdir={ROOT}",
-        *(f"--oca={case_id}" for case_id in run.case_ids),
-    ]
-    proc = subprocess.run(
-        args, cwd=ROOT, capture_output=True, text=True, timeout=timeout_s, check=False
-    )
-    results = report / "results.json"
-    if not results.is_file():
-        raise AssertionError(
-            f"{run.name}: no results.json (exit {proc.returncode})\n"
-            f"{proc.stdout[-4000:]}\n{proc.stderr[-2000:]}"
-        )
-    document: dict[str, Any] = json.loads(results.read_text("utf-8"))
-    document["_output"] = proc.stdout[-6000:]
-    return document
+    extra = ("--ocpp-variant", run.variant)
+    return child_run(run.name, run.profile, run.case_ids, report, extra, timeout_s)

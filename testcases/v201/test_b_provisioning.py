@@ -161,16 +161,10 @@ OCA_VALUE = "300"
 
 
 async def _original(csms: CsmsPeer) -> str | None:
-    """The current OfflineThreshold, to restore afterwards (None: not readable, not restored)."""
+    """The current OfflineThreshold (None: not readable)."""
     item = await get_variable(csms, *OFFLINE, req="B06: GetVariables answered")
     value = item.get("attributeValue")
     return str(value) if item.get("attributeStatus") == "Accepted" and value is not None else None
-
-
-async def _restore(csms: CsmsPeer, original: str | None, current: str) -> None:
-    if original is not None and original != current:
-        item = await set_variable(csms, *OFFLINE, original, req="restore OfflineThreshold")
-        require_fields(item, attributeStatus="Accepted", req="B05.FR.10: original value restored")
 
 
 @oca(
@@ -184,25 +178,19 @@ async def test_get_variables_single(csms: CsmsPeer) -> None:
     """TC_B_06 (B06): preparation OCPPCommCtrlr.OfflineThreshold = 300 (a required variable);
     GetVariables for it with attributeType Actual is Accepted (B06.FR.10) with attributeType
     Actual (B06.FR.03), the same component and variable (B06.FR.02), the value "300"
-    (B06.FR.04/10) and no error info. The original value is put back afterwards."""
-    original = await _original(csms)
+    (B06.FR.04/10) and no error info. The harness puts the original value back after the case
+    (it reads it before the change; OCA Part 6 §2.1), so a failure here is never masked by a
+    clean-up step."""
     prepared = await set_variable(csms, *OFFLINE, OCA_VALUE, req="TC_B_06 preparation")
     if prepared.get("attributeStatus") != "Accepted":
         raise Inconclusive(
             f"preparation: OfflineThreshold could not be set to {OCA_VALUE} "
             f"(attributeStatus {prepared.get('attributeStatus')!r})"
         )
-    try:
-        item = await get_variable(csms, *OFFLINE, req="B06: GetVariables answered")
-        require_fields(
-            item, attributeStatus="Accepted", req="B06.FR.10: a known variable is Accepted"
-        )
-        require_fields(
-            item, attributeValue=OCA_VALUE, req="B06.FR.04/10: the value set is returned"
-        )
-        no_error_info(item, req="B06: attributeStatusInfo absent or NoError")
-    finally:
-        await _restore(csms, original, OCA_VALUE)
+    item = await get_variable(csms, *OFFLINE, req="B06: GetVariables answered")
+    require_fields(item, attributeStatus="Accepted", req="B06.FR.10: a known variable is Accepted")
+    require_fields(item, attributeValue=OCA_VALUE, req="B06.FR.04/10: the value set is returned")
+    no_error_info(item, req="B06: attributeStatusInfo absent or NoError")
 
 
 @oca(
@@ -217,17 +205,15 @@ async def test_set_variables_single(csms: CsmsPeer) -> None:
     is Accepted (B05.FR.10) with attributeType Actual (B05.FR.03/12), the same component and
     variable (B05.FR.02) and no error info. Beyond the OCA: a GetVariables then returns the new
     value (B05.FR.10: Accepted means it was set); when the value already is 300, 299 is set so
-    that the change shows. The original value is put back afterwards."""
+    that the change shows. The harness puts the original value back after the case (OCA Part 6
+    §2.1)."""
     original = await _original(csms)
     value = "299" if original == OCA_VALUE else OCA_VALUE
     item = await set_variable(csms, *OFFLINE, value, req="B05: SetVariables answered")
-    try:
-        require_fields(item, attributeStatus="Accepted", req="B05.FR.10: the variable is set")
-        no_error_info(item, req="B05: attributeStatusInfo absent or NoError")
-        read = await get_variable(csms, *OFFLINE, req="B06: GetVariables answered")
-        require_fields(read, attributeValue=value, req="B05.FR.10: the new value is in effect")
-    finally:
-        await _restore(csms, original, value)
+    require_fields(item, attributeStatus="Accepted", req="B05.FR.10: the variable is set")
+    no_error_info(item, req="B05: attributeStatusInfo absent or NoError")
+    read = await get_variable(csms, *OFFLINE, req="B06: GetVariables answered")
+    require_fields(read, attributeValue=value, req="B05.FR.10: the new value is in effect")
 
 
 @oca(
