@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import json
 import re
+import socket
 import time
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
@@ -175,6 +176,7 @@ async def test_basic_auth_refuses_a_wrong_or_missing_password() -> None:
     async with asyncio.timeout(BOUND), serving(credentials=only_cs001) as (server, csms):
         wrong = await refused(server, basic_auth=("CS001", "guess"))
         assert wrong.status == 401
+        assert "check the station identity and the Basic auth password" in str(wrong)
         assert server.handshakes[-1].note == "invalid credentials"
         missing = await refused(server)
         assert missing.status == 401
@@ -372,3 +374,27 @@ def test_trace_entries_and_rendering() -> None:
     ]
     assert trace.entries()[3].summary().endswith("x" * 400 + "...")
     assert Trace("empty").render() == "(no frames)"
+
+
+@pytest.mark.asyncio
+async def test_connection_failures_say_what_to_check() -> None:
+    """Nothing listening, and a handshake that never completes, each say so (and the second is
+    marked as a timeout: later attempts then wait briefly)."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        port = sock.getsockname()[1]  # closed again: nothing listens there
+    with pytest.raises(ConnectFailed, match=r"connection refused.*is the CSMS running") as nobody:
+        await open_link(f"ws://{HOST}:{port}/CS1", identity="CS1", subprotocols=["ocpp2.0.1"])
+    assert not nobody.value.timed_out
+    with socket.socket() as listener:  # TCP accepted by the backlog, never an HTTP answer
+        listener.bind((HOST, 0))
+        listener.listen()
+        silent_port = listener.getsockname()[1]
+        with pytest.raises(ConnectFailed, match=r"no WebSocket handshake within 0\.3 s") as mute:
+            await open_link(
+                f"ws://{HOST}:{silent_port}/CS1",
+                identity="CS1",
+                subprotocols=["ocpp2.0.1"],
+                timeout=0.3,
+            )
+        assert mute.value.timed_out
