@@ -243,6 +243,19 @@ async def test_two_calls_back_to_back() -> None:
 
 
 @pytest.mark.parametrize("version", ALL)
+async def test_unavailable_before_reboot(version: str) -> None:
+    """B11 / 1.6 §5.14: before it goes down for a reboot the station may report its connectors
+    Unavailable; then it boots again."""
+    async with station_up(version, "unavailable-before-reboot") as (csms, station):
+        csms.hold("BootNotification")
+        await station.reboot()
+        key = "status" if version == "1.6" else "connector_status"
+        await csms.expect("StatusNotification", within_s=3, **{key: "Unavailable"})
+        boot = await csms.expect("BootNotification", within_s=5)
+        await boot.reply(status="Accepted", interval=300)
+
+
+@pytest.mark.parametrize("version", ALL)
 async def test_heartbeat_reset_on_traffic(version: str) -> None:
     """G02.FR.05 / 1.6 §4.6: no Heartbeat while other messages keep flowing; one after."""
     async with station_up(version, "heartbeat-reset-on-traffic", interval=1) as (csms, station):

@@ -183,6 +183,14 @@ VARIANTS: dict[str, Variant] = {
             "2.0.1 E02/J02 (TxUpdatedInterval), 1.6 §4.7 and §9.1 (MeterValueSampleInterval)",
         ),
         Variant(
+            "unavailable-before-reboot",
+            _STATIONS,
+            "reports every connector Unavailable (StatusNotification) just before it goes down "
+            "for a reboot or reset",
+            "2.0.1 B11/B12 (MAY send StatusNotification(Unavailable) and SHALL start a reboot); "
+            "1.6 §5.14 (Reset: the charge point may report its state before it restarts)",
+        ),
+        Variant(
             "late-actions",
             _STATIONS + _CSMSS,
             f"every operator action (plug in, present a token, reboot, make the CSMS start a "

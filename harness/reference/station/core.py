@@ -285,6 +285,9 @@ class ReferenceStation:
         self._cycling = True
         try:
             self.behaviour.end_all(reason, trigger or "AbnormalCondition")
+            if self.ready and "unavailable-before-reboot" in self.variants:
+                for key, _ in self.behaviour.statuses():  # B11: MAY report Unavailable first
+                    self.send(self._status_item(key, "Unavailable", pre_boot=False))
             if self.ready:
                 await self.outbox.flushed(self.flush_s)
             await self._halt()
