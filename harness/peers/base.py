@@ -55,7 +55,7 @@ class Peer(PeerView):
     async def _wait_until(self, ready: Callable[[], Any], deadline: float) -> Any:
         """Re-evaluate ``ready`` on every arrival until it returns something truthy or time is up."""
         while True:
-            if self._breaches:
+            if self._breaches or (self._burst_breaches and not self.tolerate_violations):
                 self._raise_violations()  # a forbidden CALL ends the wait: it is the evidence
             result = ready()
             if result:

@@ -70,9 +70,11 @@ class PeerView:
         self._overrides: dict[str, dict[str, Any]] = {}
         self._violations: list[str] = []
         self._violations_dropped = 0
-        #: Rules the SUT broke in the background this case: (requirement, expected, actual); a
-        #: forbidden CALL, a burst of CALLs in 2.x. The first one fails the case's next step.
+        #: Rules the SUT broke in the background this case: a forbidden CALL (always judged)
+        #: and, in 2.x, a burst of CALLs (a protocol violation: not judged while the case
+        #: tolerates violations). The first one fails the case's next step.
         self._breaches: list[tuple[str, str, str]] = []
+        self._burst_breaches: list[tuple[str, str, str]] = []
         self._received_chars = 0
         self._flooded = False
         self._raw_ids: set[str] = set()
@@ -101,6 +103,7 @@ class PeerView:
         self._violations.clear()
         self._violations_dropped = 0
         self._breaches.clear()
+        self._burst_breaches.clear()
         self._received_chars = 0
         self._flooded = False
         self._raw_ids.clear()
@@ -173,9 +176,9 @@ class PeerView:
         """A second CALL while the first is unanswered, not provoked by the harness."""
         if link.version == "1.6":
             self.warn(Axis.SPEC, BURST_REQUIREMENT, what)
-        elif not self.tolerate_violations:
+        else:
             self.trace.event(what, problem=BURST_REQUIREMENT_2X)
-            self._breaches.append((BURST_REQUIREMENT_2X, "one CALL at a time", what))
+            self._burst_breaches.append((BURST_REQUIREMENT_2X, "one CALL at a time", what))
 
     def _on_receive(self, link: Link, event: Received) -> None:
         frame = event.frame
@@ -303,10 +306,14 @@ class PeerView:
         if self.link is not None and self.link.handler_errors:
             errors, self.link.handler_errors = self.link.handler_errors, []
             raise HarnessError("error while handling received frames: " + "; ".join(errors[:3]))
-        if self._breaches:
-            req, expected, actual = self._breaches[0]
-            more = len(self._breaches) - 1
+        if self.tolerate_violations:
+            self._burst_breaches.clear()
+        breaches = self._breaches + self._burst_breaches
+        if breaches:
+            req, expected, actual = breaches[0]
+            more = len(breaches) - 1
             self._breaches.clear()
+            self._burst_breaches.clear()
             raise SutFailure(
                 req,
                 expected,
