@@ -28,6 +28,7 @@ from harness.config import (
     profile_from_mapping,
     resolve_profile_path,
 )
+from harness.transport.client import station_url
 
 FIXTURES = sorted(BUILTIN_PROFILE_DIR.glob("*.yaml"))
 
@@ -461,3 +462,27 @@ def test_load_claims_errors_name_the_file(tmp_path: Path) -> None:
         load_claims(path)
     assert_names(info.value, "claims.profiles[0]", "did you mean 'smart-charging'?")
     assert str(path) in str(info.value)
+
+
+def test_url_template_puts_the_identity_where_it_says(tmp_path: Path) -> None:
+    """``sut.url`` may say where the identity goes (``{identity}``, a trailing slash kept);
+    without the placeholder the identity is appended as the last path segment."""
+    template = "wss://csms.example.com/ocpp/{identity}/"
+    profile = load_profile(write(tmp_path, with_sut(CSMS, url=template)))
+    assert profile.sut.url == template
+    assert station_url(template, "HARNESS 01") == "wss://csms.example.com/ocpp/HARNESS%2001/"
+    assert station_url("wss://csms.example.com/ocpp/", "CS1") == "wss://csms.example.com/ocpp/CS1"
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("wss://csms.example.com/ocpp/{station}", "the only placeholder is {identity}"),
+        ("wss://csms.example.com/{identity", "the only placeholder is {identity}"),
+        ("wss://{identity}.example.com/ocpp", "belongs in the path, not the host"),
+    ],
+)
+def test_url_template_mistakes_are_named(tmp_path: Path, url: str, says: str) -> None:
+    error = profile_error(tmp_path, with_sut(CSMS, url=url))
+    assert "sut.url" in str(error)
+    assert says in str(error)

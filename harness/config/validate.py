@@ -165,8 +165,18 @@ def _listen(r: FieldReader, value: Any, builtin: str | None) -> ListenAddress:
 
 def _url(r: FieldReader, value: Any, sp: int, builtin: str | None) -> str:
     url = r.text(value, "sut.url")
+    placeholders = set(re.findall(r"\{[^{}]*\}", url))
+    if placeholders - {"{identity}"} or url.count("{") != url.count("{identity}"):
+        r.fail(
+            "sut.url",
+            f"'{url}': the only placeholder is {{identity}} (where the station identity goes, "
+            "e.g. wss://csms.example/ocpp/{identity}/); without it the identity is appended",
+        )
+    marker = "identity-placeholder"  # a stand-in that parses as a host or path segment
+    if marker in urlsplit(url.replace("{identity}", marker)).netloc:
+        r.fail("sut.url", f"'{url}': {{identity}} belongs in the path, not the host")
     try:
-        parts = urlsplit(url)
+        parts = urlsplit(url.replace("{identity}", marker))
         port = parts.port
     except ValueError as exc:
         r.fail("sut.url", f"'{url}' is not a valid URL ({exc})")

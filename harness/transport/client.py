@@ -39,9 +39,19 @@ _HINTS = {
 }
 
 
+#: Where the identity goes in a URL template (``sut.url: wss://csms/ocpp/{identity}/``).
+IDENTITY_PLACEHOLDER = "{identity}"
+
+
 def station_url(base: str, identity: str) -> str:
-    """``base`` with the percent-encoded identity appended as the last path segment."""
-    return base.rstrip("/") + "/" + quote(identity, safe="")
+    """The URL a station connects to: ``base`` with the percent-encoded identity put where
+    ``{identity}`` stands (anything after it, a trailing slash included, is kept), or appended
+    as the last path segment when ``base`` has no placeholder (OCPP-J 1.6 §3.1.1, Part 4
+    §3.1.1: the identity is the last path segment unless the CSMS says otherwise)."""
+    encoded = quote(identity, safe="")
+    if IDENTITY_PLACEHOLDER in base:
+        return base.replace(IDENTITY_PLACEHOLDER, encoded)
+    return base.rstrip("/") + "/" + encoded
 
 
 def basic_auth_header(username: str, password: str) -> str:
