@@ -124,6 +124,11 @@ def pytest_configure(config: pytest.Config) -> None:
             "needs TLS, which this harness version does not set up yet (security profiles 0 and 1 "
             "only). Example: security_profile: 1 on a trusted test network"
         )
+    if not profile.sut.builtin:
+        try:
+            profile.sut.password()  # a missing password variable stops the run here, once
+        except ProfileError as exc:
+            raise pytest.UsageError(f"SUT profile: {exc}") from None
     faults: frozenset[str] = frozenset()
     if config.getoption("ocpp_faults"):
         if not profile.sut.builtin:

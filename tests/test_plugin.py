@@ -145,3 +145,16 @@ def test_tls_security_profiles_are_refused_clearly(pytester: pytest.Pytester) ->
     result = pytester.runpytest_subprocess(str(B_CASES), "--ocpp-sut", str(profile))
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*sut.security_profile: 2 needs TLS*"])
+
+
+def test_missing_password_variable_is_one_usage_error(
+    pytester: pytest.Pytester, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A profile whose password variable is not set stops the run at once with one message
+    naming the variable and the fix: no case runs, no traceback."""
+    monkeypatch.delenv("HOSTILE_PASSWORD", raising=False)
+    profile = _station_profile(tmp_path / "station.yaml", _free_port())
+    result = pytester.runpytest_subprocess(str(B_CASES), "--ocpp-sut", str(profile))
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*HOSTILE_PASSWORD is not set*export HOSTILE_PASSWORD=*"])
+    assert "Traceback" not in result.stdout.str() + result.stderr.str()
