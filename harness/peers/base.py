@@ -233,6 +233,7 @@ class Peer(PeerView):
     ) -> CallOutcome:
         """:meth:`call` with a ready wire payload (camelCase, nothing converted)."""
         await self._prepare()
+        await self._before_call(action, payload, within_s)
         link = await self._link_for_call()
         timeout = self.response_s if within_s is None else within_s
         requirement = req or f"{action} answered"
@@ -273,7 +274,18 @@ class Peer(PeerView):
             raise SutFailure(
                 requirement, f"a valid answer to {action}", event.problem, self._frames()
             )
-        return CallOutcome(event.request, event.frame, requirement, self._frames)
+        outcome = CallOutcome(event.request, event.frame, requirement, self._frames)
+        self._after_call(action, payload, outcome)
+        return outcome
+
+    async def _before_call(
+        self, action: str, payload: dict[str, Any], within_s: float | None
+    ) -> None:
+        """Called before each CALL the harness makes (the peers prepare restores here)."""
+
+    def _after_call(self, action: str, payload: dict[str, Any], outcome: CallOutcome) -> None:
+        """Called with the SUT's answer to each CALL the harness made (the peers follow the
+        state it reports here)."""
 
     async def send_raw(self, raw: str | bytes) -> None:
         """Send text exactly as given (malformed on purpose); its replies are not violations."""

@@ -234,15 +234,9 @@ class CsmsPeer(Peer):
         self.config.begin_case()
         return super().begin_case(name)
 
-    async def call_payload(
-        self,
-        action: str,
-        payload: dict[str, Any],
-        *,
-        within_s: float | None = None,
-        req: str | None = None,
-        validate: bool = True,
-    ) -> CallOutcome:
+    async def _before_call(
+        self, action: str, payload: dict[str, Any], within_s: float | None
+    ) -> None:
         if action in SET_ACTIONS and self.in_case:
             read = self.config.to_read(action, payload)
             if read is not None:
@@ -251,13 +245,11 @@ class CsmsPeer(Peer):
                 with contextlib.suppress(SutFailure):
                     await self.call_payload(reading, read, within_s=within_s)
                 self.config.to_read(action, payload)  # originals now known (or unknowable)
-        outcome = await super().call_payload(
-            action, payload, within_s=within_s, req=req, validate=validate
-        )
+
+    def _after_call(self, action: str, payload: dict[str, Any], outcome: CallOutcome) -> None:
         self.config.observe(action, payload, outcome.response)
         if action == "Reset" and outcome.get("status") == "Accepted":
             self.state.expect_reboot()  # B11/B12 (1.6 §5.14): it reboots now or once idle
-        return outcome
 
     async def restore_config(self) -> list[str]:
         """Put back what the case changed (into the between-cases trace); what failed."""

@@ -192,18 +192,7 @@ class StationPeer(Peer):
         self.booted = outcome.get("status") == "Accepted"
         return outcome
 
-    async def call_payload(
-        self,
-        action: str,
-        payload: dict[str, Any],
-        *,
-        within_s: float | None = None,
-        req: str | None = None,
-        validate: bool = True,
-    ) -> CallOutcome:
-        outcome = await super().call_payload(
-            action, payload, within_s=within_s, req=req, validate=validate
-        )
+    def _after_call(self, action: str, payload: dict[str, Any], outcome: CallOutcome) -> None:
         if action == "StatusNotification":
             key = (
                 int(payload.get("evseId", payload.get("connectorId", 0))),
@@ -211,7 +200,6 @@ class StationPeer(Peer):
             )
             self.reported_status[key] = payload
         self._follow_transactions(action, payload, outcome)
-        return outcome
 
     def _follow_transactions(
         self, action: str, payload: dict[str, Any], outcome: CallOutcome

@@ -1,7 +1,6 @@
 """The reference CSMS: an in-process OCPP 1.6J / 2.0.1 / 2.1 backend on the harness transport.
 
-It is the known-good SUT the harness's CSMS test cases must pass against, and each named fault
-(``harness.reference.faults``) changes exactly one of its behaviours. Connections:
+The known-good SUT the CSMS cases must pass against; each named fault changes one behaviour.
 
 * one listener on ``host:port``; stations connect to ``{url}/{identity}`` (OCPP-J 1.6 §3,
   2.0.1 Part 4 §3); the identity is the last path segment and a new connection with the same
@@ -157,8 +156,7 @@ class ReferenceCsms:
 
     @property
     def url(self) -> str:
-        """Base URL stations connect to; a station appends ``/<identity>`` (with the variant
-        ``endpoint-trailing-slash`` the endpoint ends with ``/``: Part 4 §3.1.1 allows any URL)."""
+        """Base URL stations append ``/<identity>`` to (``/`` ends it under endpoint-trailing-slash)."""
         slash = "/" if "endpoint-trailing-slash" in self.variants else ""
         return f"{self._server.url}/ocpp{slash}"
 
