@@ -162,6 +162,19 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(importlib.import_module("harness.fixtures"), "ocpp-fixtures")
 
 
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """The SUT under test, and the spec warnings about its profile (once, at the top)."""
+    from harness.fixtures import RUN_KEY
+
+    run = config.stash.get(RUN_KEY, None)
+    if run is None:
+        return []
+    sut = run.profile.sut
+    lines = [f"ocpp-harness: {run.profile.name} ({sut.role}, OCPP {sut.ocpp})"]
+    lines += [f"ocpp-harness: spec warning: {text}" for text in run.profile.warnings]
+    return lines
+
+
 def _variants(config: pytest.Config, profile: SutProfile) -> Seeded | None:
     """``--ocpp-variant`` (or the ``ocpp_variants`` ini key) validated for a built-in SUT."""
     from harness.reference.variants import Seeded, UnknownVariant, select_variants

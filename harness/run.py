@@ -35,7 +35,7 @@ from harness.config import SutProfile
 from harness.interrupt import StopOnSignal
 from harness.testcase import OcaCase, case_of
 from harness.trace import Trace
-from harness.verdicts import Finding, Inconclusive, NotApplicable, SutFailure, Verdict
+from harness.verdicts import Axis, Finding, Inconclusive, NotApplicable, SutFailure, Verdict
 
 if TYPE_CHECKING:
     from harness.report.live import LiveReport
@@ -135,6 +135,10 @@ class HarnessRun:
         #: The case running now, and the cases a signal cut short (no verdict for them).
         self._running: str | None = None
         self._cut_short: set[str] = set()
+        #: Spec warnings about the profile itself (security profile 0 with 2.x), on every case.
+        self.profile_findings = [
+            Finding(Axis.SPEC, "Part 2 §A00", text) for text in profile.warnings
+        ]
 
     @property
     def version(self) -> str:
@@ -269,7 +273,9 @@ class HarnessRun:
         record.duration_s += report.duration
         record.complete = report.when == "teardown" and item.nodeid not in self._cut_short
         record.trace = item.stash.get(TRACE_KEY, record.trace)
-        record.findings = item.stash.get(FINDINGS_KEY, record.findings)
+        findings = item.stash.get(FINDINGS_KEY, None)
+        if findings is not None:
+            record.findings = [*self.profile_findings, *findings]
         verdict, reason = self._verdict_of(call)
         if verdict in (Verdict.INCONCLUSIVE, Verdict.NOT_APPLICABLE) and report.failed:
             report.outcome = "skipped"
@@ -305,6 +311,7 @@ class HarnessRun:
             case.id, case.title, case.profile, str(case.role), self.version, item.nodeid, case.kills
         )
         record.started = self._starts.get(item.nodeid, record.started)
+        record.findings = list(self.profile_findings)
         record.complete = False
         return record
 

@@ -272,8 +272,9 @@ def test_defaults(tmp_path: Path) -> None:
         (with_sut(STATION, identity="x" * 49), "sut.identity", "at most 48"),
         (with_sut(STATION, security_profile=4), "sut.security_profile", "out of range 0..3"),
         (with_sut(STATION, security_profile="2"), "sut.security_profile", "whole number"),
-        (with_sut(STATION, security_profile=0), "sut.security_profile", "1, 2 or 3"),
-        (with_sut(STATION, security_profile=None), "sut.security_profile", "default"),
+        ({**STATION, "limits": {"max_frame_mib": 0}}, "limits.max_frame_mib", "positive"),
+        ({**STATION, "limits": {"max_frame_mib": 4096}}, "limits.max_frame_mib", "out of range"),
+        ({**STATION, "limits": {"frame_mib": 4}}, "limits.frame_mib", "did you mean"),
         (with_sut(STATION, password_env="hunter2"), "sut.password_env", "never a password"),
         (with_sut(STATION, password_env=None), "sut.password_env", "Basic authentication"),
         (with_sut(STATION, url="ws://x/ocpp"), "sut.url", "sut.listen"),
@@ -369,6 +370,27 @@ def test_security_profile_0_is_fine_for_1_6_and_for_builtins(tmp_path: Path) -> 
     sut = load_profile(write(tmp_path, builtin)).sut
     assert sut.actions.type is ActionsType.BUILTIN
     assert sut.listen.port == 0
+
+
+def test_security_profile_0_with_2x_runs_with_a_spec_warning(tmp_path: Path) -> None:
+    """Issue 8 item 4: a CSMS that only offers an unsecured endpoint can still be tested."""
+    for missing in (True, False):
+        data = with_sut(CSMS, security_profile=0, password_env=None)
+        if missing:
+            del data["sut"]["security_profile"]
+        profile = load_profile(write(tmp_path, data))
+        assert profile.sut.security_profile == 0
+        (warning,) = profile.warnings
+        assert "defines security profiles 1, 2 and 3 only" in warning
+        assert "A00.FR.201" in warning
+    assert load_profile(write(tmp_path, with_sut(CSMS, security_profile=1))).warnings == ()
+
+
+def test_frame_limit_is_configurable(tmp_path: Path) -> None:
+    assert load_profile(write(tmp_path, STATION)).limits.max_frame_mib == 16
+    data = {**STATION, "limits": {"max_frame_mib": 0.5}}
+    limits = load_profile(write(tmp_path, data)).limits
+    assert limits.max_frame_bytes == 512 * 1024
 
 
 def test_security_profile_3_needs_no_password(tmp_path: Path) -> None:

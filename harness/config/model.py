@@ -119,6 +119,22 @@ class StationInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class Limits:
+    """The harness's own limits (top-level ``limits:``), not properties of the SUT.
+
+    ``max_frame_mib``: the largest WebSocket message the harness accepts; a bigger one is
+    reported as such ("the SUT sent a 20.0 MiB frame; the limit is 16 MiB"). The default leaves
+    room for a real NotifyReport or a large local list.
+    """
+
+    max_frame_mib: float = 16.0
+
+    @property
+    def max_frame_bytes(self) -> int:
+        return int(self.max_frame_mib * 1024 * 1024)
+
+
+@dataclass(frozen=True, slots=True)
 class Claims:
     """What the datasheet claims: the report compares these with what was measured."""
 
@@ -176,3 +192,7 @@ class SutProfile:
     claims: Claims
     path: Path | None
     sha256: str
+    limits: Limits = Limits()
+    #: Spec warnings about the profile itself (e.g. security profile 0 with OCPP 2.x): the run
+    #: goes on, and every case carries them on its spec axis.
+    warnings: tuple[str, ...] = ()

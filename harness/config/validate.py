@@ -17,6 +17,7 @@ from harness.config.model import (
     ActionsType,
     Claims,
     Evse,
+    Limits,
     ListenAddress,
     OcppVersion,
     Profile,
@@ -58,12 +59,39 @@ def profile_from_mapping(
     """Validate parsed profile data (as read from YAML) into a SutProfile."""
     reader = FieldReader(path)
     _reject_secrets(reader, data, "")
-    top = reader.section(data, "", ("name", "sut", "claims"))
+    top = reader.section(data, "", ("name", "sut", "claims", "limits"))
     name = reader.text(top.get("name"), "name")
     if top.get("sut") is None:
         reader.fail("sut", "missing (required)")
     sut = _sut(reader, reader.section(top["sut"], "sut", _SUT_KEYS))
-    return SutProfile(name, sut, _claims(reader, top.get("claims")), path, sha256)
+    return SutProfile(
+        name,
+        sut,
+        _claims(reader, top.get("claims")),
+        path,
+        sha256,
+        limits=_limits(reader, top.get("limits")),
+        warnings=_warnings(sut),
+    )
+
+
+def _limits(r: FieldReader, value: Any) -> Limits:
+    m = r.section(value, "limits", ("max_frame_mib",))
+    mib = r.seconds(m.get("max_frame_mib"), "limits.max_frame_mib", Limits().max_frame_mib)
+    if not 0.001 <= mib <= 1024:
+        r.fail("limits.max_frame_mib", f"{mib:g} MiB is out of range 0.001..1024")
+    return Limits(mib)
+
+
+def _warnings(sut: SutConfig) -> tuple[str, ...]:
+    """Spec warnings about a profile that still runs (item: an unsecured 2.x endpoint)."""
+    if sut.security_profile == 0 and sut.ocpp is not OcppVersion.V16 and sut.builtin is None:
+        return (
+            f"sut.security_profile 0: OCPP {sut.ocpp} defines security profiles 1, 2 and 3 only "
+            "(Part 2 §A00; A00.FR.201: even profile 1 SHOULD only be used in trusted networks); "
+            "this run connects without any authentication",
+        )
+    return ()
 
 
 def claims_from_mapping(data: Any, *, path: Path | None = None) -> Claims:
@@ -94,13 +122,6 @@ def _sut(r: FieldReader, s: Mapping[str, Any]) -> SutConfig:
     if "/" in identity or any(c.isspace() for c in identity):
         r.fail("sut.identity", f"'{identity}' goes in a URL path: no '/' and no spaces allowed")
     sp = r.integer(s.get("security_profile"), "sut.security_profile", 0, 3, 0)
-    if sp == 0 and ocpp is not OcppVersion.V16 and builtin is None:
-        why = "" if "security_profile" in s else " (0 is the default when the key is missing)"
-        r.fail(
-            "sut.security_profile",
-            f"OCPP {ocpp} requires security profile 1, 2 or 3; 0 (plain ws, no authentication)"
-            f" is for OCPP 1.6 only{why}",
-        )
     password_env = r.optional_text(s.get("password_env"), "sut.password_env")
     if password_env is not None and not _ENV_NAME.fullmatch(password_env):
         r.fail(
