@@ -129,3 +129,41 @@ async def test_a_malformed_answer_without_a_readable_id_resolves_the_call_at_onc
             await station.disconnect()
     assert time.monotonic() - started < 2, "waited for the timeout instead of failing at once"
     assert failure.value.expected == "a well-formed answer to Heartbeat"
+
+
+async def test_the_handshake_request_line_and_the_http_answer_are_in_the_trace() -> None:
+    """Issue 8 item 3: a CSMS that wants a trailing slash after the identity answers 404 to
+    ``/ocpp/CS1``; the trace shows the request line and the answer with its body, and the
+    ``{identity}`` template reaches it."""
+    from http import HTTPStatus
+
+    from websockets.asyncio.server import serve
+
+    def process_request(connection, request):  # type: ignore[no-untyped-def]
+        if not request.path.endswith("/"):
+            return connection.respond(HTTPStatus.NOT_FOUND, "endpoint is /ocpp/<id>/\n")
+        return None
+
+    async def handler(ws) -> None:  # type: ignore[no-untyped-def]
+        await ws.wait_closed()
+
+    async with serve(
+        handler, "127.0.0.1", 0, subprotocols=["ocpp2.0.1"], process_request=process_request
+    ) as server:
+        port = server.sockets[0].getsockname()[1]
+        base = f"ws://127.0.0.1:{port}/ocpp"
+        for url, expected in (
+            (base, "handshake refused: GET /ocpp/CS1 HTTP/1.1 -> HTTP/1.1 404 Not Found body:"),
+            (base + "/{identity}/", "handshake: GET /ocpp/CS1/ HTTP/1.1 -> HTTP/1.1 101"),
+        ):
+            station = StationPeer("2.0.1", url=url, identity="CS1", response_s=2, action_s=2)
+            station.begin_case("handshake evidence")
+            try:
+                await station.try_connect()
+                events = [e.raw for e in station.trace.entries()]
+                assert any(e.startswith(expected) for e in events), events
+                if "404" in expected:
+                    assert any("endpoint is /ocpp/<id>/" in e for e in events), events
+                    assert any("trailing slash" in e for e in events), events
+            finally:
+                await station.stop()

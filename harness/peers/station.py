@@ -18,7 +18,13 @@ from harness.peers.csms import SUBPROTOCOL
 from harness.peers.defaults import now_iso
 from harness.peers.exchange import CallOutcome
 from harness.peers.matching import camel_keys
-from harness.transport.client import ConnectFailed, open_link, station_url
+from harness.transport.client import (
+    ConnectFailed,
+    open_link,
+    request_line,
+    station_url,
+    status_line,
+)
 from harness.transport.link import Link
 from harness.verdicts import SutFailure
 
@@ -122,6 +128,8 @@ class StationPeer(Peer):
                 timeout=timeout,
             )
         except ConnectFailed as exc:
+            if exc.answer is not None:
+                self.trace.event(f"handshake refused: {request_line(url)} -> {exc.answer}")
             self.trace.event(f"connection failed: {exc}")
             if exc.timed_out:
                 self.unreachable = str(exc)
@@ -129,7 +137,16 @@ class StationPeer(Peer):
         self.unreachable = None
         self._attach(link)
         self.booted = False
-        self.trace.event(f"connected, CSMS selected subprotocol {link.subprotocol!r}")
+        response = link.ws.response
+        answer = (
+            status_line(response.status_code, response.reason_phrase)
+            if response is not None
+            else "101"
+        )
+        self.trace.event(
+            f"handshake: {request_line(url)} -> {answer}, CSMS selected subprotocol "
+            f"{link.subprotocol!r}"
+        )
         self._runner = asyncio.ensure_future(link.run())
         return link
 

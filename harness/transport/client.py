@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import ssl
 from collections.abc import Sequence
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidHandshake, InvalidStatus
@@ -24,10 +24,34 @@ class ConnectFailed(Exception):
     """The WebSocket connection could not be opened; ``status`` is the HTTP status if any;
     ``timed_out`` when nothing answered within the connect timeout (unreachable)."""
 
-    def __init__(self, message: str, status: int | None = None, *, timed_out: bool = False) -> None:
+    def __init__(
+        self,
+        message: str,
+        status: int | None = None,
+        *,
+        timed_out: bool = False,
+        answer: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.timed_out = timed_out
+        #: The HTTP answer to the upgrade request as received (status line, body tail), if any.
+        self.answer = answer
+
+
+#: Body characters of a refused upgrade kept in the trace (a CSMS often says why there).
+ANSWER_BODY_CHARS = 300
+
+
+def request_line(url: str) -> str:
+    """The HTTP request line of the WebSocket upgrade to ``url`` (RFC 6455 §4.1)."""
+    parts = urlsplit(url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return f"GET {target} HTTP/1.1"
+
+
+def status_line(status: int, reason: str) -> str:
+    return f"HTTP/1.1 {status} {reason}".rstrip()
 
 
 #: What to check when the CSMS refuses the upgrade with this HTTP status.
@@ -86,10 +110,18 @@ async def open_link(
             max_size=max_size,
         )
     except InvalidStatus as exc:
-        status = exc.response.status_code
+        response = exc.response
+        status = response.status_code
         hint = _HINTS.get(status)
+        body = bytes(response.body or b"").decode("utf-8", "replace").strip()
+        answer = status_line(status, response.reason_phrase)
+        if body:
+            cut = "..." if len(body) > ANSWER_BODY_CHARS else ""
+            answer += f" body: {body[:ANSWER_BODY_CHARS]!r}{cut}"
         raise ConnectFailed(
-            f"connection to {url} refused: HTTP {status}" + (f": {hint}" if hint else ""), status
+            f"connection to {url} refused: HTTP {status}" + (f": {hint}" if hint else ""),
+            status,
+            answer=answer,
         ) from None
     except TimeoutError:
         raise ConnectFailed(
