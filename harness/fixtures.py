@@ -20,6 +20,7 @@ from harness.actions import BuiltinOperator, ManualOperator, Operator, ShellOper
 from harness.config import ActionsType, Role, SutProfile
 from harness.peers import CsmsPeer, StationPeer
 from harness.peers.preconditions import restore_csms, restore_station
+from harness.peers.setup_checks import SetupError, listen_error
 from harness.peers.sut_state import numbering
 from harness.reference.variants import seeded_for
 from harness.run import FINDINGS_KEY, TRACE_KEY, HarnessRun
@@ -58,10 +59,15 @@ async def ocpp_session(pytestconfig: pytest.Config) -> AsyncIterator[_Session]:
     sut = run.profile.sut
     state = _Session()
     try:
-        if sut.role is Role.CHARGING_STATION:
-            await _start_csms_side(run, state)
-        else:
-            await _start_station_side(run, state)
+        try:
+            if sut.role is Role.CHARGING_STATION:
+                await _start_csms_side(run, state)
+            else:
+                await _start_station_side(run, state)
+        except SetupError as exc:
+            # Issue 8 item 4: one line naming the key and the fix; no case runs.
+            run.setup_error = str(exc)
+            pytest.exit(f"SUT profile: {exc}", returncode=pytest.ExitCode.USAGE_ERROR)
         if state.peer is not None:
             run.between_cases = state.peer.between
         yield state
@@ -94,7 +100,10 @@ async def _start_csms_side(run: HarnessRun, state: _Session) -> None:
         credentials=credentials,
     )
     peer.state.numbering = numbering([(e.id, e.connectors) for e in sut.evses])
-    await peer.start()
+    try:
+        await peer.start()
+    except OSError as exc:
+        raise listen_error(exc, sut.listen.host, sut.listen.port) from None
     state.peer = peer
     run.sut_identity = {"identity": sut.identity, "listen": peer.url}
     if sut.builtin == "reference-station":

@@ -238,6 +238,26 @@ def _shuffle(items: list[pytest.Item], seed: str) -> None:
         items[slot] = item
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session: pytest.Session) -> None:
+    """Issue 8 item 4: a profile that cannot work on this machine (listen port in use, nothing
+    at the CSMS's address) stops the run before the first case with one line naming the key and
+    the fix (pytest's usage-error status; ``ocpp-harness run`` exits 2)."""
+    from harness.fixtures import RUN_KEY
+    from harness.peers.setup_checks import SetupError, preflight
+
+    run = session.config.stash.get(RUN_KEY, None)
+    if run is None or session.config.option.collectonly:
+        return
+    if not any(case_of(item) is not None for item in session.items):
+        return
+    try:
+        preflight(run.profile.sut)
+    except SetupError as exc:
+        run.setup_error = str(exc)
+        raise pytest.UsageError(f"SUT profile: {exc}") from None
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     """Allure labels (epic = OCPP version, feature = profile, story = OCA block, id = OCA id)."""
@@ -320,6 +340,11 @@ def pytest_terminal_summary(
     document = config.stash.get(DOCUMENT_KEY, None)
     if document is None or not (document["cases"] or document["not_run"]):
         return
+    from harness.fixtures import RUN_KEY
+
+    run = config.stash.get(RUN_KEY, None)
+    if run is not None and run.setup_error:
+        return  # the one set-up error line says it all; nothing ran
     from harness.report.terminal import summary_lines
 
     terminalreporter.section("OCPP compliance: claims vs measured")

@@ -135,6 +135,8 @@ class HarnessRun:
         #: The case running now, and the cases a signal cut short (no verdict for them).
         self._running: str | None = None
         self._cut_short: set[str] = set()
+        #: Set when the profile cannot work here (port in use, CSMS unreachable): nothing ran.
+        self.setup_error: str | None = None
         #: Spec warnings about the profile itself (security profile 0 with 2.x), on every case.
         self.profile_findings = [
             Finding(Axis.SPEC, "Part 2 §A00", text) for text in profile.warnings

@@ -158,3 +158,72 @@ def test_missing_password_variable_is_one_usage_error(
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*HOSTILE_PASSWORD is not set*export HOSTILE_PASSWORD=*"])
     assert "Traceback" not in result.stdout.str() + result.stderr.str()
+
+
+def _csms_profile(path: Path, url: str) -> Path:
+    path.write_text(
+        "name: unreachable test CSMS\n"
+        "sut:\n"
+        "  role: csms\n"
+        '  ocpp: "2.0.1"\n'
+        "  identity: CS-SETUP\n"
+        "  security_profile: 0\n"
+        f"  url: {url}\n"
+        "  actions: {type: manual}\n"
+        "  timeouts: {response_s: 1, action_s: 2, connect_s: 2}\n",
+        "utf-8",
+    )
+    return path
+
+
+def _one_setup_line(result: pytest.RunResult, *fragments: str) -> None:
+    """Issue 8 item 4: the run stops before any case with one line and the usage status."""
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    out = result.stdout.str() + result.stderr.str()
+    assert "Traceback" not in out
+    lines = [line for line in out.splitlines() if "SUT profile:" in line]
+    assert len(lines) == 1, out
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+    assert " passed" not in out
+    assert " failed" not in out
+
+
+def test_a_listen_port_in_use_is_one_setup_error(
+    pytester: pytest.Pytester, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOSTILE_PASSWORD", "hostile-password-123")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        profile = _station_profile(tmp_path / "station.yaml", port)
+        result = pytester.runpytest_subprocess(
+            str(B_CASES), "--ocpp-sut", str(profile), "-p", "no:cacheprovider"
+        )
+    _one_setup_line(result, "sut.listen", f"port {port}", "already in use", "another port")
+
+
+@pytest.mark.parametrize(
+    ("url", "fragments"),
+    [
+        (
+            "ws://127.0.0.1:{port}/ocpp",
+            ("sut.url", "nothing listens at 127.0.0.1", "start the CSMS"),
+        ),
+        (
+            "ws://no-such-host.invalid/ocpp",
+            ("sut.url", "'no-such-host.invalid' cannot be resolved"),
+        ),
+    ],
+)
+def test_an_unreachable_csms_is_one_setup_error(
+    pytester: pytest.Pytester, tmp_path: Path, url: str, fragments: tuple[str, ...]
+) -> None:
+    profile = _csms_profile(tmp_path / "csms.yaml", url.format(port=_free_port()))
+    result = pytester.runpytest_subprocess(
+        str(ROOT / "testcases" / "v201"), "--ocpp-sut", str(profile), "-p", "no:cacheprovider"
+    )
+    _one_setup_line(result, *fragments)
+    out = result.stdout.str()
+    assert "spec warning: sut.security_profile 0" in out  # item 4: 2.x without security runs
