@@ -155,6 +155,11 @@ class ReferenceCsms:
         self._links.clear()
 
     @property
+    def identities(self) -> list[str]:
+        """The identities of the stations connected now."""
+        return sorted(self._links)
+
+    @property
     def url(self) -> str:
         """Base URL stations append ``/<identity>`` to (``/`` ends it under endpoint-trailing-slash)."""
         slash = "/" if "endpoint-trailing-slash" in self.variants else ""
