@@ -29,7 +29,8 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -91,14 +92,14 @@ class Controller:
                 HTTPStatus.NOT_FOUND,
                 f"unknown action {name!r} (this {self.role} offers: {', '.join(self.actions)})",
             )
-        method: Callable[..., Awaitable[Any]] = getattr(self.target, name)
+        method: Callable[..., Coroutine[Any, Any, Any]] = getattr(self.target, name)
         if self.role == "csms" and "identity" not in params:
             params = {"identity": self._only_station(), **params}
         try:
             inspect.signature(method).bind(**params)
         except TypeError as exc:
             raise ActionError(HTTPStatus.BAD_REQUEST, f"{name}: {exc}") from None
-        future = asyncio.run_coroutine_threadsafe(method(**params), self.loop)
+        future: Future[Any] = asyncio.run_coroutine_threadsafe(method(**params), self.loop)
         try:
             return future.result(ACTION_TIMEOUT_S)
         except FutureTimeout:
@@ -117,7 +118,7 @@ class Controller:
                 'say which station ("identity"): '
                 + (f"connected: {', '.join(identities)}" if identities else "none is connected"),
             )
-        return identities[0]
+        return str(identities[0])
 
 
 def _handler(controller: Controller) -> type[BaseHTTPRequestHandler]:
