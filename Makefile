@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint bench clean chromium
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -15,8 +15,9 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/ocpp-harness demo
 
+# --dist loadgroup: a module marked xdist_group (tests/test_wheel.py) runs on one worker, once
 test: $(STAMP) chromium
-	$(BIN)/python -m pytest tests -q -n 4 -p no:cacheprovider
+	$(BIN)/python -m pytest tests -q -n 4 --dist loadgroup -p no:cacheprovider
 
 # The report's browser test opens index.html in headless Chromium (Debian package chromium).
 # Installed when missing and possible (root); otherwise that one test is skipped.

@@ -1,7 +1,11 @@
 """``ocpp-harness``: thin command line over pytest and the report modules.
 
-* ``ocpp-harness run --sut FILE [--claims FILE] [--report DIR] [-- pytest args]`` — run the OCA
-  cases for a SUT and hold its claims against the verdicts;
+* ``ocpp-harness run --sut FILE [--oca PATTERN] [--ocpp-... ] [-- pytest args]`` — run the OCA
+  cases for a SUT and hold its claims against the verdicts; it takes every option of the pytest
+  plugin under the same spelling (one table, :mod:`harness.options`; issue 8 item 5) and runs the
+  cases of the checkout or of the installed wheel (:mod:`harness.layout`; item 6) with the
+  suite's pytest settings (``harness/suite.ini``; item 4), in the current directory, so relative
+  profile, claims and report paths mean what they say;
 * ``ocpp-harness demo`` — every built-in reference SUT, reports in ``reports/demo/``;
 * ``ocpp-harness report RESULTS.json`` — render the HTML report (index and case pages) again;
 * ``ocpp-harness diff A/results.json B/results.json [--html OUT]`` — what regressed between runs;
@@ -29,8 +33,11 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from harness.config import builtin_profile_names
+from harness.layout import CHECKOUT, PYTEST_INI, suite_root
+from harness.options import OPTIONS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 #: pytest's exit status when a session was interrupted (KeyboardInterrupt, SIGTERM).
@@ -38,8 +45,6 @@ PYTEST_INTERRUPTED = 2
 #: Seconds a SIGINT to ``run`` waits for the child (which a terminal's ^C reached too) before
 #: it is forwarded as SIGTERM.
 SIGINT_FORWARD_S = 1.0
-ROOT = Path(__file__).resolve().parents[1]
-TESTCASES = ROOT / "testcases"
 DEMO_PROFILES = (
     "reference-station-v16",
     "reference-station-v201",
@@ -50,33 +55,39 @@ DEMO_PROFILES = (
 )
 
 
+RUN_HELP: dict[str, Any] = {
+    "description": "Run the OCA test cases against a SUT and hold its claims against the "
+    "verdicts. The options are the pytest plugin's, spelled the same (the short forms --sut, "
+    "--report, --claims, --fault and --variant too).",
+    "epilog": "Other pytest arguments go after --, e.g.: ocpp-harness run --sut "
+    "reference-station-v201 --oca 'TC_B_*' -- -x -v",
+    "allow_abbrev": False,
+}
+
+
+def _run_options(run: argparse.ArgumentParser) -> None:
+    """``run``'s options: every plugin option of :data:`harness.options.OPTIONS` and its aliases."""
+    for opt in OPTIONS:
+        if not opt.cli:
+            continue
+        kwargs = opt.argparse_kwargs()
+        if opt.dest == "ocpp_sut":
+            names = ", ".join(builtin_profile_names())
+            kwargs.update(required=True, help=f"SUT profile YAML or built-in name ({names})")
+        elif opt.dest == "ocpp_report":
+            kwargs["help"] += " (default: reports/<profile name>)"
+        run.add_argument(opt.flag, *opt.aliases, **kwargs)
+    run.add_argument(
+        "pytest_args", nargs="*", metavar="-- PYTEST_ARGS", help="extra pytest arguments"
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ocpp-harness", description="OCPP conformance test harness"
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="run the OCA test cases against a SUT")
-    run.add_argument(
-        "--sut",
-        required=True,
-        help="SUT profile YAML or built-in name (" + ", ".join(builtin_profile_names()) + ")",
-    )
-    run.add_argument("--report", help="report directory (default: reports/<profile name>)")
-    run.add_argument(
-        "--claims",
-        metavar="FILE",
-        help="datasheet claims YAML to hold against the SUT instead of its profile's claims:",
-    )
-    run.add_argument(
-        "--fault", action="append", default=[], help="seed a fault into a built-in SUT"
-    )
-    run.add_argument(
-        "--variant",
-        action="append",
-        default=[],
-        help="seed a legal variant into a built-in SUT (see: ocpp-harness variants)",
-    )
-    run.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
+    _run_options(sub.add_parser("run", help="run the OCA test cases against a SUT", **RUN_HELP))
     demo = sub.add_parser("demo", help="run every built-in reference SUT and write reports/demo/")
     demo.add_argument("--out", default="reports/demo", help="output directory")
     demo.add_argument("--jobs", type=int, default=2, help="profiles run in parallel")
@@ -95,44 +106,73 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _testcases() -> Path:
-    if not TESTCASES.is_dir():
-        raise SystemExit(f"ocpp-harness: test cases not found at {TESTCASES} (run from a checkout)")
-    return TESTCASES
+    testcases = suite_root() / "testcases"
+    if not testcases.is_dir():
+        raise SystemExit(
+            f"ocpp-harness: test cases not found at {testcases} (neither an installed "
+            "ocpp-harness nor a checkout)"
+        )
+    return testcases
+
+
+def pytest_command(options: list[str]) -> list[str]:
+    """The pytest child's command line: the suite's cases and settings, then ``options``.
+
+    ``-c harness/suite.ini`` with the suite's directory as rootdir and confcutdir gives every run
+    the suite's settings, wherever the profile is and whatever the current directory holds
+    (issue 8 item 4); ``-P`` keeps the current directory off ``sys.path``.
+    """
+    root = str(suite_root())
+    return [
+        sys.executable,
+        "-P",
+        "-m",
+        "pytest",
+        str(_testcases()),
+        "-c",
+        str(PYTEST_INI),
+        f"--rootdir={root}",
+        f"--confcutdir={root}",
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        *options,
+    ]
+
+
+def _child_env() -> dict[str, str] | None:
+    """The child's environment: a checkout's package stays importable (installed or not)."""
+    if suite_root() != CHECKOUT:
+        return None
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(CHECKOUT), env.get("PYTHONPATH")) if p)
+    return env
 
 
 def run_pytest(
     sut: str, report: Path, faults: list[str], extra: list[str], *, quiet: bool = False
 ) -> int:
     """Run pytest on the test cases in a child process; returns its exit code."""
-    args = [
-        sys.executable,
-        "-m",
-        "pytest",
-        str(_testcases()),
-        "--ocpp-sut",
-        sut,
-        "--ocpp-report",
-        str(report),
-        "-p",
-        "no:cacheprovider",
-        "-q",
-        f"--rootdir={ROOT}",
+    options = [
+        f"--ocpp-sut={sut}",
+        f"--ocpp-report={report}",
         *[f"--ocpp-fault={f}" for f in faults],
         *extra,
     ]
+    args = pytest_command(options)
     if quiet:
         log = report / "pytest.log"
         report.mkdir(parents=True, exist_ok=True)
         with log.open("w") as out:
             return subprocess.run(
-                args, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, check=False
+                args, stdout=out, stderr=subprocess.STDOUT, env=_child_env(), check=False
             ).returncode
     return supervise(args)
 
 
 def supervise(args: list[str]) -> int:
     """Run the pytest child; SIGTERM/SIGINT to this process stop it in order (module doc)."""
-    child = subprocess.Popen(args, cwd=ROOT)
+    child = subprocess.Popen(args, env=_child_env())
     pending: dict[str, float] = {}
 
     def forward(signum: int, frame: object) -> None:
@@ -164,67 +204,70 @@ def _signal(child: subprocess.Popen[bytes], sig: int) -> None:
         child.send_signal(sig)
 
 
-def exit_status(pytest_code: int, results: Path) -> int:
-    """The exit status of ``run``, from the outcome in ``results.json`` (see the module doc)."""
+def outcome(pytest_code: int, results: Path) -> tuple[int, dict[str, Any] | None]:
+    """The exit status of ``run`` (see the module doc) and the results document it rests on.
+
+    ``results.json`` is read and validated here, once per run, however large it is (issue 8
+    item 8); the document is None when there is none or it cannot be read.
+    """
     if pytest_code in (3, 4) and not results.is_file():  # internal error, usage error
-        return EXIT_USAGE
+        return EXIT_USAGE, None
     if not results.is_file():
         interrupted = pytest_code == PYTEST_INTERRUPTED or pytest_code < 0  # < 0: a signal
-        return EXIT_USAGE if pytest_code and not interrupted else EXIT_INCOMPLETE
+        return (EXIT_USAGE if pytest_code and not interrupted else EXIT_INCOMPLETE), None
     from harness.report.schema import ResultsError, load_results
 
     try:
         document = load_results(results)
     except ResultsError as exc:
         print(f"ocpp-harness: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return EXIT_USAGE, None
     if pytest_code == 4:  # usage error after an earlier file was left behind
-        return EXIT_USAGE
+        return EXIT_USAGE, document
     if document["run"].get("interrupted"):
-        return EXIT_INCOMPLETE
-    return int(document["outcome"]["exit_code"])
+        return EXIT_INCOMPLETE, document
+    return int(document["outcome"]["exit_code"]), document
 
 
-def print_outcome(results: Path) -> None:
+def exit_status(pytest_code: int, results: Path) -> int:
+    """The exit status of ``run``, from the outcome in ``results.json`` (see the module doc)."""
+    return outcome(pytest_code, results)[0]
+
+
+def print_outcome(document: dict[str, Any]) -> None:
     """The per-profile table and the outcome line, as the last lines of ``run``'s output."""
-    from harness.report.schema import ResultsError, load_results
     from harness.report.terminal import profile_lines
 
-    try:
-        document = load_results(results)
-    except ResultsError:
-        return
     print(f"\nocpp-harness: claims vs measured ({document['run']['sut']['name']})")
     for line, _ in profile_lines(document):
         print(line)
 
 
-def _print_interruption(results: Path) -> None:
-    from harness.report.schema import ResultsError, load_results
-
-    try:
-        document = load_results(results)
-    except ResultsError:
-        return
+def _print_interruption(document: dict[str, Any]) -> None:
     run = document["run"]
     if run.get("interrupted"):
         n = len(document["cases"])
         print(f"interrupted ({run['interruption']}): the report keeps the {n} finished cases")
 
 
+def run_options(ns: argparse.Namespace, report: Path) -> list[str]:
+    """The plugin options of ``run`` for its pytest child, in the pytest spelling."""
+    options = [f"--ocpp-report={report}", "--ocpp-summary=cases"]  # the table is printed here
+    for opt in OPTIONS:
+        if opt.cli and opt.dest != "ocpp_report":
+            options += opt.pytest_args(getattr(ns, opt.dest))
+    return options
+
+
 def cmd_run(ns: argparse.Namespace) -> int:
-    report = Path(ns.report or f"reports/{Path(ns.sut).stem}")
+    report = Path(ns.ocpp_report or f"reports/{Path(ns.ocpp_sut).stem}")
     results = report / "results.json"
     results.unlink(missing_ok=True)  # a stale file must not answer for this run
-    extra = list(ns.pytest_args)
-    if ns.claims:
-        extra = ["--ocpp-claims", ns.claims, *extra]
-    extra = [*(f"--ocpp-variant={v}" for v in ns.variant), *extra]
-    code = run_pytest(ns.sut, report, ns.fault, extra)
-    status = exit_status(code, results)
-    if results.is_file() and status != EXIT_USAGE:
-        print_outcome(results)
-        _print_interruption(results)
+    code = supervise(pytest_command([*run_options(ns, report), *ns.pytest_args]))
+    status, document = outcome(code, results)
+    if document is not None and status != EXIT_USAGE:
+        print_outcome(document)
+        _print_interruption(document)
     if (report / "index.html").is_file():
         print(f"report: {report / 'index.html'}")
     return status
@@ -240,8 +283,8 @@ def cmd_demo(ns: argparse.Namespace) -> int:
         t0 = time.monotonic()
         (out / name / "results.json").unlink(missing_ok=True)
         code = run_pytest(name, out / name, [], [], quiet=True)
-        status = exit_status(code, out / name / "results.json")
-        summary = _outcome_line(out / name / "results.json")
+        status, document = outcome(code, out / name / "results.json")
+        summary = _outcome_line(document)
         print(f"  {name:<24} {summary} ({time.monotonic() - t0:.1f} s)", flush=True)
         return name, status, time.monotonic() - t0
 
@@ -259,12 +302,8 @@ def cmd_demo(ns: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def _outcome_line(results: Path) -> str:
-    from harness.report.schema import ResultsError, load_results
-
-    try:
-        document = load_results(results)
-    except ResultsError:
+def _outcome_line(document: dict[str, Any] | None) -> str:
+    if document is None:
         return "NO RESULTS"
     counts = document["run"]["counts"]
     tally = ", ".join(f"{n} {v}" for v, n in counts.items() if n) or "nothing ran"

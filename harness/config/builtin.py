@@ -1,12 +1,17 @@
-"""Built-in SUT profiles: the YAML files shipped in ``fixtures/sut`` and ``--ocpp-sut`` lookup."""
+"""Built-in SUT profiles: the YAML files shipped in ``fixtures/sut`` and ``--ocpp-sut`` lookup.
+
+The directory is the checkout's ``fixtures/sut`` or, in an installed wheel, its copy inside the
+package (:mod:`harness.layout`; issue 8 item 6).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from harness.config.errors import ProfileError
+from harness.layout import builtin_profile_dir
 
-BUILTIN_PROFILE_DIR: Path = Path(__file__).resolve().parents[2] / "fixtures" / "sut"
+BUILTIN_PROFILE_DIR: Path = builtin_profile_dir()
 DEFAULT_PROFILE = "reference-station-v201.yaml"
 
 
