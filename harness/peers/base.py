@@ -32,6 +32,7 @@ from harness.ocppj.session import LocalProtocolError
 from harness.peers.exchange import CallOutcome, InboundCall, PendingCall
 from harness.peers.matching import camel_keys, describe, mismatches
 from harness.peers.view import LAST_FRAMES, REPLY_GRACE_S, PeerView
+from harness.progress import waiting, watching
 from harness.transport.link import Link, LinkClosed, ResponseTimeout, StrayAnswer
 from harness.verdicts import HarnessError, SutFailure
 
@@ -103,9 +104,12 @@ class Peer(PeerView):
             return None
 
         try:
-            found: InboundCall | bool | None = await self._wait_until(
-                find, time.monotonic() + timeout
-            )
+            with waiting(
+                lambda: f"{action} with {describe(wanted)}" if wanted else action, timeout
+            ):
+                found: InboundCall | bool | None = await self._wait_until(
+                    find, time.monotonic() + timeout
+                )
         finally:
             self._waiters.remove(waiter)
         if found is True:
@@ -165,7 +169,8 @@ class Peer(PeerView):
             scanned = len(inbox)
             return None
 
-        hit = await self._wait_until(seen, time.monotonic() + for_s)
+        with watching(f"no {action} may come", for_s):
+            hit = await self._wait_until(seen, time.monotonic() + for_s)
         if hit is not None:
             raise SutFailure(
                 req or f"no {action} expected",
@@ -238,7 +243,8 @@ class Peer(PeerView):
         timeout = self.response_s if within_s is None else within_s
         requirement = req or f"{action} answered"
         try:
-            event = await link.call(action, payload, timeout=timeout, validate=validate)
+            with waiting(f"the answer to {action}", timeout):
+                event = await link.call(action, payload, timeout=timeout, validate=validate)
         except LocalProtocolError as exc:
             raise HarnessError(f"the test script built an invalid {action}: {exc}") from None
         except ResponseTimeout:
@@ -315,7 +321,8 @@ class Peer(PeerView):
                     return frame
             return None
 
-        frame: Frame | None = await self._wait_until(find, time.monotonic() + timeout)
+        with waiting(f"the reply to {unique_id!r}", timeout):
+            frame: Frame | None = await self._wait_until(find, time.monotonic() + timeout)
         if frame is None:
             self._deadline(f"no reply to {unique_id!r}", timeout, req)
             raise SutFailure(
@@ -342,9 +349,10 @@ class Peer(PeerView):
             return Exchange("", closed=reason or "no connection")
         unique_id = link.session.new_id()
         try:
-            event = await link.call(
-                action, payload, timeout=timeout, unique_id=unique_id, validate=False
-            )
+            with waiting(f"the answer to {action}", timeout):
+                event = await link.call(
+                    action, payload, timeout=timeout, unique_id=unique_id, validate=False
+                )
         except ResponseTimeout:
             return Exchange(unique_id, timed_out=True)
         except StrayAnswer as exc:

@@ -20,6 +20,7 @@ from harness.peers.base import Peer
 from harness.peers.config_guard import SET_ACTIONS, ConfigGuard
 from harness.peers.exchange import CallOutcome
 from harness.peers.sut_state import StationState
+from harness.progress import waiting
 from harness.trace import Trace
 from harness.transport.link import Link, LinkClosed, ResponseTimeout, StrayAnswer
 from harness.transport.server import CredentialCheck, Handshake, OcppServer
@@ -136,20 +137,21 @@ class CsmsPeer(Peer):
         """Wait until the station is connected; FAIL with evidence if it does not come."""
         timeout = self.action_s if within_s is None else within_s
         deadline = time.monotonic() + timeout
-        while self.link is None or self.link.closed.is_set():
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise SutFailure(
-                    req or "station connects to the CSMS",
-                    f"a WebSocket connection from the station within {timeout:g} s",
-                    "no connection",
-                    self._frames(),
-                )
-            if self.connected.is_set():  # the link died before its handler noticed
-                self.connected.clear()
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(remaining):
-                    await self.connected.wait()
+        with waiting(f"the station to connect to {self.url}/<identity>", timeout):
+            while self.link is None or self.link.closed.is_set():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise SutFailure(
+                        req or "station connects to the CSMS",
+                        f"a WebSocket connection from the station within {timeout:g} s",
+                        "no connection",
+                        self._frames(),
+                    )
+                if self.connected.is_set():  # the link died before its handler noticed
+                    self.connected.clear()
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(remaining):
+                        await self.connected.wait()
         return self.link
 
     def _on_receive(self, link: Link, event: Received) -> None:
@@ -172,14 +174,21 @@ class CsmsPeer(Peer):
         """Wait until the station is connected and its boot Accepted (after a reconnect: until
         it shows it did not reboot); None when it is, else why not."""
         deadline = time.monotonic() + within_s
-        while True:
-            why = await self._not_booted()
-            if why is None:
-                return None
-            if time.monotonic() >= deadline:
-                self.unreachable = why
-                return why
-            await asyncio.sleep(0.05)
+        with waiting(self._boot_wait, within_s):
+            while True:
+                why = await self._not_booted()
+                if why is None:
+                    return None
+                if time.monotonic() >= deadline:
+                    self.unreachable = why
+                    return why
+                await asyncio.sleep(0.05)
+
+    def _boot_wait(self) -> str:
+        """What :meth:`booted_within` waits for, as its announcement says it."""
+        if self.link is None or self.link.closed.is_set():
+            return f"the station to connect to {self.url}/<identity> and boot"
+        return "the station's BootNotification (answered Accepted)"
 
     async def _not_booted(self) -> str | None:
         link = self.link
@@ -213,7 +222,8 @@ class CsmsPeer(Peer):
         payload: dict[str, Any] = {"requestedMessage": "BootNotification"}
         self.trace.event("asking the station for a BootNotification (it sent none on connect)")
         try:
-            event = await link.call("TriggerMessage", payload, timeout=self.response_s)
+            with waiting("the answer to TriggerMessage(BootNotification)", self.response_s):
+                event = await link.call("TriggerMessage", payload, timeout=self.response_s)
         except (LinkClosed, ResponseTimeout, StrayAnswer) as exc:
             return f"connected, but it sent no BootNotification and TriggerMessage failed ({exc})"
         frame = event.frame

@@ -18,6 +18,7 @@ from harness.peers.csms import SUBPROTOCOL
 from harness.peers.defaults import now_iso
 from harness.peers.exchange import CallOutcome
 from harness.peers.matching import camel_keys
+from harness.progress import waiting
 from harness.transport.client import (
     ConnectFailed,
     open_link,
@@ -119,14 +120,15 @@ class StationPeer(Peer):
         )
         timeout = self.connect_s if self.unreachable is None else min(self.connect_s, 1.0)
         try:
-            link = await open_link(
-                url,
-                identity=ident,
-                subprotocols=offered,
-                basic_auth=auth,
-                ssl_context=self.ssl_context,
-                timeout=timeout,
-            )
+            with waiting(f"the CSMS to accept the connection to {url}", timeout):
+                link = await open_link(
+                    url,
+                    identity=ident,
+                    subprotocols=offered,
+                    basic_auth=auth,
+                    ssl_context=self.ssl_context,
+                    timeout=timeout,
+                )
         except ConnectFailed as exc:
             if exc.answer is not None:
                 self.trace.event(f"handshake refused: {request_line(url)} -> {exc.answer}")
@@ -201,7 +203,8 @@ class StationPeer(Peer):
             if status != "Pending" or asyncio.get_running_loop().time() + wait > deadline:
                 outcome.must(status="Accepted", req=req)
             self.trace.event(f"boot {status}: retrying after the interval ({wait:g} s)")
-            await asyncio.sleep(wait)
+            with waiting(f"the interval before BootNotification again (answered {status})", wait):
+                await asyncio.sleep(wait)
 
     async def boot(self, *, req: str | None = None, **fields: Any) -> CallOutcome:
         """Send BootNotification; records whether the CSMS accepted it."""

@@ -64,8 +64,12 @@ def profile_lines(document: dict[str, Any]) -> list[Line]:
     return lines
 
 
-def summary_lines(document: dict[str, Any]) -> list[Line]:
-    """The SUT line, seeded faults, cases that did not pass, verdict totals, the profile table."""
+def summary_lines(document: dict[str, Any], *, table: bool = True) -> list[Line]:
+    """The SUT line, seeded faults, cases that did not pass, verdict totals, the profile table.
+
+    ``table=False`` leaves out the profile table and the outcome, for a caller that prints them
+    itself (``ocpp-harness run`` after its pytest child ended: ``--ocpp-summary cases``), so the
+    table is printed once (issue 8 item 2)."""
     run = document["run"]
     sut = run["sut"]
     lines: list[Line] = [(f"SUT: {sut['name']} (OCPP {sut['ocpp']}, {sut['role']})", None)]
@@ -74,5 +78,6 @@ def summary_lines(document: dict[str, Any]) -> list[Line]:
     lines += case_lines(document)
     counts = ", ".join(f"{n} {LABELS[v]}" for v, n in run["counts"].items() if n)
     lines.append((f"  cases: {counts or 'none ran'}", None))
-    lines += profile_lines(document)
+    if table:
+        lines += profile_lines(document)
     return lines
