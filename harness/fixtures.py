@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hmac
+import os
 import secrets
 from collections.abc import AsyncIterator
 from typing import Any
@@ -16,16 +17,16 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from harness.actions import BuiltinOperator, ManualOperator, Operator, ShellOperator, SutActions
-from harness.config import ActionsType, Role, SutProfile
+from harness.actions import SutActions, actions_for, check_environment, operator_for
+from harness.config import ProfileError, Role, SutProfile
 from harness.peers import CsmsPeer, StationPeer
-from harness.peers.preconditions import restore_csms, restore_station
+from harness.peers.preconditions import restore_csms_or_reset, restore_station_or_reset
 from harness.peers.setup_checks import SetupError, listen_error
 from harness.peers.sut_state import numbering
 from harness.reference.variants import seeded_for
 from harness.run import FINDINGS_KEY, TRACE_KEY, HarnessRun
 from harness.testcase import case_of
-from harness.verdicts import HarnessError
+from harness.verdicts import HarnessError, Inconclusive
 
 RUN_KEY = pytest.StashKey[HarnessRun]()
 
@@ -50,6 +51,8 @@ class _Session:
         self.previous = ""
         #: Whether a case has started yet (the first waits the whole connect + action time).
         self.started = False
+        #: The SUT actions of the session (``sut`` fixture; lifecycle start/stop/reset).
+        self.actions: SutActions | None = None
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
@@ -64,6 +67,7 @@ async def ocpp_session(pytestconfig: pytest.Config) -> AsyncIterator[_Session]:
                 await _start_csms_side(run, state)
             else:
                 await _start_station_side(run, state)
+            await _start_actions(pytestconfig, run, state)
         except SetupError as exc:
             # Issue 8 item 4: one line naming the key and the fix; no case runs.
             run.setup_error = str(exc)
@@ -72,6 +76,8 @@ async def ocpp_session(pytestconfig: pytest.Config) -> AsyncIterator[_Session]:
             run.between_cases = state.peer.between
         yield state
     finally:
+        if state.actions is not None:
+            await _stop_actions(pytestconfig, state.actions)
         if state.reference is not None:
             await state.reference.stop()
         if state.peer is not None:
@@ -162,6 +168,46 @@ async def _start_station_side(run: HarnessRun, state: _Session) -> None:
     run.sut_identity = {"url": url, "identity": sut.identity}
 
 
+async def _start_actions(config: pytest.Config, run: HarnessRun, state: _Session) -> None:
+    """The session's SUT actions, then the ``start`` action (issue 8 item 7): a station under
+    test once the harness CSMS listens, a CSMS under test before the harness station connects."""
+    sut = run.profile.sut
+    try:
+        check_environment(sut.actions, run.profile.path, dict(os.environ))
+    except ProfileError as exc:
+        raise SetupError(str(exc)) from None
+    capture = config.pluginmanager.getplugin("capturemanager")
+
+    def suspend() -> contextlib.AbstractContextManager[None]:
+        """pytest's output capture off while the operator is asked (issue 8 item 1)."""
+        return capture.global_and_fixture_disabled() if capture else contextlib.nullcontext()
+
+    operator = operator_for(
+        sut,
+        reference=state.reference,
+        return_after_s=seeded_for(run).action_return_s,
+        suspend=suspend,
+    )
+    peer = state.peer
+    on_reboot = peer.state.expect_reboot if isinstance(peer, CsmsPeer) else None
+    state.actions = actions_for(sut, operator, on_reboot=on_reboot)
+    try:
+        await state.actions.start()
+    except (Inconclusive, HarnessError) as exc:
+        raise SetupError(f"sut.actions start: {exc}") from None
+
+
+async def _stop_actions(config: pytest.Config, actions: SutActions) -> None:
+    """The ``stop`` action, once at the end of the session (after a failure or an interrupt
+    too); bounded by ``timeouts.action_s``; a failure is reported, not raised."""
+    try:
+        await actions.stop()
+    except (Inconclusive, HarnessError) as exc:
+        reporter = config.pluginmanager.getplugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"sut.actions stop: {exc}", yellow=True)
+
+
 def _case_name(request: pytest.FixtureRequest) -> str:
     case = case_of(request.node)
     return case.id if case is not None else request.node.name
@@ -182,7 +228,14 @@ async def csms(
     wait_s = t.action_s if ocpp_session.started else t.connect_s + t.action_s
     ocpp_session.started = True
     name = _case_name(request)
-    await restore_station(peer, sut, case=name, previous=ocpp_session.previous, wait_s=wait_s)
+    await restore_station_or_reset(
+        peer,
+        sut,
+        case=name,
+        previous=ocpp_session.previous,
+        wait_s=wait_s,
+        reset_wait_s=t.connect_s + t.action_s,
+    )
     request.node.stash[TRACE_KEY] = peer.begin_case(request.node.nodeid)
     request.node.stash[FINDINGS_KEY] = peer.findings
     _record_boot(request.config, peer)
@@ -210,7 +263,7 @@ def _record_boot(config: pytest.Config, peer: CsmsPeer) -> None:
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def station(
-    ocpp_session: _Session, request: pytest.FixtureRequest
+    ocpp_session: _Session, sut: SutActions, request: pytest.FixtureRequest
 ) -> AsyncIterator[StationPeer]:
     """The harness as charging station, connected and booted, with a fresh view for this case."""
     peer = ocpp_session.peer
@@ -219,7 +272,7 @@ async def station(
     name = _case_name(request)
     case = case_of(request.node)
     if case is None or not case.own_connection:
-        await restore_csms(peer, case=name, previous=ocpp_session.previous)
+        await restore_csms_or_reset(peer, sut, case=name, previous=ocpp_session.previous)
     request.node.stash[TRACE_KEY] = peer.begin_case(request.node.nodeid)
     request.node.stash[FINDINGS_KEY] = peer.findings
     try:
@@ -230,33 +283,8 @@ async def station(
 
 
 @pytest.fixture
-def sut(
-    ocpp_session: _Session, sut_profile: SutProfile, request: pytest.FixtureRequest
-) -> SutActions:
+def sut(ocpp_session: _Session) -> SutActions:
     """Actions on the SUT (plug in, present a token, remote start...), per ``sut.actions``."""
-    s = sut_profile.sut
-    operator: Operator
-    if s.actions.type is ActionsType.BUILTIN:
-        identity = s.identity if s.role is Role.CSMS else None
-        operator = BuiltinOperator(
-            ocpp_session.reference,
-            identity=identity,
-            return_after_s=seeded_for(_run(request.config)).action_return_s,
-        )
-    elif s.actions.type is ActionsType.SHELL:
-        operator = ShellOperator(s.actions.commands, s.timeouts.action_s)
-    else:
-        capture = request.config.pluginmanager.getplugin("capturemanager")
-
-        def show(text: str) -> None:
-            with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
-                print(text, flush=True)
-
-        operator = ManualOperator(s.timeouts.action_s, show=show)
-    peer = ocpp_session.peer
-    return SutActions(
-        operator,
-        valid_token=s.tokens.valid,
-        invalid_token=s.tokens.invalid,
-        on_reboot=peer.state.expect_reboot if isinstance(peer, CsmsPeer) else None,
-    )
+    if ocpp_session.actions is None:
+        raise HarnessError("the SUT actions were not set up (the session did not start)")
+    return ocpp_session.actions

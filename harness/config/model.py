@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from harness.config.errors import ProfileError
 
@@ -38,6 +39,7 @@ class ActionsType(StrEnum):
     BUILTIN = "builtin"
     MANUAL = "manual"
     SHELL = "shell"
+    HTTP = "http"
 
 
 class Profile(StrEnum):
@@ -87,12 +89,42 @@ class Timeouts:
     connect_s: float = 30.0
 
 
+def _empty() -> Mapping[str, Any]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class HttpRequest:
+    """One request of ``actions: {type: http}``: method, URL (relative to ``base_url`` or
+    absolute), JSON body template (None: no body) and headers added to the common ones."""
+
+    url: str
+    method: str = "POST"
+    body: str | None = None
+    headers: Mapping[str, str] = field(default_factory=_empty, hash=False)
+
+
 @dataclass(frozen=True, slots=True)
 class ActionsConfig:
-    """The SUT action adapter; ``commands`` maps action names to command lines for ``shell``."""
+    """How the harness makes the SUT do things (issue 8 item 7; README "SUT actions").
+
+    ``commands`` maps action names to bash command lines (``shell``); ``requests`` maps them to
+    HTTP requests (``http``; with ``base_url`` an action without one is POSTed to
+    ``<base_url>/<action>``); ``prompts`` replaces the instruction an operator reads (``manual``;
+    the way to have ``start``/``stop``/``reset`` prompted at all). Templates use ``{{name}}``.
+    """
 
     type: ActionsType
-    commands: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), hash=False)
+    commands: Mapping[str, str] = field(default_factory=_empty, hash=False)
+    requests: Mapping[str, HttpRequest] = field(default_factory=_empty, hash=False)
+    prompts: Mapping[str, str] = field(default_factory=_empty, hash=False)
+    base_url: str | None = None
+    headers: Mapping[str, str] = field(default_factory=_empty, hash=False)
+
+    @property
+    def configured(self) -> frozenset[str]:
+        """The actions named in the profile (e.g. whether a ``start`` action brings the SUT up)."""
+        return frozenset((*self.commands, *self.requests, *self.prompts))
 
 
 @dataclass(frozen=True, slots=True)

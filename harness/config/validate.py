@@ -6,15 +6,14 @@ import difflib
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
+from harness.config.actions import actions_section
 from harness.config.fields import EXAMPLES, FieldReader, join_key
 from harness.config.model import (
     BUILTIN_SUTS,
     ActionsConfig,
-    ActionsType,
     Claims,
     Evse,
     Limits,
@@ -162,7 +161,7 @@ def _sut(r: FieldReader, s: Mapping[str, Any]) -> SutConfig:
         evses=_evses(r, s.get("evses")),
         listen=listen,
         url=url,
-        actions=_actions(r, s.get("actions"), builtin),
+        actions=_actions(r, s.get("actions"), builtin, role),
         timeouts=_timeouts(r, s.get("timeouts")),
         features=r.texts(s.get("features"), "sut.features"),
         tokens=_tokens(r, s.get("tokens"), ocpp),
@@ -232,23 +231,9 @@ def _evses(r: FieldReader, value: Any) -> tuple[Evse, ...]:
     return tuple(evses)
 
 
-def _actions(r: FieldReader, value: Any, builtin: str | None) -> ActionsConfig:
-    m = r.section(value, "sut.actions", ("type", "commands"))
-    default = ActionsType.BUILTIN if builtin else ActionsType.MANUAL
-    kind = r.choice(m.get("type"), "sut.actions.type", ActionsType, default)
-    if kind is ActionsType.BUILTIN and builtin is None:
-        r.fail(
-            "sut.actions.type",
-            "type builtin drives the built-in SUTs only; a real SUT uses manual or shell",
-            "type: manual (or type: shell with commands)",
-        )
-    raw = r.section(m.get("commands"), "sut.actions.commands")
-    if raw and kind is not ActionsType.SHELL:
-        r.fail("sut.actions.commands", f"commands are used by type shell only (type is {kind})")
-    if kind is ActionsType.SHELL and not raw:
-        r.fail("sut.actions.commands", "type shell needs a command for each action")
-    commands = {name: r.text(cmd, f"sut.actions.commands.{name}") for name, cmd in raw.items()}
-    return ActionsConfig(kind, MappingProxyType(commands))
+def _actions(r: FieldReader, value: Any, builtin: str | None, role: Role) -> ActionsConfig:
+    """``sut.actions`` (issue 8 item 7): checked in :mod:`harness.config.actions`."""
+    return actions_section(r, value, builtin, role)
 
 
 def _timeouts(r: FieldReader, value: Any) -> Timeouts:

@@ -61,6 +61,8 @@ def _read_yaml(path: Path) -> tuple[Any, str]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        if mark and "{{" in "".join(raw.decode("utf-8").splitlines()[mark.line : mark.line + 1]):
+            example = 'quote a value holding {{placeholders}}: {url: "/evse/{{evse_id}}/plug"}'
         raise ProfileError(path, "", f"not valid YAML: {at}{exc.problem}", example) from exc
     except yaml.YAMLError as exc:
         raise ProfileError(path, "", f"not valid YAML: {exc}", example) from exc

@@ -7,6 +7,10 @@ It does so actively (stop a transaction, unplug through the SUT actions, make an
 again, set changed values back) and then checks it. What it cannot confirm makes the case
 INCONCLUSIVE with the reason ("precondition not met: EVSE 1 connector 1 Occupied after
 TC_F_08_CS"), never a FAIL. Everything here is recorded in the "between cases" trace.
+
+When restoring fails and the profile has a ``reset`` action (issue 8 item 7: a shell command, an
+HTTP request or a prompt that brings the SUT back), the harness runs it and restores once more
+before giving up (:func:`restore_station_or_reset`, :func:`restore_csms_or_reset`).
 """
 
 from __future__ import annotations
@@ -14,15 +18,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from harness.peers.sut_state import OCCUPIED, Where
-from harness.verdicts import Inconclusive, SutFailure
+from harness.verdicts import HarnessError, Inconclusive, SutFailure
 
 if TYPE_CHECKING:
     from harness.actions import SutActions
     from harness.peers.csms import CsmsPeer
     from harness.peers.station import StationPeer
+    from harness.trace import Trace
 
 #: How long a station that was unreachable before the case is waited for again (it may have come
 #: back; the full timeout was already spent once).
@@ -33,15 +39,77 @@ def _after(previous: str) -> str:
     return f" after {previous}" if previous else ""
 
 
-async def restore_station(
-    csms: CsmsPeer, sut: SutActions, *, case: str, previous: str, wait_s: float
+async def _or_reset(
+    restore: Callable[[bool], Awaitable[None]], sut: SutActions, between: Trace
 ) -> None:
-    """Part 6 §2.1 for a station under test; :class:`Inconclusive` when it cannot be met."""
+    """``restore()``; when it is INCONCLUSIVE and a ``reset`` action is configured, reset the
+    SUT and ``restore(True)`` once more (its INCONCLUSIVE is then the verdict)."""
+    try:
+        await restore(False)
+    except Inconclusive as first:
+        if not sut.provides("reset"):
+            raise
+        between.event(f"{first}: running the reset action (sut.actions reset), then again")
+        try:
+            await sut.reset()
+        except (Inconclusive, HarnessError) as exc:
+            raise Inconclusive(f"{first}; the reset action failed as well: {exc}") from None
+        await restore(True)
+
+
+async def restore_station_or_reset(
+    csms: CsmsPeer,
+    sut: SutActions,
+    *,
+    case: str,
+    previous: str,
+    wait_s: float,
+    reset_wait_s: float,
+) -> None:
+    """:func:`restore_station`, with the ``reset`` action and one more try when it fails
+    (then waiting up to ``reset_wait_s`` for the station to be back)."""
+
+    async def restore(again: bool) -> None:
+        await restore_station(
+            csms,
+            sut,
+            case=case,
+            previous=previous,
+            wait_s=reset_wait_s if again else wait_s,
+            after_reset=again,
+        )
+
+    await _or_reset(restore, sut, csms.between)
+
+
+async def restore_csms_or_reset(
+    station: StationPeer, sut: SutActions, *, case: str, previous: str
+) -> None:
+    """:func:`restore_csms`, with the ``reset`` action and one more try when it fails."""
+
+    async def restore(again: bool) -> None:
+        await restore_csms(station, case=case, previous=previous)
+
+    await _or_reset(restore, sut, station.between)
+
+
+async def restore_station(
+    csms: CsmsPeer,
+    sut: SutActions,
+    *,
+    case: str,
+    previous: str,
+    wait_s: float,
+    after_reset: bool = False,
+) -> None:
+    """Part 6 §2.1 for a station under test; :class:`Inconclusive` when it cannot be met.
+    ``after_reset``: the whole ``wait_s`` even if the station was unreachable before."""
     csms.enter_between(
         f"preconditions of {case} (OCA Part 6 §2.1): booted, no transaction, connectors "
         "Available, configuration restored"
     )
-    wait = wait_s if csms.unreachable is None else min(wait_s, UNREACHABLE_RETRY_S)
+    short = csms.unreachable is not None and not after_reset
+    wait = min(wait_s, UNREACHABLE_RETRY_S) if short else wait_s
     why = await csms.booted_within(wait)
     if why is not None:
         raise Inconclusive(

@@ -1,0 +1,83 @@
+"""The SUT actions a profile may configure, who they apply to and the placeholders each offers.
+
+One table for the three places that need it: profile validation (an unknown action or placeholder
+is a profile error at load time), the adapters (which values fill a template) and the README's
+list. Issue 8 item 7: test-case actions plus the lifecycle actions ``start``, ``stop``, ``reset``
+(back to the OCA general preconditions, Part 6 §2.1/§3.1) and ``reboot``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+#: Offered to every action: the SUT's identity (``sut.identity``).
+COMMON_PARAMS: tuple[str, ...] = ("identity",)
+
+STATION = "charging-station"
+CSMS = "csms"
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    """One action: for which SUT role (None: both), its parameters, whether it is lifecycle."""
+
+    name: str
+    role: str | None
+    params: tuple[str, ...] = ()
+    lifecycle: bool = False
+
+    @property
+    def placeholders(self) -> tuple[str, ...]:
+        """Every ``{{name}}`` a template for this action may use."""
+        return (*self.params, *COMMON_PARAMS)
+
+
+_SPECS = (
+    ActionSpec("start", None, lifecycle=True),
+    ActionSpec("stop", None, lifecycle=True),
+    ActionSpec("reset", None, lifecycle=True),
+    ActionSpec("reboot", STATION, lifecycle=True),
+    ActionSpec("plug_in", STATION, ("evse_id", "connector_id")),
+    ActionSpec("unplug", STATION, ("evse_id", "connector_id")),
+    ActionSpec("present_token", STATION, ("id_token", "evse_id")),
+    ActionSpec("go_offline", STATION),
+    ActionSpec("go_online", STATION),
+    ActionSpec("remote_start", CSMS, ("id_token", "evse_id")),
+    ActionSpec("remote_stop", CSMS, ("transaction_id",)),
+    ActionSpec("request_reset", CSMS, ("kind",)),
+    ActionSpec("change_availability", CSMS, ("evse_id", "operative")),
+    ActionSpec("change_setting", CSMS, ("key", "value")),
+    ActionSpec("trigger", CSMS, ("message",)),
+)
+
+#: Every known action by name, lifecycle actions first.
+ACTIONS: Mapping[str, ActionSpec] = MappingProxyType({spec.name: spec for spec in _SPECS})
+
+#: Lifecycle actions that are skipped when not configured (``reboot`` is asked for by cases).
+OPTIONAL: frozenset[str] = frozenset({"start", "stop", "reset"})
+
+#: Every placeholder name any action offers (a single-brace ``{name}`` of these is a mistake).
+ALL_PLACEHOLDERS: frozenset[str] = frozenset(p for spec in _SPECS for p in spec.placeholders)
+
+#: Stand-in values used to check a template at load time (JSON bodies must stay valid JSON).
+SAMPLE_VALUES: Mapping[str, object] = MappingProxyType(
+    {
+        "identity": "CS001",
+        "evse_id": 1,
+        "connector_id": 1,
+        "id_token": "VALID001",
+        "transaction_id": "tx-1",
+        "kind": "Immediate",
+        "operative": True,
+        "key": "HeartbeatInterval",
+        "value": "300",
+        "message": "Heartbeat",
+    }
+)
+
+
+def applies_to(spec: ActionSpec, role: str) -> bool:
+    """Whether a SUT of ``role`` is ever asked for this action."""
+    return spec.role is None or spec.role == role
