@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from harness.config import ProfileError, load_claims, load_profile, resolve_profile_path
+from harness.options import OPTIONS
 from harness.testcase import MARKER, case_of
 
 if TYPE_CHECKING:
@@ -27,86 +28,14 @@ DOCUMENT_KEY = pytest.StashKey[dict[str, Any]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    """The ``ocpp`` options and their ini twins, from the table ``ocpp-harness run`` shares."""
     group = parser.getgroup("ocpp", "OCPP conformance harness")
-    options = [
-        (
-            "--ocpp-sut",
-            "ocpp_sut",
-            "SUT profile YAML, or a built-in name such as "
-            "reference-csms-v16 (default: the reference charging station, OCPP 2.0.1)",
-        ),
-        (
-            "--ocpp-report",
-            "ocpp_report",
-            "write results.json, index.html, junit.xml, "
-            "allure-results/ and per-case traces to this directory",
-        ),
-        (
-            "--ocpp-claims",
-            "ocpp_claims",
-            "datasheet claims YAML to hold against the SUT (overrides the profile's claims:)",
-        ),
-    ]
-    for flag, dest, help_text in options:
-        group.addoption(flag, dest=dest, default=None, help=help_text)
-        parser.addini(dest, help_text, default="")
-    group.addoption(
-        "--ocpp-fault",
-        dest="ocpp_faults",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="seed a named fault into the built-in reference SUT (repeatable)",
-    )
-    group.addoption(
-        "--ocpp-variant",
-        dest="ocpp_variants",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="seed a named legal variant into the built-in reference SUT (repeatable; "
-        "list them with: ocpp-harness variants)",
-    )
-    parser.addini(
-        "ocpp_variants", "legal variants seeded into the built-in reference SUT", type="args"
-    )
-    group.addoption(
-        "--oca",
-        dest="ocpp_oca",
-        action="append",
-        default=[],
-        metavar="PATTERN",
-        help="run only OCA cases whose id matches the glob, e.g. 'TC_B_*' (repeatable)",
-    )
-    output = {
-        "ocpp_progress": (
-            ("auto", "off"),
-            "auto: a line when each OCA case starts and ends, and what a wait longer than a "
-            "few seconds waits for (with -v: the waits only); off: pytest's own output only",
-        ),
-        "ocpp_summary": (
-            ("full", "cases"),
-            "full: the terminal summary ends with the per-profile table; cases: without it "
-            "(for a caller that prints the table itself, as ocpp-harness run does)",
-        ),
-    }
-    for dest, (choices, help_text) in output.items():
-        flag = "--" + dest.replace("_", "-")
-        group.addoption(flag, dest=dest, default=None, choices=choices, help=help_text)
-        parser.addini(dest, help_text, default="")
-    fuzz = {
-        "ocpp_fuzz_examples": ("N", "examples per schema-fuzzing case (RB_FUZZ_*; default 25)"),
-        "ocpp_fuzz_seed": ("SEED", "seed of the schema-fuzzing cases (default 0: same payloads)"),
-        "ocpp_shuffle": (
-            "SEED",
-            "run the selected cases in a random order drawn from SEED (verdicts must not "
-            "depend on the order; the same SEED gives the same order)",
-        ),
-    }
-    for dest, (metavar, help_text) in fuzz.items():
-        flag = "--" + dest.replace("_", "-")
-        group.addoption(flag, dest=dest, type=int, default=None, metavar=metavar, help=help_text)
-        parser.addini(dest, help_text, default="")
+    for opt in OPTIONS:  # harness/options.py: one table for pytest and ocpp-harness run
+        group.addoption(opt.flag, **opt.argparse_kwargs())
+        if opt.ini == "args":
+            parser.addini(opt.dest, opt.ini_help or opt.help, type="args")
+        elif opt.ini == "string":
+            parser.addini(opt.dest, opt.ini_help or opt.help, default="")
 
 
 def _option(config: pytest.Config, dest: str) -> str | None:
