@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from harness.peers.sut_state import OCCUPIED, Where
+from harness.progress import waiting
 from harness.verdicts import HarnessError, Inconclusive, SutFailure
 
 if TYPE_CHECKING:
@@ -139,8 +140,9 @@ async def _settle(csms: CsmsPeer, within_s: float) -> None:
     """Wait (bounded) for the station to report every connector Available, no transaction."""
     deadline = time.monotonic() + within_s
     state = csms.state
-    while (state.not_available() or state.transactions) and time.monotonic() < deadline:  # noqa: ASYNC110 - state changes come from many frames, polled
-        await asyncio.sleep(0.05)
+    with waiting("the station to report every connector Available, no transaction", within_s):
+        while (state.not_available() or state.transactions) and time.monotonic() < deadline:  # noqa: ASYNC110 - state changes come from many frames, polled
+            await asyncio.sleep(0.05)
 
 
 async def _stop_transaction(csms: CsmsPeer, tx_id: str) -> None:
