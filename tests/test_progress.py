@@ -178,3 +178,10 @@ async def test_a_peer_wait_announces_what_it_expects(said: list[str]) -> None:
 def test_peers_print_nothing_without_the_progress_plugin() -> None:
     """No OCA case runs in this session: the progress plugin installed no sink."""
     assert progress.current_sink() is None
+
+
+async def test_a_shell_action_that_takes_a_while_says_what_it_waits_for(said: list[str]) -> None:
+    from harness.actions import ShellOperator
+
+    await ShellOperator({"plug_in": "sleep 0.5"}, 5).perform("plug_in", "Plug in EVSE 1")
+    assert said == ["waiting up to 5 s for the plug_in command: sleep 0.5"]

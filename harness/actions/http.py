@@ -29,6 +29,7 @@ from harness.actions.catalog import ACTIONS, OPTIONAL
 from harness.actions.shell import RESULT_BYTES, tail
 from harness.actions.templates import MissingEnvironment, expand_env, fill_json, fill_url
 from harness.config.model import HttpRequest
+from harness.progress import waiting
 from harness.verdicts import HarnessError, Inconclusive
 
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -103,7 +104,8 @@ class HttpOperator:
         prepared = self._prepare(action, request, params)
         try:
             async with asyncio.timeout(self.timeout_s):
-                answer = await asyncio.to_thread(self._send, prepared)
+                with waiting(f"{action}: {prepared.method} {prepared.shown}", self.timeout_s):
+                    answer = await asyncio.to_thread(self._send, prepared)
         except TimeoutError:
             raise Inconclusive(
                 f"{action}: {prepared.method} {prepared.shown} did not answer within "

@@ -27,6 +27,7 @@ from typing import Any
 
 from harness.actions.catalog import OPTIONAL
 from harness.actions.templates import fill_text
+from harness.progress import waiting
 from harness.verdicts import Inconclusive
 
 TTY = "/dev/tty"
@@ -144,7 +145,7 @@ class ManualOperator:
             f"    Waiting up to {self.timeout_s:g} s ...\n"
         )
         deadline = time.monotonic() + self.timeout_s
-        with _reading(terminal) as answers:
+        with waiting(f"the operator: {text}", self.timeout_s), _reading(terminal) as answers:
             while True:
                 try:
                     async with asyncio.timeout_at(_loop_time(deadline)):

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from typing import IO, Any
 
 from harness.actions.templates import fill_shell
+from harness.progress import waiting
 from harness.verdicts import HarnessError, Inconclusive
 
 #: What a failure reason shows of each stream: this many last lines, each cut to LINE_CHARS.
@@ -110,7 +111,8 @@ class ShellOperator:
         )
         try:
             async with asyncio.timeout(self.timeout_s):
-                return await proc.wait()
+                with waiting(f"the {action} command: {_short(command)}", self.timeout_s):
+                    return await proc.wait()
         except TimeoutError:
             _kill_group(proc.pid)
             await proc.wait()

@@ -29,7 +29,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Generator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -204,7 +204,7 @@ class ProgressReporter:
         capture = self.config.pluginmanager.getplugin("capturemanager")
         suspended = (
             capture.global_and_fixture_disabled()
-            if capture is not None and self._phase
+            if capture is not None and self._phase and _capturing(capture)
             else contextlib.nullcontext()
         )
         with suspended:
@@ -216,6 +216,14 @@ class ProgressReporter:
                 terminal.write(text, **markup)
             terminal.line("")
             terminal.flush()
+
+
+def _capturing(capture: Any) -> bool:
+    """Whether pytest's global capture is on right now: not when a test phase already suspended
+    it (an operator prompt waits with capture suspended), so a line written then does not turn
+    it back on early. Without a way to tell, inside a test phase it is."""
+    is_started = getattr(getattr(capture, "_global_capturing", None), "is_started", None)
+    return bool(is_started()) if callable(is_started) else True
 
 
 def end_line(prefix: str, record: CaseRecord | None) -> tuple[tuple[str, dict[str, bool]], ...]:
