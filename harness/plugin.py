@@ -300,5 +300,5 @@ def pytest_terminal_summary(
     for line, colour in summary_lines(document, table=table):
         terminalreporter.write_line(line, **({colour: True} if colour else {}))
     report_dir = _option(config, "ocpp_report")
-    if report_dir:
+    if report_dir and table:  # with the table, the caller prints where the report is
         terminalreporter.write_line(f"report: {Path(report_dir) / 'index.html'}")
