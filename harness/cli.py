@@ -68,8 +68,6 @@ RUN_HELP: dict[str, Any] = {
 def _run_options(run: argparse.ArgumentParser) -> None:
     """``run``'s options: every plugin option of :data:`harness.options.OPTIONS` and its aliases."""
     for opt in OPTIONS:
-        if not opt.cli:
-            continue
         kwargs = opt.argparse_kwargs()
         if opt.dest == "ocpp_sut":
             names = ", ".join(builtin_profile_names())
@@ -252,9 +250,11 @@ def _print_interruption(document: dict[str, Any]) -> None:
 
 def run_options(ns: argparse.Namespace, report: Path) -> list[str]:
     """The plugin options of ``run`` for its pytest child, in the pytest spelling."""
-    options = [f"--ocpp-report={report}", "--ocpp-summary=cases"]  # the table is printed here
+    options = [f"--ocpp-report={report}"]
+    if ns.ocpp_summary is None:
+        options.append("--ocpp-summary=cases")  # run prints the per-profile table itself
     for opt in OPTIONS:
-        if opt.cli and opt.dest != "ocpp_report":
+        if opt.dest != "ocpp_report":
             options += opt.pytest_args(getattr(ns, opt.dest))
     return options
 

@@ -36,8 +36,6 @@ class Option:
     ini_help: str | None = None
     #: Older spellings ``ocpp-harness run`` also accepts.
     aliases: tuple[str, ...] = ()
-    #: Offered by ``ocpp-harness run`` (False: the command sets it for its child itself).
-    cli: bool = True
 
     def argparse_kwargs(self) -> dict[str, Any]:
         """Keyword arguments of ``add_argument`` (pytest's ``addoption`` takes the same)."""
@@ -130,7 +128,6 @@ OPTIONS: tuple[Option, ...] = (
         "full: the terminal summary ends with the per-profile table; cases: without it "
         "(for a caller that prints the table itself, as ocpp-harness run does)",
         choices=("full", "cases"),
-        cli=False,
     ),
     _integer(
         "--ocpp-fuzz-examples", "N", "examples per schema-fuzzing case (RB_FUZZ_*; default 25)"
@@ -147,12 +144,12 @@ OPTIONS: tuple[Option, ...] = (
 )
 
 
-def option(dest: str) -> Option:
-    """The option whose value lands in ``dest`` (KeyError when there is none)."""
+def option(flag: str) -> Option:
+    """The option spelled ``flag`` (or one of its aliases); KeyError when there is none."""
     for opt in OPTIONS:
-        if opt.dest == dest:
+        if flag in (opt.flag, *opt.aliases):
             return opt
-    raise KeyError(dest)
+    raise KeyError(flag)
 
 
 def flags(options: Sequence[Option] = OPTIONS) -> list[str]:

@@ -5,7 +5,9 @@ renders again from results.json; ``diff`` exits 1 on a regression."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -201,3 +203,126 @@ def test_pytest_k_selects_a_case_by_its_oca_id(tmp_path: Path) -> None:
     assert props["oca_id"] == "TC_001_CSMS"
     assert props["verdict"] == "pass"
     assert json.dumps(props)  # properties are plain strings
+
+
+def test_run_and_pytest_offer_the_same_options() -> None:
+    """One table (harness/options.py) feeds both command lines (issue 8 item 5)."""
+    from harness.options import OPTIONS, flags
+
+    run_help = _cli("run", "--help").stdout
+    pytest_help = subprocess.run(
+        [sys.executable, "-m", "pytest", "--help", "-p", "no:cacheprovider"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    ).stdout
+    for flag in flags():
+        assert re.search(rf"(?<![\w-]){flag}\b", run_help), flag
+    for opt in OPTIONS:
+        assert re.search(rf"^\s+{opt.flag}\b", pytest_help, re.M), opt.flag
+    assert "-- PYTEST_ARGS" in run_help
+
+
+def test_run_passes_each_option_to_pytest_under_its_pytest_spelling() -> None:
+    from harness.cli import _parser, run_options
+
+    given = ["--sut", SUT, "--oca", "TC_B_*", "--oca", "TC_E_*", "--fault", "f1"]
+    given += ["--ocpp-fault", "f2", "--variant", "v", "--ocpp-shuffle", "7", "--claims", "c.yaml"]
+    ns = _parser().parse_args(["run", *given, "--", "-x", "-k", "boot"])
+    options = run_options(ns, Path("r"))
+    assert options[:2] == ["--ocpp-report=r", "--ocpp-summary=cases"]
+    assert set(options[2:]) == {
+        f"--ocpp-sut={SUT}",
+        "--oca=TC_B_*",
+        "--oca=TC_E_*",
+        "--ocpp-fault=f1",
+        "--ocpp-fault=f2",
+        "--ocpp-variant=v",
+        "--ocpp-shuffle=7",
+        "--ocpp-claims=c.yaml",
+    }
+    assert ns.pytest_args == ["-x", "-k", "boot"]
+    with pytest.raises(SystemExit):
+        _parser().parse_args(["run", "--sut", SUT, "--ocpp-fa", "x"])  # no abbreviations
+
+
+def test_the_suite_settings_of_run_are_the_checkouts() -> None:
+    """harness/suite.ini (ocpp-harness run, installed or not) = pyproject's pytest settings."""
+    import configparser
+    import tomllib
+
+    from harness.layout import PYTEST_INI
+
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    ini = configparser.ConfigParser()
+    ini.read(PYTEST_INI, "utf-8")
+
+    def values(value: object) -> list[str]:  # a list, or one line per entry in the ini file
+        if isinstance(value, list):
+            return [str(v) for v in value]
+        if isinstance(value, bool):
+            return [str(value).lower()]
+        return [line.strip() for line in str(value).splitlines() if line.strip()]
+
+    expected = {k: values(v) for k, v in pyproject["tool"]["pytest"]["ini_options"].items()}
+    assert {k: values(v) for k, v in ini["pytest"].items()} == expected
+
+
+def test_a_profile_anywhere_on_disk_runs_with_the_suites_settings(tmp_path: Path) -> None:
+    """Issue 8 item 4: a profile copied out of the checkout, run from another directory with
+    relative paths, gets the checkout's pytest settings (no loop-scope deprecation, strict
+    markers) and its report lands where the relative path says."""
+    from harness.config import builtin_profile_path
+
+    (tmp_path / "profiles").mkdir()
+    shutil.copy(builtin_profile_path("reference-station-v201"), tmp_path / "profiles" / "x.yaml")
+    args = ["run", "--sut", "profiles/x.yaml", "--report", "out", "--oca", "TC_B_01_CS"]
+    result = subprocess.run(
+        [sys.executable, "-m", "harness.cli", *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 3, output[-3000:]  # one case of Core: incomplete
+    assert "Deprecat" not in output, output[-3000:]
+    assert "PytestConfigWarning" not in output, output[-3000:]
+    document = _results(tmp_path / "out")
+    assert [c["verdict"] for c in document["cases"]] == ["pass"]
+    assert document["run"]["sut"]["profile_file"].endswith("profiles/x.yaml")
+    assert not (ROOT / "out").exists()
+
+
+def test_run_reads_the_results_file_once(
+    passing: tuple[Path, subprocess.CompletedProcess[str]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Issue 8 item 8: a huge results.json is loaded and validated once, not per printout."""
+    from harness import cli
+    from harness.report import schema
+
+    report = tmp_path / "r"
+
+    def child(args: list[str]) -> int:  # the pytest child: leaves the passing run's results
+        shutil.copytree(passing[0], report)
+        return 0
+
+    loads: list[Path] = []
+    real = schema.load_results
+
+    def load(path: Path) -> dict[str, Any]:
+        loads.append(path)
+        return real(path)
+
+    monkeypatch.setattr(cli, "supervise", child)
+    monkeypatch.setattr(schema, "load_results", load)
+    assert cli.main(["run", "--sut", SUT, "--report", str(report)]) == 0
+    assert loads == [report / "results.json"]
+    assert "outcome: VERIFIED (exit 0)" in capsys.readouterr().out
