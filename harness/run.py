@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from harness.report.tally import TestStatus
 
 TRACE_KEY = pytest.StashKey[Trace]()
+#: Frames shown before and after the failing one in a failure's "OCPP trace" section.
+EXCERPT_FRAMES = 4
 FINDINGS_KEY = pytest.StashKey[list[Finding]]()
 
 _SEVERITY = {
@@ -294,7 +296,7 @@ class HarnessRun:
             if record.trace is not None and len(record.trace):
                 record.failure_seq = record.trace.entries()[-1].seq
         if report.failed and record.trace is not None:
-            report.sections.append(("OCPP trace", record.trace.render()))
+            report.sections.append(("OCPP trace", self._trace_excerpt(record, record.trace)))
         # The OCA id on every phase's report names the JUnit test case (harness.report.junit).
         report.user_properties.append(("oca_id", case.id))
         if report.when == "teardown":
@@ -307,6 +309,20 @@ class HarnessRun:
                     ("test", item.name),
                 ]
             )
+
+    def _trace_excerpt(self, record: CaseRecord, trace: Trace) -> str:
+        """A failure's terminal section (issue 8 item 8: bounded terminal output): the failing
+        frame with a few frames around it, and where the whole trace is."""
+        from harness.report.results import failing_frame
+
+        seq = failing_frame(record) or record.failure_seq
+        text = trace.excerpt(seq, before=EXCERPT_FRAMES, after=EXCERPT_FRAMES)
+        kept = f"{len(trace)} entries" + (
+            f", {trace.dropped} more not kept" if trace.dropped else ""
+        )
+        if self.report_dir is None:
+            return f"{text}\nwhole trace ({kept}): run with --ocpp-report DIR to keep it"
+        return f"{text}\nwhole trace ({kept}): {self.report_dir / 'cases' / record.key}.html"
 
     def _new_record(self, case: OcaCase, item: pytest.Item) -> CaseRecord:
         record = CaseRecord(

@@ -1,6 +1,6 @@
-"""A misbehaving charging station for self-tests: ``python -m tests.hostile_station URL MODE``.
+"""A misbehaving charging station for self-tests: ``python -m tests.hostile_station URL MODE [S]``.
 
-Modes (the first five boot first, so the harness's preconditions hold and the case itself meets
+Modes (the first six boot first, so the harness's preconditions hold and the case itself meets
 the misbehaviour; the last three never boot, so no case can start: INCONCLUSIVE):
 
 * ``silent``: boots, then answers nothing;
@@ -9,13 +9,16 @@ the misbehaviour; the last three never boot, so no case can start: INCONCLUSIVE)
 * ``wrong-id``: boots, then answers every CALL with a CALLRESULT carrying another unique id;
 * ``flood``: boots, then sends :data:`FLOOD_RATE` frames a second (StatusNotification CALLs it never waits
   for, each padded to about :data:`FLOOD_FRAME` characters, and every tenth frame text that is
-  not OCPP), answers nothing;
+  not OCPP), answers nothing; connects (and boots) again whenever its connection is dropped;
+* ``oversize``: boots, then sends one StatusNotification padded to :data:`OVERSIZE_FRAME`
+  characters, and reads what comes;
 * ``half-close``: shuts down its sending side (TCP FIN) right after the handshake and never reads
   again;
 * ``reconnect-loop``: connects, drops the connection after :data:`LOOP_S`, connects again, forever;
 * ``no-upgrade``: opens TCP connections but never finishes its HTTP upgrade request.
 
-Retries the connection until the harness listens; exits after 30 s in any case.
+Retries the connection until the harness listens; exits after :data:`LIFETIME_S` (30 s) in any
+case, or after ``S`` seconds when given (the flood benchmark floods for a minute).
 """
 
 from __future__ import annotations
@@ -30,11 +33,14 @@ from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.asyncio.connection import Connection
+from websockets.exceptions import ConnectionClosed
 
 from harness.transport.client import basic_auth_header
 
 FLOOD_RATE = 1000
 FLOOD_FRAME = 4096
+#: Characters of padding in the ``oversize`` mode's one frame (20 KiB: over a 0.01 MiB limit).
+OVERSIZE_FRAME = 20 * 1024
 LOOP_S = 0.05
 LIFETIME_S = 30.0
 
@@ -54,13 +60,13 @@ async def _connect(url: str) -> ClientConnection:
     raise SystemExit("harness never listened")
 
 
-def _status(n: int) -> str:
+def _status(n: int, pad: int = FLOOD_FRAME) -> str:
     payload: dict[str, Any] = {
         "timestamp": "2025-01-01T00:00:00Z",
         "connectorStatus": "Available",
         "evseId": 1,
         "connectorId": 1,
-        "customData": {"vendorId": "hostile", "pad": "x" * FLOOD_FRAME},
+        "customData": {"vendorId": "hostile", "pad": "x" * pad},
     }
     return json.dumps([2, f"flood-{n}", "StatusNotification", payload])
 
@@ -129,17 +135,22 @@ async def main(url: str, mode: str) -> None:
     if mode == "no-upgrade":
         await _no_upgrade(url)
         return
+    if mode == "flood":
+        while True:  # for the whole run: a dropped connection is opened again, and flooded
+            ws = await _connect(url)
+            await _boot(ws)
+            reader = asyncio.ensure_future(_drain(ws))  # reads, so pings and closes are handled
+            with contextlib.suppress(ConnectionClosed):
+                await _flood(ws)
+            reader.cancel()
     ws = await _connect(url)
     if mode != "half-close":
         await _boot(ws)
-    if mode == "flood":
-        reader = asyncio.ensure_future(_drain(ws))  # reads, so pings and closes are handled
-        try:
-            await _flood(ws)
-        finally:
-            reader.cancel()
+    if mode == "oversize":
+        await ws.send(_status(0, pad=OVERSIZE_FRAME))
+        await _drain(ws)
         return
-    elif mode == "half-close":
+    if mode == "half-close":
         sock: socket.socket = ws.transport.get_extra_info("socket")
         sock.shutdown(socket.SHUT_WR)
         ws.transport.pause_reading()
@@ -163,7 +174,7 @@ if __name__ == "__main__":
     with contextlib.suppress(Exception):  # a hostile peer exits quietly whatever happens
 
         async def bounded() -> None:
-            async with asyncio.timeout(LIFETIME_S):
+            async with asyncio.timeout(float(sys.argv[3]) if len(sys.argv) > 3 else LIFETIME_S):
                 await main(sys.argv[1], sys.argv[2])
 
         asyncio.run(bounded())

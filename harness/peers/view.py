@@ -21,7 +21,7 @@ from harness.peers.matching import mismatches
 from harness.strict import StrictChecker
 from harness.trace import Trace
 from harness.transport.link import Link, LinkClosed
-from harness.verdicts import Axis, Finding, HarnessError, SutFailure
+from harness.verdicts import Axis, Finding, HarnessError, Inconclusive, SutFailure
 
 RPC_REQUIREMENT = "OCPP-J RPC framework (Part 4 §4 / OCPP-J 1.6 §4)"
 #: A second CALL while one is unanswered: OCPP-J 1.6 §4.1.1 says SHOULD NOT (a spec-axis
@@ -35,13 +35,26 @@ LAST_FRAMES = 12
 #: Frames the SUT may send in one test case before it counts as a flood (a violation that ends
 #: the case's current wait); the frames after it are still answered, but no longer kept.
 MAX_INBOX = 5000
-#: Text received in one case that its trace keeps; beyond it the trace is capped (and says so),
-#: so a flooding SUT cannot exhaust memory however long the case waits.
-TRACE_BUDGET_CHARS = 8 * 1024 * 1024
+#: Text the SUT may send in one test case before it counts as a flood, whatever the frame count
+#: (the frames a case keeps to match expectations must fit in memory).
+FLOOD_CHARS = 32 * 1024 * 1024
 #: The requirement a flood fails (a limit of the harness: nothing in OCPP bounds the traffic).
 FLOOD_REQUIREMENT = "harness limit: a SUT does not flood the harness"
-#: Violations kept per case (the rest are counted).
+#: Violations, forbidden messages, bursts and warnings kept per case (the rest are counted).
 MAX_VIOLATIONS = 100
+#: The bounds of a case's trace (issue 8 item 8: against a SUT that floods every case the report
+#: stays under 200 MB and the harness under 500 MB): its first 384 KiB of frames, then a ring of
+#: its last 200 entries (128 KiB at most). The report writes a kept frame about three times
+#: (case .json, .jsonl, .html), raw text and parsed payload each: ~3 MB for a flooded case.
+CASE_TRACE = {"head_chars": 384 * 1024, "tail": 200, "tail_chars": 128 * 1024}
+#: Frame text the case traces of a session keep together before later cases get
+#: :data:`LEAN_CASE_TRACE` (about 32 flooded cases; then ~0.6 MB of report per case).
+SESSION_TRACE_CHARS = 16 * 1024 * 1024
+LEAN_CASE_TRACE = {"head_chars": 32 * 1024, "tail": 100, "tail_chars": 64 * 1024}
+#: The bounds of the session's between-cases trace: its first 256 KiB (connect, first boot),
+#: then a ring of its last 500 entries (256 KiB at most): a session of many hours with a
+#: heartbeating station stays flat in memory, and the dropped entries are counted.
+BETWEEN_TRACE = {"head_chars": 256 * 1024, "tail": 500, "tail_chars": 256 * 1024}
 
 
 class PeerView:
@@ -59,8 +72,10 @@ class PeerView:
         self.link: Link | None = None
         #: Frames outside any case (at connect, at boot, between cases, restoring
         #: preconditions): the session's "between cases" trace, never blamed on a case.
-        self.between = Trace("between cases")
+        self.between = Trace("between cases", **BETWEEN_TRACE)
         self.trace = self.between
+        #: Frame text the traces of the cases so far kept (see :data:`SESSION_TRACE_CHARS`).
+        self._kept_chars = 0
         self._inbox: list[InboundCall] = []
         self._flushed = 0  # inbox entries before this index are all answered
         self._responses: list[Received] = []
@@ -70,6 +85,10 @@ class PeerView:
         self._overrides: dict[str, dict[str, Any]] = {}
         self._violations: list[str] = []
         self._violations_dropped = 0
+        #: Forbidden CALLs and bursts past :data:`MAX_VIOLATIONS` (counted in "+N more").
+        self._breaches_dropped = 0
+        #: What the SUT sent over the frame limit on this case's link (issue 8 item 9).
+        self._too_big: str | None = None
         #: Rules the SUT broke in the background this case: a forbidden CALL (always judged)
         #: and, in 2.x, a burst of CALLs (a protocol violation: not judged while the case
         #: tolerates violations). The first one fails the case's next step.
@@ -90,7 +109,8 @@ class PeerView:
     # -- per test case ---------------------------------------------------------------------
     def begin_case(self, name: str) -> Trace:
         """Start a fresh view for one test case and return its trace."""
-        self.trace = Trace(name)
+        spent = self._kept_chars >= SESSION_TRACE_CHARS
+        self.trace = Trace(name, **(LEAN_CASE_TRACE if spent else CASE_TRACE))
         if self.link is not None:
             self.link.trace = self.trace
         self._inbox.clear()
@@ -104,6 +124,8 @@ class PeerView:
         self._violations_dropped = 0
         self._breaches.clear()
         self._burst_breaches.clear()
+        self._breaches_dropped = 0
+        self._too_big = None
         self._received_chars = 0
         self._flooded = False
         self._raw_ids.clear()
@@ -113,8 +135,13 @@ class PeerView:
         return self.trace
 
     def warn(self, axis: Axis, requirement: str, message: str) -> None:
-        """Record a warning for this case (spec conformance or OCTT compatibility axis)."""
-        self.findings.append(Finding(axis, requirement, message))
+        """Record a warning for this case (spec conformance or OCTT compatibility axis); past
+        :data:`MAX_VIOLATIONS` warnings of a case, one more says how many were not kept."""
+        findings = self.findings
+        if len(findings) < MAX_VIOLATIONS:
+            findings.append(Finding(axis, requirement, message))
+        elif len(findings) == MAX_VIOLATIONS:
+            findings.append(Finding(axis, "harness limit", "more warnings were not kept"))
 
     @property
     def in_case(self) -> bool:
@@ -136,6 +163,8 @@ class PeerView:
 
     def enter_between(self, note: str = "") -> None:
         """Record from now on into the session's "between cases" trace."""
+        if self.trace is not self.between:
+            self._kept_chars += self.trace.kept_chars
         self.trace = self.between
         self._forbidden.clear()
         self._holds.clear()
@@ -147,10 +176,25 @@ class PeerView:
     # -- receiving --------------------------------------------------------------------------
     def _attach(self, link: Link) -> None:
         link.trace = self.trace
+        link.on_closed = self._link_closed
         link.on_receive = self._on_receive
         link.on_inspect = self._inspect
         link.on_stray = self._stray_fails_call
         self.link = link
+
+    def _link_closed(self, link: Link) -> None:
+        """A frame over the limit closed the link (issue 8 item 9): the case's next step says so
+        (INCONCLUSIVE: the harness could not take the frame in, so it cannot judge the case)."""
+        if link.too_big and link is self.link and self.in_case:
+            self._too_big = link.too_big
+            self._notify()
+
+    def _raise_too_big(self) -> None:
+        if self._too_big:
+            raise Inconclusive(
+                f"{self._too_big}: the harness closed the connection (code 1009, message too "
+                "big) and cannot judge the case; raise the limit if such frames are legitimate"
+            )
 
     def _inspect(self, link: Link, event: Received) -> None:
         """Every frame the SUT sends, CALLRESULTs that resolve a waiting CALL included: the
@@ -178,7 +222,14 @@ class PeerView:
             self.warn(Axis.SPEC, BURST_REQUIREMENT, what)
         else:
             self.trace.event(what, problem=BURST_REQUIREMENT_2X)
-            self._burst_breaches.append((BURST_REQUIREMENT_2X, "one CALL at a time", what))
+            self._breach(self._burst_breaches, (BURST_REQUIREMENT_2X, "one CALL at a time", what))
+
+    def _breach(self, into: list[tuple[str, str, str]], breach: tuple[str, str, str]) -> None:
+        """Keep a forbidden CALL or a burst, up to :data:`MAX_VIOLATIONS` (then count it)."""
+        if len(self._breaches) + len(self._burst_breaches) < MAX_VIOLATIONS:
+            into.append(breach)
+        else:
+            self._breaches_dropped += 1
 
     def _on_receive(self, link: Link, event: Received) -> None:
         frame = event.frame
@@ -193,12 +244,13 @@ class PeerView:
             self._inbox.append(item)
             if frame.action in self._forbidden and self.in_case:
                 req = self._forbidden[frame.action]
-                self._breaches.append(
+                self._breach(
+                    self._breaches,
                     (
                         req,
                         f"no {frame.action} at this step",
                         f"{frame.action} {json.dumps(frame.payload)[:300]}",
-                    )
+                    ),
                 )
                 self.trace.event(
                     f"{frame.action} received where the case forbids it",
@@ -222,20 +274,22 @@ class PeerView:
         self._notify()
 
     def _budget(self, event: Received) -> None:
-        """Flood guards: cap the trace by received text, and call a flood a flood."""
+        """Flood guard: call a flood a flood (the trace bounds itself, see :data:`CASE_TRACE`)."""
         self._received_chars += len(event.raw)
-        trace = self.trace
-        if self._received_chars > TRACE_BUDGET_CHARS and trace.limit > len(trace):
-            trace.limit = len(trace)  # from here on the trace counts what it drops, and says so
-        if not self._flooded and len(self._inbox) + len(self._responses) >= MAX_INBOX:
+        if not self._flooded and (
+            len(self._inbox) + len(self._responses) >= MAX_INBOX
+            or self._received_chars > FLOOD_CHARS
+        ):
             self._flooded = True  # the next wait (or the one under way) ends: _flood_failure()
 
     def _flood_failure(self) -> SutFailure:
         """What a flood ends a wait with, whether or not the case tolerates violations."""
+        mib = FLOOD_CHARS // (1024 * 1024)
         return SutFailure(
             FLOOD_REQUIREMENT,
-            f"at most {MAX_INBOX} frames from the SUT in one test case",
-            f"more than {MAX_INBOX} frames (a flood); the later ones were answered but not kept"
+            f"at most {MAX_INBOX} frames ({mib} MiB) from the SUT in one test case",
+            f"more than {MAX_INBOX} frames or {mib} MiB (a flood); the later ones were answered "
+            "but not kept"
             + (f"; also: {'; '.join(self._violations[:3])}" if self._violations else ""),
             self.trace.render(last=LAST_FRAMES),
         )
@@ -306,14 +360,16 @@ class PeerView:
         if self.link is not None and self.link.handler_errors:
             errors, self.link.handler_errors = self.link.handler_errors, []
             raise HarnessError("error while handling received frames: " + "; ".join(errors[:3]))
+        self._raise_too_big()
         if self.tolerate_violations:
             self._burst_breaches.clear()
         breaches = self._breaches + self._burst_breaches
         if breaches:
             req, expected, actual = breaches[0]
-            more = len(breaches) - 1
+            more = len(breaches) - 1 + self._breaches_dropped
             self._breaches.clear()
             self._burst_breaches.clear()
+            self._breaches_dropped = 0
             raise SutFailure(
                 req,
                 expected,

@@ -4,8 +4,9 @@ When a case ends, its files (``cases/<id>-<version>.{json,jsonl,html}``) are wri
 snapshot of ``results.json`` and ``index.html`` replaces the previous one atomically (written
 beside, then renamed). A snapshot says ``run.interrupted: true`` and ``finished: ""``: that is
 the truth if the process dies before the end (SIGKILL, power loss, a crash below Python). The
-last write, at the end of the session, is the full report (traces inline in ``results.json``)
-and says whether the run was interrupted.
+last write, at the end of the session, is the full report (traces inline in ``results.json``, as
+far as :data:`~harness.report.results.INLINE_TRACE_CHARS` allows) and says whether the run was
+interrupted.
 
 A snapshot leaves the traces out of ``results.json`` (each case's trace is in its ``.jsonl``
 file, named by ``trace_file``) and is compact JSON, so writing one stays cheap as the run grows
@@ -141,9 +142,9 @@ class LiveReport:
         """The full report: case files not written yet, results.json with traces, index.html."""
         document = results_document(run)
         header = document["run"]
-        for case in document["cases"]:
-            if f"{case['id']}-{case['version']}" not in self.written:
-                write_case(case, header, self.directory)
+        for record in run.finished_records():
+            if record.key not in self.written:  # with its trace, inline in results.json or not
+                write_case(case_record(record), header, self.directory)
         if "between_cases" in document:
             write_between(document["between_cases"], header, self.directory)
         write_summary(document, self.directory)

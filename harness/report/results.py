@@ -211,12 +211,39 @@ def interrupted_outcome(
     return {**outcome, "status": "incomplete", "exit_code": 3, "summary": summary}
 
 
+#: Raw frame text the final ``results.json`` carries inline, all cases together (issue 8 item 8:
+#: under 50 MB with each frame's parsed payload and the indentation). The cases past it keep
+#: their trace in their ``trace_file`` only (``cases/<id>-<version>.jsonl``), and say so by
+#: having no ``trace``: what reads the report (``ocpp-harness report``) takes it from there.
+INLINE_TRACE_CHARS = 12 * 1024 * 1024
+
+
+def _trace_chars(trace: Trace | None) -> int:
+    return sum(len(entry.raw) for entry in trace) if trace is not None else 0
+
+
+def inline_traces(records: list[CaseRecord], budget: int = INLINE_TRACE_CHARS) -> set[str]:
+    """The keys of the cases whose trace goes into ``results.json``: in run order, while the
+    traces so far fit into ``budget`` characters of raw text."""
+    keys: set[str] = set()
+    used = 0
+    for record in records:
+        used += _trace_chars(record.trace)
+        if used > budget:
+            break
+        keys.add(record.key)
+    return keys
+
+
 def results_document(
     run: HarnessRun, *, with_traces: bool = True, in_progress: bool = False
 ) -> dict[str, Any]:
-    """The whole ``results.json`` document of a run (``in_progress``: a snapshot during it)."""
+    """The whole ``results.json`` document of a run (``in_progress``: a snapshot during it;
+    ``with_traces``: the traces inline, as far as :data:`INLINE_TRACE_CHARS` allows)."""
     header = run_header(run, in_progress=in_progress)
-    cases = [case_record(r, with_trace=with_traces) for r in run.finished_records()]
+    records = run.finished_records()
+    inline = inline_traces(records) if with_traces else set()
+    cases = [case_record(r, with_trace=r.key in inline) for r in records]
     not_run = not_run_records(run)
     assessment = assess(
         cases,

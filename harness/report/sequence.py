@@ -3,7 +3,8 @@
 Rows are plain dicts for the ``case.html.j2`` template. Payloads are pretty-printed JSON; long
 ones are folded (the template shows the first line and opens the rest on click, and on print).
 The failing frame (``case["failing_frame"]``, see :func:`harness.report.results.failing_frame`)
-is marked so the template can highlight it and link to it.
+is marked so the template can highlight it and link to it. Where a bounded trace let entries go
+(a gap in ``seq``, see :class:`harness.trace.Trace`), one row says how many.
 """
 
 from __future__ import annotations
@@ -52,7 +53,11 @@ def sequence_rows(case: dict[str, Any]) -> list[dict[str, Any]]:
     failing = case.get("failing_frame")
     t0 = _seconds(trace[0]["wall"]) if trace else None
     rows: list[dict[str, Any]] = []
+    previous = 0
     for entry in trace:
+        if previous and entry["seq"] > previous + 1:
+            rows.append(gap_row(entry["seq"] - previous - 1))
+        previous = entry["seq"]
         label, css = DIRECTIONS.get(str(entry.get("flow")), ("?", "event"))
         now = _seconds(entry["wall"])
         delta = f"+{now - t0:.3f} s" if now is not None and t0 is not None else ""
@@ -75,6 +80,27 @@ def sequence_rows(case: dict[str, Any]) -> list[dict[str, Any]]:
                 "head": _head(str(entry.get("raw", ""))) if folded else "",
                 "problem": entry.get("problem") or "",
                 "failing": failing is not None and entry["seq"] == failing,
+                "gap": False,
             }
         )
     return rows
+
+
+def gap_row(count: int) -> dict[str, Any]:
+    """Where a bounded trace let entries go (a gap in ``seq``): how many, in one row."""
+    return {
+        "seq": "…",
+        "time": "",
+        "delta": "",
+        "direction": "",
+        "css": "event",
+        "kind": "",
+        "action": "",
+        "unique_id": "",
+        "text": f"{count} entries not kept here (the trace keeps its start and its end)",
+        "folded": False,
+        "head": "",
+        "problem": "",
+        "failing": False,
+        "gap": True,
+    }

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from websockets.asyncio.connection import Connection
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, PayloadTooBig
 
 from harness.ocppj.frames import Call, CallError, CallResult, Frame, serialize
 from harness.ocppj.session import Received, RpcSession
@@ -48,6 +48,30 @@ def _answer_shaped(raw: str | bytes) -> bool:
     except (ValueError, TypeError):
         return False
     return isinstance(data, list) and bool(data) and data[0] in (3, 4) and data[0] is not True
+
+
+MIB = 1024 * 1024
+#: Where the user raises the frame limit (the message names it).
+FRAME_LIMIT_KEY = "limits.max_frame_mib in the SUT profile"
+
+
+def _size(size: int) -> str:
+    return f"{size / MIB:.1f} MiB" if size >= MIB // 10 else f"{size / 1024:.1f} KiB"
+
+
+def too_big_message(exc: PayloadTooBig) -> str:
+    """What a frame over the limit is called (issue 8 item 9): "the SUT sent a 20.0 MiB frame;
+    the limit is 16 MiB (limits.max_frame_mib in the SUT profile)". The size is the frame
+    header's length (RFC 6455 §5.2), known before its payload is read; a message in fragments is
+    at least the fragments read so far plus the one over the limit."""
+    size = exc.size or 0
+    limit = exc.max_size
+    if exc.current_size:  # websockets adds what it read to max_size: take it back out
+        limit -= exc.current_size
+        frame = f"message of at least {_size(size + exc.current_size)} (in fragments)"
+    else:
+        frame = f"{_size(size)} frame"
+    return f"the SUT sent a {frame}; the limit is {round(limit / MIB, 3):g} MiB ({FRAME_LIMIT_KEY})"
 
 
 def _expire(waiter: asyncio.Future[Received], action: str, timeout: float) -> None:
@@ -92,6 +116,11 @@ class Link:
         #: Decides whether a response under an unknown unique id fails the open CALLs at once
         #: (the harness peers say yes unless the id is one of a deliberately raw frame).
         self.on_stray: Callable[[Link, Received], bool] | None = None
+        #: Told once the connection has closed (after :attr:`close_reason` is set).
+        self.on_closed: Callable[[Link], None] | None = None
+        #: Set when the peer sent a frame over ``max_size`` (the harness closed with 1009): what
+        #: it was, in words (:func:`too_big_message`); it is also the close reason.
+        self.too_big: str | None = None
         self._waiting: dict[str, asyncio.Future[Received]] = {}
         self._waiting_actions: dict[str, str] = {}
 
@@ -171,8 +200,15 @@ class Link:
         if self.closed.is_set():
             return
         # ``ws.close_code`` reads 1006 when no close frame arrived: ask the protocol what did.
-        received = self.ws.protocol.close_rcvd
-        if received is None:
+        protocol = self.ws.protocol
+        received = protocol.close_rcvd
+        parser_exc = getattr(protocol, "parser_exc", None)
+        if isinstance(parser_exc, PayloadTooBig):
+            self.too_big = self.close_reason = too_big_message(parser_exc)
+            self.trace.event(
+                "harness closed the connection (code 1009, message too big)", problem=self.too_big
+            )
+        elif received is None:
             self.close_reason = "no close frame (connection lost)"
         else:
             self.close_reason = f"code {received.code}"
@@ -184,6 +220,8 @@ class Link:
             if not waiter.done():
                 waiter.set_exception(LinkClosed(self.close_reason))
         self._waiting.clear()
+        if self.on_closed is not None:
+            self.on_closed(self)
 
     # -- sending --------------------------------------------------------------------------
     async def send_frame(self, frame: Frame, *, action: str | None = None) -> None:

@@ -4,7 +4,8 @@ Implements the connection rules of OCPP-J 1.6 §3 and OCPP 2.0.1/2.1 Part 4 §3-
 identity is the last URL path segment; the subprotocol is negotiated from ``Sec-WebSocket-Protocol``
 (what the station offered is recorded for TC_B_58-style checks); HTTP Basic authentication
 (security profile 1/2, username = station identity, A00.FR.2xx) is checked before the upgrade. Fault
-hooks: refuse every connection for N seconds (a CSMS that is down).
+hooks: refuse every connection for N seconds (a CSMS that is down). A message over ``max_size``
+(issue 8 item 9) closes its connection with 1009 and is named as such (:attr:`Link.too_big`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ LinkHandler = Callable[[Link], Awaitable[None]]
 #: Picks the subprotocol from the offered ones (None: none), replacing the server's preference
 #: order; for servers that must negotiate differently (e.g. a seeded fault in a reference CSMS).
 SubprotocolSelector = Callable[[Sequence[str]], str | None]
+
+#: The message size limit when none is given (websockets' own default: 1 MiB).
+DEFAULT_MAX_SIZE = 1024 * 1024
 
 VERSION_OF_SUBPROTOCOL = {"ocpp1.6": "1.6", "ocpp2.0.1": "2.0.1", "ocpp2.1": "2.1"}
 
@@ -89,6 +93,7 @@ class OcppServer:
         credentials: CredentialCheck | None = None,
         ssl_context: ssl.SSLContext | None = None,
         select_subprotocol: SubprotocolSelector | None = None,
+        max_size: int | None = DEFAULT_MAX_SIZE,
     ) -> None:
         self.host = host
         self.requested_port = port
@@ -97,6 +102,9 @@ class OcppServer:
         self.credentials = credentials
         self.ssl_context = ssl_context
         self.select_subprotocol = select_subprotocol
+        #: The largest message accepted, in bytes; a bigger one closes the connection with 1009
+        #: and :attr:`Link.too_big` says what came (the harness CSMS: ``limits.max_frame_mib``).
+        self.max_size = max_size
         self.handshakes: list[Handshake] = []
         #: Told about every upgrade request, accepted or refused (the harness traces it).
         self.on_handshake: Callable[[Handshake], None] | None = None
@@ -157,6 +165,7 @@ class OcppServer:
             open_timeout=10,
             close_timeout=2,
             ping_interval=None,
+            max_size=self.max_size,
             create_connection=Tracked,
         )
 
