@@ -194,7 +194,8 @@ async def _start_actions(config: pytest.Config, run: HarnessRun, state: _Session
     try:
         await state.actions.start()
     except (Inconclusive, HarnessError) as exc:
-        raise SetupError(f"sut.actions start: {exc}") from None
+        reason = str(exc).removeprefix("start: ")
+        raise SetupError(f"sut.actions: the start action failed: {reason}") from None
 
 
 async def _stop_actions(config: pytest.Config, actions: SutActions) -> None:

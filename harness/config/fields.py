@@ -34,7 +34,7 @@ EXAMPLES: Mapping[str, str] = {
     "sut.actions.type": 'type: manual (one of "builtin", "manual", "shell", "http")',
     "sut.actions.commands": 'commands: {plug_in: "relayctl on {{evse_id}}", reboot: "ssh root@cs reboot"}',
     "sut.actions.prompts": 'prompts: {present_token: "Hold the white card on reader {{evse_id}}"}',
-    "sut.actions.requests": "requests: {plug_in: {url: /evse/{{evse_id}}/plug, body: '{\"connector\": {{connector_id}}}'}}",
+    "sut.actions.requests": "requests: {plug_in: {url: \"/evse/{{evse_id}}/plug\", body: '{\"connector\": {{connector_id}}}'}}",
     "sut.actions.base_url": "base_url: http://127.0.0.1:8080/api",
     "sut.actions.headers": 'headers: {Authorization: "Bearer ${SIM_TOKEN}"}',
     "sut.timeouts": "timeouts: {response_s: 30, action_s: 120, connect_s: 30}",
