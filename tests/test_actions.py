@@ -15,7 +15,9 @@ import pytest
 
 from harness.actions import BuiltinOperator, ManualOperator, ShellOperator, SutActions
 from harness.actions.templates import fill_json, fill_shell
-from harness.verdicts import HarnessError, Inconclusive
+from harness.peers.preconditions import restore_csms_or_reset
+from harness.trace import Trace
+from harness.verdicts import HarnessError, Inconclusive, SutFailure
 
 # -- manual: the operator at a pseudo-terminal ------------------------------------------------
 
@@ -29,7 +31,7 @@ class Pty:
         os.set_blocking(self.master, False)
         self.seen = ""
 
-    async def expect(self, text: str, within_s: float = 10.0) -> str:
+    async def expect(self, text: str, within_s: float = 30.0) -> str:
         """Wait until ``text`` was printed; return everything printed so far."""
         deadline = time.monotonic() + within_s
         while text not in self.seen:
@@ -58,7 +60,7 @@ async def pty() -> AsyncIterator[Pty]:
         terminal.close()
 
 
-def _operator(pty: Pty, timeout_s: float = 10, **kwargs: Any) -> ManualOperator:
+def _operator(pty: Pty, timeout_s: float = 60, **kwargs: Any) -> ManualOperator:
     return ManualOperator(timeout_s, tty=pty.path, **kwargs)
 
 
@@ -83,12 +85,12 @@ async def test_manual_prompt_on_the_terminal_and_enter_confirms(pty: Pty) -> Non
 
     actions = SutActions(_operator(pty, suspend=suspend), valid_token="T1", invalid_token="T2")
     task = asyncio.ensure_future(actions.plug_in(evse_id=2, connector_id=1))
-    shown = await pty.expect("Waiting up to 10 s")
+    shown = await pty.expect("Waiting up to 60 s")
     assert ">>> OPERATOR (plug_in): Plug an EV into EVSE 2 connector 1" in shown
     assert "Press Enter when done, or type s and Enter if it cannot be done" in shown
     assert suspended == ["off"]  # capture is off while the operator is asked
     pty.type("\n")
-    await asyncio.wait_for(task, 5)
+    await asyncio.wait_for(task, 30)
     await pty.expect("confirmed")
     assert suspended == ["off", "on"]
 
@@ -98,7 +100,7 @@ async def test_manual_skip_is_inconclusive(pty: Pty) -> None:
     await pty.expect("Waiting up to")
     pty.type("skip\n")
     with pytest.raises(Inconclusive, match="operator skipped: Power-cycle the station"):
-        await asyncio.wait_for(task, 5)
+        await asyncio.wait_for(task, 30)
 
 
 async def test_manual_other_input_asks_again(pty: Pty) -> None:
@@ -108,7 +110,7 @@ async def test_manual_other_input_asks_again(pty: Pty) -> None:
     await pty.expect("Press Enter when done, or type s to skip")
     assert not task.done()
     pty.type("y\n")
-    assert await asyncio.wait_for(task, 5) is None
+    assert await asyncio.wait_for(task, 30) is None
 
 
 async def test_manual_end_of_input_is_no_confirmation(pty: Pty) -> None:
@@ -116,7 +118,7 @@ async def test_manual_end_of_input_is_no_confirmation(pty: Pty) -> None:
     await pty.expect("Waiting up to")
     pty.type("\x04")  # Ctrl-D at the start of a line
     with pytest.raises(Inconclusive, match="input closed before confirming"):
-        await asyncio.wait_for(task, 5)
+        await asyncio.wait_for(task, 30)
 
 
 async def test_manual_timeout_and_typed_ahead_enter_confirms_nothing(pty: Pty) -> None:
@@ -138,11 +140,11 @@ async def test_manual_prompts_replace_the_instruction_and_enable_lifecycle(pty: 
     task = asyncio.ensure_future(actions.present_token(evse_id=2))
     await pty.expect("(present_token): Hold card CARD-1 on reader 2")
     pty.type("\n")
-    await asyncio.wait_for(task, 5)
+    await asyncio.wait_for(task, 30)
     started = asyncio.ensure_future(actions.start())
     await pty.expect("(start): On!")
     pty.type("\n")
-    assert await asyncio.wait_for(started, 5) is True
+    assert await asyncio.wait_for(started, 30) is True
 
 
 # -- shell -----------------------------------------------------------------------------------
@@ -150,7 +152,7 @@ async def test_manual_prompts_replace_the_instruction_and_enable_lifecycle(pty: 
 
 async def test_shell_runs_the_configured_command_with_parameters() -> None:
     commands = {"present_token": "echo token={{id_token}} evse={{ evse_id }} cs={{identity}}"}
-    operator = ShellOperator(commands, 5, common={"identity": "CS1"})
+    operator = ShellOperator(commands, 30, common={"identity": "CS1"})
     actions = SutActions(operator, valid_token="VALID001", invalid_token="X")
     await actions.present_token()
     out = await operator.perform("present_token", "", id_token="ABC", evse_id=3)
@@ -168,7 +170,7 @@ async def test_shell_runs_the_configured_command_with_parameters() -> None:
 )
 async def test_shell_placeholder_values_stay_literal(tmp_path: Path, template: str) -> None:
     token = f'it\'s $(touch {tmp_path}/pwned) `touch {tmp_path}/pwned` "x" \\ $HOME'
-    out = await ShellOperator({"present_token": template}, 5).perform(
+    out = await ShellOperator({"present_token": template}, 30).perform(
         "present_token", "", id_token=token, evse_id=1
     )
     assert out == token
@@ -190,7 +192,7 @@ async def test_shell_missing_command_is_inconclusive() -> None:
 async def test_shell_failure_shows_exit_code_and_output_tails() -> None:
     command = "seq 1 100; echo boom >&2; printf 'x%.0s' $(seq 1 500) >&2; echo; exit 3"
     with pytest.raises(Inconclusive) as caught:
-        await ShellOperator({"reboot": command}, 5).perform("reboot", "")
+        await ShellOperator({"reboot": command}, 30).perform("reboot", "")
     reason = str(caught.value)
     assert "reboot: the shell command `seq 1 100;" in reason
     assert "exited with 3" in reason
@@ -201,7 +203,7 @@ async def test_shell_failure_shows_exit_code_and_output_tails() -> None:
 
 async def test_shell_pipeline_failure_counts() -> None:
     with pytest.raises(Inconclusive, match="exited with 7"):
-        await ShellOperator({"reboot": "(exit 7) | cat"}, 5).perform("reboot", "")
+        await ShellOperator({"reboot": "(exit 7) | cat"}, 30).perform("reboot", "")
 
 
 async def test_shell_timeout_kills_the_process_group(tmp_path: Path) -> None:
@@ -266,3 +268,74 @@ async def test_builtin_request_reset_reaches_the_reference_reset() -> None:
     assert await actions.start() is False
     assert await actions.stop() is False
     assert await actions.reset() is False
+
+
+# -- reset: back to the general preconditions when restoring them failed ---------------------
+
+
+class _Station:
+    """A harness station whose CSMS under test is ready only after a reset (or never)."""
+
+    def __init__(self) -> None:
+        self.between = Trace("between cases")
+        self.ready = False
+        self.log: list[str] = []
+
+    def enter_between(self, note: str = "") -> None:
+        pass
+
+    async def ensure_ready(self) -> None:
+        self.log.append("restore")
+        if not self.ready:
+            raise SutFailure("precondition: booted and Accepted", "Accepted", "no answer")
+
+
+class _Resetter:
+    """An operator that provides ``reset`` (or not) and carries it out (or fails it)."""
+
+    def __init__(self, station: _Station, *, configured: bool, fixes: bool, fails: bool) -> None:
+        self.station, self.configured, self.fixes, self.fails = station, configured, fixes, fails
+
+    def provides(self, action: str) -> bool:
+        return action != "reset" or self.configured
+
+    async def perform(self, action: str, instruction: str, **params: Any) -> Any:
+        self.station.log.append(action)
+        if self.fails:
+            raise Inconclusive("reset: the shell command `x` exited with 1")
+        self.station.ready = self.fixes
+
+
+async def _restore(*, configured: bool, fixes: bool = True, fails: bool = False) -> list[str]:
+    station = _Station()
+    operator = _Resetter(station, configured=configured, fixes=fixes, fails=fails)
+    actions = SutActions(operator, valid_token="A", invalid_token="B")
+    await restore_csms_or_reset(
+        station,  # type: ignore[arg-type]  # the part of a StationPeer restoring uses
+        actions,
+        case="TC_X",
+        previous="TC_W",
+    )
+    assert any("running the reset action" in e.raw for e in station.between.entries())
+    return station.log
+
+
+async def test_reset_then_restore_once_more() -> None:
+    assert await _restore(configured=True) == ["restore", "reset", "restore"]
+
+
+async def test_without_reset_the_first_reason_stands() -> None:
+    with pytest.raises(Inconclusive, match=r"precondition not met: booted and Accepted: no answer"):
+        await _restore(configured=False)
+
+
+async def test_a_failing_reset_is_named_with_the_first_reason() -> None:
+    with pytest.raises(
+        Inconclusive, match=r"no answer after TC_W; the reset action failed as well: reset: the"
+    ):
+        await _restore(configured=True, fails=True)
+
+
+async def test_a_reset_that_does_not_help_is_inconclusive_after_the_second_try() -> None:
+    with pytest.raises(Inconclusive, match="precondition not met"):
+        await _restore(configured=True, fixes=False)

@@ -79,7 +79,7 @@ async def test_body_template_becomes_valid_json_with_the_values(
     }
     operator = HttpOperator(
         requests,
-        5,
+        30,
         base_url=endpoint.url,
         headers={"Authorization": "Bearer ${SIM_TOKEN}"},
         common={"identity": "CS1"},
@@ -99,7 +99,7 @@ async def test_base_url_alone_posts_the_parameters_and_returns_the_answer(
     endpoint: Endpoint,
 ) -> None:
     endpoint.answers["/api/plug_in"] = (201, b'{"ok": true, "result": {"plugged": 1}}', 0.0)
-    operator = HttpOperator({}, 5, base_url=endpoint.url)
+    operator = HttpOperator({}, 30, base_url=endpoint.url)
     result = await operator.perform("plug_in", "", evse_id=1, connector_id=1)
     assert result == {"ok": True, "result": {"plugged": 1}}
     assert json.loads(endpoint.received[0]["body"]) == {"evse_id": 1, "connector_id": 1}
@@ -109,7 +109,7 @@ async def test_base_url_alone_posts_the_parameters_and_returns_the_answer(
 
 async def test_non_2xx_is_inconclusive_with_status_and_body_tail(endpoint: Endpoint) -> None:
     endpoint.answers["/api/reboot"] = (500, b"trace line 1\nboom: relay stuck\n", 0.0)
-    operator = HttpOperator({"reboot": HttpRequest(url="reboot")}, 5, base_url=endpoint.url)
+    operator = HttpOperator({"reboot": HttpRequest(url="reboot")}, 30, base_url=endpoint.url)
     with pytest.raises(
         Inconclusive,
         match=r"reboot: POST http://127.0.0.1:\d+/api/reboot answered HTTP 500 .*stuck",
@@ -121,7 +121,7 @@ async def test_refused_connection_names_the_url() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    operator = HttpOperator({"reboot": HttpRequest(url=f"http://127.0.0.1:{port}/x")}, 5)
+    operator = HttpOperator({"reboot": HttpRequest(url=f"http://127.0.0.1:{port}/x")}, 30)
     with pytest.raises(Inconclusive, match=rf"POST http://127.0.0.1:{port}/x: nothing listens"):
         await operator.perform("reboot", "")
 
@@ -141,7 +141,7 @@ async def test_a_secret_never_shows_in_a_reason(
     monkeypatch.setenv("API_KEY", "k-123")
     endpoint.answers["/api/reboot?key=k-123"] = (403, b"forbidden", 0.0)
     operator = HttpOperator(
-        {"reboot": HttpRequest(url="reboot?key=${API_KEY}")}, 5, base_url=endpoint.url
+        {"reboot": HttpRequest(url="reboot?key=${API_KEY}")}, 30, base_url=endpoint.url
     )
     with pytest.raises(
         Inconclusive, match=r"reboot\?key=\$\{API_KEY\} answered HTTP 403"
