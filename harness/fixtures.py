@@ -104,6 +104,7 @@ async def _start_csms_side(run: HarnessRun, state: _Session) -> None:
         response_s=t.response_s,
         action_s=t.action_s,
         credentials=credentials,
+        max_frame_bytes=run.profile.limits.max_frame_bytes,
     )
     peer.state.numbering = numbering([(e.id, e.connectors) for e in sut.evses])
     try:
@@ -164,6 +165,7 @@ async def _start_station_side(run: HarnessRun, state: _Session) -> None:
             "serial": info.serial,
             "firmware": info.firmware,
         },
+        max_frame_bytes=run.profile.limits.max_frame_bytes,
     )
     run.sut_identity = {"url": url, "identity": sut.identity}
 

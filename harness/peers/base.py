@@ -56,7 +56,11 @@ class Peer(PeerView):
     async def _wait_until(self, ready: Callable[[], Any], deadline: float) -> Any:
         """Re-evaluate ``ready`` on every arrival until it returns something truthy or time is up."""
         while True:
-            if self._breaches or (self._burst_breaches and not self.tolerate_violations):
+            if (
+                self._too_big
+                or self._breaches
+                or (self._burst_breaches and not self.tolerate_violations)
+            ):
                 self._raise_violations()  # a forbidden CALL ends the wait: it is the evidence
             result = ready()
             if result:
@@ -203,6 +207,7 @@ class Peer(PeerView):
     # -- calling ----------------------------------------------------------------------------
     async def _link_for_call(self) -> Link:
         if self.link is None or self.link.closed.is_set():
+            self._raise_too_big()
             raise SutFailure(
                 "connection required",
                 "an open connection to the SUT to send a CALL on",
@@ -264,6 +269,7 @@ class Peer(PeerView):
                 self._frames(),
             ) from None
         except LinkClosed as exc:
+            self._raise_too_big()
             raise SutFailure(
                 requirement, f"an answer to {action}", f"connection closed ({exc})", self._frames()
             ) from None

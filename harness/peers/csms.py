@@ -23,7 +23,7 @@ from harness.peers.sut_state import StationState
 from harness.progress import waiting
 from harness.trace import Trace
 from harness.transport.link import Link, LinkClosed, ResponseTimeout, StrayAnswer
-from harness.transport.server import CredentialCheck, Handshake, OcppServer
+from harness.transport.server import DEFAULT_MAX_SIZE, CredentialCheck, Handshake, OcppServer
 from harness.verdicts import SutFailure
 
 #: After a reconnect without a BootNotification, how long to watch for one before taking the
@@ -49,6 +49,7 @@ class CsmsPeer(Peer):
         action_s: float,
         credentials: CredentialCheck | None = None,
         ssl_context: ssl.SSLContext | None = None,
+        max_frame_bytes: int = DEFAULT_MAX_SIZE,
     ) -> None:
         super().__init__(version, response_s=response_s, action_s=action_s)
         self.server = OcppServer(
@@ -58,6 +59,7 @@ class CsmsPeer(Peer):
             self._on_link,
             credentials=credentials,
             ssl_context=ssl_context,
+            max_size=max_frame_bytes,
         )
         self.server.on_handshake = self._on_handshake
         self.connected = asyncio.Event()

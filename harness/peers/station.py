@@ -27,6 +27,7 @@ from harness.transport.client import (
     status_line,
 )
 from harness.transport.link import Link
+from harness.transport.server import DEFAULT_MAX_SIZE
 from harness.verdicts import SutFailure
 
 
@@ -48,8 +49,10 @@ class StationPeer(Peer):
         password: str | None = None,
         ssl_context: ssl.SSLContext | None = None,
         boot_fields: dict[str, Any] | None = None,
+        max_frame_bytes: int = DEFAULT_MAX_SIZE,
     ) -> None:
         super().__init__(version, response_s=response_s, action_s=action_s)
+        self.max_frame_bytes = max_frame_bytes
         self.base_url = url
         self.identity = identity
         self.connect_s = connect_s
@@ -128,6 +131,7 @@ class StationPeer(Peer):
                     basic_auth=auth,
                     ssl_context=self.ssl_context,
                     timeout=timeout,
+                    max_size=self.max_frame_bytes,
                 )
         except ConnectFailed as exc:
             if exc.answer is not None:
