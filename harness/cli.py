@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.config import builtin_profile_names
-from harness.layout import CHECKOUT, PYTEST_INI, suite_root
+from harness.layout import CHECKOUT, PYTEST_INI, suite_root, testcases_dir
 from harness.options import OPTIONS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
@@ -104,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _testcases() -> Path:
-    testcases = suite_root() / "testcases"
+    testcases = testcases_dir()
     if not testcases.is_dir():
         raise SystemExit(
             f"ocpp-harness: test cases not found at {testcases} (neither an installed "
