@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import select
+import signal
 import subprocess
 import sys
 import time
@@ -213,3 +214,36 @@ def test_failing_start_is_one_setup_error_and_stop_still_runs(tmp_path: Path) ->
     assert "exited with 4 (stderr: not reachable)" in out
     assert "Traceback" not in out
     assert log.read_text("utf-8") == "stop\n"
+
+
+def test_stop_runs_after_an_interrupt(tmp_path: Path) -> None:
+    log = tmp_path / "lifecycle.log"
+    commands = f'{{start: "echo start >> {log}", stop: "echo stop >> {log}"}}'
+    args = _pytest_args(tmp_path, _profile(tmp_path, f"{{type: shell, commands: {commands}}}"))
+    slow = tmp_path / "test_fake_cases.py"
+    slow.write_text(
+        "import asyncio\n\n\nasync def test_slow(sut: object) -> None:\n"
+        "    await asyncio.sleep(60)\n",
+        "utf-8",
+    )
+    proc = subprocess.Popen(
+        [sys.executable, *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        cwd=tmp_path,
+        env=_env(),
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not log.exists() and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        time.sleep(0.5)  # inside the case now
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == pytest.ExitCode.INTERRUPTED, out.decode()
+    assert log.read_text("utf-8") == "start\nstop\n"
