@@ -10,8 +10,8 @@ the misbehaviour; the last three never boot, so no case can start: INCONCLUSIVE)
 * ``flood``: boots, then sends :data:`FLOOD_RATE` frames a second (StatusNotification CALLs it never waits
   for, each padded to about :data:`FLOOD_FRAME` characters, and every tenth frame text that is
   not OCPP), answers nothing; connects (and boots) again whenever its connection is dropped;
-* ``oversize``: boots, then sends one StatusNotification padded to :data:`OVERSIZE_FRAME`
-  characters, and reads what comes;
+* ``oversize``: boots, then sends a StatusNotification padded to :data:`OVERSIZE_FRAME` characters
+  when the harness sends its first CALL;
 * ``half-close``: shuts down its sending side (TCP FIN) right after the handshake and never reads
   again;
 * ``reconnect-loop``: connects, drops the connection after :data:`LOOP_S`, connects again, forever;
@@ -146,10 +146,6 @@ async def main(url: str, mode: str) -> None:
     ws = await _connect(url)
     if mode != "half-close":
         await _boot(ws)
-    if mode == "oversize":
-        await ws.send(_status(0, pad=OVERSIZE_FRAME))
-        await _drain(ws)
-        return
     if mode == "half-close":
         sock: socket.socket = ws.transport.get_extra_info("socket")
         sock.shutdown(socket.SHUT_WR)
@@ -165,6 +161,8 @@ async def main(url: str, mode: str) -> None:
         elif mode == "garbage":
             await ws.send("this is not OCPP")
             await ws.send('[2, "x1", "BootNotification", {"reason": 7}]')
+        elif mode == "oversize":
+            await ws.send(_status(0, pad=OVERSIZE_FRAME))
         elif mode == "drop":
             ws.transport.abort()
             return

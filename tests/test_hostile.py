@@ -48,7 +48,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _profile(path: Path, role: str, port: int) -> Path:
+def _profile(path: Path, role: str, port: int, extra: str = "") -> Path:
     place = (
         f"  listen: {{host: 127.0.0.1, port: {port}}}\n"
         if role == "charging-station"
@@ -64,7 +64,7 @@ def _profile(path: Path, role: str, port: int) -> Path:
         "  password_env: HOSTILE_PASSWORD\n"
         f"{place}"
         "  actions: {type: manual}\n"
-        "  timeouts: {response_s: 1, action_s: 2, connect_s: 2}\n",
+        "  timeouts: {response_s: 1, action_s: 2, connect_s: 2}\n" + extra,
         "utf-8",
     )
     return path
@@ -255,4 +255,47 @@ def test_a_refused_station_is_explained(
     between = json.dumps(document["between_cases"])
     assert "handshake refused" in between
     assert "HTTP 401" in between
+    assert elapsed < BOUND_S
+
+
+#: limits.max_frame_mib under the 20 KiB frame of the ``oversize`` modes.
+SMALL_LIMIT = "limits: {max_frame_mib: 0.01}\n"
+TOO_BIG = "KiB frame; the limit is 0.01 MiB (limits.max_frame_mib in the SUT profile)"
+
+
+@pytest.mark.parametrize("hostile_station", ["oversize"], indirect=True)
+def test_a_frame_over_the_limit_from_a_station_is_named(
+    pytester: pytest.Pytester, hostile_station: Hostile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 8 item 9: the station sends 20 KiB over a 0.01 MiB limit during the case: the case
+    is INCONCLUSIVE naming the frame's size and the limit, and the trace marks where it came."""
+    profile = hostile_station.profile
+    profile.write_text(profile.read_text("utf-8") + SMALL_LIMIT, "utf-8")
+    document, elapsed = _run(
+        pytester, monkeypatch, str(B_CASES), "--oca", "TC_B_06_CS", "--ocpp-sut", str(profile)
+    )
+    (case,) = document["cases"]
+    assert case["verdict"] == "inconclusive", case
+    assert case["reason"].startswith("the SUT sent a 20."), case["reason"]
+    assert TOO_BIG in case["reason"], case["reason"]
+    frames = case["trace"] + document["between_cases"]["trace"]
+    assert any(TOO_BIG in str(frame["problem"]) for frame in frames), frames
+    assert "connection lost" not in case["reason"]
+    assert elapsed < BOUND_S
+
+
+@pytest.mark.parametrize("hostile_csms", ["oversize"], indirect=True)
+def test_a_frame_over_the_limit_from_a_csms_is_named(
+    pytester: pytest.Pytester, hostile_csms: Hostile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CSMS answers the harness station's BootNotification with 20 KiB over a 0.01 MiB
+    limit: the case says so (INCONCLUSIVE), not "connection closed"."""
+    profile = hostile_csms.profile
+    profile.write_text(profile.read_text("utf-8") + SMALL_LIMIT, "utf-8")
+    document, elapsed = _run(
+        pytester, monkeypatch, str(B_CASES), "--oca", "TC_B_01_CSMS", "--ocpp-sut", str(profile)
+    )
+    (case,) = document["cases"]
+    assert case["verdict"] == "inconclusive", case
+    assert TOO_BIG in case["reason"], case["reason"]
     assert elapsed < BOUND_S

@@ -65,9 +65,8 @@ def too_big_message(exc: PayloadTooBig) -> str:
     header's length (RFC 6455 §5.2), known before its payload is read; a message in fragments is
     at least the fragments read so far plus the one over the limit."""
     size = exc.size or 0
-    limit = exc.max_size
-    if exc.current_size:  # websockets adds what it read to max_size: take it back out
-        limit -= exc.current_size
+    limit = exc.max_size  # the message limit (websockets gave the fragment's room back to it)
+    if exc.current_size:
         frame = f"message of at least {_size(size + exc.current_size)} (in fragments)"
     else:
         frame = f"{_size(size)} frame"
