@@ -9,6 +9,7 @@ claims the pty slave with ``TIOCSCTTY`` before it runs the code under test.
 
 from __future__ import annotations
 
+import json
 import os
 import select
 import signal
@@ -247,3 +248,16 @@ def test_stop_runs_after_an_interrupt(tmp_path: Path) -> None:
             proc.wait()
     assert proc.returncode == pytest.ExitCode.INTERRUPTED, out.decode()
     assert log.read_text("utf-8") == "start\nstop\n"
+
+
+def test_ocpp_harness_run_prompts_on_the_terminal(tmp_path: Path) -> None:
+    """``ocpp-harness run`` runs pytest as a child: the prompt still reaches the terminal."""
+    actions = '{type: manual, prompts: {start: "Switch the station {{identity}} on"}}'
+    profile = _profile(tmp_path, actions)
+    args = ["-m", "harness.cli", "run", "--sut", str(profile), "--oca", "TC_B_06_CS"]
+    args += ["--report", str(tmp_path / "out")]
+    answers = [("(start): Switch the station CS1 on", "\n")]
+    shown, out, _ = _on_pty(args, answers, cwd=tmp_path, within_s=120)
+    assert shown.count(">>> OPERATOR") == 1, (shown, out)
+    document = json.loads((tmp_path / "out" / "results.json").read_text("utf-8"))
+    assert [(c["id"], c["verdict"]) for c in document["cases"]] == [("TC_B_06_CS", "pass")]
