@@ -41,11 +41,15 @@ STATION_ACTIONS = ("plug_in", "unplug", "present_token", "reboot", "go_offline",
 CSMS_ACTIONS = (
     "remote_start",
     "remote_stop",
-    "reset",
+    "request_reset",
     "change_availability",
     "change_setting",
     "trigger",
 )
+#: Control API action names that differ from the reference SUT's method names (the names are
+#: those of ``sut.actions``: ``reset`` there is the lifecycle action, so a CSMS is asked to
+#: reset a station with ``request_reset``).
+METHOD_OF = {"request_reset": "reset"}
 #: The longest a control request waits for the reference SUT to carry out an action.
 ACTION_TIMEOUT_S = 30.0
 #: Largest control request body accepted.
@@ -92,7 +96,9 @@ class Controller:
                 HTTPStatus.NOT_FOUND,
                 f"unknown action {name!r} (this {self.role} offers: {', '.join(self.actions)})",
             )
-        method: Callable[..., Coroutine[Any, Any, Any]] = getattr(self.target, name)
+        method: Callable[..., Coroutine[Any, Any, Any]] = getattr(
+            self.target, METHOD_OF.get(name, name)
+        )
         if self.role == "csms" and "identity" not in params:
             params = {"identity": self._only_station(), **params}
         try:
