@@ -9,6 +9,8 @@
 * ``ocpp-harness demo`` — every built-in reference SUT, reports in ``reports/demo/``;
 * ``ocpp-harness report RESULTS.json`` — render the HTML report (index and case pages) again;
 * ``ocpp-harness diff A/results.json B/results.json [--html OUT]`` — what regressed between runs;
+* ``ocpp-harness reference station|csms ...`` — a reference SUT as a separate process
+  (:mod:`harness.reference.serve`);
 * ``ocpp-harness variants [--format json]`` — the legal variants of the built-in SUTs
   (``--ocpp-variant NAME``): name, the built-in profiles they apply to, what changes, the rule.
 
@@ -100,6 +102,13 @@ def _parser() -> argparse.ArgumentParser:
         "variants", help="list the legal variants of the built-in reference SUTs"
     )
     variants.add_argument("--format", choices=("text", "json"), default="text")
+    reference = sub.add_parser(
+        "reference",
+        help="run a built-in reference SUT as a separate process (a simulated station or CSMS "
+        "with an HTTP control API; ocpp-harness reference station --help)",
+        add_help=False,
+    )
+    reference.add_argument("args", nargs=argparse.REMAINDER)
     return parser
 
 
@@ -382,8 +391,17 @@ def cmd_variants(ns: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_reference(ns: argparse.Namespace) -> int:
+    from harness.reference.serve import main as serve
+
+    return serve(ns.args)
+
+
 def main(argv: list[str] | None = None) -> int:
-    ns = _parser().parse_args(argv)
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["reference"]:  # its own parser, --help included
+        return cmd_reference(argparse.Namespace(args=args[1:]))
+    ns = _parser().parse_args(args)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     handlers = {
         "run": cmd_run,
@@ -391,6 +409,7 @@ def main(argv: list[str] | None = None) -> int:
         "report": cmd_report,
         "diff": cmd_diff,
         "variants": cmd_variants,
+        "reference": cmd_reference,
     }
     return handlers[ns.command](ns)
 
