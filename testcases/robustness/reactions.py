@@ -173,8 +173,14 @@ def judge_close(peer: Peer, reaction: Reaction, code: int, why: str) -> None:
 
 # -- what the SUT sent back -----------------------------------------------------------------------
 def mark(peer: Peer) -> int:
-    """A position in this case's trace: what arrives later is the SUT's reaction."""
-    return len(peer.trace)
+    """A position in this case's trace (the ``seq`` of its last entry; the trace is bounded and
+    may let entries go, so not an index): what arrives later is the SUT's reaction."""
+    return peer.trace.recorded
+
+
+def after(peer: Peer, since: int, until: int | None = None) -> list[TraceEntry]:
+    """The entries of this case's trace recorded after the mark ``since`` (up to ``until``)."""
+    return [e for e in peer.trace if e.seq > since and (until is None or e.seq <= until)]
 
 
 def answers(
@@ -184,7 +190,7 @@ def answers(
     ``until`` (now when None), with one of ``ids`` when given. Malformed answers count: under
     one of ``ids``, or when no id can be read from them at all."""
     found = []
-    for entry in list(peer.trace)[since:until]:
+    for entry in after(peer, since, until):
         if entry.flow is not Flow.RECEIVED:
             continue
         if entry.message_type in _ANSWERS:
@@ -293,7 +299,7 @@ async def held(peer: Peer, action: str, since: int, *, within_s: float, req: str
     deadline = time.monotonic() + within_s
     while not any(
         e.flow is Flow.RECEIVED and e.message_type == MessageType.CALL and e.action == action
-        for e in list(peer.trace)[since:]
+        for e in after(peer, since)
     ):
         if time.monotonic() >= deadline:
             fail(peer, req, f"{action} within {within_s:g} s", f"no {action}")

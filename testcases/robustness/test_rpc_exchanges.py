@@ -40,6 +40,7 @@ from testcases.robustness.follow_up import KEPT, require_working, trigger_refusa
 from testcases.robustness.probes import ALL, REFUSED_EXCHANGE, Probes, probes, spelled
 from testcases.robustness.reactions import (
     Peer,
+    after,
     answers,
     begin,
     describe,
@@ -225,7 +226,7 @@ async def _message_timeout_s(csms: CsmsPeer) -> float | None:
 def _judge_no_call(peer: Peer, since: int, open_id: str) -> None:
     """No CALL from the SUT arrived after the mark ``since`` (its CALL ``open_id`` is open):
     FAIL in 2.x (SHALL NOT), a spec-axis warning in 1.6 (SHOULD NOT)."""
-    for entry in list(peer.trace)[since:]:
+    for entry in after(peer, since):
         if entry.flow is Flow.RECEIVED and entry.message_type == MessageType.CALL:
             expected = f"no CALL while {open_id!r} waits for its answer"
             if peer.version == "1.6":
