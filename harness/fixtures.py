@@ -192,7 +192,8 @@ async def _start_actions(config: pytest.Config, run: HarnessRun, state: _Session
     )
     peer = state.peer
     on_reboot = peer.state.expect_reboot if isinstance(peer, CsmsPeer) else None
-    state.actions = actions_for(sut, operator, on_reboot=on_reboot)
+    next_call = peer.next_call if isinstance(peer, StationPeer) else None
+    state.actions = actions_for(sut, operator, on_reboot=on_reboot, next_call=next_call)
     try:
         await state.actions.start()
     except (Inconclusive, HarnessError) as exc:
@@ -203,6 +204,7 @@ async def _start_actions(config: pytest.Config, run: HarnessRun, state: _Session
 async def _stop_actions(config: pytest.Config, actions: SutActions) -> None:
     """The ``stop`` action, once at the end of the session (after a failure or an interrupt
     too); bounded by ``timeouts.action_s``; a failure is reported, not raised."""
+    await actions.settle()
     try:
         await actions.stop()
     except (Inconclusive, HarnessError) as exc:

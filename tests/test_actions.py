@@ -339,3 +339,86 @@ async def test_a_failing_reset_is_named_with_the_first_reason() -> None:
 async def test_a_reset_that_does_not_help_is_inconclusive_after_the_second_try() -> None:
     with pytest.raises(Inconclusive, match="precondition not met"):
         await _restore(configured=True, fixes=False)
+
+
+class _Blocking:
+    """An operator whose request returns only when told (an API that answers after the
+    station did), or fails at once."""
+
+    def __init__(self, *, fail: bool = False, closes: bool = False) -> None:
+        self.fail = fail
+        self.closes_when_acted = closes
+        self.release = asyncio.Event()
+        self.cancelled = False
+
+    def provides(self, action: str) -> bool:
+        return True
+
+    async def perform(self, action: str, instruction: str, **params: Any) -> Any:
+        if self.fail:
+            raise Inconclusive(f"{action}: HTTP 409")
+        try:
+            await self.release.wait()
+        except asyncio.CancelledError:
+            self.cancelled = True
+            raise
+        return {"status": "Accepted"}
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+def _acting_after(delay: float) -> tuple[Any, list[asyncio.Future[None]]]:
+    futures: list[asyncio.Future[None]] = []
+
+    def next_call() -> asyncio.Future[None]:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        asyncio.get_running_loop().call_later(delay, _resolve, future)
+        futures.append(future)
+        return future
+
+    return next_call, futures
+
+
+async def test_a_csms_action_is_done_once_the_csms_acts() -> None:
+    """A request that answers only after the station answered (SutActions.ask_csms): the
+    CSMS's CALL ends the action, the request finishes in the background, settle ends it."""
+    operator = _Blocking()
+    next_call, _ = _acting_after(0.05)
+    actions = SutActions(operator, valid_token="V", invalid_token="I", next_call=next_call)
+    async with asyncio.timeout(5):
+        assert await actions.remote_start() is None
+    assert len(actions.background) == 1
+    operator.release.set()
+    await actions.settle(timeout_s=5)
+    assert not actions.background
+
+
+async def test_a_csms_action_that_finishes_first_returns_its_result() -> None:
+    operator = _Blocking()
+    operator.release.set()
+    next_call, futures = _acting_after(10)
+    actions = SutActions(operator, valid_token="V", invalid_token="I", next_call=next_call)
+    assert await actions.trigger("Heartbeat") == {"status": "Accepted"}
+    assert futures[0].cancelled()
+
+
+async def test_a_csms_action_that_fails_before_the_csms_acts_is_inconclusive() -> None:
+    next_call, _ = _acting_after(10)
+    actions = SutActions(
+        _Blocking(fail=True), valid_token="V", invalid_token="I", next_call=next_call
+    )
+    with pytest.raises(Inconclusive, match="HTTP 409"):
+        await actions.remote_stop("tx-1")
+
+
+async def test_a_prompt_is_closed_once_the_csms_acted() -> None:
+    operator = _Blocking(closes=True)
+    next_call, _ = _acting_after(0.05)
+    actions = SutActions(operator, valid_token="V", invalid_token="I", next_call=next_call)
+    async with asyncio.timeout(5):
+        assert await actions.change_setting("HeartbeatInterval", "10") is None
+    assert operator.cancelled
+    assert not actions.background

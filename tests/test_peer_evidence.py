@@ -138,6 +138,7 @@ async def test_the_handshake_request_line_and_the_http_answer_are_in_the_trace()
     from http import HTTPStatus
 
     from websockets.asyncio.server import serve
+    from websockets.typing import Subprotocol
 
     def process_request(connection, request):  # type: ignore[no-untyped-def]
         if not request.path.endswith("/"):
@@ -148,7 +149,11 @@ async def test_the_handshake_request_line_and_the_http_answer_are_in_the_trace()
         await ws.wait_closed()
 
     async with serve(
-        handler, "127.0.0.1", 0, subprotocols=["ocpp2.0.1"], process_request=process_request
+        handler,
+        "127.0.0.1",
+        0,
+        subprotocols=[Subprotocol("ocpp2.0.1")],
+        process_request=process_request,
     ) as server:
         port = server.sockets[0].getsockname()[1]
         base = f"ws://127.0.0.1:{port}/ocpp"

@@ -8,7 +8,8 @@ directory and results files of a run made here, a password variable any value; a
 to a single case with ``--oca`` (unless it selects one with ``-k``), and what it writes goes to a
 temporary directory. ``ocpp-harness`` commands run in that directory, plain ``pytest`` in the
 checkout (as the README says). ``make`` targets are not run here, and ``ocpp-harness demo`` is
-run by ``tests/test_wheel.py`` (it takes half a minute). Every option the README names is one of
+run by ``tests/test_wheel.py`` (it takes half a minute); the simulated devices of the rehearsal
+(``ocpp-harness reference``) by ``tests/test_readme_walkthrough.py``. Every option the README names is one of
 the plugin's and accepted by ``ocpp-harness run``.
 """
 
@@ -48,8 +49,9 @@ OUTPUTS = ("--report", "--ocpp-report", "--out", "--html", "--junitxml")
 COMMAND = re.compile(
     r"(?<!\S)(?:[A-Z_][A-Z0-9_]*=\S+\s+)*(?:\.venv/bin/)?(?:ocpp-harness|pytest)(?!\S)[^#`]*"
 )
-#: Left to other tests (see the module doc).
-SKIPPED = ("ocpp-harness demo",)
+#: Left to other tests (see the module doc): the demo, and the simulated devices of the
+#: rehearsal, which run until stopped (tests/test_readme_walkthrough.py follows that section).
+SKIPPED = ("ocpp-harness demo", "ocpp-harness reference")
 
 
 def readme_commands(text: str = README) -> list[str]:
@@ -63,7 +65,15 @@ def readme_commands(text: str = README) -> list[str]:
         words = span.split()
         if words and len(words) >= MIN_WORDS.get(words[0], len(words) + 1):
             commands.append(span.strip())
-    return list(dict.fromkeys(c for c in commands if not c.startswith(SKIPPED)))
+    return list(dict.fromkeys(c for c in commands if not _bare(c).startswith(SKIPPED)))
+
+
+def _bare(command: str) -> str:
+    """``command`` without environment assignments and the ``.venv/bin/`` prefix."""
+    words = command.split()
+    while words and re.fullmatch(r"[A-Z_][A-Z0-9_]*=\S*", words[0]):
+        words.pop(0)
+    return " ".join(words).removeprefix(".venv/bin/")
 
 
 def _program(command: str) -> str | None:

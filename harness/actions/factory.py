@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -45,14 +46,20 @@ def operator_for(
 
 
 def actions_for(
-    sut: SutConfig, operator: Operator, *, on_reboot: Callable[[], None] | None = None
+    sut: SutConfig,
+    operator: Operator,
+    *,
+    on_reboot: Callable[[], None] | None = None,
+    next_call: Callable[[], asyncio.Future[None]] | None = None,
 ) -> SutActions:
-    """The :class:`SutActions` a case receives as its ``sut`` fixture."""
+    """The :class:`SutActions` a case receives as its ``sut`` fixture (``next_call``: the
+    harness station's, when a CSMS is under test; see :meth:`SutActions.ask_csms`)."""
     return SutActions(
         operator,
         valid_token=sut.tokens.valid,
         invalid_token=sut.tokens.invalid,
         on_reboot=on_reboot,
+        next_call=next_call,
     )
 
 

@@ -99,6 +99,9 @@ class ManualOperator:
     ``timeout_s``. ``prompts`` replace the instruction per action (``{{placeholders}}``
     filled in) and are the only way an optional lifecycle action is asked for."""
 
+    #: Once a CSMS under test acted on the step, the prompt is closed (SutActions.ask_csms).
+    closes_when_acted = True
+
     def __init__(
         self,
         timeout_s: float,

@@ -9,6 +9,8 @@ preconditions, Part 6 §2.1/§3.1, when restoring them failed) and ``reboot``.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -36,6 +38,7 @@ class SutActions:
         valid_token: str,
         invalid_token: str,
         on_reboot: Callable[[], None] | None = None,
+        next_call: Callable[[], asyncio.Future[None]] | None = None,
     ) -> None:
         self.operator = operator
         self.valid_token = valid_token
@@ -43,6 +46,11 @@ class SutActions:
         #: Told before a reboot is asked for: the harness then waits for the station's
         #: BootNotification before the next case, however late the reboot comes.
         self.on_reboot = on_reboot
+        #: A CSMS under test: a future resolved by the CSMS's next CALL (see :meth:`ask_csms`).
+        self.next_call = next_call
+        #: Requests to a CSMS still open after the CSMS acted on them (finished in the
+        #: background, bounded by their own timeout; :meth:`settle` ends them).
+        self.background: set[asyncio.Task[Any]] = set()
 
     # -- lifecycle (issue 8 item 7) ---------------------------------------------------------
     def provides(self, action: str) -> bool:
@@ -112,9 +120,56 @@ class SutActions:
         await self.operator.perform("go_online", "Reconnect the charging station to the network")
 
     # -- CSMS under test ---------------------------------------------------------------------
+    async def ask_csms(self, action: str, instruction: str, **params: Any) -> Any:
+        """Have the operator ask the CSMS under test to act; return once it has acted.
+
+        Many CSMS APIs (and a person at a CSMS's screen) finish a request only after the station
+        has answered the CALL it causes, while the case can answer that CALL only once the
+        action returned. So the action is done when the operator finishes *or* when the CSMS
+        sends its next CALL, whichever comes first: the CALL is the CSMS acting. A request still
+        open then finishes in the background (its outcome is no longer the case's concern); a
+        manual prompt is closed, the operator's step being plainly done. An operator that fails
+        before the CSMS sent anything fails the action as usual (INCONCLUSIVE)."""
+        if self.next_call is None:
+            return await self.operator.perform(action, instruction, **params)
+        acted = self.next_call()
+        task = asyncio.ensure_future(self.operator.perform(action, instruction, **params))
+        try:
+            await asyncio.wait({task, acted}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            task.cancel()
+            raise
+        finally:
+            acted.cancel()
+        if task.done():
+            return task.result()
+        if getattr(self.operator, "closes_when_acted", False):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+            return None
+        self.background.add(task)
+        task.add_done_callback(self._finished)
+        return None
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        self.background.discard(task)
+        if not task.cancelled():
+            task.exception()  # retrieved: the CSMS acted, the request's own end does not count
+
+    async def settle(self, timeout_s: float = 5.0) -> None:
+        """End the background requests (session end): wait up to ``timeout_s``, then cancel."""
+        if not self.background:
+            return
+        _, pending = await asyncio.wait(set(self.background), timeout=timeout_s)
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending, timeout=1.0)
+
     async def remote_start(self, id_token: str | None = None, evse_id: int = 1) -> Any:
         token = id_token or self.valid_token
-        return await self.operator.perform(
+        return await self.ask_csms(
             "remote_start",
             f"In the CSMS, start a transaction remotely on EVSE {evse_id} for {token!r}",
             id_token=token,
@@ -122,7 +177,7 @@ class SutActions:
         )
 
     async def remote_stop(self, transaction_id: str | int) -> Any:
-        return await self.operator.perform(
+        return await self.ask_csms(
             "remote_stop",
             f"In the CSMS, stop transaction {transaction_id} remotely",
             transaction_id=transaction_id,
@@ -130,13 +185,13 @@ class SutActions:
 
     async def request_reset(self, kind: str = "Immediate") -> Any:
         """In the CSMS, reset the charging station (not the lifecycle :meth:`reset`)."""
-        return await self.operator.perform(
+        return await self.ask_csms(
             "request_reset", f"In the CSMS, reset the charging station ({kind})", kind=kind
         )
 
     async def change_availability(self, evse_id: int, *, operative: bool) -> Any:
         state = "operative" if operative else "inoperative"
-        return await self.operator.perform(
+        return await self.ask_csms(
             "change_availability",
             f"In the CSMS, make EVSE {evse_id} {state}",
             evse_id=evse_id,
@@ -144,7 +199,7 @@ class SutActions:
         )
 
     async def change_setting(self, key: str, value: str) -> Any:
-        return await self.operator.perform(
+        return await self.ask_csms(
             "change_setting",
             f"In the CSMS, set {key} to {value!r} on the station",
             key=key,
@@ -152,6 +207,6 @@ class SutActions:
         )
 
     async def trigger(self, message: str) -> Any:
-        return await self.operator.perform(
+        return await self.ask_csms(
             "trigger", f"In the CSMS, trigger a {message} message", message=message
         )

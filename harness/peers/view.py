@@ -77,6 +77,8 @@ class PeerView:
         #: Frame text the traces of the cases so far kept (see :data:`SESSION_TRACE_CHARS`).
         self._kept_chars = 0
         self._inbox: list[InboundCall] = []
+        #: Resolved by the SUT's next CALL (:meth:`next_call`).
+        self._call_watchers: list[asyncio.Future[None]] = []
         self._flushed = 0  # inbox entries before this index are all answered
         self._responses: list[Received] = []
         self._waiters: list[tuple[str, dict[str, Any]]] = []
@@ -231,12 +233,24 @@ class PeerView:
         else:
             self._breaches_dropped += 1
 
+    def next_call(self) -> asyncio.Future[None]:
+        """A future resolved when the SUT sends its next CALL: a CSMS under test acting on an
+        operator action whose request has not returned yet (an API that answers only once the
+        station has answered; see :meth:`harness.actions.SutActions.ask_csms`)."""
+        watcher: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._call_watchers.append(watcher)
+        return watcher
+
     def _on_receive(self, link: Link, event: Received) -> None:
         frame = event.frame
         self._budget(event)
         if event.warning is not None and self.in_case and not self._harness_delays_answer():
             self._burst(link, event.warning)
         if isinstance(frame, Call) and event.reply is None:
+            for watcher in self._call_watchers:
+                if not watcher.done():
+                    watcher.set_result(None)
+            self._call_watchers.clear()
             item = InboundCall(frame, link, self)
             if self._flooded:  # answered as protocol requires, but no longer kept
                 self._spawn(self._answer_default(item))
