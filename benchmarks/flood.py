@@ -33,6 +33,8 @@ from pathlib import Path
 from typing import IO
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # the hostile peers live in tests/ (run as a script too)
+    sys.path.insert(0, str(ROOT))
 MB = 1_000_000
 #: The targets of issue 8 item 8, in bytes.
 TARGETS = {
@@ -76,27 +78,9 @@ def write_profile(path: Path, role: str, port: int, seconds: float) -> Path:
     (each such case is INCONCLUSIVE at once), timeouts scaled to the flood's length so the
     harness is busy about as long as the SUT floods (1 s / 2 s for a short flood, 5 s / 10 s
     for a minute)."""
-    response_s = max(1, round(seconds / 12))
-    place = (
-        f"  listen: {{host: 127.0.0.1, port: {port}}}\n"
-        if role == "charging-station"
-        else f"  url: ws://127.0.0.1:{port}/ocpp\n"
-    )
-    path.write_text(
-        f"name: flooding {role}\n"
-        "sut:\n"
-        f"  role: {role}\n"
-        '  ocpp: "2.0.1"\n'
-        "  identity: HOSTILE1\n"
-        "  security_profile: 1\n"
-        "  password_env: HOSTILE_PASSWORD\n"
-        f"{place}"
-        "  actions: {type: manual}\n"
-        f"  timeouts: {{response_s: {response_s}, action_s: {2 * response_s}, "
-        f"connect_s: {response_s}}}\n",
-        "utf-8",
-    )
-    return path
+    from tests.hostile_station import write_hostile_profile
+
+    return write_hostile_profile(path, role, port, response_s=max(1, round(seconds / 12)))
 
 
 def folder_size(directory: Path) -> int:

@@ -29,6 +29,7 @@ import json
 import socket
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
@@ -176,3 +177,32 @@ if __name__ == "__main__":
                 await main(sys.argv[1], sys.argv[2])
 
         asyncio.run(bounded())
+
+
+def write_hostile_profile(
+    path: Path, role: str, port: int, *, response_s: float = 1, extra: str = ""
+) -> Path:
+    """A SUT profile for a hostile peer on ``port`` (``role`` as the profile says it):
+    operator steps left to a terminal that is not there, action and connect timeouts scaled
+    from ``response_s``; ``extra`` is appended (more ``sut:`` keys, or ``limits:``)."""
+    place = (
+        f"  listen: {{host: 127.0.0.1, port: {port}}}\n"
+        if role == "charging-station"
+        else f"  url: ws://127.0.0.1:{port}/ocpp\n"
+    )
+    connect_s = response_s if response_s > 1 else 2 * response_s
+    path.write_text(
+        f"name: hostile {role}\n"
+        "sut:\n"
+        f"  role: {role}\n"
+        '  ocpp: "2.0.1"\n'
+        "  identity: HOSTILE1\n"
+        "  security_profile: 1\n"
+        "  password_env: HOSTILE_PASSWORD\n"
+        f"{place}"
+        "  actions: {type: manual}\n"
+        f"  timeouts: {{response_s: {response_s:g}, action_s: {2 * response_s:g}, "
+        f"connect_s: {connect_s:g}}}\n" + extra,
+        "utf-8",
+    )
+    return path

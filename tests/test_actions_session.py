@@ -20,14 +20,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import on_pty
+
 ROOT = Path(__file__).resolve().parents[1]
 
-#: Makes the pty slave (fd argv[1]) the controlling terminal, then runs the rest of argv.
-_WITH_CTTY = (
-    "import fcntl, os, sys, termios; fd = int(sys.argv[1]); "
-    "fcntl.ioctl(fd, termios.TIOCSCTTY, 0); os.close(fd); "
-    "os.execv(sys.executable, [sys.executable, *sys.argv[2:]])"
-)
 
 _OPERATOR = """
 import asyncio, sys
@@ -66,21 +62,9 @@ def _on_pty(
     """Run ``python args`` with a pty as its controlling terminal and stdin from /dev/null;
     type each answer once its prompt text was printed on the terminal. Returns (what the
     terminal showed, stdout + stderr, exit code)."""
-    master, slave = os.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _WITH_CTTY, str(slave), *args],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        pass_fds=(slave,),
-        start_new_session=True,
-        cwd=cwd,
-        env=_env(),
-    )
-    # the slave stays open here too: with no slave open anywhere, the master reads EIO
     shown, pending, cursor = "", list(answers), 0
     deadline = time.monotonic() + within_s
-    try:
+    with on_pty([sys.executable, *args], cwd=cwd, env=_env()) as (proc, master):
         while time.monotonic() < deadline:
             ready, _, _ = select.select([master], [], [], 0.1)
             if ready:
@@ -91,12 +75,6 @@ def _on_pty(
             if proc.poll() is not None and not ready:
                 break
         out, _ = proc.communicate(timeout=max(1.0, deadline - time.monotonic()))
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        os.close(master)
-        os.close(slave)
     return shown, out.decode(errors="replace"), proc.returncode
 
 

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from harness.peers.view import FLOOD_REQUIREMENT, MAX_INBOX
+from tests.hostile_station import write_hostile_profile
 
 ROOT = Path(__file__).resolve().parents[1]
 B_CASES = ROOT / "testcases" / "v201" / "test_b_provisioning.py"
@@ -49,25 +50,7 @@ def _free_port() -> int:
 
 
 def _profile(path: Path, role: str, port: int, extra: str = "") -> Path:
-    place = (
-        f"  listen: {{host: 127.0.0.1, port: {port}}}\n"
-        if role == "charging-station"
-        else f"  url: ws://127.0.0.1:{port}/ocpp\n"
-    )
-    path.write_text(
-        f"name: hostile {role}\n"
-        "sut:\n"
-        f"  role: {role}\n"
-        '  ocpp: "2.0.1"\n'
-        "  identity: HOSTILE1\n"
-        "  security_profile: 1\n"
-        "  password_env: HOSTILE_PASSWORD\n"
-        f"{place}"
-        "  actions: {type: manual}\n"
-        "  timeouts: {response_s: 1, action_s: 2, connect_s: 2}\n" + extra,
-        "utf-8",
-    )
-    return path
+    return write_hostile_profile(path, role, port, extra=extra)
 
 
 @dataclass

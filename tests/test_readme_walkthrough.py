@@ -20,7 +20,6 @@ import os
 import re
 import select
 import shlex
-import signal
 import socket
 import subprocess
 import sys
@@ -33,6 +32,8 @@ from typing import Any
 
 import pytest
 
+from tests.processes import on_pty, stop
+
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text("utf-8")
 BIN = Path(sys.executable).parent
@@ -41,11 +42,6 @@ REHEARSAL = SECTION.split("### A rehearsal on a simulated station or CSMS", 1)[1
 #: The ports the README uses; each becomes a free one here.
 README_PORTS = (9000, 8081, 9100, 8082)
 PROMPT = re.compile(r">>> OPERATOR \((\w+)\): ([^\r\n]*)")
-#: Makes the pty slave (fd argv[1]) the controlling terminal, then runs the rest of argv.
-WITH_CTTY = (
-    "import fcntl, os, sys, termios; fd = int(sys.argv[1]); "
-    "fcntl.ioctl(fd, termios.TIOCSCTTY, 0); os.execvp(sys.argv[2], sys.argv[2:])"
-)
 #: A whole run of the station's Core cases with prompts, or of the CSMS's.
 RUN_BUDGET_S = 420
 
@@ -122,14 +118,7 @@ def simulated(argv: list[str], env: dict[str, str], log: Path) -> Iterator[str]:
         assert found, (ready, log.read_text())
         yield found.group(1)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stdout is not None:
-            proc.stdout.close()
+        stop(proc, timeout=20)
     assert proc.returncode == 0, log.read_text()
 
 
@@ -171,20 +160,9 @@ def answer_prompts(
 ) -> tuple[str, int, list[str]]:
     """Run ``argv`` on a pseudo-terminal (its controlling terminal, stdout and stderr; stdin
     /dev/null); do each prompted step through ``control`` and press Enter."""
-    master, slave = os.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-c", WITH_CTTY, str(slave), *argv],
-        stdin=subprocess.DEVNULL,
-        stdout=slave,
-        stderr=slave,
-        pass_fds=(slave,),
-        start_new_session=True,
-        cwd=cwd,
-        env=env,
-    )
     shown, cursor, done = "", 0, []
     deadline = time.monotonic() + RUN_BUDGET_S
-    try:
+    with on_pty(argv, cwd=cwd, env=env, output_to_pty=True) as (proc, master):
         while time.monotonic() < deadline:
             ready, _, _ = select.select([master], [], [], 0.2)
             if ready:
@@ -193,15 +171,15 @@ def answer_prompts(
                 except OSError:
                     break
             while found := PROMPT.search(shown, cursor):
-                if "\n" not in shown[found.end() :] and "Waiting" not in shown[found.end() :]:
+                rest = shown[found.end() :]
+                if "\n" not in rest and "Waiting" not in rest:
                     break  # the prompt is still being written
                 cursor = found.end()
                 action, instruction = found[1], found[2]
                 params = step_for(action, instruction)
                 key = (action, canonical(json.dumps(params)) if params else "")
-                url, body = steps.get(
-                    key, (f"{control}/actions/{action}", json.dumps(params).encode())
-                )
+                default = (f"{control}/actions/{action}", json.dumps(params).encode())
+                url, body = steps.get(key, default)
                 post(url, body)
                 done.append(f"{action} {params}" + (" (README curl line)" if key in steps else ""))
                 os.write(master, b"\n")
@@ -209,12 +187,7 @@ def answer_prompts(
                 break
         else:
             pytest.fail(f"the run did not end within {RUN_BUDGET_S} s:\n{shown[-3000:]}")
-    finally:
-        if proc.poll() is None:
-            proc.kill()
         proc.wait()
-        os.close(master)
-        os.close(slave)
     return shown, proc.returncode, done
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -14,6 +13,8 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+
+from tests.processes import stop
 
 READY = re.compile(r"control API (http://\S+)")
 
@@ -34,15 +35,7 @@ def serving(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
         assert found, line
         yield proc, found.group(1)
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stdout is not None:
-            proc.stdout.close()
+        stop(proc)
 
 
 def post(url: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
