@@ -155,9 +155,10 @@ def test_plain_pytest_run_prompts_on_the_terminal(tmp_path: Path) -> None:
     assert shown.count("confirmed") == 2
 
 
-def test_lifecycle_start_and_stop_run_once_per_session(tmp_path: Path) -> None:
-    log = tmp_path / "lifecycle.log"
-    commands = f'{{start: "echo start {{{{identity}}}} >> {log}", stop: "echo stop >> {log}"}}'
+def _run_shell_profile(
+    tmp_path: Path, commands: str
+) -> tuple[subprocess.CompletedProcess[bytes], str]:
+    """A pytest run (no terminal) of the fake cases with ``type: shell`` and ``commands``."""
     args = _pytest_args(tmp_path, _profile(tmp_path, f"{{type: shell, commands: {commands}}}"))
     done = subprocess.run(
         [sys.executable, *args],
@@ -168,7 +169,13 @@ def test_lifecycle_start_and_stop_run_once_per_session(tmp_path: Path) -> None:
         timeout=120,
         check=False,
     )
-    out = done.stdout.decode() + done.stderr.decode()
+    return done, done.stdout.decode() + done.stderr.decode()
+
+
+def test_lifecycle_start_and_stop_run_once_per_session(tmp_path: Path) -> None:
+    log = tmp_path / "lifecycle.log"
+    commands = f'{{start: "echo start {{{{identity}}}} >> {log}", stop: "echo stop >> {log}"}}'
+    _, out = _run_shell_profile(tmp_path, commands)
     # plug_in has no command: INCONCLUSIVE (skipped), never a hang
     assert "no shell command configured for 'plug_in'" in out, out
     assert log.read_text("utf-8") == "start CS1\nstop\n"
@@ -177,17 +184,7 @@ def test_lifecycle_start_and_stop_run_once_per_session(tmp_path: Path) -> None:
 def test_failing_start_is_one_setup_error_and_stop_still_runs(tmp_path: Path) -> None:
     log = tmp_path / "lifecycle.log"
     commands = f'{{start: "echo not reachable >&2; exit 4", stop: "echo stop >> {log}"}}'
-    args = _pytest_args(tmp_path, _profile(tmp_path, f"{{type: shell, commands: {commands}}}"))
-    done = subprocess.run(
-        [sys.executable, *args],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        cwd=tmp_path,
-        env=_env(),
-        timeout=120,
-        check=False,
-    )
-    out = done.stdout.decode() + done.stderr.decode()
+    done, out = _run_shell_profile(tmp_path, commands)
     assert done.returncode == pytest.ExitCode.USAGE_ERROR, out
     assert "sut.actions: the start action failed: the shell command `echo" in out
     assert "exited with 4 (stderr: not reachable)" in out
