@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from harness.peers.view import FLOOD_REQUIREMENT, MAX_INBOX
+from harness.peers.limits import FLOOD_REQUIREMENT, MAX_INBOX
 from tests.hostile_station import write_hostile_profile
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,7 +14,7 @@ import pytest
 from harness.ocppj import Call
 from harness.ocppj.session import Received, RpcSession
 from harness.peers import CsmsPeer, StationPeer
-from harness.peers.view import BURST_REQUIREMENT, BURST_REQUIREMENT_2X
+from harness.peers.limits import BURST_REQUIREMENT, BURST_REQUIREMENT_2X
 from harness.transport import Link
 from harness.verdicts import Axis, SutFailure
 from tests.test_transport import BOUND, Csms, serving

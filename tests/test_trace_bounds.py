@@ -8,13 +8,13 @@ import tracemalloc
 from typing import Any
 
 from harness.ocppj.frames import Call, CallResult
-from harness.peers.view import (
+from harness.peers.limits import (
     BETWEEN_TRACE,
     CASE_TRACE,
     LEAN_CASE_TRACE,
     SESSION_TRACE_CHARS,
-    PeerView,
 )
+from harness.peers.view import PeerView
 from harness.report.results import inline_traces
 from harness.report.sequence import sequence_rows
 from harness.run import CaseRecord

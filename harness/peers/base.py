@@ -30,8 +30,9 @@ from typing import Any
 from harness.ocppj.frames import CallError, CallResult, Frame
 from harness.ocppj.session import LocalProtocolError
 from harness.peers.exchange import CallOutcome, InboundCall, PendingCall
+from harness.peers.limits import LAST_FRAMES, REPLY_GRACE_S
 from harness.peers.matching import camel_keys, describe, mismatches
-from harness.peers.view import LAST_FRAMES, REPLY_GRACE_S, PeerView
+from harness.peers.view import PeerView
 from harness.progress import waiting, watching
 from harness.transport.link import Link, LinkClosed, ResponseTimeout, StrayAnswer
 from harness.verdicts import HarnessError, SutFailure

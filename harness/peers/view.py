@@ -17,44 +17,25 @@ from harness.ocppj.frames import Call, CallError, CallResult, CallResultError
 from harness.ocppj.session import LocalProtocolError, Received
 from harness.peers.defaults import default_reply
 from harness.peers.exchange import InboundCall
+from harness.peers.limits import (
+    BETWEEN_TRACE,
+    BURST_REQUIREMENT,
+    BURST_REQUIREMENT_2X,
+    CASE_TRACE,
+    FLOOD_CHARS,
+    FLOOD_REQUIREMENT,
+    LAST_FRAMES,
+    LEAN_CASE_TRACE,
+    MAX_INBOX,
+    MAX_VIOLATIONS,
+    RPC_REQUIREMENT,
+    SESSION_TRACE_CHARS,
+)
 from harness.peers.matching import mismatches
 from harness.strict import StrictChecker
 from harness.trace import Trace
 from harness.transport.link import Link, LinkClosed
 from harness.verdicts import Axis, Finding, HarnessError, Inconclusive, SutFailure
-
-RPC_REQUIREMENT = "OCPP-J RPC framework (Part 4 §4 / OCPP-J 1.6 §4)"
-#: A second CALL while one is unanswered: OCPP-J 1.6 §4.1.1 says SHOULD NOT (a spec-axis
-#: warning); 2.0.1/2.1 Part 4 §4.1.1 say SHALL NOT (a FAIL). Neither while the harness itself
-#: holds its answer back: the SUT may time out waiting and go on.
-BURST_REQUIREMENT = "OCPP-J 1.6 §4.1.1 (SHOULD NOT): one CALL at a time"
-BURST_REQUIREMENT_2X = "Part 4 §4.1.1 (SHALL NOT): one CALL at a time"
-#: How long a CALL handed to a script may stay unanswered before it gets the default reply.
-REPLY_GRACE_S = 0.1
-LAST_FRAMES = 12
-#: Frames the SUT may send in one test case before it counts as a flood (a violation that ends
-#: the case's current wait); the frames after it are still answered, but no longer kept.
-MAX_INBOX = 5000
-#: Text the SUT may send in one test case before it counts as a flood, whatever the frame count
-#: (the frames a case keeps to match expectations must fit in memory).
-FLOOD_CHARS = 32 * 1024 * 1024
-#: The requirement a flood fails (a limit of the harness: nothing in OCPP bounds the traffic).
-FLOOD_REQUIREMENT = "harness limit: a SUT does not flood the harness"
-#: Violations, forbidden messages, bursts and warnings kept per case (the rest are counted).
-MAX_VIOLATIONS = 100
-#: The bounds of a case's trace (issue 8 item 8: against a SUT that floods every case the report
-#: stays under 200 MB and the harness under 500 MB): its first 384 KiB of frames, then a ring of
-#: its last 200 entries (128 KiB at most). The report writes a kept frame about three times
-#: (case .json, .jsonl, .html), raw text and parsed payload each: ~3 MB for a flooded case.
-CASE_TRACE = {"head_chars": 384 * 1024, "tail": 200, "tail_chars": 128 * 1024}
-#: Frame text the case traces of a session keep together before later cases get
-#: :data:`LEAN_CASE_TRACE` (about 32 flooded cases; then ~0.6 MB of report per case).
-SESSION_TRACE_CHARS = 16 * 1024 * 1024
-LEAN_CASE_TRACE = {"head_chars": 32 * 1024, "tail": 100, "tail_chars": 64 * 1024}
-#: The bounds of the session's between-cases trace: its first 256 KiB (connect, first boot),
-#: then a ring of its last 500 entries (256 KiB at most): a session of many hours with a
-#: heartbeating station stays flat in memory, and the dropped entries are counted.
-BETWEEN_TRACE = {"head_chars": 256 * 1024, "tail": 500, "tail_chars": 256 * 1024}
 
 
 class PeerView:
