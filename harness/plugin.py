@@ -61,6 +61,9 @@ def pytest_configure(config: pytest.Config) -> None:
             import dataclasses
 
             profile = dataclasses.replace(profile, claims=load_claims(claims_file))
+        from harness.features import validate as validate_features
+
+        validate_features(profile)  # sut.features: PICS items of Part 5 for the role
     except ProfileError as exc:
         raise pytest.UsageError(f"SUT profile: {exc}") from None
     if profile.sut.security_profile >= 2:
@@ -85,6 +88,11 @@ def pytest_configure(config: pytest.Config) -> None:
         except UnknownFault as exc:
             raise pytest.UsageError(str(exc)) from None
     variants = _variants(config, profile)
+    if variants:
+        from harness.features import without
+        from harness.reference.variants import dropped_features
+
+        profile = without(profile, dropped_features(variants.names))  # a variant may lack some
     report = _option(config, "ocpp_report")
     report_dir = Path(report) if report else None
     if report_dir is not None:

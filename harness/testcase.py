@@ -9,6 +9,11 @@ Example (DESIGN §5)::
 The id must exist in the OCA catalogue (``harness.catalogue``) for every version listed, and every
 fault in ``kills`` must exist in the reference SUT's fault registry: a case that kills nothing
 proves nothing, so ``kills`` may not be empty.
+
+A conditional case carries its Part 5 condition, ``condition="NOT AQ-2 AND (C-36 - C-39)"``
+(:mod:`harness.features`): when the SUT profile's ``features`` do not satisfy it, the case is
+NOT-APPLICABLE naming the missing items and their titles. ``applies=`` adds a check of its own;
+the case runs when both hold.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import pytest
 
 from harness.catalogue import lookup
 from harness.config import Role
+from harness.features import ConditionError, Expr, compile_condition, unmet
 from harness.reference.faults import FAULTS
 
 if TYPE_CHECKING:
@@ -49,9 +55,16 @@ class OcaCase:
     #: The case opens its own connection as its first step (cold boot, subprotocol, auth): the
     #: harness does not bring a CSMS under test's connection up for it first.
     own_connection: bool = False
+    #: The Part 5 condition (PICS items), None for a case without one.
+    condition: Expr | None = None
 
     def not_applicable(self, profile: SutProfile) -> str | None:
-        """Why this case does not apply to ``profile`` (None: it applies)."""
+        """Why this case does not apply to ``profile`` (None: it applies): its Part 5
+        condition first, then ``applies``."""
+        if self.condition is not None:
+            reason = unmet(self.condition, profile)
+            if reason is not None:
+                return reason
         return self.applies(profile) if self.applies is not None else None
 
     @property
@@ -78,6 +91,7 @@ def oca(
     requirement: str = "",
     applies: Condition | None = None,
     own_connection: bool = False,
+    condition: str = "",
 ) -> Callable[[F], F]:
     """Mark a test function as the OCA test case ``case_id`` (see the module docstring)."""
     try:
@@ -96,6 +110,10 @@ def oca(
         fault = FAULTS.get(name)
         if fault is None:
             raise CaseDeclarationError(f"{case_id}: unknown fault {name!r} in kills")
+    try:
+        parsed = compile_condition(condition, entry.role) if condition else None
+    except ConditionError as exc:
+        raise CaseDeclarationError(f"{case_id}: {exc}") from None
     case = OcaCase(
         case_id,
         title,
@@ -106,6 +124,7 @@ def oca(
         requirement,
         applies,
         own_connection,
+        parsed,
     )
 
     def mark(func: F) -> F:

@@ -45,6 +45,9 @@ class Variant:
     suts: tuple[str, ...]
     changes: str
     rule: str
+    #: PICS items (``sut.features``) a SUT with this variant no longer declares: the cases whose
+    #: Part 5 condition needs them become NOT-APPLICABLE (``harness.features``).
+    drops: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -103,6 +106,7 @@ VARIANTS: dict[str, Variant] = {
             "answers every TriggerMessage with Rejected and sends nothing for it",
             "2.0.1 F06.FR.05 (the station decides whether it sends the requested message); "
             "1.6 §5.17 (Rejected)",
+            drops=("C-29.1", "C-29.2", "C-29.3", "C-29.4", "C-29.5", "C-29.6"),
         ),
         Variant(
             "close-1011",
@@ -215,6 +219,11 @@ def profile_name(sut: str, version: str) -> str:
 def applicable(name: str) -> tuple[str, ...]:
     """The built-in profiles variant ``name`` applies to."""
     return VARIANTS[name].suts
+
+
+def dropped_features(names: frozenset[str] | tuple[str, ...]) -> frozenset[str]:
+    """The PICS items the variants ``names`` take away from the SUT profile."""
+    return frozenset(item for name in names for item in VARIANTS[name].drops)
 
 
 def select_variants(names: list[str] | tuple[str, ...], sut: str, version: str) -> frozenset[str]:

@@ -24,6 +24,7 @@ V2 = ("2.0.1", "2.1")
     "Local start transaction - Cable plugin first - Success",
     profile="core",
     versions=V2,
+    condition="NOT AQ-2 AND (C-30 - C-35 OR ISO 15118 support)",
     kills=(
         "tx-reports-wrong-token",
         "tx-stopped-reason-other",

@@ -25,6 +25,7 @@ V2 = ("2.0.1", "2.1")
     "Remote start transaction - Cable plugin first",
     profile="core",
     versions=V2,
+    condition="NOT AQ-2 AND (C-36 - C-39)",
     kills=(
         "remote-start-ignored",
         "remote-start-id-missing",
