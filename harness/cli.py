@@ -11,6 +11,9 @@
 * ``ocpp-harness diff A/results.json B/results.json [--html OUT]`` — what regressed between runs;
 * ``ocpp-harness reference station|csms ...`` — a reference SUT as a separate process
   (:mod:`harness.reference.serve`);
+* ``ocpp-harness catalogue [--version V] [--role R] [--profile P] [--blocks B,C] [--format json]``
+  — per role and profile, the OCA catalogue's ids, how many are implemented, the missing ones
+  (:mod:`harness.catalogue.coverage_report`);
 * ``ocpp-harness variants [--format json]`` — the legal variants of the built-in SUTs
   (``--ocpp-variant NAME``): name, the built-in profiles they apply to, what changes, the rule.
 
@@ -102,6 +105,17 @@ def _parser() -> argparse.ArgumentParser:
         "variants", help="list the legal variants of the built-in reference SUTs"
     )
     variants.add_argument("--format", choices=("text", "json"), default="text")
+    catalogue = sub.add_parser(
+        "catalogue",
+        help="how many OCA catalogue cases exist and are implemented, per role and profile",
+        description="Per SUT role and certification profile: the catalogue's mandatory and "
+        "conditional ids, how many have a test case, per block, and the missing ones.",
+    )
+    catalogue.add_argument("--version", default="2.0.1", help="OCPP version (default 2.0.1)")
+    catalogue.add_argument("--role", help="cs or csms (default: both)")
+    catalogue.add_argument("--profile", help="certification profile, e.g. core (default: all)")
+    catalogue.add_argument("--blocks", action="append", help="OCA blocks, e.g. B,C (default: all)")
+    catalogue.add_argument("--format", choices=("text", "json"), default="text")
     reference = sub.add_parser(
         "reference",
         help="run a built-in reference SUT as a separate process (a simulated station or CSMS "
@@ -391,6 +405,12 @@ def cmd_variants(ns: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_catalogue(ns: argparse.Namespace) -> int:
+    from harness.catalogue.coverage_report import main as catalogue
+
+    return catalogue(ns.version, ns.role, ns.profile, ns.blocks, ns.format)
+
+
 def cmd_reference(ns: argparse.Namespace) -> int:
     from harness.reference.serve import main as serve
 
@@ -409,6 +429,7 @@ def main(argv: list[str] | None = None) -> int:
         "report": cmd_report,
         "diff": cmd_diff,
         "variants": cmd_variants,
+        "catalogue": cmd_catalogue,
         "reference": cmd_reference,
     }
     return handlers[ns.command](ns)

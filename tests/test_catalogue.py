@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from harness.catalogue import (
@@ -12,6 +20,10 @@ from harness.catalogue import (
     lookup,
     profile_slug,
 )
+from harness.catalogue.coverage_report import CatalogueUsageError, catalogue_report
+from harness.catalogue.implemented import declaration_problems, implemented_cases, implemented_ids
+from harness.catalogue.scopes import ScopeError, expand
+from harness.cli import main as cli_main
 from harness.config import OcppVersion, Profile, Role
 
 V2X = (OcppVersion.V201, OcppVersion.V21)
@@ -177,3 +189,148 @@ def test_profile_slug(name: str, slug: str) -> None:
 def test_profile_slug_needs_a_name() -> None:
     with pytest.raises(ValueError, match="no certification profile name"):
         profile_slug("(not in Part 5 lists)")
+
+
+# --- the catalogue against the code (ocpp-harness catalogue; issue 9 item 1) ---------------------
+
+BUILTIN_COMBOS = [(role, version) for role in Role for version in OcppVersion]
+
+
+def test_code_and_catalogue_are_in_step() -> None:
+    """Every ``@oca`` declaration names a profile the catalogue gives its id, and no id is claimed
+    twice (an unknown id, version or fault already stops the module at import: ``oca()``)."""
+    assert implemented_cases()
+    assert declaration_problems() == []
+
+
+def test_declaration_problems_name_a_stray_profile_and_a_duplicate() -> None:
+    case = next(c for c in implemented_cases() if c.id == "TC_B_01_CS")
+    stray = dataclasses.replace(case, profile="smart-charging")
+    assert declaration_problems((stray, case, case)) == [
+        "TC_B_01_CS: profile='smart-charging', but the catalogue lists it under core",
+        "TC_B_01_CS: 3 test functions claim this id",
+    ]
+    unprofiled = dataclasses.replace(case, id="TC_B_08_CSMS", role=Role.CSMS)
+    assert declaration_problems((unprofiled,)) == [
+        "TC_B_08_CSMS: profile='core', but the catalogue lists it under no profile"
+    ]
+
+
+def test_every_id_called_implemented_is_a_case_pytest_collects(tmp_path: Path) -> None:
+    """The other direction: what the command counts as implemented is exactly what pytest
+    collects and a run of that role and version selects (no function it misses or invents)."""
+    out = tmp_path / "collected.json"
+    root = Path(__file__).resolve().parents[1]
+    command = [sys.executable, "-m", "pytest", "testcases", "--collect-only", "-q"]
+    command += ["-p", "no:cacheprovider", "-p", "tests.oca_collection"]
+    done = subprocess.run(
+        command,
+        cwd=root,
+        env={**os.environ, "OCPP_COLLECTED": str(out)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert out.is_file(), done.stdout[-2000:] + done.stderr[-2000:]
+    collected = json.loads(out.read_text("utf-8"))
+    for role, version in BUILTIN_COMBOS:
+        runs = {c["id"] for c in collected if c["role"] == role and version in c["versions"]}
+        assert implemented_ids(role, version) == runs, (role, version)
+        report = catalogue_report(version, role)
+        printed = {i for row in report["roles"][0]["profiles"] for i in row["implemented"]}
+        assert printed <= runs, (role, version)
+
+
+def test_catalogue_report_counts_add_up() -> None:
+    report = catalogue_report("2.0.1", profile="Core")
+    assert report["schema"] == "ocpp-harness/catalogue/1"
+    assert report["filters"] == {"role": None, "profile": "core", "blocks": None}
+    assert [r["role"] for r in report["roles"]] == ["charging-station", "csms"]
+    mandatory = {}
+    for role in report["roles"]:
+        (core,) = role["profiles"]
+        mandatory[role["role"]] = core["mandatory"]["catalogue"]
+        total = core["total"]
+        assert len(core["implemented"]) == total["implemented"]
+        assert len(core["missing"]) == total["catalogue"] - total["implemented"]
+        assert not set(core["implemented"]) & {m["id"] for m in core["missing"]}
+        for key in ("mandatory", "conditional", "total"):
+            for side in ("catalogue", "implemented"):
+                assert sum(b[key][side] for b in core["blocks"]) == core[key][side], (key, side)
+        assert [b["block"] for b in core["blocks"]][:3] == ["A", "B", "C"]
+    assert mandatory == {"charging-station": 104, "csms": 105}
+
+
+def test_the_issue9_scope_is_core_of_its_blocks_without_the_offline_rows() -> None:
+    (scope,) = catalogue_report("2.0.1", profile="core")["scopes"]
+    assert scope["name"] == "core-issue9"
+    assert scope["blocks"] == ["B", "C", "E", "F", "G", "J", "N", "P"]
+    assert scope["excluded"][:8] == [f"TC_E_{n}" for n in range(28, 35)] + ["TC_E_40"]
+    assert len(scope["excluded"]) == 16
+    station, csms = scope["roles"]
+    # Core M per block (B 30, E 12 of which 11 excluded, F 4, G 20, J 6, N 4, P 2; C has none)
+    assert station["mandatory"]["catalogue"] == 67
+    for part in scope["roles"]:
+        m = part["mandatory"]
+        assert part["mandatory_share"] == round(m["implemented"] / m["catalogue"], 4)
+        for missing in part["missing_mandatory"]:
+            assert missing["id"].split("_")[1] in scope["blocks"]
+            assert missing["id"].rsplit("_", 1)[0] not in scope["excluded"]
+    assert csms["role"] == "csms"
+    assert catalogue_report("1.6")["scopes"] == []
+    assert catalogue_report("2.0.1", profile="reservation")["scopes"] == []
+
+
+def test_filters_narrow_and_name_what_they_do_not_find() -> None:
+    report = catalogue_report("2.1", role="cs", profile="smart-charging", blocks=["k"])
+    assert report["filters"] == {
+        "role": "charging-station",
+        "profile": "smart-charging",
+        "blocks": ["K"],
+    }
+    (role,) = report["roles"]
+    (row,) = role["profiles"]
+    assert [b["block"] for b in row["blocks"]] == ["K"]
+    assert all(m["block"] == "K" for m in row["missing"])
+    station_21, _ = catalogue_report("2.1")["roles"]
+    station_201, _ = catalogue_report("2.0.1")["roles"]
+    unprofiled = {m["id"] for m in station_21["unprofiled"]["missing"]}
+    assert "TC_B_100_CS" in unprofiled  # new in 2.1: in no certification profile yet
+    assert "TC_B_100_CS" not in {m["id"] for m in station_201["unprofiled"]["missing"]}
+    assert role["unprofiled"] is None  # a profile was asked for
+    for kwargs, message in (
+        ({"version": "2.0"}, "unknown OCPP version '2.0'"),
+        ({"role": "ev"}, "unknown role 'ev'"),
+        ({"profile": "Battery Swap"}, "no OCPP 2.0.1 case in profile 'Battery Swap'"),
+        ({"blocks": ["B,Z"]}, "no OCPP 2.0.1 block ['Z']"),
+    ):
+        with pytest.raises(CatalogueUsageError, match=re.escape(message)):
+            catalogue_report(**kwargs)
+
+
+def test_scope_ranges() -> None:
+    assert expand("TC_E_08-10, tc_e_53") == ("TC_E_08", "TC_E_09", "TC_E_10", "TC_E_53")
+    with pytest.raises(ScopeError, match="runs backwards"):
+        expand("TC_E_34-28")
+
+
+def test_catalogue_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        cli_main(["catalogue", "--version", "2.0.1", "--profile", "core", "--format", "json"]) == 0
+    )
+    document = json.loads(capsys.readouterr().out)
+    assert document == catalogue_report("2.0.1", profile="core")
+    assert cli_main(["catalogue", "--role", "csms", "--profile", "core", "--blocks", "B"]) == 0
+    text = capsys.readouterr().out
+    assert "CSMS under test (ids ending _CSMS)" in text
+    assert "Charging station under test" not in text
+    assert re.search(r"^    B +\d+ / 9 ", text, re.M)  # Core by block: B, 9 mandatory CSMS ids
+    assert re.search(r"^    M   TC_B_09_CSMS +Set Variables - single value$", text, re.M) or (
+        "TC_B_09_CSMS" in document["roles"][1]["profiles"][0]["implemented"]
+    )
+    assert "Scope core-issue9" in text
+    assert cli_main(["catalogue", "--profile", "nothing"]) == 2
+    assert (
+        "ocpp-harness catalogue: no OCPP 2.0.1 case in profile 'nothing'" in capsys.readouterr().err
+    )

@@ -53,6 +53,20 @@ class CatalogueEntry:
     requirement: Requirement | None  # None for 1.6, whose catalogue does not grade cases
     condition: str  # the catalogue's applicability condition (feature / question ids), or ""
 
+    @property
+    def base(self) -> str:
+        """The id without its role suffix (``TC_B_01_CS`` -> ``TC_B_01``)."""
+        return self.id.removesuffix(f"_{_SUFFIX[self.role]}")
+
+    @property
+    def block(self) -> str:
+        """The OCA functional block (``TC_B_01_CS`` -> ``B``); ``1.6`` for the 1.6 ids, whose
+        catalogue has no blocks, and ``robustness`` for our own ``RB_*`` cases."""
+        parts = self.id.split("_")
+        if parts[0] == "RB":
+            return "robustness"
+        return parts[1] if len(parts) > 2 and parts[1].isalpha() else "1.6"
+
 
 class UnknownTestCase(KeyError):
     """An id that is not in the catalogue (a KeyError that prints its message plainly)."""
@@ -200,8 +214,7 @@ def _variants() -> dict[str, tuple[str, ...]]:
     """Case id without role suffix → the full ids the catalogue has for it."""
     variants: dict[str, list[str]] = {}
     for entry in all_entries():
-        base = entry.id.removesuffix(f"_{_SUFFIX[entry.role]}")
-        variants.setdefault(base, []).append(entry.id)
+        variants.setdefault(entry.base, []).append(entry.id)
     return {base: tuple(ids) for base, ids in variants.items()}
 
 

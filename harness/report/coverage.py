@@ -10,7 +10,7 @@ coverage is a plain count.
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
 from harness.catalogue import CatalogueEntry, Requirement, UnknownTestCase, all_entries, lookup
@@ -76,8 +76,14 @@ def _entries(role: str, version: str) -> tuple[CatalogueEntry, ...]:
     return tuple(e for e in all_entries() if str(e.role) == role and version in e.versions)
 
 
-def coverage(role: str, version: str, implemented: Collection[str]) -> list[dict[str, Any]]:
-    """Per profile of ``version`` for a ``role`` SUT: catalogue cases vs implemented ones.
+def coverage(
+    role: str,
+    version: str,
+    implemented: Collection[str],
+    select: Callable[[CatalogueEntry], bool] | None = None,
+) -> list[dict[str, Any]]:
+    """Per profile of ``version`` for a ``role`` SUT: catalogue cases vs implemented ones
+    (``select``: only the catalogue cases it keeps, e.g. one block's).
 
     Each row: ``profile``, ``title``, ``certification`` (an OCA certification profile, not one
     of the harness's own groupings), ``graded`` (the catalogue says M or C for its cases),
@@ -88,6 +94,8 @@ def coverage(role: str, version: str, implemented: Collection[str]) -> list[dict
     rows: dict[str, dict[str, Any]] = {}
     missing_any: dict[str, list[dict[str, str]]] = {}
     for entry in _entries(role, version):
+        if select is not None and not select(entry):
+            continue
         for slug in entry.profiles:
             row = rows.setdefault(slug, _empty_row(slug))
             done = entry.id in implemented
