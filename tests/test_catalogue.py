@@ -6,6 +6,7 @@ import dataclasses
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -334,3 +335,30 @@ def test_catalogue_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert (
         "ocpp-harness catalogue: no OCPP 2.0.1 case in profile 'nothing'" in capsys.readouterr().err
     )
+
+
+def test_catalogue_from_an_installed_layout(tmp_path: Path) -> None:
+    """Outside a checkout, as from a wheel: the cases are read from ``harness/_suite/testcases``
+    (:mod:`harness.layout`), with the same answer as here."""
+    root = Path(__file__).resolve().parents[1]
+    site = tmp_path / "site"
+    skip = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(root / "harness", site / "harness", ignore=skip)
+    shutil.copytree(root / "testcases", site / "harness" / "_suite" / "testcases", ignore=skip)
+    code = (
+        "import sys; from harness.cli import main; "
+        "status = main(['catalogue', '--profile', 'core', '--format', 'json']); "
+        "print(sys.modules['testcases'].__file__, file=sys.stderr); sys.exit(status)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-P", "-c", code],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(site)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stderr.strip() == str(site / "harness" / "_suite" / "testcases" / "__init__.py")
+    assert json.loads(done.stdout) == catalogue_report("2.0.1", profile="core")
