@@ -95,33 +95,56 @@ async def tx_points(csms: CsmsPeer, profile: SutProfile) -> TxPoints:
     return TxPoints(found["TxStartPoint"], found["TxStopPoint"])
 
 
+def _address(
+    component: str, variable: str, attribute_type: str | None, instance: str | None
+) -> dict[str, Any]:
+    data: dict[str, Any] = {"component": {"name": component}, "variable": {"name": variable}}
+    if instance is not None:
+        data["variable"]["instance"] = instance
+    if attribute_type is not None:
+        data["attributeType"] = attribute_type
+    return data
+
+
 async def get_variable(
-    csms: CsmsPeer, component: str, variable: str, *, req: str
+    csms: CsmsPeer,
+    component: str,
+    variable: str,
+    *,
+    req: str,
+    attribute_type: str | None = "Actual",
+    instance: str | None = None,
 ) -> Mapping[str, Any]:
-    """GetVariables for one Actual attribute: the single result, checked per B06.FR.01/02."""
-    wanted = {"component": {"name": component}, "variable": {"name": variable}}
-    result = await csms.call(
-        "GetVariables", get_variable_data=[{**wanted, "attributeType": "Actual"}], req=req
-    )
+    """GetVariables for one attribute (``attribute_type`` None: omitted): the single result,
+    checked per B06.FR.01-03/11 (the same component and variable, the attributeType asked
+    for or Actual when none was)."""
+    data = _address(component, variable, attribute_type, instance)
+    result = await csms.call("GetVariables", get_variable_data=[data], req=req)
     item = require_one(
         result.must(req=req).get("getVariableResult"),
         req="B06.FR.01: one GetVariableResult per requested variable",
         what="getVariableResult",
         frames=result.frames,
     )
-    _same_item(item, component, variable, "B06.FR.02/03", result.frames)
+    _same_item(item, data, "B06.FR.02/03/11", result.frames)
     return item
 
 
 async def set_variable(
-    csms: CsmsPeer, component: str, variable: str, value: str, *, req: str
+    csms: CsmsPeer,
+    component: str,
+    variable: str,
+    value: str,
+    *,
+    req: str,
+    attribute_type: str | None = "Actual",
+    instance: str | None = None,
 ) -> Mapping[str, Any]:
-    """SetVariables for one Actual attribute: the single result, checked per B05.FR.01-03."""
+    """SetVariables for one attribute (``attribute_type`` None: omitted): the single result,
+    checked per B05.FR.01-03/12."""
     data = {
-        "component": {"name": component},
-        "variable": {"name": variable},
+        **_address(component, variable, attribute_type, instance),
         "attributeValue": value,
-        "attributeType": "Actual",
     }
     result = await csms.call("SetVariables", set_variable_data=[data], req=req)
     item = require_one(
@@ -130,23 +153,29 @@ async def set_variable(
         what="setVariableResult",
         frames=result.frames,
     )
-    _same_item(item, component, variable, "B05.FR.02/03", result.frames)
+    _same_item(item, data, "B05.FR.02/03/12", result.frames)
     return item
 
 
-def _same_item(
-    item: Mapping[str, Any], component: str, variable: str, rule: str, frames: str
-) -> None:
+def _same_item(item: Mapping[str, Any], asked: Mapping[str, Any], rule: str, frames: str) -> None:
+    """A result names the component and variable (and instance) asked for, and the
+    attributeType asked for (Actual when none was: B05.FR.12, B06.FR.11)."""
     require_fields(
         item.get("component") or {},
-        name=component,
+        name=asked["component"]["name"],
         req=f"{rule}: the same component",
         frames=frames,
     )
+    wanted = {"name": asked["variable"]["name"]}
+    if "instance" in asked["variable"]:
+        wanted["instance"] = asked["variable"]["instance"]
     require_fields(
-        item.get("variable") or {}, name=variable, req=f"{rule}: the same variable", frames=frames
+        item.get("variable") or {}, req=f"{rule}: the same variable", frames=frames, **wanted
     )
-    require_fields(item, attributeType="Actual", req=f"{rule}: attributeType Actual", frames=frames)
+    attribute = asked.get("attributeType", "Actual")
+    require_fields(
+        item, attributeType=attribute, req=f"{rule}: attributeType {attribute}", frames=frames
+    )
 
 
 def no_error_info(item: Mapping[str, Any], *, req: str, frames: str = "") -> None:

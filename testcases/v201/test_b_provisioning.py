@@ -6,11 +6,14 @@ are the OCA's.
 
 from __future__ import annotations
 
+import asyncio
+
 from harness import CsmsPeer, StationPeer, SutActions, oca
 from harness.checks import (
     require,
     require_fields,
     require_recent_time,
+    should,
 )
 from harness.config import SutProfile
 from harness.transport import ConnectFailed
@@ -27,6 +30,10 @@ V2 = ("2.0.1", "2.1")
 #: Heartbeat interval handed out in the boot cases, and the slack allowed on it.
 INTERVAL_S = 1
 SLACK_S = 1.5
+#: The variable TC_B_02/06/09 and others name: OCPPCommCtrlr.OfflineThreshold (required, ReadWrite).
+OFFLINE = ("OCPPCommCtrlr", "OfflineThreshold")
+#: The value the OCA sets (TC_B_06 preparation, TC_B_09 step 1).
+OCA_VALUE = "300"
 #: Station-initiated requests other than BootNotification, none of which may come while Pending.
 PENDING_FORBIDDEN = (
     "StatusNotification",
@@ -79,43 +86,152 @@ async def test_cold_boot_accepted(csms: CsmsPeer, sut: SutActions, sut_profile: 
     )
 
 
+#: The interval TC_B_02 answers Pending with: long enough that the steps in Pending fit in it.
+PENDING_INTERVAL_S = 5
+#: Ids the harness gives its GetBaseReport and RequestStartTransaction requests.
+REPORT_REQUEST_ID = 202
+REMOTE_START_ID = 203
+
+
+async def _notify_report_complete(csms: CsmsPeer, request_id: int, *, req: str) -> None:
+    """NotifyReport parts of ``request_id`` until one with tbc false (B07.FR.04/05)."""
+    while True:
+        part = await csms.expect(
+            "NotifyReport", within_s=csms.response_s, req=req, request_id=request_id
+        )
+        if not part.payload.get("tbc", False):
+            return
+
+
 @oca(
     "TC_B_02_CS",
     "Cold Boot Charging Station - Pending",
     profile="core",
     versions=V2,
-    kills=("pending-sends-status", "pending-never-retries", "pending-retries-immediately"),
+    kills=(
+        "pending-sends-status",
+        "pending-retries-immediately",
+        "pending-refuses-requests",
+        "pending-accepts-remote-start",
+        "pending-ignores-trigger-boot",
+    ),
 )
 async def test_cold_boot_pending(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
-    """B02: after a reboot the station sends BootNotification; answered Pending, it sends no
-    other request (B02.FR.02) and retries no earlier than the interval; once Accepted it
-    reports every connector (post-scenario validation). Deviation: the OCA's requests during
-    Pending (SetVariables, GetVariables, GetBaseReport, RequestStartTransaction,
-    TriggerMessage BootNotification) are not sent; the retry comes after the interval instead.
-    The forbid window opens once Pending is answered: what the station sends while going down
-    for the reboot is not "while Pending"."""
-    csms.hold("BootNotification")
+    """TC_B_02_CS (B02, F06), in the OCA's order: after a reboot the station sends
+    BootNotification, answered Pending; while Pending it answers SetVariables and GetVariables
+    of OCPPCommCtrlr.OfflineThreshold without attributeType (both Accepted, B02.FR.01),
+    GetBaseReport FullInventory (Accepted, then its NotifyReport parts up to tbc false),
+    RequestStartTransaction (Rejected, B02.FR.05) and TriggerMessage BootNotification
+    (Accepted or NotImplemented, F06.FR.17); after an Accepted trigger it sends BootNotification
+    with reason Triggered at once, else after the interval (B02.FR.08); answered Accepted, it
+    reports every connector (post-scenario validation).
+
+    Throughout Pending: no CALL other than BootNotification and the NotifyReport asked for
+    (B02.FR.02), no BootNotification before the interval unless triggered (B02.FR.04); the
+    connection stays open (B02.FR.06: a close ends the case at the next step).
+    Deviations: the OCA writes the component "OCPPCommCtrl"; Part 2 names it "OCPPCommCtrlr". A
+    trigger answered Rejected, which F06.FR.05 leaves to the station, is a warning rather than a
+    FAIL, and the case goes on with the retry after the interval. The value set is put back
+    after the case (OCA Part 6 §2.1). Every BootNotification is answered Pending until the
+    trigger (a station slower than the interval retries during the steps), Accepted from then."""
+    pending = {"status": "Pending", "interval": PENDING_INTERVAL_S}
+    csms.set_reply("BootNotification", **pending)  # also every retry after the interval
     await sut.reboot()
     boot = await csms.expect(
         "BootNotification", within_s=csms.action_s, req="B02: BootNotification at boot"
     )
-    await boot.reply(status="Pending", interval=INTERVAL_S)
+    if not boot.replied:
+        await boot.reply(**pending)
     for action in PENDING_FORBIDDEN:
         csms.forbid(action, f"B02.FR.02: no {action} while Pending")
-    await csms.expect_none(
-        "BootNotification",
-        for_s=INTERVAL_S * 0.75,
-        req="B02: no BootNotification before the interval has passed",
+    early = "B02: no BootNotification before the interval has passed (B02.FR.04, none triggered)"
+    csms.forbid("BootNotification", early)
+    asyncio.get_running_loop().call_later(PENDING_INTERVAL_S, csms.allow, "BootNotification")
+
+    item = await set_variable(
+        csms,
+        *OFFLINE,
+        OCA_VALUE,
+        attribute_type=None,
+        req="B02.FR.01: SetVariables answered while Pending",
     )
-    retry = await csms.expect(
-        "BootNotification",
-        within_s=INTERVAL_S + SLACK_S,
-        req="B02: BootNotification retried after the interval",
+    require_fields(
+        item, attributeStatus="Accepted", req="B02.FR.01: SetVariables Accepted while Pending"
     )
+    item = await get_variable(
+        csms, *OFFLINE, attribute_type=None, req="B02.FR.01: GetVariables answered while Pending"
+    )
+    require_fields(
+        item, attributeStatus="Accepted", req="B02.FR.01: GetVariables Accepted while Pending"
+    )
+    request_id = REPORT_REQUEST_ID
+    report = await csms.call(
+        "GetBaseReport",
+        request_id=request_id,
+        report_base="FullInventory",
+        req="B02.FR.01: GetBaseReport answered while Pending",
+    )
+    report.must(status="Accepted", req="B02.FR.01: GetBaseReport Accepted while Pending")
+    await _notify_report_complete(
+        csms, request_id, req="B02.FR.01/B07: the full report sent while Pending"
+    )
+    start = await csms.call(
+        "RequestStartTransaction",
+        id_token={"idToken": "OCA-PENDING", "type": "ISO14443"},
+        remote_start_id=REMOTE_START_ID,
+        req="B02.FR.05: RequestStartTransaction answered while Pending",
+    )
+    start.must(status="Rejected", req="B02.FR.05: RequestStartTransaction Rejected while Pending")
+
+    accepted = {"status": "Accepted", "interval": 300}
+    csms.set_reply("BootNotification", **accepted)
+    csms.allow("BootNotification")  # the triggered one may come right after the answer
+    trigger = await csms.call(
+        "TriggerMessage",
+        requested_message="BootNotification",
+        req="F06.FR.17: TriggerMessage BootNotification answered while Pending",
+    )
+    status = trigger.must(req="F06.FR.17: TriggerMessage BootNotification answered").get("status")
+    if status == "Rejected":
+        should(
+            csms,
+            False,
+            req="F06.FR.17: TriggerMessage BootNotification while Pending",
+            expected="Accepted or NotImplemented (the OCA's validation)",
+            actual="Rejected (F06.FR.05 leaves it to the station)",
+        )
+    else:
+        require(
+            status in ("Accepted", "NotImplemented"),
+            req="F06.FR.17: TriggerMessage BootNotification Accepted or NotImplemented while Pending",
+            expected="status Accepted or NotImplemented",
+            actual=f"status {status!r}",
+            frames=trigger.frames,
+        )
+    if status == "Accepted":
+        again = await csms.expect(
+            "BootNotification",
+            within_s=csms.response_s,
+            req="F06.FR.17: BootNotification sent at once when triggered",
+            reason="Triggered",
+        )
+    else:
+        again = await csms.expect(
+            "BootNotification",
+            within_s=PENDING_INTERVAL_S + SLACK_S,
+            req="B02.FR.08: BootNotification retried after the interval",
+        )
+        while again.replied:  # a retry answered Pending during the steps (a slow station)
+            again = await csms.expect(
+                "BootNotification",
+                within_s=PENDING_INTERVAL_S + SLACK_S,
+                req="B02.FR.08: BootNotification retried after the interval",
+            )
     csms.allow()
-    await retry.reply(status="Accepted", interval=300)
+    if not again.replied:
+        await again.reply(**accepted)
     await _boot_connectors_available(
-        csms, sut_profile, "B01.FR.05: connectors reported once Accepted"
+        csms, sut_profile, "B01.FR.05: every connector's state reported once Accepted"
     )
 
 
@@ -152,12 +268,6 @@ async def test_cold_boot_rejected(csms: CsmsPeer, sut: SutActions, sut_profile: 
     csms.allow()
     await retry.reply(status="Accepted", interval=300)
     await _boot_connectors_available(csms, sut_profile, "B03: connectors reported once Accepted")
-
-
-#: The variable TC_B_06/TC_B_09 name: OCPPCommCtrlr.OfflineThreshold (required, ReadWrite).
-OFFLINE = ("OCPPCommCtrlr", "OfflineThreshold")
-#: The value the OCA sets (TC_B_06 preparation, TC_B_09 step 1).
-OCA_VALUE = "300"
 
 
 async def _original(csms: CsmsPeer) -> str | None:

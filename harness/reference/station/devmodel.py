@@ -11,7 +11,10 @@ than Actual; Rejected for a read-only variable or a value of the wrong type. A r
 requested attributeType carries Actual (B06.FR.11). Seeded faults: ``getvariables-rejects-known``,
 ``getvariables-reads-boot-value`` (GetVariables answers the value a variable had when the
 station started, not the one set since), ``config-change-not-applied`` and
-``config-change-rejected`` (every SetVariables Rejected).
+``config-change-rejected`` (every SetVariables Rejected); block B's (:mod:`harness.reference.faults_b`):
+``dm-unknown-component-as-variable``, ``dm-unknown-variable-rejected``,
+``dm-attribute-type-ignored``, ``dm-read-only-set-accepted``, ``dm-badly-formatted-accepted``,
+``dm-first-item-only`` and ``report-configuration-as-full``.
 """
 
 from __future__ import annotations
@@ -150,9 +153,17 @@ class DeviceModel:
         """The variable addressed, or "UnknownComponent" / "UnknownVariable"."""
         comp = _component_key(component)
         if comp not in self._components:
+            if "dm-unknown-component-as-variable" in self.faults:
+                return "UnknownVariable"
             return "UnknownComponent"
         found = self._by_key.get((*comp, variable.get("name", ""), variable.get("instance")))
+        if found is None and "dm-unknown-variable-rejected" in self.faults:
+            return "Rejected"
         return found if found is not None else "UnknownVariable"
+
+    def _supported(self, attribute: str) -> bool:
+        """Only the Actual attribute exists (B05.FR.06, B06.FR.08)."""
+        return attribute == "Actual" or "dm-attribute-type-ignored" in self.faults
 
     def value(self, component: str, name: str, instance: str | None = None) -> str:
         return self._by_key[(component, None, None, None, name, instance)].current()
@@ -168,6 +179,8 @@ class DeviceModel:
 
     # -- GetVariables / SetVariables -------------------------------------------------------------
     def get_variables(self, data: list[Payload]) -> list[Payload]:
+        if "dm-first-item-only" in self.faults:
+            data = data[:1]
         return [self._get_one(item) for item in data]
 
     def _get_one(self, item: Payload) -> Payload:
@@ -182,7 +195,7 @@ class DeviceModel:
             result["attributeStatus"] = found
         elif "getvariables-rejects-known" in self.faults:
             result["attributeStatus"] = "UnknownVariable"
-        elif attribute != "Actual":
+        elif not self._supported(attribute):
             result["attributeStatus"] = "NotSupportedAttributeType"
         elif found.mutability == "WriteOnly":
             result["attributeStatus"] = "Rejected"
@@ -194,6 +207,8 @@ class DeviceModel:
         return result
 
     def set_variables(self, data: list[Payload]) -> list[Payload]:
+        if "dm-first-item-only" in self.faults:
+            data = data[:1]
         return [self._set_one(item) for item in data]
 
     def _set_one(self, item: Payload) -> Payload:
@@ -207,10 +222,15 @@ class DeviceModel:
         if isinstance(found, str):
             result["attributeStatus"] = found
             return result
-        if attribute != "Actual":
+        if not self._supported(attribute):
             result["attributeStatus"] = "NotSupportedAttributeType"
             return result
         value = found.normalise(str(item.get("attributeValue", "")))
+        if (value is None and "dm-badly-formatted-accepted" in self.faults) or (
+            found.mutability == "ReadOnly" and "dm-read-only-set-accepted" in self.faults
+        ):
+            result["attributeStatus"] = "Accepted"  # the seeded fault: nothing is stored
+            return result
         if (
             found.mutability == "ReadOnly"
             or value is None
@@ -234,6 +254,8 @@ class DeviceModel:
             chosen = [v for v in self.variables if v.mutability != "ReadOnly"]
         elif base == "SummaryInventory":
             chosen = [v for v in self.variables if v.name == "AvailabilityState"]
+        elif "report-configuration-as-full" in self.faults:
+            chosen = [v for v in self.variables if v.mutability != "ReadOnly"]
         else:
             chosen = self.variables
         return [v.report() for v in chosen]

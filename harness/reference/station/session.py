@@ -267,7 +267,7 @@ class Session:
             ):
                 return None
             return f"{call.action} refused: the BootNotification was Rejected"
-        if call.action in PENDING_ALLOWED:
+        if call.action in PENDING_ALLOWED and "pending-refuses-requests" not in self.st.faults:
             return None
         return f"{call.action} refused: the BootNotification is not Accepted yet"
 

@@ -222,7 +222,10 @@ class V2:
         """F01/F02: Accepted on a free EVSE (or one whose cable-first transaction waits for
         authorization); Rejected while the boot is not Accepted (B02.FR.05)."""
         rejected = Reply({"status": "Rejected"})
-        if self.st.boot_status != "Accepted":
+        if (
+            self.st.boot_status != "Accepted"
+            and "pending-accepts-remote-start" not in self.st.faults
+        ):
             return rejected
         if "evseId" in p:
             evse = self.hw.evses.get(p["evseId"])
@@ -301,6 +304,8 @@ class V2:
         """What to send for a TriggerMessage, or None if it cannot be sent (Rejected)."""
         evses = [evse] if evse is not None else list(self.hw.evses.values())
         if message == "BootNotification":
+            if "pending-ignores-trigger-boot" in self.st.faults:
+                return lambda: None
             return self.st.trigger_boot if self.st.boot_status != "Accepted" else None
         if message == "StatusNotification":
             if evse is None or connector_id not in evse.connectors:

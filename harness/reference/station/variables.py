@@ -90,7 +90,7 @@ def standard_variables(
         Variable("TxCtrlr", "StopTxOnInvalidId", "boolean", "true"),
         Variable("AuthCtrlr", "AuthorizeRemoteStart", "boolean", "false"),
         Variable("AuthCtrlr", "LocalPreAuthorize", "boolean", "false"),
-        Variable("AuthCtrlr", "LocalAuthorizeOffline", "boolean", "false"),
+        Variable("AuthCtrlr", "LocalAuthorizationOffline", "boolean", "false"),
         Variable("SampledDataCtrlr", "TxUpdatedInterval", "integer", "0", minimum=0, unit="s"),
         Variable(
             "SampledDataCtrlr", "TxUpdatedMeasurands", "MemberList", ENERGY, values_list=MEASURANDS

@@ -1,0 +1,96 @@
+"""Faults of the reference station that break OCA block B (Provisioning): the boot in Pending
+and the device model (GetVariables/SetVariables, base reports). The behaviour they break lives in
+:mod:`harness.reference.station.session`, :mod:`~harness.reference.station.v2` and
+:mod:`~harness.reference.station.devmodel`."""
+
+from __future__ import annotations
+
+from harness.reference.fault_model import STATION, V2, Fault
+
+B_FAULTS: tuple[Fault, ...] = (
+    Fault(
+        "pending-refuses-requests",
+        STATION,
+        V2,
+        "answers GetVariables/SetVariables/GetBaseReport with SecurityError while its boot is "
+        "Pending",
+        "B02.FR.01: SetVariables answered while Pending",
+    ),
+    Fault(
+        "pending-accepts-remote-start",
+        STATION,
+        V2,
+        "accepts a RequestStartTransaction while its boot is Pending",
+        "B02.FR.05: RequestStartTransaction Rejected while Pending",
+    ),
+    Fault(
+        "pending-ignores-trigger-boot",
+        STATION,
+        V2,
+        "accepts a TriggerMessage BootNotification while Pending but waits for the interval",
+        "F06.FR.17: BootNotification sent at once when triggered",
+    ),
+    Fault(
+        "dm-unknown-component-as-variable",
+        STATION,
+        V2,
+        "answers Get/SetVariables for an unknown component with UnknownVariable",
+        "B06.FR.06",
+        (("TC_B_35_CS", "B05.FR.04"),),
+    ),
+    Fault(
+        "dm-unknown-variable-rejected",
+        STATION,
+        V2,
+        "answers Get/SetVariables for an unknown variable of a known component with Rejected",
+        "B06.FR.07",
+        (("TC_B_36_CS", "B05.FR.05"),),
+    ),
+    Fault(
+        "dm-attribute-type-ignored",
+        STATION,
+        V2,
+        "treats every attributeType as Actual in Get/SetVariables (a Target is read or set as "
+        "the Actual value)",
+        "B06.FR.08",
+        (("TC_B_37_CS", "B05.FR.06"),),
+    ),
+    Fault(
+        "dm-read-only-set-accepted",
+        STATION,
+        V2,
+        "answers SetVariables for a ReadOnly variable with Accepted (and keeps the value)",
+        "B05.FR.09",
+    ),
+    Fault(
+        "dm-badly-formatted-accepted",
+        STATION,
+        V2,
+        "accepts a SetVariables value that is not of the variable's data type (and keeps the old "
+        "value)",
+        "B05.FR.07",
+    ),
+    Fault(
+        "dm-first-item-only",
+        STATION,
+        V2,
+        "answers a Get/SetVariables of several items with the result of the first one only",
+        "B06.FR.01",
+        (("TC_B_10_CS", "B05.FR.01"),),
+    ),
+    Fault(
+        "report-configuration-as-full",
+        STATION,
+        V2,
+        "answers GetBaseReport FullInventory with the ConfigurationInventory (its ReadOnly "
+        "variables left out)",
+        "B07.FR.03",
+    ),
+    Fault(
+        "report-never-sent",
+        STATION,
+        V2,
+        "accepts a GetBaseReport and never sends the NotifyReport",
+        "B07.FR.04",
+    ),
+)
