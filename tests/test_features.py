@@ -204,6 +204,7 @@ def test_shipped_profiles_declare_known_items(path: Path) -> None:
             "station) is a PICS item of a csms only",
         ),
         (("AQ-1",), CSMS_ROLE, "renumbered the CSMS question AQ-1 to AQ-17"),
+        (("HFS-8",), CS, "HFS-8 is not declared: the harness takes the number of EVSEs"),
         (
             ("HFS-1",),
             CSMS_ROLE,

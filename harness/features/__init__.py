@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from harness.config import ProfileError, Role, SutProfile
 from harness.features import expr as _expr
 from harness.features.expr import PROFILE_NAMES, ConditionError, Expr, Facts, parse
-from harness.features.items import ITEMS, RETIRED, Item
+from harness.features.items import ITEMS, NUMERIC, RETIRED, Item
 
 __all__ = [
     "ConditionError",
@@ -78,6 +78,8 @@ def validate(profile: SutProfile) -> None:
     """ProfileError naming ``sut.features[i]`` for an item Part 5 does not list for the role."""
     for index, item_id in enumerate(profile.sut.features):
         problem = _problem(item_id, profile.sut.role)
+        if problem is None and item_id in NUMERIC:
+            problem = f"{item_id} is not declared: the harness takes {NUMERIC[item_id]}"
         if problem is not None:
             example = "features: [C-09.1, C-29.5, AQ-9, HFS-1]"
             if profile.sut.role is Role.CSMS:

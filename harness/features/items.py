@@ -234,5 +234,5 @@ RETIRED: Mapping[Role, Mapping[str, str]] = MappingProxyType(
 ITEMS: Mapping[Role, Mapping[str, Item]] = MappingProxyType(
     {Role.CHARGING_STATION: STATION, Role.CSMS: CSMS}
 )
-#: Items whose value is a number, and where the harness takes it from.
-NUMERIC = frozenset({"HFS-8"})
+#: Items whose value is a number, and where the harness takes it from (never from ``features``).
+NUMERIC: Mapping[str, str] = MappingProxyType({"HFS-8": "the number of EVSEs in sut.evses"})
