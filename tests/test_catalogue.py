@@ -247,6 +247,7 @@ def test_catalogue_report_counts_add_up() -> None:
     report = catalogue_report("2.0.1", profile="Core")
     assert report["schema"] == "ocpp-harness/catalogue/1"
     assert report["filters"] == {"role": None, "profile": "core", "blocks": None}
+    assert report["problems"] == []
     assert [r["role"] for r in report["roles"]] == ["charging-station", "csms"]
     mandatory = {}
     for role in report["roles"]:

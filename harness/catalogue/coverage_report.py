@@ -17,7 +17,11 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from harness.catalogue.implemented import CasesUnreadable, implemented_ids
+from harness.catalogue.implemented import (
+    CasesUnreadable,
+    declaration_problems,
+    implemented_ids,
+)
 from harness.catalogue.loader import CatalogueEntry, all_entries, profile_slug
 from harness.catalogue.scopes import Scope, all_scopes
 from harness.config import OcppVersion, Role
@@ -179,6 +183,7 @@ def catalogue_report(
         },
         "roles": [_role(r, version, slug, keep) for r in roles],
         "scopes": [_scope(s, version, roles) for s in scopes],
+        "problems": declaration_problems(),
     }
 
 
@@ -282,6 +287,9 @@ def render_text(report: dict[str, Any]) -> str:
                 f"  {part['role']}: {m['implemented']} of {m['catalogue']} mandatory ids "
                 f"implemented{share}, {c['implemented']} of {c['catalogue']} conditional"
             )
+    if report["problems"]:
+        lines += ["", "The code is out of step with the catalogue (tests/test_catalogue.py fails):"]
+        lines += [f"  {problem}" for problem in report["problems"]]
     return "\n".join(line.rstrip() for line in lines)
 
 
