@@ -14,13 +14,16 @@ import difflib
 from harness.reference.csms_faults import CSMS_FAULTS
 from harness.reference.fault_model import PRECONDITION, Fault
 from harness.reference.faults_b import B_FAULTS
+from harness.reference.faults_ej import EJ_FAULTS
 from harness.reference.robustness_faults import ROBUSTNESS_FAULTS
 from harness.reference.station_faults import STATION_FAULTS
 
 __all__ = ["FAULTS", "PRECONDITION", "Fault", "UnknownFault", "select_faults"]
 
 #: Every fault by name: the station's, the CSMS's, then both SUTs' robustness faults.
-FAULTS: dict[str, Fault] = {f.name: f for f in (*STATION_FAULTS, *CSMS_FAULTS, *ROBUSTNESS_FAULTS)}
+FAULTS: dict[str, Fault] = {
+    f.name: f for f in (*STATION_FAULTS, *CSMS_FAULTS, *ROBUSTNESS_FAULTS, *EJ_FAULTS)
+}
 FAULTS.update({f.name: f for f in B_FAULTS})  # block B (Provisioning)
 
 

@@ -1,5 +1,6 @@
 """The OCA reusable transaction states of the station cases (Part 6 §2.18), in our own words and
-per the station's TxStartPoint/TxStopPoint (:class:`~testcases.v201.states.TxPoints`).
+per the station's TxStartPoint/TxStopPoint (:class:`~testcases.v201.states.TxPoints`), and the
+same states played by the harness as the station for the CSMS cases (§3.18: :class:`StationTx`).
 
 A :class:`Session` collects the TransactionEvents of one transaction so that a case can check the
 transactionId and the seqNo order (E01/E02.FR.07) across the states it went through.
@@ -8,14 +9,17 @@ transactionId and the seqNo order (E01/E02.FR.07) across the states it went thro
 from __future__ import annotations
 
 import itertools
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness import CsmsPeer, SutActions
+from harness import CsmsPeer, StationPeer, SutActions
 from harness.checks import require, require_fields
-from harness.peers.exchange import InboundCall
+from harness.config import SutProfile
+from harness.peers.defaults import now_iso
+from harness.peers.exchange import CallOutcome, InboundCall
 from harness.peers.matching import one_of
-from testcases.v201.states import COMBINED, TxPoints, connector_status, get_variable
+from testcases.v201.states import COMBINED, TxPoints, connector_status, get_variable, tx_points
 
 #: triggerReasons the reusable state EVConnectedPreSession accepts for the event at plug-in.
 PLUG_IN_TRIGGERS = ("CablePluggedIn", "ChargingStateChanged", "RemoteStart")
@@ -204,3 +208,148 @@ async def unplugged(csms: CsmsPeer, sut: SutActions, session: Session) -> None:
         status="Available",
         req="G01.FR.04: the connector is Available after unplug",
     )
+
+
+async def charging(csms: CsmsPeer, sut: SutActions, profile: SutProfile) -> Session:
+    """States EVConnectedPreSession, Authorized (local, the profile's valid token) and
+    EnergyTransferStarted, per the station's TxStartPoint/TxStopPoint (read first)."""
+    session = Session(await tx_points(csms, profile))
+    await ev_connected_pre_session(csms, sut, session)
+    await authorized_local(csms, sut, session, profile.sut.tokens.valid)
+    await energy_transfer_started(csms, session)
+    return session
+
+
+async def stop_charging(
+    csms: CsmsPeer, sut: SutActions, profile: SutProfile, session: Session, *, req: str
+) -> InboundCall:
+    """End a running transaction at the station's TxStopPoint and free the connector: the same
+    token stops it where the stop point holds the authorization (E06.FR.03), else unplugging
+    does (E06.FR.02); the Ended event is returned."""
+    if session.points.stops_at_deauthorization:
+        await sut.present_token(profile.sut.tokens.valid, evse_id=session.evse_id)
+        event = await ended(csms, session, req=req)
+        await unplugged(csms, sut, session)
+        return event
+    await unplugged(csms, sut, session)
+    return await ended(csms, session, req=req)
+
+
+@dataclass
+class StationTx:
+    """One transaction the harness (as the station) reports to the CSMS under test: its
+    transactionId and the next seqNo (E01 sequence numbers)."""
+
+    station: StationPeer
+    token: dict[str, str]
+    evse_id: int = 1
+    connector_id: int = 1
+    tx_id: str = field(default_factory=lambda: f"HARNESS-{uuid.uuid4().hex[:12]}")
+    seq_no: int = 0
+
+    @classmethod
+    def of(cls, station: StationPeer, profile: SutProfile) -> StationTx:
+        token = {"idToken": profile.sut.tokens.valid, "type": profile.sut.tokens.type}
+        return cls(station, token)
+
+    async def event(
+        self,
+        event_type: str,
+        trigger: str,
+        *,
+        req: str,
+        charging_state: str = "Charging",
+        meter: list[dict[str, Any]] | None = None,
+        timestamp: str | None = None,
+        **fields: Any,
+    ) -> CallOutcome:
+        """Send one TransactionEvent of this transaction; require its TransactionEventResponse."""
+        info: dict[str, Any] = {"transactionId": self.tx_id, "chargingState": charging_state}
+        info.update(fields.pop("transaction_info", {}))
+        if meter:
+            fields["meter_value"] = meter
+        outcome = await self.station.call(
+            "TransactionEvent",
+            event_type=event_type,
+            timestamp=timestamp or now_iso(),
+            trigger_reason=trigger,
+            seq_no=self.seq_no,
+            transaction_info=info,
+            req=req,
+            **fields,
+        ).must(req=req)
+        self.seq_no += 1
+        return outcome
+
+    async def status(self, status: str, *, req: str) -> None:
+        """A StatusNotification of this transaction's connector (G01)."""
+        await self.station.call(
+            "StatusNotification",
+            timestamp=now_iso(),
+            connector_status=status,
+            evse_id=self.evse_id,
+            connector_id=self.connector_id,
+            req=req,
+        ).must(req=req)
+
+
+def reading(context: str, wh: float, *, timestamp: str | None = None) -> dict[str, Any]:
+    """One meterValue of the energy register with ``context`` (J02 SampledValueType)."""
+    return {
+        "timestamp": timestamp or now_iso(),
+        "sampledValue": [
+            {
+                "value": wh,
+                "context": context,
+                "measurand": "Energy.Active.Import.Register",
+                "unitOfMeasure": {"unit": "Wh"},
+            }
+        ],
+    }
+
+
+async def station_ev_connected(
+    tx: StationTx,
+    *,
+    meter: list[dict[str, Any]] | None = None,
+    req: str = "E02: TransactionEvent Started answered",
+) -> None:
+    """State EVConnectedPreSession as the station: the connector Occupied, a transaction
+    Started by the plug-in (CablePluggedIn, EVConnected), with ``meter`` if given."""
+    await tx.status("Occupied", req="G01: StatusNotification Occupied answered")
+    await tx.event(
+        "Started",
+        "CablePluggedIn",
+        charging_state="EVConnected",
+        meter=meter,
+        evse={"id": tx.evse_id, "connectorId": tx.connector_id},
+        req=req,
+    )
+
+
+async def station_charging(tx: StationTx) -> None:
+    """States EVConnectedPreSession, Authorized and EnergyTransferStarted as the station:
+    Authorize for the token (Accepted), then an Updated event with the idToken and
+    chargingState Charging (E02)."""
+    await station_ev_connected(tx)
+    auth = await tx.station.call("Authorize", id_token=tx.token, req="C01: Authorize answered")
+    auth.must(id_token_info={"status": "Accepted"}, req="C01: a valid token is Accepted")
+    await tx.event(
+        "Updated", "Authorized", id_token=tx.token, req="E02: TransactionEvent Updated answered"
+    )
+
+
+async def station_ev_disconnected(
+    tx: StationTx, *, meter: list[dict[str, Any]] | None = None, req: str
+) -> None:
+    """State EVDisconnected as the station: Ended (EVCommunicationLost, EVDisconnected) with
+    ``meter`` if given, then the connector Available."""
+    await tx.event(
+        "Ended",
+        "EVCommunicationLost",
+        charging_state="Idle",
+        meter=meter,
+        transaction_info={"stoppedReason": "EVDisconnected"},
+        req=req,
+    )
+    await tx.status("Available", req="G01: StatusNotification Available answered")

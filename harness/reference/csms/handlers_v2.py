@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from harness.ocppj.errors import ErrorKind
+from harness.reference.csms.block_ej import meter_values, refuse_meter_data
 from harness.reference.csms.handlers_common import COMMON, Handler, Refusal, acknowledge
 from harness.reference.csms.records import (
     CsmsState,
@@ -67,6 +68,7 @@ def transaction_event(
         raise Refusal(
             ErrorKind.INTERNAL_ERROR, "the transaction could not be closed (seeded fault)"
         )
+    refuse_meter_data(state, payload)
     info = payload["transactionInfo"]
     transaction_id = str(info["transactionId"])
     record = state.transactions.get(transaction_id)
@@ -111,7 +113,7 @@ HANDLERS: dict[str, Handler] = {
     "Authorize": authorize,
     "TransactionEvent": transaction_event,
     "StatusNotification": status_notification,
-    "MeterValues": acknowledge,
+    "MeterValues": meter_values,
     "NotifyEvent": acknowledge,
     "NotifyReport": acknowledge,
 }

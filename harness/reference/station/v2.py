@@ -172,6 +172,7 @@ class V2:
 
     def _set_variables(self, p: Payload) -> Reply:
         data = self._limit(p["setVariableData"], "SetVariables")
+        self.txe.mv.ensure_clock()  # J01: clock-aligned values once an interval is set
         return Reply({"setVariableResult": self.dm.set_variables(data)})
 
     def _get_base_report(self, p: Payload) -> Reply:

@@ -26,6 +26,7 @@ import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from harness.reference.station.block_ej import MeterValues
 from harness.reference.station.devmodel import DeviceModel
 from harness.reference.station.model import (
     Connector,
@@ -62,6 +63,8 @@ class TxEngine:
         self._samplers: dict[str, asyncio.Task[None]] = {}
         #: EVSEs whose Authorize is still unanswered (a second tap meanwhile is ignored).
         self._authorizing: set[int] = set()
+        #: Meter data of the events and clock-aligned values (block J).
+        self.mv = MeterValues(station, dm, self)
 
     def _points(self, name: str) -> frozenset[str]:
         return self.dm.get_set("TxCtrlr", name)
@@ -193,7 +196,7 @@ class TxEngine:
         if held is not None:
             tx.id_token, tx.token_type, tx.remote_start_id = held
             tx.authorized = True
-        tx.meter_start_wh = int(self._meter_of(tx).meter.read())
+        tx.meter_start_wh = int(self.meter_of(tx).meter.read())
         self.tx[evse.id] = tx
         self._flow(tx)
         if trigger == "CablePluggedIn" and "tx-plugin-wrong-trigger" in self.st.faults:
@@ -207,6 +210,7 @@ class TxEngine:
             context="Transaction.Begin",
         )
         self._samplers[tx.key] = self.st.spawn(self._sample(tx))
+        self.mv.begun(tx)
 
     def _stop_authorized(self, tx: Transaction) -> None:
         tx.authorized = False
@@ -247,6 +251,7 @@ class TxEngine:
         self._event(
             tx, "Ended", trigger, id_token=id_token, stopped=reason, context="Transaction.End"
         )
+        self.mv.gone(tx)
         for c in self.hw.evse(tx.evse_id).connectors.values():
             if c.scheduled is not None:
                 c.operative, c.scheduled = c.scheduled, None
@@ -270,12 +275,13 @@ class TxEngine:
         for task in self._samplers.values():
             task.cancel()
         self._samplers.clear()
+        self.mv.power_lost()
         self.held.clear()
         self._authorizing.clear()
         self.on_idle = None
 
     # -- messages -----------------------------------------------------------------------------------
-    def _meter_of(self, tx: Transaction) -> Connector:
+    def meter_of(self, tx: Transaction) -> Connector:
         if tx.connector is not None:
             return tx.connector
         return next(iter(self.hw.evse(tx.evse_id).connectors.values()))
@@ -287,8 +293,15 @@ class TxEngine:
         charging = tx.authorized and c.operative and "tx-never-charging" not in self.st.faults
         return "Charging" if charging else "EVConnected"
 
+    def charging(self, tx: Transaction) -> bool:
+        return self._charging_state(tx) == "Charging"
+
+    def clock_event(self, tx: Transaction, trigger: str, stamp: str) -> None:
+        """J01.FR.22: a clock-aligned reading of a transaction's EVSE (Updated)."""
+        self._event(tx, "Updated", trigger, context="Sample.Clock", stamp=stamp)
+
     def _flow(self, tx: Transaction) -> None:
-        self._meter_of(tx).meter.flowing(self._charging_state(tx) == "Charging")
+        self.meter_of(tx).meter.flowing(self._charging_state(tx) == "Charging")
 
     def meter_value(self, c: Connector, context: str) -> Payload:
         return {
@@ -321,6 +334,7 @@ class TxEngine:
         evse: bool = False,
         context: str | None = None,
         stopped: str | None = None,
+        stamp: str | None = None,
     ) -> None:
         faults = self.st.faults
         info: Payload = {"transactionId": tx.key, "chargingState": self._charging_state(tx)}
@@ -333,7 +347,7 @@ class TxEngine:
         seq_no = tx.next_seq()
         payload: Payload = {
             "eventType": event_type,
-            "timestamp": now_iso(),
+            "timestamp": stamp or now_iso(),
             "triggerReason": trigger,
             "seqNo": 0 if "tx-seqno-repeats" in faults else seq_no,
             "transactionInfo": info,
@@ -352,7 +366,10 @@ class TxEngine:
                 tx.connector_reported = True
             payload["evse"] = where
         if context is not None:
-            payload["meterValue"] = [self.meter_value(self._meter_of(tx), context)]
+            c = self.meter_of(tx)
+            meter = self.mv.for_event(tx, c, context, self.charging(tx), stamp)
+            if meter:
+                payload["meterValue"] = meter
 
         def answered(result: Payload) -> None:
             """E05: a token the CSMS does not accept ends the transaction (StopTxOnInvalidId)."""

@@ -1,0 +1,68 @@
+"""Faults of the reference SUTs in OCA blocks E (transactions) and J (meter values), one behaviour
+each (the station's behaviour lives in :mod:`harness.reference.station.block_ej` and
+:mod:`harness.reference.station.v2tx`, the CSMS's in :mod:`harness.reference.csms.block_ej`)."""
+
+from __future__ import annotations
+
+from harness.reference.fault_model import CSMS, STATION, V2, Fault
+
+EJ_FAULTS: tuple[Fault, ...] = (
+    Fault(
+        "tx-started-no-meter-values",
+        STATION,
+        V2,
+        "sends the TransactionEvent Started without meterValue (no Transaction.Begin reading)",
+        "E02.FR.09",
+    ),
+    Fault(
+        "periodic-wrong-context",
+        STATION,
+        V2,
+        "gives the periodic readings of a transaction (MeterValuePeriodic) context Other",
+        "J02.FR.04",
+    ),
+    Fault(
+        "tx-ended-no-samples",
+        STATION,
+        V2,
+        "keeps no SampledDataCtrlr.TxEndedInterval readings for the Ended event (only the "
+        "Transaction.End one)",
+        "E06.FR.11",
+    ),
+    Fault(
+        "tx-ended-no-clock-samples",
+        STATION,
+        V2,
+        "keeps no AlignedDataCtrlr.TxEndedInterval readings for the Ended event",
+        "E06.FR.11",
+    ),
+    Fault(
+        "aligned-meter-values-not-sent",
+        STATION,
+        V2,
+        "sends no clock-aligned meter values whatever AlignedDataCtrlr.Interval says",
+        "J01.FR.14",
+    ),
+    Fault(
+        "aligned-tx-wrong-trigger",
+        STATION,
+        V2,
+        "reports the clock-aligned readings of a transaction with triggerReason "
+        "MeterValuePeriodic instead of MeterValueClock",
+        "J01.FR.22",
+    ),
+    Fault(
+        "csms-metervalues-error",
+        CSMS,
+        V2,
+        "answers MeterValues with CALLERROR InternalError",
+        "J01.FR.18",
+    ),
+    Fault(
+        "csms-tx-meter-data-error",
+        CSMS,
+        V2,
+        "answers a TransactionEvent that carries meterValue with CALLERROR InternalError",
+        "J02.FR.19",
+    ),
+)
