@@ -141,7 +141,8 @@ class FileServer:
 
     # -- the protocol -----------------------------------------------------------------------
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        method, path, size, status, headers = "?", "?", 0, 400, ()
+        method, path, size, status = "?", "?", 0, 400
+        headers: tuple[tuple[str, str], ...] = ()
         body = b""
         try:
             async with asyncio.timeout(self.read_timeout_s):

@@ -1,5 +1,5 @@
-"""OCA block F (Remote control), OCPP 2.0.1 and 2.1: remote start and stop, and data transfer
-(block P). Steps and criteria in our own words after OCPP 2.0.1 Part 6."""
+"""OCA block F (Remote control), OCPP 2.0.1 and 2.1: remote start and stop. Steps and criteria
+in our own words after OCPP 2.0.1 Part 6."""
 
 from __future__ import annotations
 
@@ -105,30 +105,6 @@ async def _stop_and_unplug(csms: CsmsPeer, sut: SutActions, session: Session) ->
         await unplugged(csms, sut, session)
         await ended(csms, session, req="E06.FR.02: unplugging ends the transaction")
     session.check_seq_nos()
-
-
-@oca(
-    "TC_P_01_CS",
-    "Data Transfer to the Charging Station - Rejected / Unknown VendorId / Unknown MessageId",
-    profile="core",
-    versions=V2,
-    kills=("datatransfer-accepts-unknown-vendor",),
-)
-async def test_data_transfer_unknown_vendor(csms: CsmsPeer) -> None:
-    """P01: a DataTransfer for a vendor the station does not know is not Accepted."""
-    result = await csms.call(
-        "DataTransfer", vendor_id="org.ocpp-harness.unknown-vendor", message_id="probe"
-    )
-    status = result.must(req="P01: DataTransfer answered")["status"]
-    from harness.checks import require
-
-    require(
-        status in ("Rejected", "UnknownVendorId", "UnknownMessageId"),
-        req="P01: an unknown vendor's DataTransfer is not Accepted",
-        expected="Rejected, UnknownVendorId or UnknownMessageId",
-        actual=repr(status),
-        frames=result.frames,
-    )
 
 
 @oca(

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from harness.ocppj.errors import ErrorKind
+from harness.reference.csms import block_np
 from harness.reference.csms.block_ej import meter_values, refuse_meter_data
 from harness.reference.csms.handlers_common import COMMON, Handler, Refusal, acknowledge
 from harness.reference.csms.records import (
@@ -117,3 +118,4 @@ HANDLERS: dict[str, Handler] = {
     "NotifyEvent": acknowledge,
     "NotifyReport": acknowledge,
 }
+HANDLERS.update(block_np.handlers(HANDLERS))  # blocks N and P

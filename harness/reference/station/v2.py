@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from harness.ocppj.errors import ErrorKind
 from harness.ocppj.frames import Call
 from harness.reference.station import legal
+from harness.reference.station.block_np import BlockNP
 from harness.reference.station.devmodel import DeviceModel
 from harness.reference.station.model import (
     CallRefused,
@@ -81,6 +82,7 @@ class V2:
             "ClearCache": self._clear_cache,
             "DataTransfer": self._data_transfer,
         }
+        self._handlers.update(BlockNP(station).handlers(self._handlers))  # blocks N and P
 
     # -- what the core asks -------------------------------------------------------------------------
     def boot_payload(self, reason: str) -> Payload:
