@@ -265,7 +265,7 @@ def test_a_crash_inside_pytest_leaves_the_report_marked_interrupted(tmp_path: Pa
     assert document["outcome"]["exit_code"] == 3
     assert (report / "index.html").is_file()
 
-    from harness.cli import EXIT_INCOMPLETE, exit_status
+    from harness.pytest_child import EXIT_INCOMPLETE, exit_status
 
     assert exit_status(result.returncode, report / "results.json") == EXIT_INCOMPLETE
 
