@@ -128,7 +128,7 @@ class BlockNP:
         token = p["idToken"]["idToken"] if "idToken" in p else None
         who = f"idToken {token}" if token is not None else given[0]
         stored = token is not None and token in self.st.auth_cache
-        if p["clear"] and stored and "customer-info-not-cleared" not in self.st.faults:
+        if p["clear"] and stored:
             self.st.auth_cache.discard(str(token))
         if p["report"]:
             data = f"{who}: in the authorization cache" if stored else f"No data found for {who}"

@@ -1,0 +1,249 @@
+"""OCA block N (Diagnostics: log upload, customer information), OCPP 2.0.1 and 2.1, both roles.
+Steps and criteria in our own words after OCPP 2.0.1 Part 6 (TC_N_25/26/32/35 and the CSMS's
+TC_N_25-36). Log uploads go to the harness's local file server (:mod:`harness.fileserver`),
+every request it answers recorded in the case's trace."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from harness import CsmsPeer, oca
+from harness.checks import TIME_DEVIATION_S, require
+from harness.config import SutProfile
+from harness.fileserver import FileServer
+from harness.trace import Flow
+
+V2 = ("2.0.1", "2.1")
+#: The failure statuses N01.FR.10 allows for a log upload.
+UPLOAD_FAILED = ("UploadFailure", "BadMessage", "PermissionDenied", "NotSupportedOperation")
+#: TC_N_26_CS: the configured retryInterval (s), longer than one attempt at a missing path takes.
+RETRY_INTERVAL_S = 1
+RETRIES = 3
+
+
+@pytest.fixture
+async def file_server(csms: CsmsPeer) -> AsyncIterator[FileServer]:
+    """The log server of N01 (Part 6 prerequisite), on 127.0.0.1, for one case."""
+    async with FileServer(on_request=lambda r: csms.trace.event(r.describe())) as server:
+        yield server
+
+
+# -- charging station under test -------------------------------------------------------------
+async def _log_uploaded(
+    csms: CsmsPeer, server: FileServer, log_type: str, request_id: int, content_req: str
+) -> None:
+    """GetLog of ``log_type`` to the file server: Accepted with a file name (N01.FR.01), then
+    LogStatusNotification Uploading (N01.FR.08) and Uploaded (N01.FR.09), both with the
+    GetLog's requestId (N01.FR.07/13)."""
+    result = await csms.call(
+        "GetLog",
+        log_type=log_type,
+        request_id=request_id,
+        log={"remoteLocation": server.url()},
+    )
+    result.must(status="Accepted", req="N01.FR.01: GetLog Accepted")
+    filename = result.get("filename")
+    require(
+        isinstance(filename, str) and filename.strip() != "",
+        req="N01.FR.01: the file name is given",
+        expected="filename present and not empty",
+        actual=repr(filename),
+        frames=result.frames,
+    )
+    await csms.expect(
+        "LogStatusNotification",
+        status="Uploading",
+        request_id=request_id,
+        within_s=csms.action_s,
+        req="N01.FR.08: LogStatusNotification Uploading (N01.FR.07: same requestId)",
+    )
+    await csms.expect(
+        "LogStatusNotification",
+        status="Uploaded",
+        request_id=request_id,
+        within_s=csms.action_s,
+        req="N01.FR.09: LogStatusNotification Uploaded (N01.FR.07: same requestId)",
+    )
+    uploaded = await server.wait_upload(timeout_s=0.5)
+    require(
+        uploaded is not None,
+        req=content_req,
+        expected=f"a {log_type} file uploaded to {server.url()}",
+        actual="nothing uploaded",
+        frames=csms.trace.render(last=12),
+    )
+
+
+@oca(
+    "TC_N_25_CS",
+    "Retrieve Log Information - Diagnostics Log - Success",
+    profile="core",
+    versions=V2,
+    kills=(
+        "getlog-rejected",
+        "getlog-no-filename",
+        "getlog-no-uploading",
+        "getlog-upload-unreported",
+    ),
+)
+async def test_get_log_diagnostics(csms: CsmsPeer, file_server: FileServer) -> None:
+    """TC_N_25_CS (N01): GetLog logType DiagnosticsLog (step 1) is Accepted with a non-empty
+    filename (step 2; N01.FR.01); LogStatusNotification Uploading (step 3; N01.FR.08) and
+    Uploaded (step 5; N01.FR.09), each with the GetLog's requestId (N01.FR.07/13). Deviation:
+    the document's step 5 reads "Updated", a status LogStatusNotification does not have; the
+    requirement it lists (N01.FR.09) is Uploaded. Beyond the OCA: the file reached the log
+    server (N01.FR.02/04)."""
+    await _log_uploaded(
+        csms, file_server, "DiagnosticsLog", 2501, "N01.FR.02/04: the diagnostics log is uploaded"
+    )
+
+
+@oca(
+    "TC_N_35_CS",
+    "Retrieve Log Information - Security Log - Success",
+    profile="core",
+    versions=V2,
+    kills=("getlog-rejected", "getlog-no-uploading", "getlog-upload-unreported"),
+)
+async def test_get_log_security(csms: CsmsPeer, file_server: FileServer) -> None:
+    """TC_N_35_CS (N01): GetLog logType SecurityLog (step 1) is Accepted (step 2; N01.FR.01);
+    LogStatusNotification Uploading (step 3; N01.FR.08) and Uploaded (step 5; N01.FR.09), each
+    with the GetLog's requestId (N01.FR.07/13). Beyond the OCA: a filename is given (N01.FR.01)
+    and the file reached the log server (N01.FR.02/03)."""
+    await _log_uploaded(
+        csms, file_server, "SecurityLog", 3501, "N01.FR.02/03: the security log is uploaded"
+    )
+
+
+def _log_statuses(csms: CsmsPeer, request_id: int) -> list[tuple[float, str]]:
+    """(arrival time, status) of every LogStatusNotification of ``request_id`` in this case."""
+    return [
+        (entry.monotonic, str(entry.payload.get("status")))
+        for entry in csms.trace.entries()
+        if entry.flow is Flow.RECEIVED
+        and entry.action == "LogStatusNotification"
+        and entry.message_type == 2
+        and entry.payload is not None
+        and entry.payload.get("requestId") == request_id
+    ]
+
+
+@oca(
+    "TC_N_26_CS",
+    "Retrieve Log Information - Diagnostics Log - Upload failed",
+    profile="core",
+    versions=V2,
+    kills=("getlog-rejected", "getlog-no-uploading", "getlog-no-retry"),
+)
+async def test_get_log_upload_failed(csms: CsmsPeer, file_server: FileServer) -> None:
+    """TC_N_26_CS (N01, errata 2025-01): GetLog DiagnosticsLog with retries 3, retryInterval
+    1 s and a location whose path does not exist on the log server (step 1) is Accepted (step
+    2; N01.FR.01); LogStatusNotification Uploading (step 3; N01.FR.08), then one of
+    UploadFailure, BadMessage, PermissionDenied or NotSupportedOperation (step 5; N01.FR.10),
+    with the GetLog's requestId (N01.FR.07/13). The harness waits at least 3 retry intervals;
+    Uploading comes exactly once or four times, the failure status too (errata), and the last
+    failure follows the first Uploading by 3 retry intervals (N01.FR.10: after the retries),
+    within the time deviation."""
+    request_id = 2601
+    span = RETRIES * RETRY_INTERVAL_S
+    result = await csms.call(
+        "GetLog",
+        log_type="DiagnosticsLog",
+        request_id=request_id,
+        retries=RETRIES,
+        retry_interval=RETRY_INTERVAL_S,
+        log={"remoteLocation": file_server.url("/missing/")},
+    )
+    result.must(status="Accepted", req="N01.FR.01: GetLog Accepted")
+    await csms.expect(
+        "LogStatusNotification",
+        status="Uploading",
+        request_id=request_id,
+        within_s=csms.action_s,
+        req="N01.FR.08: LogStatusNotification Uploading (N01.FR.07: same requestId)",
+    )
+    start = time.monotonic()
+    deadline = start + span + csms.action_s
+    failed: dict[str, Any] | None = None
+    while failed is None:
+        note = await csms.expect(
+            "LogStatusNotification",
+            request_id=request_id,
+            within_s=max(0.0, deadline - time.monotonic()),
+            req="N01.FR.10: the failed upload is reported (N01.FR.07: same requestId)",
+        )
+        if note.get("status") != "Uploading":
+            failed = note.payload
+    require(
+        failed["status"] in UPLOAD_FAILED,
+        req="N01.FR.10: the failed upload is reported (N01.FR.07: same requestId)",
+        expected=" or ".join(UPLOAD_FAILED),
+        actual=repr(failed["status"]),
+        frames=csms.trace.render(last=12),
+    )
+    await asyncio.sleep(max(0.0, start + span + 0.5 - time.monotonic()))
+    statuses = _log_statuses(csms, request_id)
+    uploading = [t for t, s in statuses if s == "Uploading"]
+    failures = [t for t, s in statuses if s in UPLOAD_FAILED]
+    for what, times, req in (
+        ("Uploading", uploading, "N01.FR.08"),
+        ("the failure status", failures, "N01.FR.10"),
+    ):
+        require(
+            len(times) in (1, RETRIES + 1),
+            req=f"{req} (errata 2025-01): {what} sent once or once per attempt",
+            expected=f"1 or {RETRIES + 1}",
+            actual=str(len(times)),
+            frames=csms.trace.render(last=20),
+        )
+    took = failures[-1] - uploading[0]
+    require(
+        span - 0.5 <= took <= span + TIME_DEVIATION_S,
+        req="N01.FR.10: the failure is reported after the retries",
+        expected=f"{span} s (± the deviation) from the first Uploading to the last failure",
+        actual=f"{took:.1f} s",
+        frames=csms.trace.render(last=20),
+    )
+
+
+@oca(
+    "TC_N_32_CS",
+    "Clear Customer Information - Clear and no report",
+    profile="core",
+    versions=V2,
+    kills=("customer-info-rejected", "customer-info-no-notify"),
+)
+async def test_clear_customer_information(csms: CsmsPeer, sut_profile: SutProfile) -> None:
+    """TC_N_32_CS (N10): CustomerInformation with report false, clear true and the configured
+    valid idToken (step 1) is Accepted (step 2; N10.FR.01); the station then sends one
+    NotifyCustomerInformation for that request (step 3; N10.FR.06: one message, so tbc false)
+    saying the data was cleared. The text of ``data`` is free, so the harness checks the one
+    message, not its wording."""
+    tokens = sut_profile.sut.tokens
+    request_id = 3201
+    result = await csms.call(
+        "CustomerInformation",
+        request_id=request_id,
+        report=False,
+        clear=True,
+        id_token={"idToken": tokens.valid, "type": tokens.type},
+    )
+    result.must(status="Accepted", req="N10.FR.01: CustomerInformation Accepted")
+    notify = await csms.expect(
+        "NotifyCustomerInformation",
+        request_id=request_id,
+        within_s=csms.action_s,
+        req="N10.FR.06: one NotifyCustomerInformation",
+    )
+    require(
+        notify.get("tbc", False) is False and notify.get("seqNo") == 0,
+        req="N10.FR.06: one NotifyCustomerInformation",
+        expected="seqNo 0 and tbc false (a single message)",
+        actual=f"seqNo {notify.get('seqNo')!r}, tbc {notify.get('tbc')!r}",
+        frames=csms.trace.render(last=8),
+    )
