@@ -84,13 +84,29 @@ B_FAULTS: tuple[Fault, ...] = (
         V2,
         "answers GetBaseReport FullInventory with the ConfigurationInventory (its ReadOnly "
         "variables left out)",
-        "B07.FR.03",
+        "B07.FR.08",
+        (("TC_B_53_CS", "Referenced Components and Variables: the required variables"),),
+    ),
+    Fault(
+        "report-configuration-with-read-only",
+        STATION,
+        V2,
+        "answers GetBaseReport ConfigurationInventory with the FullInventory (ReadOnly variables "
+        "included)",
+        "B07.FR.07: the ConfigurationInventory reports ReadWrite/WriteOnly variables only",
     ),
     Fault(
         "report-never-sent",
         STATION,
         V2,
         "accepts a GetBaseReport and never sends the NotifyReport",
-        "B07.FR.04",
+        "B07.FR.03",
+    ),
+    Fault(
+        "reset-no-reboot",
+        STATION,
+        V2,
+        "answers a Reset of the whole station Accepted and never reboots",
+        "B11.FR.03",
     ),
 )

@@ -7,17 +7,22 @@ are the OCA's.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 from harness import CsmsPeer, StationPeer, SutActions, oca
 from harness.checks import (
     require,
     require_fields,
+    require_int_text,
     require_recent_time,
     should,
 )
 from harness.config import SutProfile
 from harness.transport import ConnectFailed
 from harness.verdicts import Inconclusive
+from testcases.v201 import reports
 from testcases.v201.states import (
     boot_until_accepted,
     connector_status,
@@ -324,6 +329,523 @@ async def test_set_variables_single(csms: CsmsPeer) -> None:
     no_error_info(item, req="B05: attributeStatusInfo absent or NoError")
     read = await get_variable(csms, *OFFLINE, req="B06: GetVariables answered")
     require_fields(read, attributeValue=value, req="B05.FR.10: the new value is in effect")
+
+
+#: The names the OCA uses for "no such component / variable" (TC_B_32/33/35/36).
+UNKNOWN_COMPONENT = "UnknownComponent"
+UNKNOWN_VARIABLE = "UnknownVariable"
+
+
+def _no_value(item: Mapping[str, Any], req: str) -> None:
+    require(
+        "attributeValue" not in item,
+        req=req,
+        expected="attributeValue omitted",
+        actual=repr(item.get("attributeValue")),
+    )
+
+
+@oca(
+    "TC_B_32_CS",
+    "Get Variables - Unknown component",
+    profile="core",
+    versions=V2,
+    kills=("dm-unknown-component-as-variable",),
+)
+async def test_get_variables_unknown_component(csms: CsmsPeer) -> None:
+    """TC_B_32_CS (B06.FR.06): GetVariables OfflineThreshold of a component the station does not
+    have ("UnknownComponent"), attributeType omitted: attributeStatus UnknownComponent, the
+    component and variable named as asked (B06.FR.02) and, as B06.FR.06 requires, no
+    attributeValue."""
+    item = await get_variable(
+        csms, UNKNOWN_COMPONENT, OFFLINE[1], attribute_type=None, req="B06: GetVariables answered"
+    )
+    require_fields(
+        item,
+        attributeStatus="UnknownComponent",
+        req="B06.FR.06: an unknown component is UnknownComponent",
+    )
+    _no_value(item, "B06.FR.06: no attributeValue for an unknown component")
+
+
+@oca(
+    "TC_B_33_CS",
+    "Get Variables - Unknown variable",
+    profile="core",
+    versions=V2,
+    kills=("dm-unknown-variable-rejected",),
+)
+async def test_get_variables_unknown_variable(csms: CsmsPeer) -> None:
+    """TC_B_33_CS (B06.FR.07): GetVariables of a variable OCPPCommCtrlr does not have
+    ("UnknownVariable"), attributeType omitted: attributeStatus UnknownVariable, the component
+    and variable named as asked and no attributeValue (B06.FR.07)."""
+    item = await get_variable(
+        csms, OFFLINE[0], UNKNOWN_VARIABLE, attribute_type=None, req="B06: GetVariables answered"
+    )
+    require_fields(
+        item,
+        attributeStatus="UnknownVariable",
+        req="B06.FR.07: an unknown variable is UnknownVariable",
+    )
+    _no_value(item, "B06.FR.07: no attributeValue for an unknown variable")
+
+
+@oca(
+    "TC_B_34_CS",
+    "Get Variables - Not supported attribute type",
+    profile="core",
+    versions=V2,
+    kills=("dm-attribute-type-ignored",),
+)
+async def test_get_variables_unsupported_attribute(csms: CsmsPeer) -> None:
+    """TC_B_34_CS (B06.FR.08): GetVariables OCPPCommCtrlr.OfflineThreshold with attributeType
+    Target: attributeStatus NotSupportedAttributeType, the component, variable and attributeType
+    Target named as asked (B06.FR.02/03) and no attributeValue (B06.FR.08). Deviation: the OCA
+    writes the component "OCPPCommCtrl"; Part 2 names it "OCPPCommCtrlr". A station that
+    supports a Target for OfflineThreshold (Part 2 does not define one) would need another
+    variable; none is known, so the case stays on this one."""
+    item = await get_variable(
+        csms, *OFFLINE, attribute_type="Target", req="B06: GetVariables answered"
+    )
+    require_fields(
+        item,
+        attributeStatus="NotSupportedAttributeType",
+        req="B06.FR.08: an unsupported attributeType is NotSupportedAttributeType",
+    )
+    _no_value(item, "B06.FR.08: no attributeValue for an unsupported attributeType")
+
+
+@oca(
+    "TC_B_35_CS",
+    "Set Variables - Unknown component",
+    profile="core",
+    versions=V2,
+    kills=("dm-unknown-component-as-variable",),
+)
+async def test_set_variables_unknown_component(csms: CsmsPeer) -> None:
+    """TC_B_35_CS (B05.FR.04): SetVariables OfflineThreshold of component "UnknownComponent",
+    attributeType omitted: attributeStatus UnknownComponent, the component and variable named as
+    asked (B05.FR.02). The OCA gives no value; "300" (the value of TC_B_09) is sent, the field
+    being required."""
+    item = await set_variable(
+        csms,
+        UNKNOWN_COMPONENT,
+        OFFLINE[1],
+        OCA_VALUE,
+        attribute_type=None,
+        req="B05: SetVariables answered",
+    )
+    require_fields(
+        item,
+        attributeStatus="UnknownComponent",
+        req="B05.FR.04: an unknown component is UnknownComponent",
+    )
+
+
+@oca(
+    "TC_B_36_CS",
+    "Set Variables - Unknown variable",
+    profile="core",
+    versions=V2,
+    kills=("dm-unknown-variable-rejected",),
+)
+async def test_set_variables_unknown_variable(csms: CsmsPeer) -> None:
+    """TC_B_36_CS (B05.FR.05): SetVariables variable "UnknownVariable" of OCPPCommCtrlr,
+    attributeType omitted: attributeStatus UnknownVariable, the component and variable named as
+    asked. Deviation: the OCA writes "OCPPCommCtrl" (see TC_B_34); the value is "300"."""
+    item = await set_variable(
+        csms,
+        OFFLINE[0],
+        UNKNOWN_VARIABLE,
+        OCA_VALUE,
+        attribute_type=None,
+        req="B05: SetVariables answered",
+    )
+    require_fields(
+        item,
+        attributeStatus="UnknownVariable",
+        req="B05.FR.05: an unknown variable is UnknownVariable",
+    )
+
+
+@oca(
+    "TC_B_37_CS",
+    "Set Variables - Not supported attribute type",
+    profile="core",
+    versions=V2,
+    kills=("dm-attribute-type-ignored",),
+)
+async def test_set_variables_unsupported_attribute(csms: CsmsPeer) -> None:
+    """TC_B_37_CS (B05.FR.06): SetVariables OCPPCommCtrlr.OfflineThreshold with attributeType
+    Target: attributeStatus NotSupportedAttributeType, the component, variable and attributeType
+    Target named as asked (B05.FR.02/03). Deviation: "OCPPCommCtrl" as in TC_B_34; the value is
+    "300"."""
+    item = await set_variable(
+        csms, *OFFLINE, OCA_VALUE, attribute_type="Target", req="B05: SetVariables answered"
+    )
+    require_fields(
+        item,
+        attributeStatus="NotSupportedAttributeType",
+        req="B05.FR.06: an unsupported attributeType is NotSupportedAttributeType",
+    )
+
+
+@oca(
+    "TC_B_39_CS",
+    "Set Variables - Read-only",
+    profile="core",
+    versions=V2,
+    kills=("dm-read-only-set-accepted",),
+)
+async def test_set_variables_read_only(csms: CsmsPeer) -> None:
+    """TC_B_39_CS (B05.FR.09): SetVariables OCPPCommCtrlr.MessageTimeout instance Default (ReadOnly
+    in Part 2 Appendix 3), attributeType omitted: attributeStatus Rejected, the component,
+    variable and instance named as asked (B05.FR.02). Deviation: "OCPPCommCtrl" as in TC_B_34;
+    the OCA gives no value, "30" is sent."""
+    item = await set_variable(
+        csms,
+        OFFLINE[0],
+        "MessageTimeout",
+        "30",
+        attribute_type=None,
+        instance="Default",
+        req="B05: SetVariables answered",
+    )
+    require_fields(
+        item, attributeStatus="Rejected", req="B05.FR.09: a ReadOnly variable is Rejected"
+    )
+
+
+#: TC_B_07/TC_B_10's second variable: AuthCtrlr.LocalAuthorizationOffline (required, ReadWrite).
+OFFLINE_AUTH = ("AuthCtrlr", "LocalAuthorizationOffline")
+
+
+def _results_by_name(
+    results: Any, asked: list[tuple[str, str]], rule: str, frames: str
+) -> dict[tuple[str, str], Mapping[str, Any]]:
+    """One result per item asked, matched by component and variable in any order (rule.01/02),
+    each with attributeType Actual (rule.03)."""
+    require(
+        isinstance(results, list) and len(results) == len(asked),
+        req=f"{rule}.01: one result per item",
+        expected=f"{len(asked)} results",
+        actual=repr(results),
+        frames=frames,
+    )
+    found: dict[tuple[str, str], Mapping[str, Any]] = {}
+    for item in results:
+        if isinstance(item, Mapping):
+            name = (
+                str((item.get("component") or {}).get("name")),
+                str((item.get("variable") or {}).get("name")),
+            )
+            found[name] = item
+    for name in asked:
+        require(
+            name in found,
+            req=f"{rule}.02: a result for each component and variable asked",
+            expected=".".join(name),
+            actual=repr(sorted(found)),
+            frames=frames,
+        )
+        require_fields(
+            found[name],
+            attributeType="Actual",
+            req=f"{rule}.03: attributeType Actual",
+            frames=frames,
+        )
+    return found
+
+
+@oca(
+    "TC_B_07_CS",
+    "Get Variables - multiple values",
+    profile="core",
+    versions=V2,
+    kills=("dm-first-item-only",),
+)
+async def test_get_variables_multiple(csms: CsmsPeer) -> None:
+    """TC_B_07_CS (B06): preparation OCPPCommCtrlr.OfflineThreshold 300 and
+    AuthCtrlr.LocalAuthorizationOffline true; one GetVariables of both (attributeType Actual):
+    two results, in any order (B06.FR.01/02), each Accepted with attributeType Actual, the value
+    set ("300", "true": B06.FR.04/10) and no error info. Deviation: the OCA writes
+    "OCPPCommCtrl"/"AuthCtrl"; Part 2 names them "OCPPCommCtrlr"/"AuthCtrlr". The values are put
+    back after the case."""
+    wanted = {OFFLINE: OCA_VALUE, OFFLINE_AUTH: "true"}
+    for (component, variable), value in wanted.items():
+        prepared = await set_variable(csms, component, variable, value, req="TC_B_07 preparation")
+        if prepared.get("attributeStatus") != "Accepted":
+            raise Inconclusive(f"preparation: {component}.{variable} could not be set to {value}")
+    data = [
+        {"component": {"name": c}, "variable": {"name": v}, "attributeType": "Actual"}
+        for c, v in wanted
+    ]
+    result = await csms.call(
+        "GetVariables", get_variable_data=data, req="B06: GetVariables answered"
+    )
+    found = _results_by_name(
+        result.must(req="B06: GetVariables answered").get("getVariableResult"),
+        list(wanted),
+        "B06.FR",
+        result.frames,
+    )
+    for name, value in wanted.items():
+        require_fields(
+            found[name], attributeStatus="Accepted", req="B06.FR.10: a known variable is Accepted"
+        )
+        require_fields(
+            found[name], attributeValue=value, req="B06.FR.04/10: the value set is returned"
+        )
+        no_error_info(found[name], req="B06: attributeStatusInfo absent or NoError")
+
+
+@oca(
+    "TC_B_10_CS",
+    "Set Variables - multiple values",
+    profile="core",
+    versions=V2,
+    kills=("dm-first-item-only",),
+)
+async def test_set_variables_multiple(csms: CsmsPeer) -> None:
+    """TC_B_10_CS (B05): one SetVariables of OCPPCommCtrlr.OfflineThreshold "300" and
+    AuthCtrlr.LocalAuthorizationOffline "true" (attributeType Actual): two results, in any order
+    (B05.FR.01/02), each Accepted (B05.FR.10) with attributeType Actual (B05.FR.03) and no error
+    info. Deviation: the component names as in TC_B_07. The values are put back after the
+    case."""
+    wanted = {OFFLINE: OCA_VALUE, OFFLINE_AUTH: "true"}
+    data = [
+        {
+            "component": {"name": c},
+            "variable": {"name": v},
+            "attributeValue": value,
+            "attributeType": "Actual",
+        }
+        for (c, v), value in wanted.items()
+    ]
+    result = await csms.call(
+        "SetVariables", set_variable_data=data, req="B05: SetVariables answered"
+    )
+    found = _results_by_name(
+        result.must(req="B05: SetVariables answered").get("setVariableResult"),
+        list(wanted),
+        "B05.FR",
+        result.frames,
+    )
+    for name in wanted:
+        require_fields(
+            found[name], attributeStatus="Accepted", req="B05.FR.10: the variable is set"
+        )
+        no_error_info(found[name], req="B05: attributeStatusInfo absent or NoError")
+
+
+#: TC_B_11's variables (component, variable) and the data type the check assumes for each;
+#: steps 3-8 are left out when the station does not have the variable (the OCA's notes).
+B11_VARIABLES = (
+    ("OCPPCommCtrlr", "OfflineThreshold", "integer"),
+    ("SmartChargingCtrlr", "LimitChangeSignificance", "decimal"),
+    ("AuthCtrlr", "AuthorizeRemoteStart", "boolean"),
+    ("ClockCtrlr", "NextTimeOffsetTransitionDateTime", "dateTime"),
+)
+
+
+def _b11_values(offline: int) -> list[tuple[str, frozenset[str]]]:
+    """TC_B_11's five values, each with the data types it is a valid value of."""
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return [
+        (str(offline), frozenset({"integer", "decimal"})),
+        (f"{offline}.1", frozenset({"decimal"})),
+        ("true", frozenset({"boolean"})),
+        (now, frozenset({"dateTime"})),
+        ("abc", frozenset()),
+    ]
+
+
+@oca(
+    "TC_B_11_CS",
+    "Set Variables - invalidly formatted values",
+    profile="core",
+    versions=V2,
+    kills=("dm-badly-formatted-accepted",),
+)
+async def test_set_variables_badly_formatted(csms: CsmsPeer) -> None:
+    """TC_B_11_CS (B05.FR.07): for each of the values <OfflineThreshold>, <OfflineThreshold +
+    0.1>, true, the current time and "abc", SetVariables of OCPPCommCtrlr.OfflineThreshold, then
+    SmartChargingCtrlr.LimitChangeSignificance, AuthCtrlr.AuthorizeRemoteStart and
+    ClockCtrlr.NextTimeOffsetTransitionDateTime (each of the last three only when the station
+    has it): a value of the variable's data type is Accepted, any other Rejected (B05.FR.07),
+    with attributeType Actual, the component and variable named as asked, and statusInfo, when
+    given, InvalidValue (a warning: the OCA marks it not required). Deviation: Part 2's
+    component names ("OCPPCommCtrlr", "SmartChargingCtrlr", "AuthCtrlr", "ClockCtrlr") for the
+    OCA's abbreviated ones; a variable is "supported" when its first SetVariables does not
+    answer UnknownComponent/UnknownVariable; a ReadOnly one (Rejected whatever the value) is
+    left out as the OCA leaves out a variable that is not ReadWrite. Values are put back after
+    the case."""
+    offline = require_int_text(
+        (await get_variable(csms, *OFFLINE, req="B06: GetVariables answered")).get(
+            "attributeValue"
+        ),
+        req="TC_B_11: OfflineThreshold readable as an integer",
+    )
+    skipped: set[str] = set()
+    for value, types in _b11_values(offline):
+        for component, variable, data_type in B11_VARIABLES:
+            if variable in skipped:
+                continue
+            item = await set_variable(
+                csms, component, variable, value, req="B05: SetVariables answered"
+            )
+            status = item.get("attributeStatus")
+            if variable != OFFLINE[1] and (
+                status in ("UnknownComponent", "UnknownVariable")
+                or (status == "Rejected" and data_type in types)
+            ):
+                skipped.add(variable)  # not supported, or not writable: the OCA skips it
+                continue
+            valid = data_type in types
+            require(
+                status == ("Accepted" if valid else "Rejected"),
+                req=f"B05.FR.07: a badly formatted value is Rejected, a valid one Accepted"
+                f" ({component}.{variable} = {value!r})",
+                expected="Accepted" if valid else "Rejected",
+                actual=f"attributeStatus {status!r}",
+            )
+            if not valid:
+                info = item.get("attributeStatusInfo")
+                code = info.get("reasonCode") if isinstance(info, Mapping) else None
+                should(
+                    csms,
+                    info is None or str(code).lower() == "invalidvalue",
+                    req="B05.FR.07: statusInfo InvalidValue",
+                    expected="attributeStatusInfo absent or reasonCode InvalidValue",
+                    actual=repr(info),
+                )
+
+
+#: Request ids of the GetBaseReport cases (any value; one per case for the trace's sake).
+REPORT_IDS = {"TC_B_12_CS": 1201, "TC_B_13_CS": 1301, "TC_B_53_CS": 5301}
+
+
+@oca(
+    "TC_B_12_CS",
+    "Get Base Report - ConfigurationInventory",
+    profile="core",
+    versions=V2,
+    kills=("report-never-sent", "report-configuration-with-read-only"),
+)
+async def test_base_report_configuration(csms: CsmsPeer, sut_profile: SutProfile) -> None:
+    """TC_B_12_CS (B07): GetBaseReport ConfigurationInventory is Accepted with no error info
+    (B07.FR.01); NotifyReport parts follow with the requestId (B07.FR.04), generatedAt and seqNo
+    0, then +1 each until tbc is false (B07.FR.03/10), a valuesList for every list variable;
+    post-scenario: every variable reported has variableCharacteristics and mutability ReadWrite or
+    WriteOnly (B07.FR.07), and the required writable variables of the Core blocks are there."""
+    entries = await reports.base_report(
+        csms, "ConfigurationInventory", REPORT_IDS["TC_B_12_CS"], rule="B07"
+    )
+    reports.list_types_have_values(entries, req="B07: a valuesList for every list variable")
+    reports.characteristics_present(entries, req="B07.FR.07: variableCharacteristics reported")
+    read_only = [
+        ".".join(str(p) for p in reports.key_of(e) if p is not None)
+        for e in entries
+        if any(
+            isinstance(a, Mapping) and a.get("mutability", "ReadWrite") == "ReadOnly"
+            for a in e.get("variableAttribute") or []
+        )
+    ]
+    require(
+        not read_only,
+        req="B07.FR.07: the ConfigurationInventory reports ReadWrite/WriteOnly variables only",
+        expected="no ReadOnly variable",
+        actual=str(read_only),
+    )
+    missing = reports.missing_required(entries, reports.required_keys(sut_profile, True))
+    require(
+        not missing,
+        req="B07.FR.07: the required writable variables are reported",
+        expected="every required ReadWrite variable of Part 2 Appendix 3 (Core blocks)",
+        actual=f"missing {missing}",
+    )
+
+
+@oca(
+    "TC_B_13_CS",
+    "Get Base Report - FullInventory",
+    profile="core",
+    versions=V2,
+    kills=("report-never-sent", "report-configuration-as-full"),
+)
+async def test_base_report_full(csms: CsmsPeer, sut_profile: SutProfile) -> None:
+    """TC_B_13_CS (B07): GetBaseReport FullInventory, checked as TC_B_12 (Accepted, parts with
+    the requestId, generatedAt, seqNo 0 then +1 up to tbc false, a valuesList for every list
+    variable); post-scenario: every variable has variableCharacteristics and the required
+    variables of the Core blocks and of the charging infrastructure (ChargingStation, each EVSE
+    and connector) are reported (B07.FR.08)."""
+    entries = await reports.base_report(csms, "FullInventory", REPORT_IDS["TC_B_13_CS"], rule="B07")
+    reports.list_types_have_values(entries, req="B07: a valuesList for every list variable")
+    reports.characteristics_present(entries, req="B07.FR.08: variableCharacteristics reported")
+    missing = reports.missing_required(entries, reports.required_keys(sut_profile))
+    require(
+        not missing,
+        req="B07.FR.08: the required variables are reported",
+        expected="every required variable of Part 2 Appendix 3 (Core blocks)",
+        actual=f"missing {missing}",
+    )
+
+
+@oca(
+    "TC_B_53_CS",
+    "Get Base Report - Test mandatory DM variables via FullInventory",
+    profile="core",
+    versions=V2,
+    kills=("report-never-sent", "report-configuration-as-full"),
+)
+async def test_base_report_mandatory_variables(csms: CsmsPeer, sut_profile: SutProfile) -> None:
+    """TC_B_53_CS (Part 2 Appendix 3): GetBaseReport FullInventory Accepted, its parts checked as
+    in TC_B_13; post-scenario: the required variables (Core blocks, charging infrastructure) are
+    reported; every list variable has a non-empty valuesList and a value among it (each member,
+    for a MemberList or SequenceList); a WriteOnly variable's value is omitted."""
+    entries = await reports.base_report(csms, "FullInventory", REPORT_IDS["TC_B_53_CS"], rule="B07")
+    missing = reports.missing_required(entries, reports.required_keys(sut_profile))
+    require(
+        not missing,
+        req="Referenced Components and Variables: the required variables are reported",
+        expected="every required variable of Part 2 Appendix 3 (Core blocks)",
+        actual=f"missing {missing}",
+    )
+    reports.list_types_have_values(
+        entries, req="Referenced Components and Variables: a valuesList for every list variable"
+    )
+    reports.list_values_allowed(
+        entries, req="Referenced Components and Variables: list values among the valuesList"
+    )
+    reports.write_only_without_value(
+        entries, req="Referenced Components and Variables: no value for a WriteOnly variable"
+    )
+
+
+@oca(
+    "TC_B_20_CS",
+    "Reset Charging Station - Without ongoing transaction - OnIdle",
+    profile="core",
+    versions=V2,
+    kills=("reset-no-reboot", "boot-skips-status"),
+)
+async def test_reset_on_idle_without_transaction(csms: CsmsPeer, sut_profile: SutProfile) -> None:
+    """TC_B_20_CS (B11): Reset OnIdle with no transaction is answered Accepted (B11.FR.01); the
+    station reboots (B11.FR.03) and sends BootNotification (B01.FR.03, B11.FR.04), answered
+    Accepted; it then reports every connector Available (a StatusNotification or a NotifyEvent,
+    post-scenario validation). The BootNotification is held so that the case answers it."""
+    csms.hold("BootNotification")
+    reset = await csms.call("Reset", type="OnIdle", req="B11.FR.01: Reset answered")
+    reset.must(status="Accepted", req="B11.FR.03: Reset OnIdle without transaction Accepted")
+    boot = await csms.expect(
+        "BootNotification",
+        within_s=csms.action_s,
+        req="B11.FR.03/B01.FR.03: the station reboots and sends BootNotification",
+    )
+    await boot.reply(status="Accepted", interval=300)
+    await _boot_connectors_available(
+        csms, sut_profile, "B01.FR.05: every connector's state reported after the reset"
+    )
 
 
 @oca(

@@ -14,7 +14,8 @@ station started, not the one set since), ``config-change-not-applied`` and
 ``config-change-rejected`` (every SetVariables Rejected); block B's (:mod:`harness.reference.faults_b`):
 ``dm-unknown-component-as-variable``, ``dm-unknown-variable-rejected``,
 ``dm-attribute-type-ignored``, ``dm-read-only-set-accepted``, ``dm-badly-formatted-accepted``,
-``dm-first-item-only`` and ``report-configuration-as-full``.
+``dm-first-item-only``, ``report-configuration-as-full``,
+``report-configuration-with-read-only`` and ``report-never-sent``.
 """
 
 from __future__ import annotations
@@ -250,7 +251,14 @@ class DeviceModel:
     def base_report(self, base: str) -> list[Payload]:
         """B07: FullInventory, ConfigurationInventory (writable variables) or SummaryInventory
         (the availability of the ChargingStation, EVSE and Connector components)."""
-        if base == "ConfigurationInventory":
+        if "report-never-sent" in self.faults:
+            return []  # no part, so no NotifyReport
+        if (
+            base == "ConfigurationInventory"
+            and "report-configuration-with-read-only" in self.faults
+        ):
+            chosen = self.variables
+        elif base == "ConfigurationInventory":
             chosen = [v for v in self.variables if v.mutability != "ReadOnly"]
         elif base == "SummaryInventory":
             chosen = [v for v in self.variables if v.name == "AvailabilityState"]

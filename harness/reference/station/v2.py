@@ -208,6 +208,8 @@ class V2:
         if p["type"] == "OnIdle" and self.txe.tx:
             self.txe.on_idle = self._reboot_for_reset
             return Reply({"status": "Scheduled"})
+        if "reset-no-reboot" in self.st.faults:
+            return Reply({"status": "Accepted"})
         return Reply({"status": "Accepted"}, then=self._reboot_for_reset)
 
     def _reboot_for_reset(self) -> None:

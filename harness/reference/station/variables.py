@@ -46,7 +46,7 @@ def standard_variables(
             setter=live.heartbeat_set,
         ),
         Variable("OCPPCommCtrlr", "OfflineThreshold", "integer", "60", minimum=0, unit="s"),
-        Variable("OCPPCommCtrlr", "MessageTimeout", "integer", "5", instance="Default", minimum=1),
+        Variable("OCPPCommCtrlr", "MessageTimeout", "integer", "5", RO, "Default", minimum=1),
         Variable(
             "OCPPCommCtrlr",
             "MessageAttempts",
@@ -64,8 +64,22 @@ def standard_variables(
             minimum=0,
         ),
         Variable("OCPPCommCtrlr", "ResetRetries", "integer", "1", minimum=0),
-        Variable("OCPPCommCtrlr", "FileTransferProtocols", "MemberList", "HTTP,HTTPS", RO),
-        Variable("OCPPCommCtrlr", "NetworkConfigurationPriority", "SequenceList", "1", RO),
+        Variable(
+            "OCPPCommCtrlr",
+            "FileTransferProtocols",
+            "MemberList",
+            "HTTP,HTTPS",
+            RO,
+            values_list="HTTP,HTTPS",
+        ),
+        Variable(
+            "OCPPCommCtrlr",
+            "NetworkConfigurationPriority",
+            "SequenceList",
+            "1",
+            values_list="0,1,2,3,4,5,6,7,8,9",
+            non_empty=True,
+        ),
         Variable("OCPPCommCtrlr", "NetworkProfileConnectionAttempts", "integer", "3", minimum=1),
         Variable("OCPPCommCtrlr", "UnlockOnEVSideDisconnect", "boolean", "true"),
         Variable("OCPPCommCtrlr", "WebSocketPingInterval", "integer", "0", minimum=0),
@@ -117,6 +131,7 @@ def standard_variables(
         Variable("SecurityCtrlr", "CertificateEntries", "integer", "0", RO),
         Variable("ClockCtrlr", "DateTime", "dateTime", mutability=RO, getter=now_iso),
         Variable("ClockCtrlr", "TimeSource", "SequenceList", "Heartbeat", values_list=TIME_SOURCES),
+        Variable("ClockCtrlr", "NextTimeOffsetTransitionDateTime", "dateTime", now_iso()),
     ]
     out += _physical("ChargingStation", None, None, live)
     for evse in hw.evses.values():
