@@ -52,6 +52,14 @@ EJ_FAULTS: tuple[Fault, ...] = (
         "J01.FR.22",
     ),
     Fault(
+        "ev-timeout-ignored",
+        STATION,
+        V2,
+        "keeps an authorization (and its transaction) when no cable comes within "
+        "TxCtrlr.EVConnectionTimeOut",
+        "E03.FR.05",
+    ),
+    Fault(
         "csms-metervalues-error",
         CSMS,
         V2,

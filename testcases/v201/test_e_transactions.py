@@ -3,16 +3,22 @@ the CSMS sees it. Steps and criteria in our own words after OCPP 2.0.1 Part 6.""
 
 from __future__ import annotations
 
+import asyncio
+
 from harness import CsmsPeer, StationPeer, SutActions, oca
-from harness.checks import require
+from harness.checks import applicable_unless, require, require_fields
 from harness.config import SutProfile
-from testcases.v201.states import tx_points
+from harness.verdicts import SutFailure
+from testcases.v201.states import connector_status, set_variable, tx_points
 from testcases.v201.tx_states import (
     Session,
     authorized_local,
+    charging,
     ended,
     energy_transfer_started,
     ev_connected_pre_session,
+    stop_charging,
+    tx_point_contains,
     unplugged,
 )
 
@@ -67,6 +73,230 @@ async def test_local_start_cable_first(
         await unplugged(csms, sut, session)
         await ended(csms, session, req="E06.FR.02: unplugging ends the transaction")
     session.check_seq_nos()
+
+
+@oca(
+    "TC_E_09_CS",
+    "Start transaction options - EVConnected",
+    profile="core",
+    versions=V2,
+    kills=("tx-plugin-wrong-trigger", "tx-no-evse"),
+)
+async def test_start_ev_connected(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
+    """TC_E_09 (E01 S1, errata 2025-02 extends it until charging): Before: TxStartPoint
+    contains EVConnected (set where it does not; NOT-APPLICABLE where it cannot be). Plug in:
+    the connector Occupied (StatusNotification or NotifyEvent, G01.FR.03), then TransactionEvent
+    Started with triggerReason CablePluggedIn or ChargingStateChanged (E01.FR.02/15), evse.id and
+    evse.connectorId (E01.FR.16), chargingState EVConnected; state Authorized (local), state
+    EnergyTransferStarted. Deviation: the OCA starts from state ParkingBayOccupied; a station
+    without a bay sensor has none. Beyond the OCA: the transaction is ended again."""
+    await tx_point_contains(csms, "TxStartPoint", "EVConnected")
+    session = Session(await tx_points(csms, sut_profile))
+    await ev_connected_pre_session(csms, sut, session)
+    session.check_evse_known()
+    started = session.after_plug_in
+    assert started is not None  # TxStartPoint contains EVConnected
+    require_fields(
+        started["transactionInfo"],
+        chargingState="EVConnected",
+        req="E01.FR.02: the plug-in event has chargingState EVConnected",
+    )
+    await authorized_local(csms, sut, session, sut_profile.sut.tokens.valid)
+    await energy_transfer_started(csms, session)
+    await stop_charging(csms, sut, sut_profile, session, req="E06: the transaction ends")
+
+
+@oca(
+    "TC_E_10_CS",
+    "Start transaction options - Authorized - Local",
+    profile="core",
+    versions=V2,
+    kills=("tx-reports-wrong-token",),
+)
+async def test_start_authorized_local(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_E_10 (E01 S2, errata 2025-02 extends it until charging): Before: TxStartPoint
+    contains Authorized (set where it does not; NOT-APPLICABLE where it cannot be). Present the
+    token with no cable: Authorize with the token's idToken and type (C01.FR.01; skipped where
+    LocalPreAuthorize serves it from the cache), then TransactionEvent Started with triggerReason
+    Authorized and the idToken (E01.FR.03/10); state EVConnectedPreSession (the plug-in reported
+    in the running transaction), state EnergyTransferStarted. Deviation: AuthCtrlr.AuthEnabled
+    and DisableRemoteAuthorization are left as the station has them. Beyond the OCA: the
+    transaction is ended again."""
+    await tx_point_contains(csms, "TxStartPoint", "Authorized")
+    session = Session(await tx_points(csms, sut_profile))
+    await authorized_local(csms, sut, session, sut_profile.sut.tokens.valid)
+    first = session.events[0]
+    require_fields(
+        first.payload,
+        eventType="Started",
+        triggerReason="Authorized",
+        req="E01.FR.03: the authorization starts the transaction (Started, Authorized)",
+    )
+    require_fields(
+        first.get("idToken") or {},
+        idToken=sut_profile.sut.tokens.valid,
+        type=sut_profile.sut.tokens.type,
+        req="E01.FR.10: the Started event carries the presented idToken",
+    )
+    await ev_connected_pre_session(csms, sut, session)
+    await energy_transfer_started(csms, session)
+    await stop_charging(csms, sut, sut_profile, session, req="E06: the transaction ends")
+
+
+@oca(
+    "TC_E_15_CS",
+    "Stop transaction options - StopAuthorized - Local",
+    profile="core",
+    versions=V2,
+    kills=("local-stop-ignored", "tx-stopped-reason-other"),
+)
+async def test_stop_authorized_local(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_E_15 (E06): Before: TxStopPoint contains Authorized (set where it does not;
+    NOT-APPLICABLE where it cannot be); state EnergyTransferStarted. Present the same token:
+    TransactionEvent Ended (E06.FR.03) with triggerReason StopAuthorized and stoppedReason
+    Local. Deviation: the OCA waits a configured transaction duration first; nothing it checks
+    depends on it. Beyond the OCA: unplugging frees the connector."""
+    await tx_point_contains(csms, "TxStopPoint", "Authorized")
+    session = await charging(csms, sut, sut_profile)
+    await sut.present_token(sut_profile.sut.tokens.valid, evse_id=session.evse_id)
+    event = await ended(csms, session, req="E06.FR.03: the local stop ends the transaction")
+    require_fields(
+        event.payload,
+        triggerReason="StopAuthorized",
+        req="E06.FR.03: the local stop has triggerReason StopAuthorized",
+    )
+    require_fields(
+        event["transactionInfo"],
+        stoppedReason="Local",
+        req="E06: a local stop has stoppedReason Local",
+    )
+    await unplugged(csms, sut, session)
+
+
+@oca(
+    "TC_E_21_CS",
+    "Stop transaction options - StopAuthorized - Remote",
+    profile="core",
+    versions=V2,
+    kills=("remote-stop-wrong-trigger", "remote-stop-ignored"),
+)
+async def test_stop_authorized_remote(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_E_21 (E06, F03): Before: TxStopPoint contains Authorized (set where it does not;
+    NOT-APPLICABLE where it cannot be); state EnergyTransferStarted. RequestStopTransaction for
+    the transaction: Accepted (F03.FR.07), then TransactionEvent Ended (F03.FR.03) with
+    triggerReason RemoteStop and stoppedReason Remote. Beyond the OCA: unplugging frees the
+    connector."""
+    await tx_point_contains(csms, "TxStopPoint", "Authorized")
+    session = await charging(csms, sut, sut_profile)
+    result = await csms.call(
+        "RequestStopTransaction", transaction_id=session.tx_id, req="F03: RequestStopTransaction"
+    )
+    result.must(status="Accepted", req="F03.FR.07: RequestStopTransaction Accepted")
+    event = await ended(csms, session, req="F03.FR.03: the remote stop ends the transaction")
+    require_fields(
+        event.payload,
+        triggerReason="RemoteStop",
+        req="F03.FR.03: triggerReason RemoteStop",
+    )
+    require_fields(
+        event["transactionInfo"],
+        stoppedReason="Remote",
+        req="F03.FR.03: stoppedReason Remote",
+    )
+    await unplugged(csms, sut, session)
+
+
+@oca(
+    "TC_E_39_CS",
+    "Stop transaction options - Deauthorized - timeout",
+    profile="core",
+    versions=V2,
+    kills=("ev-timeout-ignored",),
+)
+async def test_deauthorized_timeout(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_E_39 (E03, E06; errata 2024-11): Before: TxStopPoint contains Authorized (where it
+    cannot be set and does not, NOT-APPLICABLE), TxCtrlr.EVConnectionTimeOut short; state
+    Authorized (local, no cable). Step 1, only where the authorization started a transaction
+    (TxStartPoint Authorized or ParkingBayOccupancy): after the timeout a TransactionEvent with
+    triggerReason EVConnectTimeout (E03.FR.05: a SHOULD in Part 2, a tool validation of the OCA),
+    stoppedReason Timeout, Updated where TxStartPoint holds ParkingBayOccupancy, else Ended. Then
+    plug in: the connector Occupied; a TransactionEvent for it, if any, has triggerReason
+    CablePluggedIn and chargingState not Charging (the authorization is gone). Beyond the OCA:
+    unplugging frees the connector."""
+    timeout_s = 2
+    await tx_point_contains(csms, "TxStopPoint", "Authorized")
+    item = await set_variable(
+        csms, "TxCtrlr", "EVConnectionTimeOut", str(timeout_s), req="E03: EVConnectionTimeOut set"
+    )
+    applicable_unless(
+        item.get("attributeStatus") != "Accepted",
+        f"TxCtrlr.EVConnectionTimeOut cannot be set ({item.get('attributeStatus')})",
+    )
+    session = Session(await tx_points(csms, sut_profile))
+    await authorized_local(csms, sut, session, sut_profile.sut.tokens.valid)
+    if session.tx_id is not None:
+        bay = "ParkingBayOccupancy" in session.points.start
+        event = await csms.expect(
+            "TransactionEvent",
+            trigger_reason="EVConnectTimeout",
+            within_s=timeout_s + csms.response_s,
+            req="E03.FR.05: the transaction is deauthorized at EVConnectionTimeOut",
+        )
+        session.add(event, "E03.FR.05")
+        require_fields(
+            event.payload,
+            eventType="Updated" if bay else "Ended",
+            req="E03.FR.05: Ended at the timeout (Updated with ParkingBayOccupancy)",
+        )
+        require_fields(
+            event["transactionInfo"],
+            stoppedReason="Timeout",
+            req="E03.FR.05: stoppedReason Timeout",
+        )
+    else:
+        await asyncio.sleep(timeout_s + 0.5)
+    await sut.plug_in(evse_id=session.evse_id, connector_id=session.connector_id)
+    await connector_status(
+        csms,
+        evse_id=session.evse_id,
+        connector_id=session.connector_id,
+        status="Occupied",
+        req="G01.FR.03: the connector is reported Occupied on plug-in",
+    )
+    try:
+        after = await csms.expect(
+            "TransactionEvent", within_s=1.0, req="E03: plug-in after the timeout (looking)"
+        )
+    except SutFailure:
+        after = None
+    if after is not None:
+        require_fields(
+            after.payload,
+            triggerReason="CablePluggedIn",
+            req="E03.FR.05: the plug-in after the timeout is only a CablePluggedIn event",
+        )
+        require(
+            after["transactionInfo"].get("chargingState") != "Charging",
+            req="E03.FR.05: no charging once the authorization timed out",
+            expected="chargingState not Charging",
+            actual=repr(after["transactionInfo"].get("chargingState")),
+        )
+    await sut.unplug(evse_id=session.evse_id, connector_id=session.connector_id)
+    await connector_status(
+        csms,
+        evse_id=session.evse_id,
+        connector_id=session.connector_id,
+        status="Available",
+        req="G01.FR.04: the connector is Available after unplug",
+    )
 
 
 @oca(

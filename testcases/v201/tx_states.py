@@ -14,12 +14,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness import CsmsPeer, StationPeer, SutActions
-from harness.checks import require, require_fields
+from harness.checks import applicable_unless, require, require_fields
 from harness.config import SutProfile
 from harness.peers.defaults import now_iso
 from harness.peers.exchange import CallOutcome, InboundCall
 from harness.peers.matching import one_of
-from testcases.v201.states import COMBINED, TxPoints, connector_status, get_variable, tx_points
+from testcases.v201.states import (
+    COMBINED,
+    TxPoints,
+    connector_status,
+    get_variable,
+    set_variable,
+    tx_points,
+)
 
 #: triggerReasons the reusable state EVConnectedPreSession accepts for the event at plug-in.
 PLUG_IN_TRIGGERS = ("CablePluggedIn", "ChargingStateChanged", "RemoteStart")
@@ -87,6 +94,14 @@ async def ev_connected_pre_session(csms: CsmsPeer, sut: SutActions, session: Ses
         status="Occupied",
         req="E02.FR.05/G01.FR.03: the connector is reported Occupied on plug-in",
     )
+    if session.tx_id is not None:
+        event = await csms.expect(
+            "TransactionEvent",
+            trigger_reason="CablePluggedIn",
+            req="E03: the plug-in is reported in the running transaction (CablePluggedIn)",
+        )
+        session.after_plug_in = session.add(event, "E03")
+        return
     if not session.points.starts_at_plug_in:
         return
     started = await csms.expect(
@@ -101,6 +116,22 @@ async def ev_connected_pre_session(csms: CsmsPeer, sut: SutActions, session: Ses
         actual=repr(started.get("triggerReason")),
     )
     session.after_plug_in = session.add(started, "E02")
+
+
+async def tx_point_contains(csms: CsmsPeer, name: str, point: str) -> None:
+    """The OCA's Before "TxCtrlr.<name> contains <point>": kept when it does, else set to
+    ``point``; NOT-APPLICABLE when the station does not accept that (read-only, or a point it
+    does not support)."""
+    item = await get_variable(csms, "TxCtrlr", name, req=f"E01: TxCtrlr.{name} read")
+    current = {p.strip() for p in str(item.get("attributeValue") or "").split(",")}
+    if item.get("attributeStatus") == "Accepted" and point in current:
+        return
+    result = await set_variable(csms, "TxCtrlr", name, point, req=f"E01: TxCtrlr.{name} set")
+    applicable_unless(
+        result.get("attributeStatus") != "Accepted",
+        f"TxCtrlr.{name} does not contain {point} and cannot be set to it "
+        f"(SetVariables {result.get('attributeStatus')})",
+    )
 
 
 async def authorized_local(csms: CsmsPeer, sut: SutActions, session: Session, token: str) -> None:

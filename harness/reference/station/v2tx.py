@@ -177,7 +177,8 @@ class TxEngine:
     def _ev_timeout(self, evse_id: int) -> None:
         """E03: no cable within EVConnectionTimeOut after the authorization."""
         self._timers.pop(evse_id, None)
-        if self.hw.evse(evse_id).plugged_connector() is not None:
+        plugged = self.hw.evse(evse_id).plugged_connector() is not None
+        if plugged or "ev-timeout-ignored" in self.st.faults:
             return
         tx = self.tx.get(evse_id)
         if tx is not None:
