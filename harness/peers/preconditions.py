@@ -129,6 +129,12 @@ async def restore_station(
     if csms.config.changed:
         await csms.restore_config()
     await _settle(csms, csms.action_s)
+    # a change scheduled for a transaction's end (G03.FR.05) shows only once it has ended
+    late = [w for w, s in state.not_available().items() if s == "Unavailable"]
+    for where in late:
+        await _make_operative(csms, where)
+    if late:
+        await _settle(csms, csms.action_s)
     problems = [f"EVSE {e} connector {c} {s}" for (e, c), s in state.not_available().items()]
     problems += [f"transaction {tx} still open" for tx in state.transactions]
     problems += csms.config.unrestored

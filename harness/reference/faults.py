@@ -15,6 +15,7 @@ from harness.reference.csms_faults import CSMS_FAULTS
 from harness.reference.fault_model import PRECONDITION, Fault
 from harness.reference.faults_b import B_FAULTS
 from harness.reference.faults_ej import EJ_FAULTS
+from harness.reference.faults_fg import FG_FAULTS
 from harness.reference.faults_np import NP_FAULTS
 from harness.reference.robustness_faults import ROBUSTNESS_FAULTS
 from harness.reference.station_faults import STATION_FAULTS
@@ -26,6 +27,7 @@ FAULTS: dict[str, Fault] = {
     f.name: f for f in (*STATION_FAULTS, *CSMS_FAULTS, *ROBUSTNESS_FAULTS, *EJ_FAULTS)
 }
 FAULTS.update({f.name: f for f in B_FAULTS})  # block B (Provisioning)
+FAULTS.update({f.name: f for f in FG_FAULTS})  # blocks F and G
 FAULTS.update({f.name: f for f in NP_FAULTS})  # blocks N and P
 
 

@@ -103,7 +103,9 @@ VARIANTS: dict[str, Variant] = {
         Variant(
             "trigger-rejected",
             _STATIONS,
-            "answers every TriggerMessage with Rejected and sends nothing for it",
+            "answers every TriggerMessage with Rejected and sends nothing for it (2.x: except "
+            "Heartbeat, which OCA TC_F_20 asks of every station, and a message it does not "
+            "implement, NotImplemented by F06.FR.08)",
             "2.0.1 F06.FR.05 (the station decides whether it sends the requested message); "
             "1.6 §5.17 (Rejected)",
             drops=("C-29.1", "C-29.2", "C-29.3", "C-29.4", "C-29.5", "C-29.6"),

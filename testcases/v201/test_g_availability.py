@@ -1,13 +1,156 @@
 """OCA block G (Availability), OCPP 2.0.1 and 2.1. Steps and criteria in our own words after
-OCPP 2.0.1 Part 6."""
+OCPP 2.0.1 Part 6 §2.8 (station under test) and §3.8 (CSMS under test).
+
+The reusable state Unavailable (Part 6 §2.18) is :func:`unavailable`; the OCA's memory state
+"Unavailable for <evse/connector>" (which §2.19 does not define further) is reached the same way.
+Each connector in scope may be reported by a StatusNotification or by a NotifyEvent of its
+AvailabilityState (G01.FR.03-07, :func:`~testcases.v201.states.connector_status`).
+"""
 
 from __future__ import annotations
 
 from harness import CsmsPeer, StationPeer, SutActions, oca
+from harness.checks import require_fields
 from harness.config import SutProfile
-from testcases.v201.states import connector_status
+from testcases.v201.states import connector_status, tx_points
+from testcases.v201.tx_states import (
+    Session,
+    authorized_local,
+    ended,
+    energy_transfer_started,
+    ev_connected_pre_session,
+)
 
 V2 = ("2.0.1", "2.1")
+#: Faults of the plain (no transaction) availability changes.
+CHANGE_KILLS = ("availability-no-status", "availability-rejected")
+#: Faults of a change to the state a connector already has (G03.FR.03, G04.FR.04).
+SAME_KILLS = ("availability-same-state-rejected",)
+#: Faults of a change during a transaction (G03.FR.05, G04.FR.06, G01.FR.05).
+SCHEDULED_KILLS = ("availability-not-scheduled", "availability-schedule-lost")
+
+
+def _scope(
+    profile: SutProfile, evse_id: int | None, connector_id: int | None
+) -> list[tuple[int, int]]:
+    """The (evse, connector) pairs a ChangeAvailability for ``evse_id``/``connector_id`` covers
+    (no EVSE: the whole station)."""
+    pairs = [(e.id, c) for e in profile.sut.evses for c in range(1, e.connectors + 1)]
+    if evse_id is not None:
+        pairs = [p for p in pairs if p[0] == evse_id]
+    if connector_id is not None:
+        pairs = [p for p in pairs if p[1] == connector_id]
+    return pairs
+
+
+async def change_availability(
+    csms: CsmsPeer,
+    operational: str,
+    *,
+    evse_id: int | None = None,
+    connector_id: int | None = None,
+    status: str = "Accepted",
+    req: str,
+) -> None:
+    """ChangeAvailability for the station (no ``evse_id``), an EVSE or a connector; the answer
+    must be ``status`` (``req`` names the rule)."""
+    fields: dict[str, object] = {"operational_status": operational}
+    if evse_id is not None:
+        evse: dict[str, int] = {"id": evse_id}
+        if connector_id is not None:
+            evse["connectorId"] = connector_id
+        fields["evse"] = evse
+    result = await csms.call("ChangeAvailability", **fields)
+    result.must(status=status, req=req)
+
+
+async def reported(
+    csms: CsmsPeer,
+    profile: SutProfile,
+    status: str,
+    *,
+    evse_id: int | None = None,
+    connector_id: int | None = None,
+    req: str,
+) -> None:
+    """Every connector in scope is reported ``status`` (a StatusNotification or a NotifyEvent)."""
+    for evse, connector in _scope(profile, evse_id, connector_id):
+        await connector_status(
+            csms,
+            evse_id=evse,
+            connector_id=connector,
+            status=status,
+            req=f"{req}: connector {evse}/{connector} reported {status}",
+        )
+
+
+async def unavailable(
+    csms: CsmsPeer,
+    profile: SutProfile,
+    *,
+    evse_id: int | None = None,
+    connector_id: int | None = None,
+    rules: str = "G03.FR.01/02",
+) -> None:
+    """Reusable state Unavailable: ChangeAvailability Inoperative (for the station, an EVSE or
+    a connector) is Accepted and every connector in scope is reported Unavailable (G01.FR.07)."""
+    await change_availability(
+        csms,
+        "Inoperative",
+        evse_id=evse_id,
+        connector_id=connector_id,
+        req=f"{rules}: ChangeAvailability Inoperative answered Accepted",
+    )
+    await reported(
+        csms, profile, "Unavailable", evse_id=evse_id, connector_id=connector_id, req="G01.FR.07"
+    )
+
+
+# -- G01: connector status on plug-in and unplug -------------------------------------------------
+
+
+@oca(
+    "TC_G_01_CS",
+    "Connector status Notification - Available to Occupied",
+    profile="core",
+    versions=V2,
+    kills=("status-silent-on-plug-in",),
+)
+async def test_status_available_to_occupied(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_G_01 (G01.FR.01/03): state EVConnectedPreSession: plugging in is reported Occupied
+    (StatusNotification or AvailabilityState NotifyEvent); where TxStartPoint holds EVConnected
+    the transaction starts too."""
+    session = Session(await tx_points(csms, sut_profile))
+    await ev_connected_pre_session(csms, sut, session)
+
+
+@oca(
+    "TC_G_02_CS",
+    "Connector status Notification - Occupied to Available",
+    profile="core",
+    versions=V2,
+    kills=("status-silent-on-unplug",),
+)
+async def test_status_occupied_to_available(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_G_02 (G01.FR.01/04): from state EVConnectedPreSession, unplugging is reported
+    Available for the connector (StatusNotification or AvailabilityState NotifyEvent)."""
+    session = Session(await tx_points(csms, sut_profile))
+    await ev_connected_pre_session(csms, sut, session)
+    await sut.unplug(evse_id=session.evse_id, connector_id=session.connector_id)
+    await connector_status(
+        csms,
+        evse_id=session.evse_id,
+        connector_id=session.connector_id,
+        status="Available",
+        req="G01.FR.04: the connector is reported Available after unplug",
+    )
+
+
+# -- G03/G04: changes without a transaction --------------------------------------------------------
 
 
 @oca(
@@ -15,30 +158,329 @@ V2 = ("2.0.1", "2.1")
     "Change Availability EVSE - Operative to inoperative",
     profile="core",
     versions=V2,
-    kills=("availability-no-status", "availability-rejected"),
+    kills=CHANGE_KILLS,
 )
-async def test_change_availability_evse(csms: CsmsPeer, sut_profile: SutProfile) -> None:
-    """TC_G_03 (G03), reusable state Unavailable: ChangeAvailability Inoperative for an idle
-    EVSE is Accepted (G03.FR.01/02) and each of its connectors is reported Unavailable
-    (G03.FR.04; a StatusNotification, or a NotifyEvent of the Connector's AvailabilityState as
-    G01.FR.07 allows). Beyond the OCA: Operative brings them back to Available, so the case
-    leaves the station as it found it."""
-    evse = next(e for e in sut_profile.sut.evses if e.id == 1)
-    for operational, status in (("Inoperative", "Unavailable"), ("Operative", "Available")):
-        result = await csms.call(
-            "ChangeAvailability", operational_status=operational, evse={"id": evse.id}
+async def test_evse_operative_to_inoperative(csms: CsmsPeer, sut_profile: SutProfile) -> None:
+    """TC_G_03 (G03.FR.01/02/04/06): reusable state Unavailable for EVSE 1: ChangeAvailability
+    Inoperative is Accepted and each of its connectors is reported Unavailable."""
+    await unavailable(csms, sut_profile, evse_id=1)
+
+
+@oca(
+    "TC_G_04_CS",
+    "Change Availability EVSE - Inoperative to operative",
+    profile="core",
+    versions=V2,
+    kills=CHANGE_KILLS,
+)
+async def test_evse_inoperative_to_operative(csms: CsmsPeer, sut_profile: SutProfile) -> None:
+    """TC_G_04 (G03.FR.01/02/04/07): EVSE 1 Unavailable first; ChangeAvailability Operative
+    for it is Accepted and each of its connectors is reported Available again."""
+    await unavailable(csms, sut_profile, evse_id=1)
+    await change_availability(
+        csms, "Operative", evse_id=1, req="G03.FR.01/02: ChangeAvailability Operative Accepted"
+    )
+    await reported(csms, sut_profile, "Available", evse_id=1, req="G03.FR.07/G01.FR.07")
+
+
+@oca(
+    "TC_G_05_CS",
+    "Change Availability Charging Station - Operative to inoperative",
+    profile="core",
+    versions=V2,
+    kills=CHANGE_KILLS,
+)
+async def test_station_operative_to_inoperative(csms: CsmsPeer, sut_profile: SutProfile) -> None:
+    """TC_G_05 (G04.FR.01/02/03/05/07): reusable state Unavailable for the whole station
+    (no evse): Accepted, and every connector is reported Unavailable."""
+    await unavailable(csms, sut_profile, rules="G04.FR.02/03")
+
+
+@oca(
+    "TC_G_06_CS",
+    "Change Availability Charging Station - Inoperative to operative",
+    profile="core",
+    versions=V2,
+    kills=CHANGE_KILLS,
+)
+async def test_station_inoperative_to_operative(csms: CsmsPeer, sut_profile: SutProfile) -> None:
+    """TC_G_06 (G04.FR.01/02/03/05/08): from state Unavailable (whole station), ChangeAvailability
+    Operative without evse is Accepted and every connector is reported Available."""
+    await unavailable(csms, sut_profile, rules="G04.FR.02/03")
+    await change_availability(
+        csms, "Operative", req="G04.FR.02/03: ChangeAvailability Operative Accepted"
+    )
+    await reported(csms, sut_profile, "Available", req="G04.FR.08/G01.FR.07")
+
+
+@oca(
+    "TC_G_07_CS",
+    "Change Availability Connector - Operative to inoperative",
+    profile="core",
+    versions=V2,
+    kills=CHANGE_KILLS,
+)
+async def test_connector_operative_to_inoperative(csms: CsmsPeer, sut_profile: SutProfile) -> None:
+    """TC_G_07 (G03.FR.01/02/04/06): reusable state Unavailable for connector 1 of EVSE 1:
+    Accepted, and that connector is reported Unavailable."""
+    await unavailable(csms, sut_profile, evse_id=1, connector_id=1)
+
+
+@oca(
+    "TC_G_08_CS",
+    "Change Availability Connector - Inoperative to operative",
+    profile="core",
+    versions=V2,
+    kills=CHANGE_KILLS,
+)
+async def test_connector_inoperative_to_operative(csms: CsmsPeer, sut_profile: SutProfile) -> None:
+    """TC_G_08 (G03.FR.01/02/04/07): connector 1 of EVSE 1 Unavailable first; ChangeAvailability
+    Operative for it is Accepted and it is reported Available (evse and connector named)."""
+    await unavailable(csms, sut_profile, evse_id=1, connector_id=1)
+    await change_availability(
+        csms,
+        "Operative",
+        evse_id=1,
+        connector_id=1,
+        req="G03.FR.01/02: ChangeAvailability Operative Accepted",
+    )
+    await reported(
+        csms, sut_profile, "Available", evse_id=1, connector_id=1, req="G03.FR.07/G01.FR.07"
+    )
+
+
+# -- G03/G04: a change to the state already in force -----------------------------------------------
+
+
+async def _same_state(
+    csms: CsmsPeer,
+    profile: SutProfile,
+    operational: str,
+    rule: str,
+    *,
+    evse_id: int | None = None,
+    connector_id: int | None = None,
+) -> None:
+    """From Operative (the general preconditions) or the state Unavailable, ChangeAvailability
+    to that same state is Accepted (``rule``: G03.FR.03 or G04.FR.04)."""
+    if operational == "Inoperative":
+        rules = "G04.FR.02/03" if evse_id is None else "G03.FR.01/02"
+        await unavailable(csms, profile, evse_id=evse_id, connector_id=connector_id, rules=rules)
+    await change_availability(
+        csms,
+        operational,
+        evse_id=evse_id,
+        connector_id=connector_id,
+        req=f"{rule}: ChangeAvailability {operational} for the state it is already in answered "
+        "Accepted",
+    )
+
+
+@oca(
+    "TC_G_09_CS",
+    "Change Availability EVSE - Operative to operative",
+    profile="core",
+    versions=V2,
+    kills=SAME_KILLS,
+)
+async def test_evse_operative_to_operative(csms: CsmsPeer, sut_profile: SutProfile) -> None:
+    """TC_G_09 (G03.FR.01-04): ChangeAvailability Operative for the operative EVSE 1 is
+    Accepted."""
+    await _same_state(csms, sut_profile, "Operative", "G03.FR.03", evse_id=1)
+
+
+@oca(
+    "TC_G_10_CS",
+    "Change Availability EVSE - Inoperative to inoperative",
+    profile="core",
+    versions=V2,
+    kills=SAME_KILLS,
+)
+async def test_evse_inoperative_to_inoperative(csms: CsmsPeer, sut_profile: SutProfile) -> None:
+    """TC_G_10 (G03.FR.01-04): from state Unavailable for EVSE 1 (its connectors reported
+    Unavailable: the OCA's post-scenario check), ChangeAvailability Inoperative for it again is
+    Accepted."""
+    await _same_state(csms, sut_profile, "Inoperative", "G03.FR.03", evse_id=1)
+
+
+@oca(
+    "TC_G_12_CS",
+    "Change Availability Charging Station - Operative to operative",
+    profile="core",
+    versions=V2,
+    kills=SAME_KILLS,
+)
+async def test_station_operative_to_operative(csms: CsmsPeer, sut_profile: SutProfile) -> None:
+    """TC_G_12 (G04.FR.01-05): ChangeAvailability Operative without evse for the operative
+    station is Accepted."""
+    await _same_state(csms, sut_profile, "Operative", "G04.FR.04")
+
+
+@oca(
+    "TC_G_13_CS",
+    "Change Availability Charging Station - Inoperative to inoperative",
+    profile="core",
+    versions=V2,
+    kills=SAME_KILLS,
+)
+async def test_station_inoperative_to_inoperative(csms: CsmsPeer, sut_profile: SutProfile) -> None:
+    """TC_G_13 (G04.FR.01-05): from state Unavailable (every connector reported Unavailable),
+    ChangeAvailability Inoperative without evse is Accepted. Deviation: the OCA's step 3 asks for
+    the connectors' status once more; nothing changed, and G04.FR.05/G01.FR.07 ask for a report
+    of changed connectors only, so the Unavailable reports of the state are what is checked."""
+    await _same_state(csms, sut_profile, "Inoperative", "G04.FR.04")
+
+
+@oca(
+    "TC_G_15_CS",
+    "Change Availability Connector - Operative to operative",
+    profile="core",
+    versions=V2,
+    kills=SAME_KILLS,
+)
+async def test_connector_operative_to_operative(csms: CsmsPeer, sut_profile: SutProfile) -> None:
+    """TC_G_15 (G03.FR.01-04): ChangeAvailability Operative for the operative connector 1 of
+    EVSE 1 is Accepted."""
+    await _same_state(csms, sut_profile, "Operative", "G03.FR.03", evse_id=1, connector_id=1)
+
+
+@oca(
+    "TC_G_16_CS",
+    "Change Availability Connector - Inoperative to inoperative",
+    profile="core",
+    versions=V2,
+    kills=SAME_KILLS,
+)
+async def test_connector_inoperative_to_inoperative(
+    csms: CsmsPeer, sut_profile: SutProfile
+) -> None:
+    """TC_G_16 (G03.FR.01-04): from state Unavailable for connector 1 of EVSE 1,
+    ChangeAvailability Inoperative for it again is Accepted."""
+    await _same_state(csms, sut_profile, "Inoperative", "G03.FR.03", evse_id=1, connector_id=1)
+
+
+# -- G03/G04: a change during a transaction ---------------------------------------------------------
+
+
+async def _scheduled(
+    csms: CsmsPeer,
+    sut: SutActions,
+    profile: SutProfile,
+    rule: str,
+    *,
+    evse_id: int | None = None,
+    connector_id: int | None = None,
+) -> None:
+    """From state EnergyTransferStarted on EVSE 1 (cable first, local authorization, per the
+    station's TxStartPoint): ChangeAvailability Inoperative is Scheduled (``rule``); the other
+    connectors in scope are reported Unavailable at once (G04 only); then state StopAuthorized
+    (remote stop: the OCTT's RequestStopTransaction option) and EVDisconnected: once the
+    transaction has ended, the connectors of EVSE 1 in scope are reported Unavailable
+    (G01.FR.05: not Available)."""
+    session = Session(await tx_points(csms, profile))
+    await ev_connected_pre_session(csms, sut, session)
+    await authorized_local(csms, sut, session, profile.sut.tokens.valid)
+    await energy_transfer_started(csms, session)
+    await change_availability(
+        csms,
+        "Inoperative",
+        evse_id=evse_id,
+        connector_id=connector_id,
+        status="Scheduled",
+        req=f"{rule}: ChangeAvailability Inoperative during a transaction answered Scheduled",
+    )
+    others = [p for p in _scope(profile, evse_id, connector_id) if p[0] != session.evse_id]
+    for evse, connector in others:
+        await connector_status(
+            csms,
+            evse_id=evse,
+            connector_id=connector,
+            status="Unavailable",
+            req=f"G04.FR.05/G01.FR.07: connector {evse}/{connector} without a transaction "
+            "reported Unavailable at once",
         )
-        result.must(
-            status="Accepted", req=f"G03.FR.01/02: ChangeAvailability {operational} Accepted"
+    stop = await csms.call("RequestStopTransaction", transaction_id=session.tx_id)
+    stop.must(status="Accepted", req="F03.FR.07: RequestStopTransaction Accepted")
+    if session.points.stops_at_deauthorization:
+        await ended(csms, session, req="F03.FR.03: the remote stop ends the transaction")
+        await _unavailable_after(csms, profile, session.evse_id, connector_id)
+        await sut.unplug(evse_id=session.evse_id, connector_id=session.connector_id)
+        return
+    event = await csms.expect(
+        "TransactionEvent",
+        event_type="Updated",
+        trigger_reason="RemoteStop",
+        req="F03.FR.02: the remote stop is reported (Updated, triggerReason RemoteStop)",
+    )
+    session.add(event, "F03")
+    await sut.unplug(evse_id=session.evse_id, connector_id=session.connector_id)
+    await ended(csms, session, req="E06.FR.02: unplugging ends the transaction")
+    await _unavailable_after(csms, profile, session.evse_id, connector_id)
+
+
+async def _unavailable_after(
+    csms: CsmsPeer, profile: SutProfile, evse_id: int, connector_id: int | None
+) -> None:
+    for evse, connector in _scope(profile, evse_id, connector_id):
+        await connector_status(
+            csms,
+            evse_id=evse,
+            connector_id=connector,
+            status="Unavailable",
+            req=f"G03.FR.05/G01.FR.05: the scheduled change applies when the transaction has "
+            f"ended (connector {evse}/{connector} Unavailable)",
         )
-        for connector in range(1, evse.connectors + 1):
-            await connector_status(
-                csms,
-                evse_id=evse.id,
-                connector_id=connector,
-                status=status,
-                req=f"G03.FR.04/G01.FR.07: the EVSE's connectors are reported {status}",
-            )
+
+
+@oca(
+    "TC_G_11_CS",
+    "Change Availability EVSE - With ongoing transaction",
+    profile="core",
+    versions=V2,
+    kills=SCHEDULED_KILLS,
+)
+async def test_evse_with_transaction(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_G_11 (G03.FR.01/02/04/05): during a transaction on EVSE 1, ChangeAvailability
+    Inoperative for EVSE 1 is Scheduled; once the transaction has ended (remote stop, and the
+    cable where only that ends it), its connectors are reported Unavailable."""
+    await _scheduled(csms, sut, sut_profile, "G03.FR.05", evse_id=1)
+
+
+@oca(
+    "TC_G_14_CS",
+    "Change Availability Charging Station - With ongoing transaction",
+    profile="core",
+    versions=V2,
+    kills=SCHEDULED_KILLS,
+)
+async def test_station_with_transaction(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_G_14 (G04.FR.01/02/03/05/06): during a transaction on EVSE 1, ChangeAvailability
+    Inoperative for the station is Scheduled; the connectors of the other EVSEs are reported
+    Unavailable at once; once the transaction has ended, those of EVSE 1 too."""
+    await _scheduled(csms, sut, sut_profile, "G04.FR.06")
+
+
+@oca(
+    "TC_G_17_CS",
+    "Change Availability Connector - With ongoing transaction",
+    profile="core",
+    versions=V2,
+    kills=SCHEDULED_KILLS,
+)
+async def test_connector_with_transaction(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_G_17 (G03.FR.01/02/04/05): during a transaction on EVSE 1, ChangeAvailability
+    Inoperative for its connector 1 is Scheduled; once the transaction has ended the connector
+    is reported Unavailable (evse and connector named)."""
+    await _scheduled(csms, sut, sut_profile, "G03.FR.05", evse_id=1, connector_id=1)
+
+
+# -- CSMS under test -------------------------------------------------------------------------------
 
 
 @oca(
@@ -60,8 +502,6 @@ async def test_csms_change_availability(station: StationPeer, sut: SutActions) -
         "ChangeAvailability", req="G03: the CSMS sends ChangeAvailability"
     )
     await request.reply(status="Accepted")
-    from harness.checks import require_fields
-
     require_fields(
         request.payload, operationalStatus="Inoperative", req="G03: operationalStatus Inoperative"
     )

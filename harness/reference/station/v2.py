@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from harness.ocppj.errors import ErrorKind
 from harness.ocppj.frames import Call
-from harness.reference.station import legal
+from harness.reference.station import block_fg, legal
 from harness.reference.station.block_np import BlockNP
 from harness.reference.station.devmodel import DeviceModel
 from harness.reference.station.model import (
@@ -294,11 +294,14 @@ class V2:
         if where is not None and evse is None:
             return Reply({"status": "Rejected"})
         message = p["requestedMessage"]
-        if "trigger-rejected" in self.st.variants:
-            return Reply({"status": "Rejected"})  # legal variant: F06.FR.05
         if message not in TRIGGERABLE:
-            return Reply({"status": "NotImplemented"})
-        action = self._triggered(message, evse, (where or {}).get("connectorId"))
+            unknown = "Rejected" if "trigger-unknown-rejected" in self.st.faults else None
+            return Reply({"status": unknown or "NotImplemented"})
+        if "trigger-rejected" in self.st.variants and message != "Heartbeat":
+            return Reply({"status": "Rejected"})  # legal variant: F06.FR.05 (C-29.x dropped)
+        action = block_fg.trigger_fault(self.st, message) or self._triggered(
+            message, evse, (where or {}).get("connectorId")
+        )
         if action is None:
             return Reply({"status": "Rejected"})
         return Reply({"status": "Accepted"}, then=action)
@@ -316,6 +319,9 @@ class V2:
             if evse is None or connector_id not in evse.connectors:
                 return None
             key = (evse.id, connector_id)
+            if "trigger-connector-status-stale" in self.st.faults:
+                stale = self.status_payload(key, "Available")
+                return lambda: self.st.send(Outgoing.fixed("StatusNotification", stale))
             return lambda: self.st.send_status(key)
         if message == "TransactionEvent":
             running = [self.txe.tx[e.id] for e in evses if e.id in self.txe.tx]
@@ -332,14 +338,15 @@ class V2:
                     self._meter_values(e)
 
             return meters
-        payload: Payload = {} if message == "Heartbeat" else {"status": "Idle"}
+        payload: Payload = {} if message == "Heartbeat" else block_fg.idle_status(self.st, message)
         return lambda: self.st.send(Outgoing.fixed(message, payload, pre_boot=True))
 
     def _meter_values(self, evse: Evse) -> None:
         c = next(iter(evse.connectors.values()))
         tx = self.txe.tx.get(evse.id)
         meter = tx.connector if tx is not None and tx.connector is not None else c
-        payload = {"evseId": evse.id, "meterValue": [self.txe.meter_value(meter, "Trigger")]}
+        context = block_fg.trigger_context(self.st)
+        payload = {"evseId": evse.id, "meterValue": [self.txe.meter_value(meter, context)]}
         self.st.send(Outgoing.fixed("MeterValues", payload, pre_boot=True))
 
     # -- availability, transactions, misc -------------------------------------------------------------
@@ -362,17 +369,17 @@ class V2:
                 targets = [evse.connectors[where["connectorId"]]]
             else:
                 targets = list(evse.connectors.values())
-        scheduled = False
-        for c in targets:
-            if c.evse_id in self.txe.tx and c.operative != operative:
-                c.scheduled, scheduled = operative, True
-            else:
-                c.operative, c.scheduled = operative, None
+        same = all(c.operative == operative and c.scheduled is None for c in targets)
+        if same and "availability-same-state-rejected" in self.st.faults:
+            return Reply({"status": "Rejected"})
+        scheduled = block_fg.apply_availability(self.st, targets, set(self.txe.tx), operative)
         report = (
             self.st.mark_reported
             if "availability-no-status" in self.st.faults
             else self.st.refresh_status
         )
+        if "availability-not-scheduled" in self.st.faults:
+            scheduled = False
         return Reply({"status": "Scheduled" if scheduled else "Accepted"}, then=report)
 
     def _transaction_status(self, p: Payload) -> Reply:

@@ -26,6 +26,7 @@ import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from harness.reference.station import block_fg
 from harness.reference.station.block_ej import MeterValues
 from harness.reference.station.devmodel import DeviceModel
 from harness.reference.station.model import (
@@ -86,7 +87,7 @@ class TxEngine:
         if c.plugged:
             return
         c.plugged = True
-        self.st.refresh_status()
+        self._cable_status("status-silent-on-plug-in")
         tx = self.tx.get(evse_id)
         if tx is not None:
             if tx.connector is None or not tx.connector.plugged:
@@ -103,6 +104,8 @@ class TxEngine:
         if not c.plugged:
             return
         c.plugged = False
+        if "status-silent-on-unplug" in self.st.faults:
+            self.st.mark_reported()
         tx = self.tx.get(evse_id)
         if tx is not None and tx.connector is c:
             stops = self._points("TxStopPoint")
@@ -111,7 +114,11 @@ class TxEngine:
             else:
                 self._flow(tx)
                 self._event(tx, "Updated", "EVCommunicationLost")
-        self.st.refresh_status()
+        self._cable_status("status-silent-on-unplug")
+
+    def _cable_status(self, silent: str) -> None:
+        """G01.FR.03/04: the connector's new status (not reported under the fault ``silent``)."""
+        (self.st.mark_reported if silent in self.st.faults else self.st.refresh_status)()
 
     def present_token(self, id_token: str, evse_id: int) -> None:
         tx = self.tx.get(evse_id)
@@ -267,7 +274,9 @@ class TxEngine:
 
     def trigger(self, tx: Transaction) -> None:
         """F06: a TransactionEvent the CSMS asked for."""
-        self._event(tx, "Updated", "Trigger", context="Trigger")
+        wrong = "trigger-tx-wrong-reason" in self.st.faults
+        reason = "MeterValuePeriodic" if wrong else "Trigger"
+        self._event(tx, "Updated", reason, context=block_fg.trigger_context(self.st))
 
     def power_lost(self) -> None:
         for timer in self._timers.values():
