@@ -50,6 +50,8 @@ _SPECS = (
     ActionSpec("change_availability", CSMS, ("evse_id", "operative")),
     ActionSpec("change_setting", CSMS, ("key", "value")),
     ActionSpec("trigger", CSMS, ("message",)),
+    ActionSpec("get_log", CSMS, ("log_type",)),
+    ActionSpec("customer_information", CSMS, ("id_token", "token_type", "report", "clear")),
 )
 
 #: Every known action by name, lifecycle actions first.
@@ -74,6 +76,10 @@ SAMPLE_VALUES: Mapping[str, object] = MappingProxyType(
         "key": "HeartbeatInterval",
         "value": "300",
         "message": "Heartbeat",
+        "log_type": "DiagnosticsLog",
+        "token_type": "ISO14443",
+        "report": True,
+        "clear": False,
     }
 )
 

@@ -210,3 +210,32 @@ class SutActions:
         return await self.ask_csms(
             "trigger", f"In the CSMS, trigger a {message} message", message=message
         )
+
+    async def get_log(self, log_type: str) -> Any:
+        """N01: the CSMS asks the station for a log upload (TC_N_25/34/35/36_CSMS)."""
+        return await self.ask_csms(
+            "get_log",
+            f"In the CSMS, request the station's {log_type} (log upload)",
+            log_type=log_type,
+        )
+
+    async def customer_information(
+        self,
+        *,
+        report: bool,
+        clear: bool,
+        id_token: str | None = None,
+        token_type: str = "ISO14443",
+    ) -> Any:
+        """N09/N10: the CSMS asks the station to report and/or clear a customer's data."""
+        token = id_token or self.valid_token
+        what = " and ".join(w for w, on in (("report", report), ("clear", clear)) if on)
+        return await self.ask_csms(
+            "customer_information",
+            f"In the CSMS, ask the station to {what or 'neither report nor clear'} the customer "
+            f"information of idToken {token!r} ({token_type})",
+            id_token=token,
+            token_type=token_type,
+            report=report,
+            clear=clear,
+        )

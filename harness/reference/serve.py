@@ -45,6 +45,8 @@ CSMS_ACTIONS = (
     "change_availability",
     "change_setting",
     "trigger",
+    "get_log",
+    "customer_information",
 )
 #: Control API action names that differ from the reference SUT's method names (the names are
 #: those of ``sut.actions``: ``reset`` there is the lifecycle action, so a CSMS is asked to

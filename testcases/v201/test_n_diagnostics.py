@@ -12,10 +12,12 @@ from typing import Any
 
 import pytest
 
-from harness import CsmsPeer, oca
-from harness.checks import TIME_DEVIATION_S, require
+from harness import CsmsPeer, StationPeer, SutActions, oca
+from harness.checks import TIME_DEVIATION_S, require, require_fields
 from harness.config import SutProfile
 from harness.fileserver import FileServer
+from harness.peers.defaults import now_iso
+from harness.peers.exchange import InboundCall
 from harness.trace import Flow
 
 V2 = ("2.0.1", "2.1")
@@ -246,4 +248,280 @@ async def test_clear_customer_information(csms: CsmsPeer, sut_profile: SutProfil
         expected="seqNo 0 and tbc false (a single message)",
         actual=f"seqNo {notify.get('seqNo')!r}, tbc {notify.get('tbc')!r}",
         frames=csms.trace.render(last=8),
+    )
+
+
+# -- CSMS under test --------------------------------------------------------------------------
+async def _csms_get_log(
+    station: StationPeer, sut: SutActions, log_type: str, answer: str = "Accepted"
+) -> InboundCall:
+    """The operator has the CSMS ask for ``log_type`` (action ``get_log``); the harness station
+    answers the GetLogRequest with ``answer`` (a file name with it unless Rejected)."""
+    station.hold("GetLog")
+    await sut.get_log(log_type)
+    request = await station.expect("GetLog", req="N01: the CSMS sends GetLogRequest")
+    fields = {} if answer == "Rejected" else {"filename": f"{log_type}.log"}
+    await request.reply(status=answer, **fields)
+    return request
+
+
+async def _log_status(station: StationPeer, status: str, request_id: Any) -> None:
+    """LogStatusNotification ``status`` for ``request_id``, answered by the CSMS."""
+    result = await station.call("LogStatusNotification", status=status, request_id=request_id)
+    result.must(req="N01: LogStatusNotification answered")
+
+
+async def _csms_uploads(station: StationPeer, sut: SutActions, log_type: str) -> None:
+    """TC_N_25/35_CSMS: GetLogRequest for ``log_type`` (tool validation), Accepted, then
+    Uploading and Uploaded with its requestId, each answered."""
+    request = await _csms_get_log(station, sut, log_type)
+    require_fields(
+        request.payload,
+        logType=log_type,
+        req="N01: logType is the log asked for",
+        frames=station.trace.render(last=6),
+    )
+    await _log_status(station, "Uploading", request["requestId"])
+    await _log_status(station, "Uploaded", request["requestId"])
+
+
+@oca(
+    "TC_N_25_CSMS",
+    "Retrieve Log Information - Diagnostics Log - Success",
+    profile="core",
+    versions=V2,
+    kills=("csms-getlog-not-sent", "csms-getlog-wrong-type", "csms-log-status-refused"),
+)
+async def test_csms_get_log_diagnostics(station: StationPeer, sut: SutActions) -> None:
+    """TC_N_25_CSMS (N01): the CSMS, asked by its operator, sends GetLogRequest with logType
+    DiagnosticsLog (step 1, the tool validation); the harness answers Accepted (step 2) and
+    reports Uploading and Uploaded with the request's requestId (steps 3, 5), both answered by
+    the CSMS (steps 4, 6)."""
+    await _csms_uploads(station, sut, "DiagnosticsLog")
+
+
+@oca(
+    "TC_N_35_CSMS",
+    "Retrieve Log Information - Security Log - Success",
+    profile="core",
+    versions=V2,
+    kills=("csms-getlog-not-sent", "csms-getlog-wrong-type", "csms-log-status-refused"),
+)
+async def test_csms_get_log_security(station: StationPeer, sut: SutActions) -> None:
+    """TC_N_35_CSMS (N01): as TC_N_25_CSMS with logType SecurityLog (step 1, the tool
+    validation): Accepted, Uploading, Uploaded, each notification answered (steps 2-6)."""
+    await _csms_uploads(station, sut, "SecurityLog")
+
+
+@oca(
+    "TC_N_34_CSMS",
+    "Retrieve Log Information - Rejected",
+    profile="core",
+    versions=V2,
+    kills=("csms-getlog-not-sent",),
+)
+async def test_csms_get_log_rejected(station: StationPeer, sut: SutActions) -> None:
+    """TC_N_34_CSMS (N01): the CSMS sends GetLogRequest (step 1) and the harness answers
+    Rejected (step 2). The document has no tool validation: the CSMS sending the request (and
+    the connection staying usable: a Heartbeat is answered) is what is checked."""
+    await _csms_get_log(station, sut, "DiagnosticsLog", answer="Rejected")
+    (await station.call("Heartbeat")).must(req="N01: the CSMS takes the Rejected in its stride")
+
+
+@oca(
+    "TC_N_36_CSMS",
+    "Retrieve Log Information - Second Request",
+    profile="core",
+    versions=V2,
+    kills=("csms-getlog-not-sent", "csms-log-status-refused"),
+)
+async def test_csms_get_log_second_request(station: StationPeer, sut: SutActions) -> None:
+    """TC_N_36_CSMS (N01): a first GetLogRequest (step 1) is Accepted (step 2) and its upload
+    reported Uploading (steps 3-4); a second GetLogRequest (step 5) is answered AcceptedCanceled
+    (step 6), the first upload reported AcceptedCanceled with its requestId (steps 7-8), the
+    second Uploading and Uploaded with its requestId (steps 9-12), every notification answered
+    by the CSMS. The document has no tool validation; the log type asked for is DiagnosticsLog
+    both times."""
+    first = await _csms_get_log(station, sut, "DiagnosticsLog")
+    await _log_status(station, "Uploading", first["requestId"])
+    second = await _csms_get_log(station, sut, "DiagnosticsLog", answer="AcceptedCanceled")
+    await _log_status(station, "AcceptedCanceled", first["requestId"])
+    await _log_status(station, "Uploading", second["requestId"])
+    await _log_status(station, "Uploaded", second["requestId"])
+
+
+async def _csms_customer_information(
+    station: StationPeer,
+    sut: SutActions,
+    profile: SutProfile,
+    *,
+    report: bool,
+    clear: bool,
+    answer: str = "Accepted",
+    data: str | None = None,
+) -> None:
+    """The operator has the CSMS ask for (``report``) and/or clear (``clear``) the configured
+    valid idToken's data (action ``customer_information``); the harness answers ``answer``
+    (step 2) and checks the request's report, clear and idToken (step 1, the tool validations:
+    N09.FR.01, N09.FR.04/N10.FR.08: only the idToken names the customer, errata 2025-04 of
+    TC_N_62); if ``data`` is given, it sends one NotifyCustomerInformation with it for the
+    request, which the CSMS answers (steps 3-4)."""
+    tokens = profile.sut.tokens
+    station.hold("CustomerInformation")
+    await sut.customer_information(
+        report=report, clear=clear, id_token=tokens.valid, token_type=tokens.type
+    )
+    request = await station.expect(
+        "CustomerInformation", req="N09: the CSMS sends CustomerInformationRequest"
+    )
+    await request.reply(status=answer)
+    frames = station.trace.render(last=6)
+    require_fields(
+        request.payload,
+        report=report,
+        req="N09.FR.01: report true" if report else "N10: report false",
+        frames=frames,
+    )
+    if clear:
+        require_fields(request.payload, clear=True, req="N10: clear true", frames=frames)
+    token = request.get("idToken") or {}
+    others = [k for k in ("customerIdentifier", "customerCertificate") if k in request.payload]
+    require(
+        token.get("idToken") == tokens.valid and token.get("type") == tokens.type and not others,
+        req="N09.FR.04/N10.FR.08: the customer is named by the configured idToken",
+        expected=f"idToken {tokens.valid!r} of type {tokens.type!r}, nothing else",
+        actual=f"idToken {token!r}" + (f", also {', '.join(others)}" if others else ""),
+        frames=frames,
+    )
+    if data is None:
+        return
+    result = await station.call(
+        "NotifyCustomerInformation",
+        data=data,
+        tbc=False,
+        seq_no=0,
+        generated_at=now_iso(),
+        request_id=request["requestId"],
+    )
+    result.must(req="N09/N10: NotifyCustomerInformation answered")
+
+
+#: What the harness station reports: some data, or none found.
+SOME_DATA = "idToken seen in 3 transactions; last 2026-01-01T00:00:00Z"
+NO_DATA = "No customer data found"
+_CUSTOMER_FAULTS = (
+    "csms-customer-info-no-report",
+    "csms-customer-info-no-token",
+    "csms-notify-customer-refused",
+)
+
+
+@oca(
+    "TC_N_27_CSMS",
+    "Get Customer Information - Accepted + data",
+    profile="core",
+    versions=V2,
+    kills=_CUSTOMER_FAULTS,
+)
+async def test_csms_get_customer_information_data(
+    station: StationPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_N_27_CSMS (N09): CustomerInformationRequest with report true and the configured
+    valid idToken (step 1; N09.FR.01/04), answered Accepted (step 2); a NotifyCustomerInformation
+    with data (step 3) is answered (step 4)."""
+    await _csms_customer_information(
+        station, sut, sut_profile, report=True, clear=False, data=SOME_DATA
+    )
+
+
+@oca(
+    "TC_N_28_CSMS",
+    "Get Customer Information - Accepted + no data",
+    profile="core",
+    versions=V2,
+    kills=_CUSTOMER_FAULTS,
+)
+async def test_csms_get_customer_information_no_data(
+    station: StationPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_N_28_CSMS (N09): as TC_N_27_CSMS, the NotifyCustomerInformation saying no data was
+    found (steps 1-4; N09.FR.01/04)."""
+    await _csms_customer_information(
+        station, sut, sut_profile, report=True, clear=False, data=NO_DATA
+    )
+
+
+@oca(
+    "TC_N_29_CSMS",
+    "Get Customer Information - Not Accepted",
+    profile="core",
+    versions=V2,
+    kills=("csms-customer-info-no-report", "csms-customer-info-no-token"),
+)
+async def test_csms_get_customer_information_rejected(
+    station: StationPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_N_29_CSMS (N09): CustomerInformationRequest with report true and the configured
+    valid idToken (step 1; N09.FR.01/04), answered Rejected (step 2). Beyond the OCA: the
+    connection stays usable (a Heartbeat is answered)."""
+    await _csms_customer_information(
+        station, sut, sut_profile, report=True, clear=False, answer="Rejected"
+    )
+    (await station.call("Heartbeat")).must(req="N09: the CSMS takes the Rejected in its stride")
+
+
+@oca(
+    "TC_N_30_CSMS",
+    "Clear Customer Information - Clear and report + data",
+    profile="core",
+    versions=V2,
+    kills=(*_CUSTOMER_FAULTS, "csms-customer-info-no-clear"),
+)
+async def test_csms_clear_customer_information_data(
+    station: StationPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_N_30_CSMS (N10): CustomerInformationRequest with report true, clear true and the
+    configured valid idToken (step 1; N10.FR.08), answered Accepted (step 2); a
+    NotifyCustomerInformation with the cleared data (step 3) is answered (step 4)."""
+    await _csms_customer_information(
+        station, sut, sut_profile, report=True, clear=True, data=SOME_DATA
+    )
+
+
+@oca(
+    "TC_N_31_CSMS",
+    "Clear Customer Information - Clear and report + no data",
+    profile="core",
+    versions=V2,
+    kills=(*_CUSTOMER_FAULTS, "csms-customer-info-no-clear"),
+)
+async def test_csms_clear_customer_information_no_data(
+    station: StationPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_N_31_CSMS (N10): as TC_N_30_CSMS, the NotifyCustomerInformation saying no data was
+    found (steps 1-4; N10.FR.08)."""
+    await _csms_customer_information(
+        station, sut, sut_profile, report=True, clear=True, data=NO_DATA
+    )
+
+
+@oca(
+    "TC_N_32_CSMS",
+    "Clear Customer Information - Clear and no report",
+    profile="core",
+    versions=V2,
+    kills=(
+        "csms-customer-info-no-clear",
+        "csms-customer-info-no-token",
+        "csms-notify-customer-refused",
+    ),
+)
+async def test_csms_clear_customer_information_no_report(
+    station: StationPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_N_32_CSMS (N10): CustomerInformationRequest with report false, clear true and the
+    configured valid idToken (step 1; N10.FR.08), answered Accepted (step 2); a
+    NotifyCustomerInformation saying the data was cleared (step 3) is answered (step 4)."""
+    await _csms_customer_information(
+        station, sut, sut_profile, report=False, clear=True, data="Customer data cleared"
     )

@@ -4,10 +4,12 @@
 * customData (TC_P_03_CSMS): accepted on every request; the fault ``csms-refuses-custom-data``
   refuses a StatusNotification or TransactionEvent that carries it.
 * LogStatusNotification (N01) and NotifyCustomerInformation (N09/N10) are confirmed.
+* Operator commands GetLog (N01) and CustomerInformation (N09/N10), with their faults.
 """
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from harness.ocppj.errors import ErrorKind
@@ -48,5 +50,57 @@ def handlers(current: dict[str, Handler]) -> dict[str, Handler]:
         "DataTransfer": data_transfer,
         "StatusNotification": refusing_custom_data(current["StatusNotification"]),
         "TransactionEvent": refusing_custom_data(current["TransactionEvent"]),
-        "NotifyCustomerInformation": acknowledge,
+        "NotifyCustomerInformation": refused_under("csms-notify-customer-refused", acknowledge),
+        "LogStatusNotification": refused_under("csms-log-status-refused", acknowledge),
     }
+
+
+# -- operator commands (N01 GetLog, N09/N10 CustomerInformation) --------------------------------
+#: Where the reference CSMS asks for logs (the harness station under test does not upload).
+LOG_LOCATION = "http://127.0.0.1/logs/"
+_OTHER_LOG = {"DiagnosticsLog": "SecurityLog", "SecurityLog": "DiagnosticsLog"}
+_request_ids = itertools.count(1)
+
+
+def get_log(faults: frozenset[str], log_type: str) -> tuple[str, dict[str, Any]]:
+    """N01 GetLog of ``log_type`` with a fresh requestId (the other type under the fault
+    ``csms-getlog-wrong-type``)."""
+    if "csms-getlog-wrong-type" in faults:
+        log_type = _OTHER_LOG.get(log_type, log_type)
+    payload = {
+        "logType": log_type,
+        "requestId": next(_request_ids),
+        "log": {"remoteLocation": LOG_LOCATION},
+    }
+    return "GetLog", payload
+
+
+def customer_information(
+    faults: frozenset[str], id_token: str, token_type: str, report: bool, clear: bool
+) -> tuple[str, dict[str, Any]]:
+    """N09/N10 CustomerInformation naming the customer by ``id_token`` (N09.FR.04/N10.FR.08;
+    a customerIdentifier instead under ``csms-customer-info-no-token``; report false under
+    ``csms-customer-info-no-report``; clear false under ``csms-customer-info-no-clear``)."""
+    payload: dict[str, Any] = {
+        "requestId": next(_request_ids),
+        "report": report and "csms-customer-info-no-report" not in faults,
+        "clear": clear and "csms-customer-info-no-clear" not in faults,
+    }
+    if "csms-customer-info-no-token" in faults:
+        payload["customerIdentifier"] = id_token
+    else:
+        payload["idToken"] = {"idToken": id_token, "type": token_type}
+    return "CustomerInformation", payload
+
+
+def refused_under(fault: str, handler: Handler) -> Handler:
+    """``handler``, answering InternalError under ``fault``."""
+
+    def checked(
+        state: CsmsState, station: StationRecord, payload: dict[str, Any]
+    ) -> dict[str, Any]:
+        if fault in state.faults:
+            raise Refusal(ErrorKind.INTERNAL_ERROR, "the notification could not be stored")
+        return handler(state, station, payload)
+
+    return checked

@@ -33,7 +33,7 @@ from harness.ocppj.errors import ErrorKind, error_code
 from harness.ocppj.frames import Call, CallError, CallResult
 from harness.ocppj.session import LocalProtocolError, Received
 from harness.reference import fuzz_faults, rpc_faults, variant_rpc
-from harness.reference.csms import commands, handlers_v2, handlers_v16
+from harness.reference.csms import block_np, commands, handlers_v2, handlers_v16
 from harness.reference.csms.commands import (
     Command,
     CommandError,
@@ -403,3 +403,16 @@ class ReferenceCsms:
         if record is not None and not record.accepted and response.get("status") == "Accepted":
             record.triggered.add(triggered_action(message))
         return response
+
+    async def get_log(self, identity: str, log_type: str) -> dict[str, Any]:
+        """N01 GetLog of ``log_type`` (blocks N/P: :mod:`~harness.reference.csms.block_np`)."""
+        if "csms-getlog-not-sent" in self.faults:
+            return {"status": "Accepted"}
+        return await self._command(identity, block_np.get_log(self.faults, log_type))
+
+    async def customer_information(
+        self, identity: str, id_token: str, token_type: str, report: bool, clear: bool
+    ) -> dict[str, Any]:
+        """N09/N10 CustomerInformation for ``id_token`` (report and/or clear)."""
+        command = block_np.customer_information(self.faults, id_token, token_type, report, clear)
+        return await self._command(identity, command)
