@@ -108,5 +108,27 @@ B_FAULTS: tuple[Fault, ...] = (
         V2,
         "answers a Reset of the whole station Accepted and never reboots",
         "B11.FR.03",
+        (("TC_B_22_CS", "B12.FR.04"),),
+    ),
+    Fault(
+        "reset-onidle-immediate",
+        STATION,
+        V2,
+        "answers Reset OnIdle during a transaction Accepted and resets at once",
+        "B12.FR.01",
+    ),
+    Fault(
+        "reset-immediate-wrong-reason",
+        STATION,
+        V2,
+        "ends a transaction cut by Reset Immediate with stoppedReason Reboot, not ImmediateReset",
+        "E07.FR.03",
+    ),
+    Fault(
+        "reset-forgets-unavailable",
+        STATION,
+        V2,
+        "makes every connector operative again when it reboots for a Reset",
+        "B11.FR.02",
     ),
 )

@@ -30,6 +30,7 @@ from testcases.v201.states import (
     no_error_info,
     set_variable,
 )
+from testcases.v201.tx_states import charging, ended, unplugged
 
 V2 = ("2.0.1", "2.1")
 #: Heartbeat interval handed out in the boot cases, and the slack allowed on it.
@@ -845,6 +846,168 @@ async def test_reset_on_idle_without_transaction(csms: CsmsPeer, sut_profile: Su
     await boot.reply(status="Accepted", interval=300)
     await _boot_connectors_available(
         csms, sut_profile, "B01.FR.05: every connector's state reported after the reset"
+    )
+
+
+async def _connectors_after_boot(
+    csms: CsmsPeer, profile: SutProfile, special: Mapping[tuple[int, int], str], req: str
+) -> None:
+    """Every connector's state once the boot is Accepted: ``special`` ones as given, the others
+    Available (a StatusNotification or the NotifyEvent of its AvailabilityState)."""
+    for evse in profile.sut.evses:
+        for connector in range(1, evse.connectors + 1):
+            status = special.get((evse.id, connector), "Available")
+            await connector_status(
+                csms,
+                evse_id=evse.id,
+                connector_id=connector,
+                status=status,
+                req=f"{req} ({evse.id}/{connector} {status})",
+            )
+
+
+async def _rebooted(csms: CsmsPeer, reason: str, req: str) -> None:
+    """The BootNotification after a reset, with ``reason``, answered Accepted (it is held)."""
+    boot = await csms.expect(
+        "BootNotification",
+        within_s=csms.action_s,
+        req="B11.FR.03/B01.FR.03: the station reboots and sends BootNotification",
+    )
+    await boot.reply(status="Accepted", interval=300)
+    require_fields(boot.payload, reason=reason, req=req)
+
+
+@oca(
+    "TC_B_21_CS",
+    "Reset Charging Station - With Ongoing Transaction - OnIdle",
+    profile="core",
+    versions=V2,
+    kills=("reset-onidle-immediate",),
+)
+async def test_reset_on_idle_with_transaction(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_B_21_CS (B12): in state EnergyTransferStarted, Reset OnIdle is answered Scheduled
+    (B12.FR.01); the driver ends the session (state StopAuthorized: the same token again) and,
+    where that does not end the transaction (TxStopPoint EVConnected), unplugs (states
+    EVConnectedPostSession, EVDisconnected); the transaction ends normally before the reboot
+    (B12.FR.03); the station then sends BootNotification with reason ScheduledReset and reports
+    its connector Occupied when the transaction ended with the cable still in, else Available,
+    and every other connector Available. Deviations: the OCA notes the unplug steps under
+    TxStartPoint; what decides them is where the transaction stops (TxStopPoint), which the case
+    follows. The SecurityEventNotification of the reboot (step 11) is not checked: it belongs to
+    the security profiles (block A), which the reference station does not implement."""
+    session = await charging(csms, sut, sut_profile)
+    csms.hold("BootNotification")
+    reset = await csms.call("Reset", type="OnIdle", req="B11.FR.01: Reset answered")
+    reset.must(status="Scheduled", req="B12.FR.01: Reset OnIdle during a transaction Scheduled")
+    await sut.present_token(sut_profile.sut.tokens.valid, evse_id=session.evse_id)
+    if session.points.stops_at_deauthorization:
+        await ended(csms, session, req="B12.FR.03: the transaction ends normally before the reboot")
+        plugged = "Occupied"
+    else:
+        await unplugged(csms, sut, session)
+        await ended(csms, session, req="B12.FR.03: the transaction ends normally before the reboot")
+        plugged = "Available"
+    await _rebooted(csms, "ScheduledReset", "B12: BootNotification reason ScheduledReset")
+    await _connectors_after_boot(
+        csms,
+        sut_profile,
+        {(session.evse_id, session.connector_id): plugged},
+        "B01.FR.05: every connector's state reported after the reset",
+    )
+
+
+@oca(
+    "TC_B_22_CS",
+    "Reset Charging Station - With Ongoing Transaction - Immediate",
+    profile="core",
+    versions=V2,
+    kills=("reset-immediate-wrong-reason", "reset-no-reboot"),
+)
+async def test_reset_immediate_with_transaction(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_B_22_CS (B12, E07): in state EnergyTransferStarted, Reset Immediate is answered
+    Accepted (B12.FR.02); the transaction ends (B12.FR.04) with a TransactionEvent Ended,
+    triggerReason ResetCommand, chargingState EVConnected, stoppedReason ImmediateReset and no
+    idToken (E07.FR.03); the station reboots and sends BootNotification with reason RemoteReset
+    (B01.FR.03), answered Accepted; it reports the connector of the transaction Occupied (the
+    cable is still in) and every other connector Available."""
+    session = await charging(csms, sut, sut_profile)
+    csms.hold("BootNotification")
+    reset = await csms.call("Reset", type="Immediate", req="B11.FR.01: Reset answered")
+    reset.must(status="Accepted", req="B12.FR.02: Reset Immediate during a transaction Accepted")
+    end = await ended(csms, session, req="B12.FR.04: the transaction ends before the reboot")
+    require_fields(
+        end.payload, triggerReason="ResetCommand", req="E07.FR.03: triggerReason ResetCommand"
+    )
+    require_fields(
+        end["transactionInfo"],
+        stoppedReason="ImmediateReset",
+        req="E07.FR.03: stoppedReason ImmediateReset",
+    )
+    require_fields(
+        end["transactionInfo"],
+        chargingState="EVConnected",
+        req="E07.FR.03: chargingState EVConnected (the cable is still in)",
+    )
+    require(
+        "idToken" not in end.payload,
+        req="E07.FR.03: no idToken in the Ended event of a reset",
+        expected="idToken omitted",
+        actual=repr(end.get("idToken")),
+    )
+    await _rebooted(csms, "RemoteReset", "B01.FR.03: BootNotification reason RemoteReset")
+    await _connectors_after_boot(
+        csms,
+        sut_profile,
+        {(session.evse_id, session.connector_id): "Occupied"},
+        "B01.FR.05: every connector's state reported after the reset",
+    )
+
+
+@oca(
+    "TC_B_23_CS",
+    "Reset Charging Station - Unavailable persists reset",
+    profile="core",
+    versions=V2,
+    kills=("reset-forgets-unavailable",),
+)
+async def test_reset_keeps_unavailable(csms: CsmsPeer, sut_profile: SutProfile) -> None:
+    """TC_B_23_CS (B11): memory state Unavailable for the first EVSE's connector 1
+    (ChangeAvailability Inoperative Accepted and the connector reported Unavailable); Reset OnIdle
+    is answered Accepted (B11.FR.01/03); the station reboots and sends BootNotification with
+    reason RemoteReset (B11.FR.04, B01.FR.03), answered Accepted; it reports that connector
+    Unavailable (B11.FR.02) and every other one Available. The connector is made Operative
+    again before the next case (precondition restore)."""
+    evse_id = sut_profile.sut.evses[0].id
+    made = await csms.call(
+        "ChangeAvailability",
+        operational_status="Inoperative",
+        evse={"id": evse_id, "connectorId": 1},
+        req="memory state Unavailable: ChangeAvailability answered",
+    )
+    if made.error is not None or made.get("status") != "Accepted":
+        raise Inconclusive(
+            f"memory state Unavailable: ChangeAvailability Inoperative answered {made.payload}"
+        )
+    await connector_status(
+        csms,
+        evse_id=evse_id,
+        connector_id=1,
+        status="Unavailable",
+        req="G03: memory state Unavailable: the connector reported Unavailable",
+    )
+    csms.hold("BootNotification")
+    reset = await csms.call("Reset", type="OnIdle", req="B11.FR.01: Reset answered")
+    reset.must(status="Accepted", req="B11.FR.03: Reset OnIdle without transaction Accepted")
+    await _rebooted(csms, "RemoteReset", "B11.FR.04/B01.FR.03: BootNotification reason RemoteReset")
+    await _connectors_after_boot(
+        csms,
+        sut_profile,
+        {(evse_id, 1): "Unavailable"},
+        "B11.FR.02: the connector set Unavailable stays so after the reboot",
     )
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from harness.ocppj.errors import ErrorKind
 from harness.ocppj.frames import Call
-from harness.reference.station import block_fg, legal
+from harness.reference.station import block_b, block_fg, legal
 from harness.reference.station.block_np import BlockNP
 from harness.reference.station.devmodel import DeviceModel
 from harness.reference.station.model import (
@@ -201,22 +201,8 @@ class V2:
             self.st.send(Outgoing.fixed("NotifyReport", payload, pre_boot=True))
 
     def _reset(self, p: Payload) -> Reply:
-        """B11/B12: Immediate ends transactions (ImmediateReset) and reboots; OnIdle waits for
-        the transactions to end (Scheduled). Resetting a single EVSE is not supported."""
-        if "evseId" in p or p["type"] not in ("Immediate", "OnIdle"):
-            return Reply({"status": "Rejected"})
-        if p["type"] == "OnIdle" and self.txe.tx:
-            self.txe.on_idle = self._reboot_for_reset
-            return Reply({"status": "Scheduled"})
-        if "reset-no-reboot" in self.st.faults:
-            return Reply({"status": "Accepted"})
-        return Reply({"status": "Accepted"}, then=self._reboot_for_reset)
-
-    def _reboot_for_reset(self) -> None:
-        cycle = self.st.power_cycle(
-            boot_reason="RemoteReset", reason="ImmediateReset", trigger="ResetCommand"
-        )
-        self.st.spawn(cycle)
+        """B11/B12: see :mod:`~harness.reference.station.block_b`."""
+        return block_b.reset(self, p)
 
     # -- remote control (F01-F06) -------------------------------------------------------------------
     def _can_start(self, evse: Evse) -> bool:

@@ -1,0 +1,51 @@
+"""OCA block B (Provisioning) behaviour of the 2.0.1/2.1 reference station that is more than a
+table entry: Reset (B11, B12). The device model (B05-B08) is
+:mod:`~harness.reference.station.devmodel`; the boot (B01-B03) is
+:mod:`~harness.reference.station.session`.
+
+* Reset Immediate (B11.FR.03, B12.FR.02): Accepted; ongoing transactions end (stoppedReason
+  ImmediateReset, triggerReason ResetCommand: E07.FR.03/B12.FR.04) and the station reboots
+  (BootNotification reason RemoteReset).
+* Reset OnIdle (B11, B12.FR.01/03): Accepted and a reboot when nothing runs; else Scheduled and
+  a reboot once the last transaction ended normally (BootNotification reason ScheduledReset).
+* A reset of one EVSE is not supported (Rejected, B11.FR.08/B12.FR.08; OCA feature C-13 off).
+* What the CSMS set Inoperative stays so across the reboot (B11.FR.02): the connectors' state
+  is hardware state, which a power cycle keeps.
+
+Seeded faults (:mod:`harness.reference.faults_b`): ``reset-no-reboot``, ``reset-onidle-immediate``
+(OnIdle with a transaction: Accepted and an immediate reset), ``reset-immediate-wrong-reason``
+(the transaction ends with stoppedReason Reboot), ``reset-forgets-unavailable`` (every connector
+operative again after the reboot).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from harness.reference.station.model import Payload, Reply
+
+if TYPE_CHECKING:
+    from harness.reference.station.v2 import V2
+
+
+def reset(v2: V2, p: Payload) -> Reply:
+    """ResetRequest of the whole station (an EVSE: Rejected)."""
+    faults = v2.st.faults
+    if "evseId" in p or p["type"] not in ("Immediate", "OnIdle"):
+        return Reply({"status": "Rejected"})
+    if p["type"] == "OnIdle" and v2.txe.tx and "reset-onidle-immediate" not in faults:
+        v2.txe.on_idle = lambda: reboot(v2, "ScheduledReset")
+        return Reply({"status": "Scheduled"})
+    if "reset-no-reboot" in faults:
+        return Reply({"status": "Accepted"})
+    return Reply({"status": "Accepted"}, then=lambda: reboot(v2, "RemoteReset"))
+
+
+def reboot(v2: V2, boot_reason: str) -> None:
+    """End what still runs (ImmediateReset, ResetCommand) and power cycle."""
+    st = v2.st
+    if "reset-forgets-unavailable" in st.faults:
+        for connector in v2.hw.connectors():
+            connector.operative, connector.scheduled = True, None
+    reason = "Reboot" if "reset-immediate-wrong-reason" in st.faults else "ImmediateReset"
+    st.spawn(st.power_cycle(boot_reason=boot_reason, reason=reason, trigger="ResetCommand"))
