@@ -6,9 +6,10 @@ Stdlib only (asyncio streams), HTTP/1.1 with one request per connection. Uploads
 is kept as sent (a multipart POST is not unpacked: N01.FR.19 only asks the station to name the
 file in Content-Disposition). Downloads are ``GET`` of a path registered with :meth:`serve`.
 Anything else is 404, an upload without Content-Length 411, one over ``max_upload`` bytes 413
-(refused before it is read). Request line, headers, stored uploads and the request log are
-bounded, every read has a timeout, and every request is reported to ``on_request`` (the case's
-trace records it as an event).
+(refused before it is read); :attr:`FileServer.upload_delay_s` holds the answer to an upload (a
+slow server). Request line, headers, stored uploads and the request log are bounded, every read
+has a timeout, and every request is reported to ``on_request`` (the case's trace records it as
+an event).
 """
 
 from __future__ import annotations
@@ -82,6 +83,9 @@ class FileServer:
         self.max_files = max_files
         self.read_timeout_s = read_timeout_s
         self.on_request = on_request
+        #: Seconds an upload is held before it is answered (a slow log server: a station's
+        #: upload is still running when the next request comes, TC_N_36_CS); at most 30.
+        self.upload_delay_s = 0.0
         #: Uploaded files by path, oldest first (at most ``max_files``: the oldest go).
         self.uploads: dict[str, bytes] = {}
         #: The last ``max_log`` requests answered.
@@ -149,6 +153,8 @@ class FileServer:
                 method, path, header_list = await self._head(reader)
                 headers = tuple(header_list)
                 status, size, body = await self._route(reader, method, path, dict(header_list))
+            if status == 201 and self.upload_delay_s > 0:
+                await asyncio.sleep(min(self.upload_delay_s, 30.0))
         except _BadRequest as exc:
             status = exc.status
         except TimeoutError:

@@ -78,3 +78,13 @@ async def test_client_errors() -> None:
         port = server.port
     with pytest.raises(TransferError):
         await transfer(f"http://127.0.0.1:{port}/upload/x", method="PUT", timeout_s=1)
+
+
+async def test_upload_delay_holds_the_answer() -> None:
+    async with FileServer() as server:
+        server.upload_delay_s = 0.3
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        await transfer(server.url("/upload/slow"), method="PUT", body=b"x")
+        assert loop.time() - start >= 0.3
+        assert server.uploads == {"/upload/slow": b"x"}

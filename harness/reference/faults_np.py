@@ -43,6 +43,20 @@ NP_FAULTS: tuple[Fault, ...] = (
         "gives a failed upload up at once, ignoring the GetLog's retries",
         "N01.FR.10: the failure is reported after the retries",
     ),
+    Fault(
+        "getlog-no-cancel",
+        STATION,
+        V2,
+        "answers a GetLog during an upload Accepted and lets the running upload go on",
+        "N01.FR.12: the second GetLog is AcceptedCanceled",
+    ),
+    Fault(
+        "getlog-no-cancel-status",
+        STATION,
+        V2,
+        "cancels a running upload for a new GetLog without reporting AcceptedCanceled",
+        "N01.FR.20: LogStatusNotification AcceptedCanceled",
+    ),
     # -- the station: N10 CustomerInformation ---------------------------------------------------
     Fault(
         "customer-info-rejected",

@@ -213,6 +213,66 @@ async def test_get_log_upload_failed(csms: CsmsPeer, file_server: FileServer) ->
     )
 
 
+#: TC_N_36_CS: how long the log server holds the first upload (s), so that it still runs when
+#: the second GetLog comes.
+SLOW_UPLOAD_S = 3.0
+
+
+@oca(
+    "TC_N_36_CS",
+    "Retrieve Log Information - Second Request",
+    profile="core",
+    versions=V2,
+    kills=("getlog-no-cancel", "getlog-no-cancel-status", "getlog-upload-unreported"),
+    condition="C-57",
+)
+async def test_get_log_second_request(csms: CsmsPeer, file_server: FileServer) -> None:
+    """TC_N_36_CS (N01, errata 2025-04), for a station that cancels a running upload (C-57):
+    a GetLog (DiagnosticsLog, requestId #1) is Accepted (step 2; N01.FR.01) and reported
+    Uploading (step 3; N01.FR.08); while the log server still holds that upload, a second GetLog
+    (requestId #2, step 5) is answered AcceptedCanceled (step 6; N01.FR.12) and #1 reported
+    AcceptedCanceled (step 7, before or after step 6; N01.FR.20); #2 is then reported Uploading
+    (step 9) and Uploaded (step 11; N01.FR.09), every notification with its own request's
+    requestId (N01.FR.07). The log server answers the first upload only after 3 s, so the
+    first upload is running when the second request comes."""
+    first, second = 3601, 3602
+    file_server.upload_delay_s = SLOW_UPLOAD_S
+    location = {"remoteLocation": file_server.url()}
+    result = await csms.call("GetLog", log_type="DiagnosticsLog", request_id=first, log=location)
+    result.must(status="Accepted", req="N01.FR.01: GetLog Accepted")
+    await csms.expect(
+        "LogStatusNotification",
+        status="Uploading",
+        request_id=first,
+        within_s=csms.action_s,
+        req="N01.FR.08: LogStatusNotification Uploading (N01.FR.07: same requestId)",
+    )
+    file_server.upload_delay_s = 0.0
+    result = await csms.call("GetLog", log_type="DiagnosticsLog", request_id=second, log=location)
+    result.must(status="AcceptedCanceled", req="N01.FR.12: the second GetLog is AcceptedCanceled")
+    await csms.expect(
+        "LogStatusNotification",
+        status="AcceptedCanceled",
+        request_id=first,
+        within_s=csms.action_s,
+        req="N01.FR.20: LogStatusNotification AcceptedCanceled (N01.FR.07: the first requestId)",
+    )
+    await csms.expect(
+        "LogStatusNotification",
+        status="Uploading",
+        request_id=second,
+        within_s=csms.action_s,
+        req="N01.FR.08: LogStatusNotification Uploading (N01.FR.07: same requestId)",
+    )
+    await csms.expect(
+        "LogStatusNotification",
+        status="Uploaded",
+        request_id=second,
+        within_s=csms.action_s,
+        req="N01.FR.09: LogStatusNotification Uploaded (N01.FR.07: same requestId)",
+    )
+
+
 @oca(
     "TC_N_32_CS",
     "Clear Customer Information - Clear and no report",

@@ -73,9 +73,10 @@ class BlockNP:
         filename = f"{log_type}-{self.st.identity}-{request_id}.log"
         status = "Accepted"
         canceled: int | None = None
-        if self.upload is not None and not self.upload[1].done():
-            canceled = self.upload[0]
-            self.upload[1].cancel()
+        upload = self.upload
+        if upload is not None and not upload[1].done() and "getlog-no-cancel" not in self.st.faults:
+            canceled = upload[0]
+            upload[1].cancel()
             self.upload = None
             status = "AcceptedCanceled"
         location = str(p["log"]["remoteLocation"])
