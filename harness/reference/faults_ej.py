@@ -60,6 +60,20 @@ EJ_FAULTS: tuple[Fault, ...] = (
         "E03.FR.05",
     ),
     Fault(
+        "csms-tx-started-error",
+        CSMS,
+        V2,
+        "answers a TransactionEvent Started with CALLERROR InternalError",
+        "E01: TransactionEvent Started answered",
+    ),
+    Fault(
+        "csms-remote-stop-wrong-tx",
+        CSMS,
+        V2,
+        "sends RequestStopTransaction for another transactionId than the operator chose",
+        "F03: the ongoing transaction is stopped",
+    ),
+    Fault(
         "csms-metervalues-error",
         CSMS,
         V2,

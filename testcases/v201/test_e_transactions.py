@@ -12,11 +12,15 @@ from harness.verdicts import SutFailure
 from testcases.v201.states import connector_status, set_variable, tx_points
 from testcases.v201.tx_states import (
     Session,
+    StationTx,
     authorized_local,
     charging,
     ended,
     energy_transfer_started,
     ev_connected_pre_session,
+    station_charging,
+    station_ev_connected,
+    station_ev_disconnected,
     stop_charging,
     tx_point_contains,
     unplugged,
@@ -271,9 +275,23 @@ async def test_deauthorized_timeout(
         status="Occupied",
         req="G01.FR.03: the connector is reported Occupied on plug-in",
     )
+    ended_tx = session.tx_id if "ParkingBayOccupancy" not in session.points.start else None
+
+    def new_event(tx_id: object) -> bool:
+        """another transaction than the one that timed out"""
+        return ended_tx is None or tx_id != ended_tx
+
+    def not_metering(trigger: object) -> bool:
+        """not a meter-value trigger"""
+        return trigger not in ("MeterValuePeriodic", "MeterValueClock")
+
     try:
         after = await csms.expect(
-            "TransactionEvent", within_s=1.0, req="E03: plug-in after the timeout (looking)"
+            "TransactionEvent",
+            within_s=1.0,
+            trigger_reason=not_metering,
+            transaction_info={"transactionId": new_event},
+            req="E03: plug-in after the timeout (looking)",
         )
     except SutFailure:
         after = None
@@ -361,6 +379,199 @@ async def test_csms_local_start_cable_first(station: StationPeer, sut_profile: S
         evse_id=1,
         connector_id=1,
     ).must()
+
+
+@oca(
+    "TC_E_01_CSMS",
+    "Start transaction options - PowerPathClosed",
+    profile="core",
+    versions=V2,
+    kills=("csms-authorize-rejects-valid", "csms-tx-rejects-valid-token"),
+)
+async def test_csms_start_power_path_closed(station: StationPeer, sut_profile: SutProfile) -> None:
+    """TC_E_01 (E01 S4): Authorize for the valid token, Accepted (C01.FR.02); the connector
+    Occupied; TransactionEvent Started (ChargingStateChanged, the idToken, the EVSE,
+    chargingState SuspendedEVSE) whose idTokenInfo is Accepted (E01, C01); Updated
+    ChargingStateChanged to Charging, answered. Beyond the OCA: the transaction is ended
+    again (EVDisconnected)."""
+    await _csms_token_first_start(station, sut_profile, "SuspendedEVSE")
+
+
+@oca(
+    "TC_E_02_CSMS",
+    "Start transaction options - EnergyTransfer",
+    profile="core",
+    versions=V2,
+    kills=("csms-authorize-rejects-valid", "csms-tx-rejects-valid-token"),
+)
+async def test_csms_start_energy_transfer(station: StationPeer, sut_profile: SutProfile) -> None:
+    """TC_E_02 (E01 S5): Authorize for the valid token, Accepted (C01.FR.02); the connector
+    Occupied; TransactionEvent Started (ChargingStateChanged, the idToken, the EVSE,
+    chargingState Charging) whose idTokenInfo is Accepted. Beyond the OCA: the transaction is
+    ended again (EVDisconnected)."""
+    await _csms_token_first_start(station, sut_profile, "Charging")
+
+
+async def _csms_token_first_start(
+    station: StationPeer, sut_profile: SutProfile, first_state: str
+) -> None:
+    tx = StationTx.of(station, sut_profile)
+    auth = await station.call("Authorize", id_token=tx.token, req="C01: Authorize answered")
+    auth.must(id_token_info={"status": "Accepted"}, req="C01: a valid token is Accepted")
+    await tx.status("Occupied", req="G01: StatusNotification Occupied answered")
+    started = await tx.event(
+        "Started",
+        "ChargingStateChanged",
+        charging_state=first_state,
+        id_token=tx.token,
+        evse={"id": tx.evse_id, "connectorId": tx.connector_id},
+        req="E01: TransactionEvent Started answered",
+    )
+    started.must(
+        id_token_info={"status": "Accepted"}, req="E02: the transaction's token is Accepted"
+    )
+    if first_state != "Charging":
+        await tx.event("Updated", "ChargingStateChanged", req="E01: TransactionEvent Updated")
+    await station_ev_disconnected(tx, req="E06: TransactionEvent Ended answered")
+
+
+@oca(
+    "TC_E_09_CSMS",
+    "Start transaction options - EVConnected",
+    profile="core",
+    versions=V2,
+    kills=("csms-tx-started-error",),
+)
+async def test_csms_start_ev_connected(station: StationPeer, sut_profile: SutProfile) -> None:
+    """TC_E_09 (E01 S1): the connector Occupied (StatusNotification answered), then
+    TransactionEvent Started (CablePluggedIn, the EVSE and connector, chargingState
+    EVConnected) answered with TransactionEventResponse. Beyond the OCA: the transaction is
+    ended again (EVDisconnected)."""
+    tx = StationTx.of(station, sut_profile)
+    await station_ev_connected(tx, req="E01: TransactionEvent Started answered")
+    await station_ev_disconnected(tx, req="E06: TransactionEvent Ended answered")
+
+
+@oca(
+    "TC_E_10_CSMS",
+    "Start transaction options - Authorized - Local",
+    profile="core",
+    versions=V2,
+    kills=("csms-authorize-rejects-valid", "csms-tx-rejects-valid-token"),
+)
+async def test_csms_start_authorized(station: StationPeer, sut_profile: SutProfile) -> None:
+    """TC_E_10 (E01 S2): Authorize for the valid token, Accepted (C01.FR.02); TransactionEvent
+    Started (Authorized, the idToken) whose idTokenInfo is Accepted. Beyond the OCA: the
+    transaction is ended again (StopAuthorized, Local)."""
+    tx = StationTx.of(station, sut_profile)
+    auth = await station.call("Authorize", id_token=tx.token, req="C01: Authorize answered")
+    auth.must(id_token_info={"status": "Accepted"}, req="C01: a valid token is Accepted")
+    started = await tx.event(
+        "Started",
+        "Authorized",
+        charging_state="Idle",
+        id_token=tx.token,
+        req="E01: TransactionEvent Started answered",
+    )
+    started.must(
+        id_token_info={"status": "Accepted"}, req="E02: the transaction's token is Accepted"
+    )
+    await tx.event(
+        "Ended",
+        "StopAuthorized",
+        charging_state="Idle",
+        transaction_info={"stoppedReason": "Local"},
+        req="E06: TransactionEvent Ended answered",
+    )
+
+
+@oca(
+    "TC_E_15_CSMS",
+    "Stop transaction options - StopAuthorized - Local",
+    profile="core",
+    versions=V2,
+    kills=("csms-fails-transaction-end",),
+)
+async def test_csms_stop_authorized_local(station: StationPeer, sut_profile: SutProfile) -> None:
+    """TC_E_15 (E06): state EnergyTransferStarted, then TransactionEvent Ended (StopAuthorized,
+    stoppedReason Local) answered with TransactionEventResponse. Beyond the OCA: the connector
+    is reported Available again."""
+    tx = StationTx.of(station, sut_profile)
+    await station_charging(tx)
+    await tx.event(
+        "Ended",
+        "StopAuthorized",
+        charging_state="EVConnected",
+        transaction_info={"stoppedReason": "Local"},
+        req="E06: TransactionEvent Ended answered",
+    )
+    await tx.status("Available", req="G01: StatusNotification Available answered")
+
+
+@oca(
+    "TC_E_21_CSMS",
+    "Stop transaction options - StopAuthorized - Remote",
+    profile="core",
+    versions=V2,
+    kills=("csms-remote-stop-wrong-tx",),
+)
+async def test_csms_stop_authorized_remote(
+    station: StationPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_E_21 (E06, F03): state EnergyTransferStarted; the CSMS, asked by its operator (SUT
+    action remote_stop), sends RequestStopTransaction naming the transaction of the state
+    (F03.FR.01), answered Accepted; TransactionEvent Ended (RemoteStop, stoppedReason Remote)
+    answered. Beyond the OCA: the connector is reported Available again."""
+    tx = StationTx.of(station, sut_profile)
+    await station_charging(tx)
+    station.hold("RequestStopTransaction")
+    await sut.remote_stop(tx.tx_id)
+    request = await station.expect(
+        "RequestStopTransaction", req="F03: the CSMS sends RequestStopTransaction"
+    )
+    await request.reply(status="Accepted")
+    require_fields(
+        request.payload, transactionId=tx.tx_id, req="F03: the ongoing transaction is stopped"
+    )
+    await tx.event(
+        "Ended",
+        "RemoteStop",
+        charging_state="EVConnected",
+        transaction_info={"stoppedReason": "Remote"},
+        req="E06: TransactionEvent Ended answered",
+    )
+    await tx.status("Available", req="G01: StatusNotification Available answered")
+
+
+@oca(
+    "TC_E_39_CSMS",
+    "Stop transaction options - Deauthorized - timeout",
+    profile="core",
+    versions=V2,
+    kills=("csms-fails-transaction-end",),
+)
+async def test_csms_deauthorized_timeout(station: StationPeer, sut_profile: SutProfile) -> None:
+    """TC_E_39 (E03.FR.04/05, E06.FR.04): state Authorized (Authorize, TransactionEvent Started
+    with the idToken, no cable), then TransactionEvent Ended (EVConnectTimeout, stoppedReason
+    Timeout) answered with TransactionEventResponse. Deviation: sent right away, not after a
+    configured timeout (the CSMS's answer does not depend on it)."""
+    tx = StationTx.of(station, sut_profile)
+    auth = await station.call("Authorize", id_token=tx.token, req="C01: Authorize answered")
+    auth.must(id_token_info={"status": "Accepted"}, req="C01: a valid token is Accepted")
+    await tx.event(
+        "Started",
+        "Authorized",
+        charging_state="Idle",
+        id_token=tx.token,
+        req="E01: TransactionEvent Started answered",
+    )
+    await tx.event(
+        "Ended",
+        "EVConnectTimeout",
+        charging_state="Idle",
+        transaction_info={"stoppedReason": "Timeout"},
+        req="E06: TransactionEvent Ended answered",
+    )
 
 
 @oca(

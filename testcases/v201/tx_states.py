@@ -43,6 +43,8 @@ class Session:
     events: list[InboundCall] = field(default_factory=list)
     #: The first TransactionEvent after the EV connected (E01.FR.16 checks it).
     after_plug_in: InboundCall | None = None
+    #: The EV is connected (the case plugged it in and has not unplugged it).
+    plugged: bool = False
 
     def add(self, event: InboundCall, req: str) -> InboundCall:
         """Record ``event``; it belongs to this session's transaction (same transactionId)."""
@@ -87,6 +89,7 @@ async def ev_connected_pre_session(csms: CsmsPeer, sut: SutActions, session: Ses
     G01.FR.03); where TxStartPoint holds EVConnected/ParkingBayOccupancy a transaction starts
     (E01.FR.02, E02.FR.06) with one of the plug-in trigger reasons."""
     await sut.plug_in(evse_id=session.evse_id, connector_id=session.connector_id)
+    session.plugged = True
     await connector_status(
         csms,
         evse_id=session.evse_id,
@@ -148,6 +151,11 @@ async def authorized_local(csms: CsmsPeer, sut: SutActions, session: Session, to
         await csms.expect(
             "Authorize", id_token={"idToken": token}, req="C01: the token is authorized"
         )
+    start = session.points.start
+    if session.tx_id is None and not (
+        "Authorized" in start or (session.plugged and start & COMBINED)
+    ):
+        return  # no start point reached yet: the authorization waits for the cable (E03)
     combined = session.tx_id is None and bool(session.points.start & COMBINED)
     triggers = ("Authorized", "ChargingStateChanged") if combined else ("Authorized",)
     event = await csms.expect(
@@ -232,6 +240,7 @@ async def ended(csms: CsmsPeer, session: Session, *, req: str, **subset: Any) ->
 async def unplugged(csms: CsmsPeer, sut: SutActions, session: Session) -> None:
     """State EVDisconnected: unplug; the connector is reported Available (G01.FR.04)."""
     await sut.unplug(evse_id=session.evse_id, connector_id=session.connector_id)
+    session.plugged = False
     await connector_status(
         csms,
         evse_id=session.evse_id,

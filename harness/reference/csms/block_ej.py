@@ -1,9 +1,10 @@
-"""OCPP 2.0.1/2.1 meter values at the reference CSMS (functional block J): MeterValues is
-answered (J01.FR.18) and so is a TransactionEvent carrying meter data (J02.FR.19); the readings
-of a transaction are kept by :func:`harness.reference.csms.handlers_v2.transaction_event`.
+"""Transactions and meter values at the reference CSMS (functional blocks E and J): MeterValues
+is answered (J01.FR.18) and so is every TransactionEvent (E01-E07, J02.FR.19; the transaction
+itself is kept by :func:`harness.reference.csms.handlers_v2.transaction_event`); a remote stop
+names the transaction the operator chose (F03).
 
-Seeded faults: ``csms-metervalues-error`` and ``csms-tx-meter-data-error``
-(:mod:`harness.reference.faults_ej`).
+Seeded faults (:mod:`harness.reference.faults_ej`): ``csms-metervalues-error``,
+``csms-tx-meter-data-error``, ``csms-tx-started-error`` and ``csms-remote-stop-wrong-tx``.
 """
 
 from __future__ import annotations
@@ -24,7 +25,17 @@ def meter_values(
     return {}
 
 
-def refuse_meter_data(state: CsmsState, payload: dict[str, Any]) -> None:
-    """Under ``csms-tx-meter-data-error`` a TransactionEvent with meterValue is refused."""
+def refuse_transaction_event(state: CsmsState, payload: dict[str, Any]) -> None:
+    """Seeded faults: a TransactionEvent with meterValue (``csms-tx-meter-data-error``) or a
+    Started one (``csms-tx-started-error``) is refused with CALLERROR InternalError."""
     if payload.get("meterValue") and "csms-tx-meter-data-error" in state.faults:
         raise Refusal(ErrorKind.INTERNAL_ERROR, "the meter data could not be stored")
+    if payload.get("eventType") == "Started" and "csms-tx-started-error" in state.faults:
+        raise Refusal(ErrorKind.INTERNAL_ERROR, "the transaction could not be opened")
+
+
+def stop_target(faults: frozenset[str], transaction_id: str | int) -> str | int:
+    """The transaction a remote stop names: another one under ``csms-remote-stop-wrong-tx``."""
+    if "csms-remote-stop-wrong-tx" in faults:
+        return f"{transaction_id}X"
+    return transaction_id

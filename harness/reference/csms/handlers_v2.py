@@ -13,7 +13,7 @@ from typing import Any
 
 from harness.ocppj.errors import ErrorKind
 from harness.reference.csms import block_np
-from harness.reference.csms.block_ej import meter_values, refuse_meter_data
+from harness.reference.csms.block_ej import meter_values, refuse_transaction_event
 from harness.reference.csms.handlers_common import COMMON, Handler, Refusal, acknowledge
 from harness.reference.csms.records import (
     CsmsState,
@@ -69,7 +69,7 @@ def transaction_event(
         raise Refusal(
             ErrorKind.INTERNAL_ERROR, "the transaction could not be closed (seeded fault)"
         )
-    refuse_meter_data(state, payload)
+    refuse_transaction_event(state, payload)
     info = payload["transactionInfo"]
     transaction_id = str(info["transactionId"])
     record = state.transactions.get(transaction_id)

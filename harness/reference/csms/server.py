@@ -33,7 +33,7 @@ from harness.ocppj.errors import ErrorKind, error_code
 from harness.ocppj.frames import Call, CallError, CallResult
 from harness.ocppj.session import LocalProtocolError, Received
 from harness.reference import fuzz_faults, rpc_faults, variant_rpc
-from harness.reference.csms import block_np, commands, handlers_v2, handlers_v16
+from harness.reference.csms import block_ej, block_np, commands, handlers_v2, handlers_v16
 from harness.reference.csms.commands import (
     Command,
     CommandError,
@@ -379,7 +379,8 @@ class ReferenceCsms:
 
     async def remote_stop(self, identity: str, transaction_id: str | int) -> dict[str, Any]:
         """Stop the transaction ``transaction_id``."""
-        return await self._command(identity, commands.remote_stop(self.version, transaction_id))
+        target = block_ej.stop_target(self.faults, transaction_id)  # F03 (fault: another)
+        return await self._command(identity, commands.remote_stop(self.version, target))
 
     async def reset(self, identity: str, kind: str = "Immediate") -> dict[str, Any]:
         """Reset the station (1.6: Immediate→Hard, OnIdle→Soft)."""
