@@ -84,6 +84,7 @@ async def test_local_start_cable_first(
     "Start transaction options - EVConnected",
     profile="core",
     versions=V2,
+    condition="C-09.1 AND (C-51 OR NOT C-09.6)",
     kills=("tx-plugin-wrong-trigger", "tx-no-evse"),
 )
 async def test_start_ev_connected(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
@@ -115,6 +116,7 @@ async def test_start_ev_connected(csms: CsmsPeer, sut: SutActions, sut_profile: 
     "Start transaction options - Authorized - Local",
     profile="core",
     versions=V2,
+    condition="C-09.2 AND (C-30 - C-35 OR ISO 15118 support)",
     kills=("tx-reports-wrong-token",),
 )
 async def test_start_authorized_local(
@@ -154,6 +156,7 @@ async def test_start_authorized_local(
     "Stop transaction options - StopAuthorized - Local",
     profile="core",
     versions=V2,
+    condition="C-10.2 AND (C-30 OR C-31 OR C-32 OR C-35)",
     kills=("local-stop-ignored", "tx-stopped-reason-other"),
 )
 async def test_stop_authorized_local(
@@ -186,6 +189,7 @@ async def test_stop_authorized_local(
     "Stop transaction options - StopAuthorized - Remote",
     profile="core",
     versions=V2,
+    condition="C-10.2",
     kills=("remote-stop-wrong-trigger", "remote-stop-ignored"),
 )
 async def test_stop_authorized_remote(
