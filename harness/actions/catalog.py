@@ -49,6 +49,7 @@ _SPECS = (
     ActionSpec("request_reset", CSMS, ("kind",)),
     ActionSpec("change_availability", CSMS, ("evse_id", "operative")),
     ActionSpec("change_setting", CSMS, ("key", "value")),
+    ActionSpec("get_setting", CSMS, ("key",)),
     ActionSpec("trigger", CSMS, ("message",)),
     ActionSpec("get_log", CSMS, ("log_type",)),
     ActionSpec("customer_information", CSMS, ("id_token", "token_type", "report", "clear")),

@@ -206,6 +206,12 @@ class SutActions:
             value=value,
         )
 
+    async def get_setting(self, key: str) -> Any:
+        """B06: the CSMS reads a setting of the station (2.x "Component.Variable")."""
+        return await self.ask_csms(
+            "get_setting", f"In the CSMS, read {key} from the station", key=key
+        )
+
     async def trigger(self, message: str) -> Any:
         return await self.ask_csms(
             "trigger", f"In the CSMS, trigger a {message} message", message=message

@@ -1,11 +1,12 @@
-"""Faults of the reference station that break OCA block B (Provisioning): the boot in Pending
-and the device model (GetVariables/SetVariables, base reports). The behaviour they break lives in
+"""Faults of the reference SUTs that break OCA block B (Provisioning). The station's: the boot in
+Pending, the device model (GetVariables/SetVariables, base reports) and Reset. The CSMS's: the
+GetVariables/SetVariables/Reset it sends (:mod:`harness.reference.csms.block_b`). The behaviour they break lives in
 :mod:`harness.reference.station.session`, :mod:`~harness.reference.station.v2` and
 :mod:`~harness.reference.station.devmodel`."""
 
 from __future__ import annotations
 
-from harness.reference.fault_model import STATION, V2, Fault
+from harness.reference.fault_model import CSMS, STATION, V2, Fault
 
 B_FAULTS: tuple[Fault, ...] = (
     Fault(
@@ -130,5 +131,26 @@ B_FAULTS: tuple[Fault, ...] = (
         V2,
         "makes every connector operative again when it reboots for a Reset",
         "B11.FR.02",
+    ),
+    Fault(
+        "csms-getvariables-swapped",
+        CSMS,
+        V2,
+        "asks GetVariables with the component and variable names swapped",
+        "B06: the CSMS asks for OCPPCommCtrlr.OfflineThreshold",
+    ),
+    Fault(
+        "csms-setvariables-target",
+        CSMS,
+        V2,
+        "sets a variable with SetVariables attributeType Target instead of Actual",
+        "B05.FR.12: attributeType absent or Actual",
+    ),
+    Fault(
+        "csms-reset-wrong-type",
+        CSMS,
+        V2,
+        "sends Reset of the other type (Immediate for OnIdle and OnIdle for Immediate)",
+        "B11/B12: Reset of the type the operator asked for",
     ),
 )

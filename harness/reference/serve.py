@@ -44,6 +44,7 @@ CSMS_ACTIONS = (
     "request_reset",
     "change_availability",
     "change_setting",
+    "get_setting",
     "trigger",
     "get_log",
     "customer_information",

@@ -20,6 +20,7 @@ from harness.checks import (
     should,
 )
 from harness.config import SutProfile
+from harness.peers.defaults import now_iso
 from harness.transport import ConnectFailed
 from harness.verdicts import Inconclusive
 from testcases.v201 import reports
@@ -30,7 +31,14 @@ from testcases.v201.states import (
     no_error_info,
     set_variable,
 )
-from testcases.v201.tx_states import charging, ended, unplugged
+from testcases.v201.tx_states import (
+    StationTx,
+    charging,
+    ended,
+    station_charging,
+    station_ev_disconnected,
+    unplugged,
+)
 
 V2 = ("2.0.1", "2.1")
 #: Heartbeat interval handed out in the boot cases, and the slack allowed on it.
@@ -1046,6 +1054,231 @@ async def test_csms_accepts_cold_boot(station: StationPeer) -> None:
     beat = (await station.call("Heartbeat", req="G02: Heartbeat answered")).must()
     require_recent_time(
         beat["currentTime"], req="G02: Heartbeat carries the current time", frames=beat.frames
+    )
+
+
+#: The setting the CSMS cases ask the CSMS under test to read and set (TC_B_06/09_CSMS).
+OFFLINE_KEY = "OCPPCommCtrlr.OfflineThreshold"
+#: Attribute types TC_B_06_CSMS allows in the GetVariablesRequest (absent: Actual).
+READABLE_TYPES = ("Actual", "Target", "MinSet", "MaxSet")
+
+
+def _item_for(items: Any, component: str, variable: str) -> Mapping[str, Any] | None:
+    """The GetVariableData/SetVariableData entry for ``component``.``variable``, if any."""
+    for item in items if isinstance(items, list) else []:
+        if (
+            isinstance(item, Mapping)
+            and (item.get("component") or {}).get("name") == component
+            and (item.get("variable") or {}).get("name") == variable
+        ):
+            return item
+    return None
+
+
+@oca(
+    "TC_B_06_CSMS",
+    "Get Variables - single value",
+    profile="core",
+    versions=V2,
+    kills=("csms-getvariables-swapped",),
+)
+async def test_csms_get_variables(station: StationPeer, sut: SutActions) -> None:
+    """TC_B_06_CSMS (B06): asked by its operator (action ``get_setting``) to read
+    OCPPCommCtrlr.OfflineThreshold, the CSMS sends GetVariablesRequest with an entry for that
+    component and variable (in any position) whose attributeType is absent, Actual, Target,
+    MinSet or MaxSet (step 1, the tool validation); the harness answers Accepted with "300"
+    (step 2). Deviation: the OCA writes "OCPPCommCtrl" (Part 2: "OCPPCommCtrlr"); its manual
+    post-scenario check that the CSMS shows the value read is left to the operator."""
+    station.hold("GetVariables")
+    await sut.get_setting(OFFLINE_KEY)
+    request = await station.expect("GetVariables", req="B06: the CSMS sends GetVariablesRequest")
+    items = request.get("getVariableData")
+    item = _item_for(items, *OFFLINE)
+    require(
+        item is not None,
+        req="B06: the CSMS asks for OCPPCommCtrlr.OfflineThreshold",
+        expected="a getVariableData entry for OCPPCommCtrlr.OfflineThreshold",
+        actual=repr(items),
+    )
+    assert item is not None
+    require(
+        item.get("attributeType", "Actual") in READABLE_TYPES,
+        req="B06: attributeType absent, Actual, Target, MinSet or MaxSet",
+        expected=" or ".join(READABLE_TYPES) + " (or absent)",
+        actual=repr(item.get("attributeType")),
+    )
+    results = []
+    for entry in items:
+        known = entry is item
+        result = {
+            "attributeStatus": "Accepted" if known else "UnknownVariable",
+            "attributeType": entry.get("attributeType", "Actual"),
+            "component": entry.get("component", {}),
+            "variable": entry.get("variable", {}),
+        }
+        if known:
+            result["attributeValue"] = OCA_VALUE
+        results.append(result)
+    await request.reply(get_variable_result=results)
+
+
+@oca(
+    "TC_B_09_CSMS",
+    "Set Variables - single value",
+    profile="core",
+    versions=V2,
+    kills=("csms-setvariables-target",),
+)
+async def test_csms_set_variables(station: StationPeer, sut: SutActions) -> None:
+    """TC_B_09_CSMS (B05): asked by its operator (action ``change_setting``) to set
+    OCPPCommCtrlr.OfflineThreshold to "123", the CSMS sends SetVariablesRequest with an entry
+    for that component and variable (in any position) with attributeValue "123" and
+    attributeType absent or Actual (step 1, the tool validation); the harness answers every
+    entry Accepted (step 2). Deviation: "OCPPCommCtrl" as in TC_B_06_CSMS; the manual
+    post-scenario check is left to the operator."""
+    station.hold("SetVariables")
+    await sut.change_setting(OFFLINE_KEY, "123")
+    request = await station.expect("SetVariables", req="B05: the CSMS sends SetVariablesRequest")
+    items = request.get("setVariableData")
+    item = _item_for(items, *OFFLINE)
+    require(
+        item is not None,
+        req="B05: the CSMS sets OCPPCommCtrlr.OfflineThreshold",
+        expected="a setVariableData entry for OCPPCommCtrlr.OfflineThreshold",
+        actual=repr(items),
+    )
+    assert item is not None
+    require_fields(item, attributeValue="123", req="B05: attributeValue is the value asked for")
+    require(
+        item.get("attributeType", "Actual") == "Actual",
+        req="B05.FR.12: attributeType absent or Actual",
+        expected="attributeType absent or Actual",
+        actual=repr(item.get("attributeType")),
+    )
+    results = [
+        {
+            "attributeStatus": "Accepted",
+            "attributeType": entry.get("attributeType", "Actual"),
+            "component": entry.get("component", {}),
+            "variable": entry.get("variable", {}),
+        }
+        for entry in items
+    ]
+    await request.reply(set_variable_result=results)
+
+
+async def _csms_resets(station: StationPeer, sut: SutActions, kind: str, answer: str) -> None:
+    """The operator asks the CSMS for a ``kind`` reset (action ``request_reset``): the CSMS sends
+    ResetRequest of that type, answered ``answer``."""
+    station.hold("Reset")
+    await sut.request_reset(kind)
+    request = await station.expect("Reset", req="B11/B12: the CSMS sends ResetRequest")
+    require_fields(
+        request.payload, type=kind, req="B11/B12: Reset of the type the operator asked for"
+    )
+    await request.reply(status=answer)
+
+
+async def _station_reboots(
+    station: StationPeer, profile: SutProfile, reason: str, occupied: tuple[int, int] | None = None
+) -> None:
+    """The harness station reboots: a new connection, BootNotification with ``reason`` (the
+    CSMS answers Accepted: the tool validation), every connector reported Available but the
+    ``occupied`` one (a cable still in)."""
+    await station.disconnect()
+    await station.connect(req="B01: the CSMS accepts the station's connection after the reboot")
+    boot = await station.boot(reason=reason, req="B01: BootNotification answered")
+    boot.must(status="Accepted", req="B01: the BootNotification after the reset is Accepted")
+    for evse in profile.sut.evses:
+        for connector in range(1, evse.connectors + 1):
+            await station.call(
+                "StatusNotification",
+                timestamp=now_iso(),
+                connector_status="Occupied" if (evse.id, connector) == occupied else "Available",
+                evse_id=evse.id,
+                connector_id=connector,
+                req="G01: StatusNotification answered",
+            ).must(req="G01: StatusNotification answered")
+
+
+@oca(
+    "TC_B_20_CSMS",
+    "Reset Charging Station - Without ongoing transaction - OnIdle",
+    profile="core",
+    versions=V2,
+    kills=("csms-reset-wrong-type",),
+)
+async def test_csms_reset_on_idle(
+    station: StationPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_B_20_CSMS (B11.FR.04): asked by its operator for an OnIdle reset, the CSMS sends
+    ResetRequest (type OnIdle, as asked); the harness answers Accepted, reboots (a new
+    connection) and sends BootNotification with reason RemoteReset, which the CSMS answers
+    Accepted (the tool validation); every connector is then reported Available and answered."""
+    await _csms_resets(station, sut, "OnIdle", "Accepted")
+    await _station_reboots(station, sut_profile, "RemoteReset")
+
+
+@oca(
+    "TC_B_21_CSMS",
+    "Reset Charging Station - With Ongoing Transaction - OnIdle",
+    profile="core",
+    versions=V2,
+    kills=("csms-reset-wrong-type",),
+)
+async def test_csms_reset_on_idle_with_transaction(
+    station: StationPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_B_21_CSMS (B12.FR.01/03, E07.FR.03): in state EnergyTransferStarted (played by the
+    harness), asked for an OnIdle reset, the CSMS sends ResetRequest type OnIdle (step 1, the
+    tool validation), answered Scheduled; the harness reports the driver's stop
+    (TransactionEvent Updated StopAuthorized, chargingState EVConnected, with the idToken) and the
+    end of the transaction (Ended, EVCommunicationLost, Idle, stoppedReason EVDisconnected), both
+    answered; it then reboots and sends BootNotification with reason ScheduledReset, which the
+    CSMS answers Accepted (the tool validation); every connector is reported Available."""
+    tx = StationTx.of(station, sut_profile)
+    await station_charging(tx)
+    await _csms_resets(station, sut, "OnIdle", "Scheduled")
+    await tx.event(
+        "Updated",
+        "StopAuthorized",
+        charging_state="EVConnected",
+        id_token=tx.token,
+        req="E06: TransactionEvent StopAuthorized answered",
+    )
+    await station_ev_disconnected(tx, req="E06: TransactionEvent Ended answered")
+    await _station_reboots(station, sut_profile, "ScheduledReset")
+
+
+@oca(
+    "TC_B_22_CSMS",
+    "Reset Charging Station - With Ongoing Transaction - Immediate",
+    profile="core",
+    versions=V2,
+    kills=("csms-reset-wrong-type",),
+)
+async def test_csms_reset_immediate_with_transaction(
+    station: StationPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_B_22_CSMS: in state EnergyTransferStarted (played by the harness), asked for an
+    Immediate reset, the CSMS sends ResetRequest type Immediate (step 1, the tool validation),
+    answered Accepted; the harness ends the transaction (TransactionEvent Ended, ResetCommand,
+    chargingState EVConnected, stoppedReason ImmediateReset, no idToken), answered; it reboots
+    and sends BootNotification with reason RemoteReset, which the CSMS answers Accepted (the
+    tool validation); its connector is reported Occupied (the cable is still in), every other
+    one Available."""
+    tx = StationTx.of(station, sut_profile)
+    await station_charging(tx)
+    await _csms_resets(station, sut, "Immediate", "Accepted")
+    await tx.event(
+        "Ended",
+        "ResetCommand",
+        charging_state="EVConnected",
+        transaction_info={"stoppedReason": "ImmediateReset"},
+        req="E07: TransactionEvent Ended answered",
+    )
+    await _station_reboots(
+        station, sut_profile, "RemoteReset", occupied=(tx.evse_id, tx.connector_id)
     )
 
 

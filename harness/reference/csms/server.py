@@ -33,7 +33,14 @@ from harness.ocppj.errors import ErrorKind, error_code
 from harness.ocppj.frames import Call, CallError, CallResult
 from harness.ocppj.session import LocalProtocolError, Received
 from harness.reference import fuzz_faults, rpc_faults, variant_rpc
-from harness.reference.csms import block_ej, block_np, commands, handlers_v2, handlers_v16
+from harness.reference.csms import (
+    block_b,
+    block_ej,
+    block_np,
+    commands,
+    handlers_v2,
+    handlers_v16,
+)
 from harness.reference.csms.commands import (
     Command,
     CommandError,
@@ -384,7 +391,7 @@ class ReferenceCsms:
 
     async def reset(self, identity: str, kind: str = "Immediate") -> dict[str, Any]:
         """Reset the station (1.6: Immediate→Hard, OnIdle→Soft)."""
-        return await self._command(identity, commands.reset(self.version, kind))
+        return await self._command(identity, block_b.reset(self.version, self.faults, kind))
 
     async def change_availability(
         self, identity: str, evse_id: int, operative: bool
@@ -395,7 +402,12 @@ class ReferenceCsms:
 
     async def change_setting(self, identity: str, key: str, value: str) -> dict[str, Any]:
         """1.6 ChangeConfiguration(key, value); 2.x SetVariables for "Component.Variable"."""
-        return await self._command(identity, commands.change_setting(self.version, key, value))
+        command = block_b.change_setting(self.version, self.faults, key, value)
+        return await self._command(identity, command)
+
+    async def get_setting(self, identity: str, key: str) -> dict[str, Any]:
+        """1.6 GetConfiguration(key); 2.x GetVariables for "Component.Variable" (B06)."""
+        return await self._command(identity, block_b.get_setting(self.version, self.faults, key))
 
     async def trigger(self, identity: str, message: str) -> dict[str, Any]:
         """TriggerMessage; a station not yet accepted may then send that one message (B02)."""

@@ -1,0 +1,49 @@
+"""OCA block B (Provisioning) operator commands of the reference CSMS, 2.x: GetVariables (B06),
+SetVariables (B05) and Reset (B11/B12), with the faults that change what is sent
+(:mod:`harness.reference.faults_b`): ``csms-getvariables-swapped`` (component and variable
+swapped), ``csms-setvariables-target`` (attributeType Target) and ``csms-reset-wrong-type`` (the
+other reset type than the operator asked for). The boot (B01-B03) is handled in
+:mod:`~harness.reference.csms.handlers_common`.
+"""
+
+from __future__ import annotations
+
+from harness.reference.csms import commands
+from harness.reference.csms.commands import Command
+
+#: The other 2.x reset type (``csms-reset-wrong-type``).
+_OTHER_RESET = {"Immediate": "OnIdle", "OnIdle": "Immediate"}
+
+
+def _split(key: str) -> tuple[str, str]:
+    component, dot, variable = key.partition(".")
+    if not dot or not component or not variable:
+        raise ValueError(f"2.x settings are named 'Component.Variable', got {key!r}")
+    return component, variable
+
+
+def get_setting(version: str, faults: frozenset[str], key: str) -> Command:
+    """2.x B06 GetVariables of ``key`` = "Component.Variable" (attributeType omitted: Actual)."""
+    if version == "1.6":
+        return "GetConfiguration", {"key": [key]}
+    component, variable = _split(key)
+    if "csms-getvariables-swapped" in faults:
+        component, variable = variable, component
+    item = {"component": {"name": component}, "variable": {"name": variable}}
+    return "GetVariables", {"getVariableData": [item]}
+
+
+def change_setting(version: str, faults: frozenset[str], key: str, value: str) -> Command:
+    """:func:`commands.change_setting`, with attributeType Target under its fault."""
+    action, payload = commands.change_setting(version, key, value)
+    if version != "1.6" and "csms-setvariables-target" in faults:
+        for item in payload["setVariableData"]:
+            item["attributeType"] = "Target"
+    return action, payload
+
+
+def reset(version: str, faults: frozenset[str], kind: str) -> Command:
+    """:func:`commands.reset`, of the other type under ``csms-reset-wrong-type``."""
+    if "csms-reset-wrong-type" in faults:
+        kind = _OTHER_RESET.get(kind, kind)
+    return commands.reset(version, kind)
