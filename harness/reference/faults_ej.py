@@ -67,6 +67,13 @@ EJ_FAULTS: tuple[Fault, ...] = (
         "E01: TransactionEvent Started answered",
     ),
     Fault(
+        "csms-tx-updated-error",
+        CSMS,
+        V2,
+        "answers a TransactionEvent Updated with CALLERROR InternalError",
+        "E02: TransactionEvent Updated answered",
+    ),
+    Fault(
         "csms-remote-stop-wrong-tx",
         CSMS,
         V2,

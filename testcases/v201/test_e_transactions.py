@@ -18,9 +18,13 @@ from testcases.v201.tx_states import (
     ended,
     energy_transfer_started,
     ev_connected_pre_session,
+    reading,
+    signed,
     station_charging,
     station_ev_connected,
     station_ev_disconnected,
+    station_stop_authorized,
+    station_suspended,
     stop_charging,
     tx_point_contains,
     unplugged,
@@ -603,3 +607,340 @@ def _now() -> str:
     from harness.peers.defaults import now_iso
 
     return now_iso()
+
+
+# -- CSMS under test: the stop and start options as the station reports them ---------------------
+@oca(
+    "TC_E_04_CSMS",
+    "Local start transaction - Authorization first - Success",
+    profile="core",
+    versions=V2,
+    kills=("csms-authorize-rejects-valid", "csms-tx-rejects-valid-token"),
+)
+async def test_csms_local_start_token_first(station: StationPeer, sut_profile: SutProfile) -> None:
+    """TC_E_04 (E03): state Authorized (Authorize Accepted, C01.FR.02; TransactionEvent Started
+    with the idToken, Accepted), then state EnergyTransferStarted (the connector Occupied,
+    Updated CablePluggedIn with chargingState Charging), each answered. Beyond the OCA: the
+    transaction is ended again (EVDisconnected)."""
+    tx = StationTx.of(station, sut_profile)
+    auth = await station.call("Authorize", id_token=tx.token, req="C01: Authorize answered")
+    auth.must(id_token_info={"status": "Accepted"}, req="C01: a valid token is Accepted")
+    started = await tx.event(
+        "Started",
+        "Authorized",
+        charging_state="Idle",
+        id_token=tx.token,
+        req="E01: TransactionEvent Started answered",
+    )
+    started.must(
+        id_token_info={"status": "Accepted"}, req="E02: the transaction's token is Accepted"
+    )
+    await tx.status("Occupied", req="G01: StatusNotification Occupied answered")
+    await tx.event(
+        "Updated",
+        "CablePluggedIn",
+        evse={"id": tx.evse_id, "connectorId": tx.connector_id},
+        req="E02: TransactionEvent Updated answered",
+    )
+    await station_ev_disconnected(tx, req="E06: TransactionEvent Ended answered")
+
+
+@oca(
+    "TC_E_07_CSMS",
+    "Stop transaction options - PowerPathClosed - Local stop",
+    profile="core",
+    versions=V2,
+    kills=("csms-fails-transaction-end",),
+)
+async def test_csms_stop_power_path_local(station: StationPeer, sut_profile: SutProfile) -> None:
+    """TC_E_07 (E06): state EnergyTransferStarted, then TransactionEvent Ended (StopAuthorized,
+    stoppedReason Local) answered. Beyond the OCA: the connector Available again."""
+    tx = StationTx.of(station, sut_profile)
+    await station_charging(tx)
+    await _csms_end(tx, "StopAuthorized", "Local", "EVConnected")
+
+
+@oca(
+    "TC_E_08_CSMS",
+    "Stop transaction options - EnergyTransfer stopped - StopAuthorized",
+    profile="core",
+    versions=V2,
+    kills=("csms-fails-transaction-end", "csms-tx-updated-error"),
+)
+async def test_csms_stop_energy_transfer(station: StationPeer, sut_profile: SutProfile) -> None:
+    """TC_E_08 (E06): state StopAuthorized (Updated StopAuthorized with the idToken, answered),
+    then TransactionEvent Ended (ChargingStateChanged, chargingState EVConnected, stoppedReason
+    Local) answered. Beyond the OCA: the connector Available again."""
+    tx = StationTx.of(station, sut_profile)
+    await station_charging(tx)
+    await station_stop_authorized(tx, req="E02: TransactionEvent Updated answered")
+    await _csms_end(tx, "ChargingStateChanged", "Local", "EVConnected")
+
+
+@oca(
+    "TC_E_11_CSMS",
+    "Start transaction options - DataSigned",
+    profile="core",
+    versions=V2,
+    kills=("csms-authorize-rejects-valid", "csms-tx-rejects-valid-token"),
+)
+async def test_csms_start_data_signed(station: StationPeer, sut_profile: SutProfile) -> None:
+    """TC_E_11 (E01 S6): Authorize Accepted (C01.FR.02); the connector Occupied; Started
+    (SignedDataReceived, the idToken, the EVSE, a Transaction.Begin reading 0.0 with a
+    signedMeterValue) whose idTokenInfo is Accepted; Updated ChargingStateChanged to Charging,
+    answered. Beyond the OCA: the transaction is ended again (EVDisconnected)."""
+    tx = StationTx.of(station, sut_profile)
+    auth = await station.call("Authorize", id_token=tx.token, req="C01: Authorize answered")
+    auth.must(id_token_info={"status": "Accepted"}, req="C01: a valid token is Accepted")
+    await tx.status("Occupied", req="G01: StatusNotification Occupied answered")
+    started = await tx.event(
+        "Started",
+        "SignedDataReceived",
+        charging_state="EVConnected",
+        id_token=tx.token,
+        evse={"id": tx.evse_id, "connectorId": tx.connector_id},
+        meter=[signed(reading("Transaction.Begin", 0.0))],
+        req="E01: TransactionEvent Started answered",
+    )
+    started.must(
+        id_token_info={"status": "Accepted"}, req="E02: the transaction's token is Accepted"
+    )
+    await tx.event("Updated", "ChargingStateChanged", req="E02: TransactionEvent Updated answered")
+    await station_ev_disconnected(tx, req="E06: TransactionEvent Ended answered")
+
+
+@oca(
+    "TC_E_12_CSMS",
+    "Start transaction options - ParkingBayOccupied",
+    profile="core",
+    versions=V2,
+    kills=("csms-tx-started-error",),
+)
+async def test_csms_start_parking_bay(station: StationPeer, sut_profile: SutProfile) -> None:
+    """TC_E_12 (E01 S1, ParkingBayOccupancy): TransactionEvent Started (EVDetected) answered.
+    Beyond the OCA: the transaction is ended again (EVDeparted, Local)."""
+    tx = StationTx.of(station, sut_profile)
+    await tx.event(
+        "Started",
+        "EVDetected",
+        charging_state="Idle",
+        evse={"id": tx.evse_id},
+        req="E01: TransactionEvent Started answered",
+    )
+    await tx.event(
+        "Ended",
+        "EVDeparted",
+        charging_state="Idle",
+        transaction_info={"stoppedReason": "Local"},
+        req="E06: TransactionEvent Ended answered",
+    )
+
+
+@oca(
+    "TC_E_14_CSMS",
+    "Stop transaction options - EVDisconnected - Charging Station side",
+    profile="core",
+    versions=V2,
+    kills=("csms-fails-transaction-end",),
+)
+async def test_csms_stop_ev_disconnected(station: StationPeer, sut_profile: SutProfile) -> None:
+    """TC_E_14 (E06, E10): state EVConnectedPostSession (charging, then StopAuthorized), then
+    state EVDisconnected: Ended (EVCommunicationLost, EVDisconnected) and the connector
+    Available, answered."""
+    tx = StationTx.of(station, sut_profile)
+    await station_charging(tx)
+    await station_stop_authorized(tx, req="E02: TransactionEvent Updated answered")
+    await station_ev_disconnected(tx, req="E06: TransactionEvent Ended answered")
+
+
+@oca(
+    "TC_E_16_CSMS",
+    "Stop transaction options - Deauthorized - Invalid idToken",
+    profile="core",
+    versions=V2,
+    kills=("csms-accepts-unknown-token", "csms-fails-transaction-end"),
+)
+async def test_csms_deauthorized_invalid(station: StationPeer, sut_profile: SutProfile) -> None:
+    """TC_E_16 (E05): TransactionEvent Started (Authorized) with the invalid idToken: its
+    idTokenInfo is Invalid or Unknown (E05.FR.01/C01); then Ended (Deauthorized, stoppedReason
+    DeAuthorized) answered."""
+    tx = StationTx.of(station, sut_profile)
+    tx.token = {"idToken": sut_profile.sut.tokens.invalid, "type": sut_profile.sut.tokens.type}
+    started = await tx.event(
+        "Started",
+        "Authorized",
+        charging_state="Idle",
+        id_token=tx.token,
+        req="E01: TransactionEvent Started answered",
+    )
+    status = (started.get("idTokenInfo") or {}).get("status")
+    require(
+        status in ("Invalid", "Unknown"),
+        req="C01: an unknown token is not Accepted (E05: in the TransactionEventResponse)",
+        expected="idTokenInfo.status Invalid or Unknown",
+        actual=repr(status),
+        frames=started.frames,
+    )
+    await tx.event(
+        "Ended",
+        "Deauthorized",
+        charging_state="Idle",
+        transaction_info={"stoppedReason": "DeAuthorized"},
+        req="E06: TransactionEvent Ended answered",
+    )
+
+
+@oca(
+    "TC_E_17_CSMS",
+    "Stop transaction options - Deauthorized - EV side disconnect",
+    profile="core",
+    versions=V2,
+    kills=("csms-fails-transaction-end",),
+)
+async def test_csms_deauthorized_ev_side(station: StationPeer, sut_profile: SutProfile) -> None:
+    """TC_E_17 (E06): state EnergyTransferSuspended (SuspendedEV), then Ended
+    (EVCommunicationLost, chargingState Idle, stoppedReason EVDisconnected) answered. Beyond the
+    OCA: the connector Available again."""
+    tx = StationTx.of(station, sut_profile)
+    await station_charging(tx)
+    await station_suspended(tx, req="E02: TransactionEvent Updated answered")
+    await station_ev_disconnected(tx, req="E06: TransactionEvent Ended answered")
+
+
+@oca(
+    "TC_E_19_CSMS",
+    "Stop transaction options - ParkingBayUnoccupied",
+    profile="core",
+    versions=V2,
+    kills=("csms-fails-transaction-end",),
+)
+async def test_csms_stop_parking_bay(station: StationPeer, sut_profile: SutProfile) -> None:
+    """TC_E_19 (E06, TxStopPoint ParkingBayOccupancy): state EVDisconnected reached without
+    ending the transaction (Updated EVCommunicationLost, the connector Available), then Ended
+    (EVDeparted, stoppedReason Local) answered."""
+    tx = StationTx.of(station, sut_profile)
+    await station_charging(tx)
+    await tx.event(
+        "Updated",
+        "EVCommunicationLost",
+        charging_state="Idle",
+        req="E02: TransactionEvent Updated answered",
+    )
+    await tx.status("Available", req="G01: StatusNotification Available answered")
+    await tx.event(
+        "Ended",
+        "EVDeparted",
+        charging_state="Idle",
+        transaction_info={"stoppedReason": "Local"},
+        req="E06: TransactionEvent Ended answered",
+    )
+
+
+@oca(
+    "TC_E_20_CSMS",
+    "Stop transaction options - EVDisconnected - EV side (able to charge IEC 61851-1 EV)",
+    profile="core",
+    versions=V2,
+    kills=("csms-fails-transaction-end",),
+)
+async def test_csms_stop_ev_side(station: StationPeer, sut_profile: SutProfile) -> None:
+    """TC_E_20 (E06, E10): state EnergyTransferSuspended, then state EVDisconnected (Ended
+    EVCommunicationLost / EVDisconnected, the connector Available), answered."""
+    tx = StationTx.of(station, sut_profile)
+    await station_charging(tx)
+    await station_suspended(tx, req="E02: TransactionEvent Updated answered")
+    await station_ev_disconnected(tx, req="E06: TransactionEvent Ended answered")
+
+
+@oca(
+    "TC_E_22_CSMS",
+    "Stop transaction options - EnergyTransfer stopped - SuspendedEV",
+    profile="core",
+    versions=V2,
+    kills=("csms-fails-transaction-end",),
+)
+async def test_csms_stop_suspended_ev(station: StationPeer, sut_profile: SutProfile) -> None:
+    """TC_E_22 (E06, TxStopPoint EnergyTransfer): state EnergyTransferStarted, then Ended
+    (ChargingStateChanged, chargingState SuspendedEV, stoppedReason StoppedByEV) answered.
+    Beyond the OCA: the connector Available again."""
+    tx = StationTx.of(station, sut_profile)
+    await station_charging(tx)
+    await _csms_end(tx, "ChargingStateChanged", "StoppedByEV", "SuspendedEV")
+
+
+@oca(
+    "TC_E_26_CSMS",
+    "Disconnect cable on EV-side - Suspend transaction",
+    profile="core",
+    versions=V2,
+    kills=("csms-tx-updated-error",),
+)
+async def test_csms_ev_side_suspend(station: StationPeer, sut_profile: SutProfile) -> None:
+    """TC_E_26 (E10): state EnergyTransferSuspended; Updated (EVCommunicationLost, Idle); the
+    connector Available; Updated (CablePluggedIn, EVConnected); Updated (ChargingStateChanged,
+    Charging) — each answered. Beyond the OCA: the transaction is ended again."""
+    tx = StationTx.of(station, sut_profile)
+    await station_charging(tx)
+    await station_suspended(tx, req="E02: TransactionEvent Updated answered")
+    await tx.event(
+        "Updated",
+        "EVCommunicationLost",
+        charging_state="Idle",
+        req="E02: TransactionEvent Updated answered",
+    )
+    await tx.status("Available", req="G01: StatusNotification Available answered")
+    await tx.status("Occupied", req="G01: StatusNotification Occupied answered")
+    await tx.event(
+        "Updated",
+        "CablePluggedIn",
+        charging_state="EVConnected",
+        req="E02: TransactionEvent Updated answered",
+    )
+    await tx.event("Updated", "ChargingStateChanged", req="E02: TransactionEvent Updated answered")
+    await station_ev_disconnected(tx, req="E06: TransactionEvent Ended answered")
+
+
+@oca(
+    "TC_E_38_CSMS",
+    "Local start transaction - EV not ready",
+    profile="core",
+    versions=V2,
+    kills=("csms-tx-updated-error",),
+)
+async def test_csms_ev_not_ready(station: StationPeer, sut_profile: SutProfile) -> None:
+    """TC_E_38 (E02): state Authorized (Authorize Accepted, Started Authorized with the
+    idToken), state EVConnectedPreSession (Occupied, Updated CablePluggedIn), then Updated
+    (ChargingStateChanged, SuspendedEV) answered. Beyond the OCA: the transaction is ended
+    again (EVDisconnected)."""
+    tx = StationTx.of(station, sut_profile)
+    auth = await station.call("Authorize", id_token=tx.token, req="C01: Authorize answered")
+    auth.must(id_token_info={"status": "Accepted"}, req="C01: a valid token is Accepted")
+    await tx.event(
+        "Started",
+        "Authorized",
+        charging_state="Idle",
+        id_token=tx.token,
+        req="E01: TransactionEvent Started answered",
+    )
+    await tx.status("Occupied", req="G01: StatusNotification Occupied answered")
+    await tx.event(
+        "Updated",
+        "CablePluggedIn",
+        charging_state="EVConnected",
+        evse={"id": tx.evse_id, "connectorId": tx.connector_id},
+        req="E02: TransactionEvent Updated answered",
+    )
+    await station_suspended(tx, req="E02: TransactionEvent Updated answered")
+    await station_ev_disconnected(tx, req="E06: TransactionEvent Ended answered")
+
+
+async def _csms_end(tx: StationTx, trigger: str, reason: str, charging_state: str) -> None:
+    """Ended with ``trigger`` and ``reason``, answered; then the connector Available."""
+    await tx.event(
+        "Ended",
+        trigger,
+        charging_state=charging_state,
+        transaction_info={"stoppedReason": reason},
+        req="E06: TransactionEvent Ended answered",
+    )
+    await tx.status("Available", req="G01: StatusNotification Available answered")

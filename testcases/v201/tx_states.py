@@ -393,3 +393,30 @@ async def station_ev_disconnected(
         req=req,
     )
     await tx.status("Available", req="G01: StatusNotification Available answered")
+
+
+async def station_suspended(tx: StationTx, *, req: str) -> None:
+    """State EnergyTransferSuspended as the station: Updated (ChargingStateChanged,
+    chargingState SuspendedEV)."""
+    await tx.event("Updated", "ChargingStateChanged", charging_state="SuspendedEV", req=req)
+
+
+async def station_stop_authorized(tx: StationTx, *, req: str) -> None:
+    """State StopAuthorized as the station (TxStopPoint not at the authorization): Updated
+    (StopAuthorized, the idToken, chargingState EVConnected)."""
+    await tx.event(
+        "Updated", "StopAuthorized", charging_state="EVConnected", id_token=tx.token, req=req
+    )
+
+
+def signed(meter_value: dict[str, Any]) -> dict[str, Any]:
+    """``meter_value`` with a signedMeterValue on each sampledValue (J01.FR.21/J02.FR.21; the
+    data is opaque to the CSMS, its format is the signing method's)."""
+    signature = {
+        "signedMeterData": "SGFybmVzcyBzaWduZWQgbWV0ZXIgZGF0YQ==",
+        "signingMethod": "ECDSA-secp256r1-SHA256",
+        "encodingMethod": "OCMF",
+        "publicKey": "SGFybmVzcyBwdWJsaWMga2V5",
+    }
+    values = [dict(v, signedMeterValue=signature) for v in meter_value["sampledValue"]]
+    return {**meter_value, "sampledValue": values}

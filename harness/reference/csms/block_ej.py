@@ -4,7 +4,8 @@ itself is kept by :func:`harness.reference.csms.handlers_v2.transaction_event`);
 names the transaction the operator chose (F03).
 
 Seeded faults (:mod:`harness.reference.faults_ej`): ``csms-metervalues-error``,
-``csms-tx-meter-data-error``, ``csms-tx-started-error`` and ``csms-remote-stop-wrong-tx``.
+``csms-tx-meter-data-error``, ``csms-tx-started-error``, ``csms-tx-updated-error`` and
+``csms-remote-stop-wrong-tx``.
 """
 
 from __future__ import annotations
@@ -27,11 +28,13 @@ def meter_values(
 
 def refuse_transaction_event(state: CsmsState, payload: dict[str, Any]) -> None:
     """Seeded faults: a TransactionEvent with meterValue (``csms-tx-meter-data-error``) or a
-    Started one (``csms-tx-started-error``) is refused with CALLERROR InternalError."""
+    Started (``csms-tx-started-error``) or Updated one (``csms-tx-updated-error``) is refused with CALLERROR InternalError."""
     if payload.get("meterValue") and "csms-tx-meter-data-error" in state.faults:
         raise Refusal(ErrorKind.INTERNAL_ERROR, "the meter data could not be stored")
     if payload.get("eventType") == "Started" and "csms-tx-started-error" in state.faults:
         raise Refusal(ErrorKind.INTERNAL_ERROR, "the transaction could not be opened")
+    if payload.get("eventType") == "Updated" and "csms-tx-updated-error" in state.faults:
+        raise Refusal(ErrorKind.INTERNAL_ERROR, "the transaction could not be updated")
 
 
 def stop_target(faults: frozenset[str], transaction_id: str | int) -> str | int:
