@@ -29,6 +29,7 @@ from testcases.v201.tx_states import (
     StationTx,
     charging,
     reading,
+    signed,
     station_charging,
     station_ev_connected,
     station_ev_disconnected,
@@ -475,11 +476,84 @@ async def test_csms_sampled_ended(station: StationPeer, sut_profile: SutProfile)
     """TC_J_10 (J02.FR.19): state EnergyTransferStarted, then state EVDisconnected whose Ended
     event carries the readings of the transaction (Sample.Periodic an interval apart, the last
     one Transaction.End), answered with TransactionEventResponse."""
+    await _csms_ended_with(station, sut_profile, "Sample.Periodic", sign=False)
+
+
+@oca(
+    "TC_J_04_CSMS",
+    "Clock-aligned Meter Values - Signed",
+    profile="core",
+    versions=V2,
+    kills=("csms-tx-meter-data-error",),
+)
+async def test_csms_clock_aligned_signed(station: StationPeer, sut_profile: SutProfile) -> None:
+    """TC_J_04 (J02.FR.19, J01.FR.21): state EnergyTransferStarted, then state EVDisconnected
+    whose Ended event carries signed clock-aligned readings (Sample.Clock an interval apart, the
+    last one Transaction.End, each with a signedMeterValue), answered."""
+    await _csms_ended_with(station, sut_profile, "Sample.Clock", sign=True)
+
+
+@oca(
+    "TC_J_08_CSMS",
+    "Sampled Meter Values - Context Transaction.Begin - EVSE not known",
+    profile="core",
+    versions=V2,
+    kills=("csms-tx-meter-data-error",),
+)
+async def test_csms_sampled_begin_evse_unknown(
+    station: StationPeer, sut_profile: SutProfile
+) -> None:
+    """TC_J_08 (J02.FR.19): state Authorized (Authorize Accepted, Started Authorized with the
+    idToken and no EVSE), state EVConnectedPreSession whose event (Updated CablePluggedIn, now
+    naming the EVSE) carries a Transaction.Begin reading, answered; state
+    EnergyTransferStarted. Beyond the OCA: the transaction is ended again."""
+    tx = StationTx.of(station, sut_profile)
+    auth = await station.call("Authorize", id_token=tx.token, req="C01: Authorize answered")
+    auth.must(id_token_info={"status": "Accepted"}, req="C01: a valid token is Accepted")
+    await tx.event(
+        "Started",
+        "Authorized",
+        charging_state="Idle",
+        id_token=tx.token,
+        req="E01: TransactionEvent Started answered",
+    )
+    await tx.status("Occupied", req="G01: StatusNotification Occupied answered")
+    await tx.event(
+        "Updated",
+        "CablePluggedIn",
+        charging_state="EVConnected",
+        evse={"id": tx.evse_id, "connectorId": tx.connector_id},
+        meter=[reading("Transaction.Begin", 0.0)],
+        req="J02.FR.19: TransactionEvent with the Transaction.Begin reading answered",
+    )
+    await tx.event("Updated", "ChargingStateChanged", req="E02: TransactionEvent Updated answered")
+    await station_ev_disconnected(tx, req="E06: TransactionEvent Ended answered")
+
+
+@oca(
+    "TC_J_11_CSMS",
+    "Sampled Meter Values - Signed",
+    profile="core",
+    versions=V2,
+    kills=("csms-tx-meter-data-error",),
+)
+async def test_csms_sampled_signed(station: StationPeer, sut_profile: SutProfile) -> None:
+    """TC_J_11 (J02.FR.19, J02.FR.21): state EnergyTransferStarted, then state EVDisconnected
+    whose Ended event carries signed sampled readings (Sample.Periodic an interval apart, the
+    last one Transaction.End, each with a signedMeterValue), answered."""
+    await _csms_ended_with(station, sut_profile, "Sample.Periodic", sign=True)
+
+
+async def _csms_ended_with(
+    station: StationPeer, sut_profile: SutProfile, context: str, *, sign: bool
+) -> None:
     tx = StationTx.of(station, sut_profile)
     await station_charging(tx)
     stamps = _aligned_stamps(3)
-    meter = [reading("Sample.Periodic", 10.0 * (i + 1), timestamp=s) for i, s in enumerate(stamps)]
+    meter = [reading(context, 10.0 * (i + 1), timestamp=s) for i, s in enumerate(stamps)]
     meter.append(reading("Transaction.End", 40.0))
+    if sign:
+        meter = [signed(m) for m in meter]
     await station_ev_disconnected(
         tx, meter=meter, req="J02.FR.19: TransactionEvent Ended with meter data answered"
     )
