@@ -53,6 +53,9 @@ _SPECS = (
     ActionSpec("trigger", CSMS, ("message",)),
     ActionSpec("get_log", CSMS, ("log_type",)),
     ActionSpec("customer_information", CSMS, ("id_token", "token_type", "report", "clear")),
+    ActionSpec(
+        "customer_information_by_identifier", CSMS, ("customer_identifier", "report", "clear")
+    ),
 )
 
 #: Every known action by name, lifecycle actions first.
@@ -81,6 +84,7 @@ SAMPLE_VALUES: Mapping[str, object] = MappingProxyType(
         "token_type": "ISO14443",
         "report": True,
         "clear": False,
+        "customer_identifier": "OpenChargeAlliance",
     }
 )
 

@@ -245,3 +245,18 @@ class SutActions:
             report=report,
             clear=clear,
         )
+
+    async def customer_information_by_identifier(
+        self, customer_identifier: str, *, report: bool, clear: bool
+    ) -> Any:
+        """N09/N10 (C-14): as :meth:`customer_information`, the customer named by a
+        customerIdentifier."""
+        what = " and ".join(w for w, on in (("report", report), ("clear", clear)) if on)
+        return await self.ask_csms(
+            "customer_information_by_identifier",
+            f"In the CSMS, ask the station to {what or 'neither report nor clear'} the customer "
+            f"information of customer identifier {customer_identifier!r}",
+            customer_identifier=customer_identifier,
+            report=report,
+            clear=clear,
+        )

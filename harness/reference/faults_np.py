@@ -145,4 +145,11 @@ NP_FAULTS: tuple[Fault, ...] = (
         "answers NotifyCustomerInformation with CALLERROR InternalError",
         "N09/N10: NotifyCustomerInformation answered",
     ),
+    Fault(
+        "csms-customer-identifier-with-token",
+        CSMS,
+        V2,
+        "names a customer by customerIdentifier and an idToken at once",
+        "N10.FR.08: only the customerIdentifier names the customer",
+    ),
 )

@@ -48,6 +48,7 @@ CSMS_ACTIONS = (
     "trigger",
     "get_log",
     "customer_information",
+    "customer_information_by_identifier",
 )
 #: Control API action names that differ from the reference SUT's method names (the names are
 #: those of ``sut.actions``: ``reset`` there is the lifecycle action, so a CSMS is asked to

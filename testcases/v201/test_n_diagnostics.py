@@ -585,3 +585,50 @@ async def test_csms_clear_customer_information_no_report(
     await _csms_customer_information(
         station, sut, sut_profile, report=False, clear=True, data="Customer data cleared"
     )
+
+
+#: The customerIdentifier the OCA's test system configures (TC_N_62_CSMS).
+OCA_CUSTOMER = "OpenChargeAlliance"
+
+
+@oca(
+    "TC_N_62_CSMS",
+    "Clear Customer Information - Clear and report - customerIdentifier",
+    profile="core",
+    versions=V2,
+    kills=("csms-customer-identifier-with-token", "csms-notify-customer-refused"),
+    condition="C-14",
+)
+async def test_csms_clear_customer_by_identifier(station: StationPeer, sut: SutActions) -> None:
+    """TC_N_62_CSMS (N10, errata 2025-04), for a CSMS that handles customerIdentifier (C-14):
+    the CSMS sends CustomerInformationRequest with report true, clear true and customerIdentifier
+    "OpenChargeAlliance", idToken and customerCertificate omitted (step 1, the tool validations;
+    N10.FR.08), answered Accepted (step 2); a NotifyCustomerInformation with the cleared data
+    (step 3) is answered (step 4)."""
+    station.hold("CustomerInformation")
+    await sut.customer_information_by_identifier(OCA_CUSTOMER, report=True, clear=True)
+    request = await station.expect(
+        "CustomerInformation", req="N10: the CSMS sends CustomerInformationRequest"
+    )
+    await request.reply(status="Accepted")
+    frames = station.trace.render(last=6)
+    require_fields(request.payload, report=True, req="N09.FR.01: report true", frames=frames)
+    require_fields(request.payload, clear=True, req="N10: clear true", frames=frames)
+    others = [k for k in ("idToken", "customerCertificate") if k in request.payload]
+    require(
+        request.get("customerIdentifier") == OCA_CUSTOMER and not others,
+        req="N10.FR.08: only the customerIdentifier names the customer",
+        expected=f"customerIdentifier {OCA_CUSTOMER!r}, idToken and customerCertificate omitted",
+        actual=f"customerIdentifier {request.get('customerIdentifier')!r}"
+        + (f", also {', '.join(others)}" if others else ""),
+        frames=frames,
+    )
+    result = await station.call(
+        "NotifyCustomerInformation",
+        data=f"customer {OCA_CUSTOMER}: 2 transactions, cleared",
+        tbc=False,
+        seq_no=0,
+        generated_at=now_iso(),
+        request_id=request["requestId"],
+    )
+    result.must(req="N09/N10: NotifyCustomerInformation answered")

@@ -93,6 +93,22 @@ def customer_information(
     return "CustomerInformation", payload
 
 
+def customer_information_by_identifier(
+    faults: frozenset[str], customer_identifier: str, report: bool, clear: bool
+) -> tuple[str, dict[str, Any]]:
+    """N09/N10 CustomerInformation naming the customer by ``customer_identifier`` only (C-14;
+    also an idToken under ``csms-customer-identifier-with-token``)."""
+    payload: dict[str, Any] = {
+        "requestId": next(_request_ids),
+        "report": report,
+        "clear": clear,
+        "customerIdentifier": customer_identifier,
+    }
+    if "csms-customer-identifier-with-token" in faults:
+        payload["idToken"] = {"idToken": customer_identifier[:36], "type": "Central"}
+    return "CustomerInformation", payload
+
+
 def refused_under(fault: str, handler: Handler) -> Handler:
     """``handler``, answering InternalError under ``fault``."""
 

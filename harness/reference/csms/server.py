@@ -429,3 +429,12 @@ class ReferenceCsms:
         """N09/N10 CustomerInformation for ``id_token`` (report and/or clear)."""
         command = block_np.customer_information(self.faults, id_token, token_type, report, clear)
         return await self._command(identity, command)
+
+    async def customer_information_by_identifier(
+        self, identity: str, customer_identifier: str, report: bool, clear: bool
+    ) -> dict[str, Any]:
+        """N09/N10 CustomerInformation for a customerIdentifier (C-14)."""
+        command = block_np.customer_information_by_identifier(
+            self.faults, customer_identifier, report, clear
+        )
+        return await self._command(identity, command)
