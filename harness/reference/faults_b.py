@@ -153,4 +153,11 @@ B_FAULTS: tuple[Fault, ...] = (
         "sends Reset of the other type (Immediate for OnIdle and OnIdle for Immediate)",
         "B11/B12: Reset of the type the operator asked for",
     ),
+    Fault(
+        "rejected-answers-requests",
+        STATION,
+        V2,
+        "handles CSMS requests (GetBaseReport, GetVariables...) while its boot is Rejected",
+        "B03.FR.08",
+    ),
 )

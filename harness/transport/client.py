@@ -141,6 +141,7 @@ async def open_link(
         await ws.close()
         raise ConnectFailed(
             f"{url} selected no OCPP subprotocol (offered {list(subprotocols)}, "
-            f"got {ws.subprotocol!r})"
+            f"got {ws.subprotocol!r})",
+            101,  # upgraded, but to no OCPP subprotocol
         )
     return Link(ws, version, identity=identity, offered=tuple(subprotocols))

@@ -206,3 +206,16 @@ def write_only_without_value(entries: Iterable[Mapping[str, Any]], *, req: str) 
         if isinstance(a, Mapping) and a.get("mutability") == "WriteOnly" and "value" in a
     ]
     require(not bad, req=req, expected="no value for a WriteOnly variable", actual=str(bad))
+
+
+def values_present(entries: Iterable[Mapping[str, Any]], *, req: str) -> None:
+    """Every attribute that is not WriteOnly carries its value; EVSE.Power, which may carry a
+    maxLimit only, excepted (errata 2025-04 of TC_B_53)."""
+    bad = [
+        ".".join(str(p) for p in key_of(e) if p is not None)
+        for e in entries
+        if key_of(e)[:2] != ("evse", "power")
+        for a in e.get("variableAttribute") or []
+        if isinstance(a, Mapping) and a.get("mutability") != "WriteOnly" and "value" not in a
+    ]
+    require(not bad, req=req, expected="a value for every readable variable", actual=str(bad))

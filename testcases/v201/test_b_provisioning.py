@@ -284,6 +284,49 @@ async def test_cold_boot_rejected(csms: CsmsPeer, sut: SutActions, sut_profile: 
     await _boot_connectors_available(csms, sut_profile, "B03: connectors reported once Accepted")
 
 
+@oca(
+    "TC_B_30_CS",
+    "Cold Boot Charging Station - Pending/Rejected - SecurityError",
+    profile="core",
+    versions=V2,
+    kills=("rejected-answers-requests",),
+)
+async def test_cold_boot_rejected_security_error(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_B_30_CS (B03.FR.08): after a reboot the station sends BootNotification, answered
+    Rejected; unless it closed the connection, a GetBaseReport FullInventory is answered with
+    CALLERROR SecurityError (B03.FR.08). Beyond the document, so that the station is left
+    booted: its next BootNotification (after the interval) is answered Accepted and every
+    connector's state is reported."""
+    csms.hold("BootNotification")
+    await sut.reboot()
+    boot = await csms.expect(
+        "BootNotification", within_s=csms.action_s, req="B03: BootNotification at boot"
+    )
+    await boot.reply(status="Rejected", interval=2 * INTERVAL_S)
+    csms.forbid("NotifyReport", "B03.FR.08: no report while Rejected")
+    if csms.link is not None and not csms.link.closed.is_set():
+        refused = await csms.call(
+            "GetBaseReport",
+            request_id=REPORT_REQUEST_ID,
+            report_base="FullInventory",
+            req="B03.FR.08: GetBaseReport answered while Rejected",
+        )
+        refused.must_error(
+            "SecurityError",
+            req="B03.FR.08: a request while Rejected is answered CALLERROR SecurityError",
+        )
+    retry = await csms.expect(
+        "BootNotification",
+        within_s=2 * INTERVAL_S + SLACK_S + csms.action_s,
+        req="B03.FR.02: BootNotification retried after the interval",
+    )
+    csms.allow()
+    await retry.reply(status="Accepted", interval=300)
+    await _boot_connectors_available(csms, sut_profile, "B03: connectors reported once Accepted")
+
+
 async def _original(csms: CsmsPeer) -> str | None:
     """The current OfflineThreshold (None: not readable)."""
     item = await get_variable(csms, *OFFLINE, req="B06: GetVariables answered")
@@ -811,7 +854,8 @@ async def test_base_report_mandatory_variables(csms: CsmsPeer, sut_profile: SutP
     """TC_B_53_CS (Part 2 Appendix 3): GetBaseReport FullInventory Accepted, its parts checked as
     in TC_B_13; post-scenario: the required variables (Core blocks, charging infrastructure) are
     reported; every list variable has a non-empty valuesList and a value among it (each member,
-    for a MemberList or SequenceList); a WriteOnly variable's value is omitted."""
+    for a MemberList or SequenceList); a WriteOnly variable's value is omitted, every other
+    one's given (EVSE.Power excepted: errata 2025-04)."""
     entries = await reports.base_report(csms, "FullInventory", REPORT_IDS["TC_B_53_CS"], rule="B07")
     missing = reports.missing_required(entries, reports.required_keys(sut_profile))
     require(
@@ -828,6 +872,9 @@ async def test_base_report_mandatory_variables(csms: CsmsPeer, sut_profile: SutP
     )
     reports.write_only_without_value(
         entries, req="Referenced Components and Variables: no value for a WriteOnly variable"
+    )
+    reports.values_present(
+        entries, req="Referenced Components and Variables: a value for every readable variable"
     )
 
 
@@ -1282,6 +1329,10 @@ async def test_csms_reset_immediate_with_transaction(
     )
 
 
+#: HTTP status of a WebSocket upgrade (RFC 6455 §4.2.2).
+UPGRADED = 101
+
+
 @oca(
     "TC_B_58_CSMS",
     "WebSocket Subprotocol validation / negotiation",
@@ -1291,11 +1342,22 @@ async def test_csms_reset_immediate_with_transaction(
     own_connection=True,
 )
 async def test_csms_selects_supported_subprotocol(station: StationPeer) -> None:
-    """Part 4 §3.1.2 (errata 2025-04): offered an unsupported subprotocol first and its own
-    version second, the CSMS selects its version and echoes it in Sec-WebSocket-Protocol."""
+    """TC_B_58_CSMS (errata 2025-04, Part 4 §3.1.2), in the errata's order: offered only an
+    unsupported subprotocol ("ocpp0.1"), the CSMS refuses the connection (no WebSocket
+    upgrade); offered that one first and its own version second, it accepts and echoes its
+    version in Sec-WebSocket-Protocol (the tool validation). Beyond the errata: the boot on the
+    negotiated connection is Accepted."""
     own = {"2.0.1": "ocpp2.0.1", "2.1": "ocpp2.1"}[station.version]
     req = "Part 4 §3.1.2: the CSMS selects a subprotocol it supports"
-    link = await station.try_connect(subprotocols=["ocpp0.9-unsupported", own])
+    refused = await station.try_connect(subprotocols=["ocpp0.1"])
+    require(
+        isinstance(refused, ConnectFailed) and refused.status != UPGRADED,
+        req=f"{req} (offered none it supports: the connection is refused)",
+        expected="no WebSocket upgrade",
+        actual=f"upgraded: {refused}",
+        frames=station.trace.render(),
+    )
+    link = await station.try_connect(subprotocols=["ocpp0.1", own])
     require(
         not isinstance(link, ConnectFailed),
         req=req,

@@ -261,7 +261,7 @@ class Session:
             return None
         if self.st.version == "1.6":
             return "" if status == "Rejected" else None
-        if status == "Rejected":
+        if status == "Rejected" and "rejected-answers-requests" not in self.st.faults:
             if call.action == "TriggerMessage" and (
                 call.payload.get("requestedMessage") == "BootNotification"
             ):
