@@ -160,4 +160,12 @@ B_FAULTS: tuple[Fault, ...] = (
         "handles CSMS requests (GetBaseReport, GetVariables...) while its boot is Rejected",
         "B03.FR.08",
     ),
+    Fault(
+        "reset-evse-accepted",
+        STATION,
+        V2,
+        "answers a Reset of a single EVSE Accepted though it cannot reset one (and does nothing)",
+        "B11.FR.09",
+        (("TC_B_29_CS", "B12.FR.09"),),
+    ),
 )

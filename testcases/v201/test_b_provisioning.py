@@ -1104,6 +1104,49 @@ async def test_csms_accepts_cold_boot(station: StationPeer) -> None:
     )
 
 
+@oca(
+    "TC_B_28_CS",
+    "Reset EVSE - Not Supported",
+    profile="core",
+    versions=V2,
+    kills=("reset-evse-accepted",),
+    condition="NOT C-13",
+)
+async def test_reset_evse_not_supported(csms: CsmsPeer, sut_profile: SutProfile) -> None:
+    """TC_B_28_CS (B11.FR.09; NOT C-13: the station cannot reset a single EVSE): Reset OnIdle
+    of the first EVSE is answered Rejected (B11.FR.01/09)."""
+    reset = await csms.call(
+        "Reset",
+        type="OnIdle",
+        evse_id=sut_profile.sut.evses[0].id,
+        req="B11.FR.01: Reset answered",
+    )
+    reset.must(status="Rejected", req="B11.FR.09: a Reset of one EVSE is Rejected")
+
+
+@oca(
+    "TC_B_29_CS",
+    "Reset EVSE - With ongoing transaction - Not Supported",
+    profile="core",
+    versions=V2,
+    kills=("reset-evse-accepted",),
+    condition="NOT C-13",
+)
+async def test_reset_evse_with_transaction_not_supported(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_B_29_CS (B12.FR.09; NOT C-13): in state EnergyTransferStarted, Reset OnIdle of the
+    EVSE of the transaction is answered Rejected (B12.FR.01/09); the transaction goes on (it is
+    ended by the precondition restore after the case)."""
+    session = await charging(csms, sut, sut_profile)
+    reset = await csms.call(
+        "Reset", type="OnIdle", evse_id=session.evse_id, req="B12.FR.01: Reset answered"
+    )
+    reset.must(
+        status="Rejected", req="B12.FR.09: a Reset of one EVSE during a transaction is Rejected"
+    )
+
+
 #: The setting the CSMS cases ask the CSMS under test to read and set (TC_B_06/09_CSMS).
 OFFLINE_KEY = "OCPPCommCtrlr.OfflineThreshold"
 #: Attribute types TC_B_06_CSMS allows in the GetVariablesRequest (absent: Actual).

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 def reset(v2: V2, p: Payload) -> Reply:
     """ResetRequest of the whole station (an EVSE: Rejected)."""
     faults = v2.st.faults
+    if "evseId" in p and "reset-evse-accepted" in faults:
+        return Reply({"status": "Accepted"})
     if "evseId" in p or p["type"] not in ("Immediate", "OnIdle"):
         return Reply({"status": "Rejected"})
     if p["type"] == "OnIdle" and v2.txe.tx and "reset-onidle-immediate" not in faults:
