@@ -6,8 +6,8 @@ Stdlib only (asyncio streams), HTTP/1.1 with one request per connection. Uploads
 is kept as sent (a multipart POST is not unpacked: N01.FR.19 only asks the station to name the
 file in Content-Disposition). Downloads are ``GET`` of a path registered with :meth:`serve`.
 Anything else is 404, an upload without Content-Length 411, one over ``max_upload`` bytes 413
-(refused before it is read); :attr:`FileServer.upload_delay_s` holds the answer to an upload (a
-slow server). Request line, headers, stored uploads and the request log are bounded, every read
+(refused before it is read); :meth:`FileServer.hold_uploads` holds the answers to uploads (a slow
+server) until released. Request line, headers, stored uploads and the request log are bounded, every read
 has a timeout, and every request is reported to ``on_request`` (the case's trace records it as
 an event).
 """
@@ -26,6 +26,8 @@ from urllib.parse import unquote, urlsplit
 UPLOAD_PREFIX = "/upload/"
 MAX_LINE = 8 * 1024
 MAX_HEADERS = 64
+#: The longest an upload is held by :meth:`FileServer.hold_uploads` (s).
+MAX_HOLD_S = 30.0
 _REASONS = {
     200: "OK",
     201: "Created",
@@ -83,9 +85,9 @@ class FileServer:
         self.max_files = max_files
         self.read_timeout_s = read_timeout_s
         self.on_request = on_request
-        #: Seconds an upload is held before it is answered (a slow log server: a station's
-        #: upload is still running when the next request comes, TC_N_36_CS); at most 30.
-        self.upload_delay_s = 0.0
+        #: Set unless uploads are held (:meth:`hold_uploads`).
+        self._released = asyncio.Event()
+        self._released.set()
         #: Uploaded files by path, oldest first (at most ``max_files``: the oldest go).
         self.uploads: dict[str, bytes] = {}
         #: The last ``max_log`` requests answered.
@@ -102,6 +104,7 @@ class FileServer:
         self.port = self._server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
+        self._released.set()
         if self._server is not None:
             self._server.close()
             with contextlib.suppress(TimeoutError):
@@ -124,6 +127,14 @@ class FileServer:
     def url(self, path: str = UPLOAD_PREFIX) -> str:
         """The URL of ``path`` on this server."""
         return f"http://{self.host}:{self.port}{path}"
+
+    def hold_uploads(self) -> None:
+        """Answer no upload until :meth:`release_uploads` (at most :data:`MAX_HOLD_S`): a slow
+        log server, so a station's upload is still running when the next request comes."""
+        self._released.clear()
+
+    def release_uploads(self) -> None:
+        self._released.set()
 
     def serve(self, path: str, data: bytes) -> str:
         """Offer ``data`` for download at ``path``; returns its URL."""
@@ -153,8 +164,9 @@ class FileServer:
                 method, path, header_list = await self._head(reader)
                 headers = tuple(header_list)
                 status, size, body = await self._route(reader, method, path, dict(header_list))
-            if status == 201 and self.upload_delay_s > 0:
-                await asyncio.sleep(min(self.upload_delay_s, 30.0))
+            if status == 201 and not self._released.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._released.wait(), timeout=MAX_HOLD_S)
         except _BadRequest as exc:
             status = exc.status
         except TimeoutError:

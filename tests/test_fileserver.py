@@ -80,11 +80,14 @@ async def test_client_errors() -> None:
         await transfer(f"http://127.0.0.1:{port}/upload/x", method="PUT", timeout_s=1)
 
 
-async def test_upload_delay_holds_the_answer() -> None:
+async def test_held_uploads_are_answered_once_released() -> None:
     async with FileServer() as server:
-        server.upload_delay_s = 0.3
-        loop = asyncio.get_running_loop()
-        start = loop.time()
-        await transfer(server.url("/upload/slow"), method="PUT", body=b"x")
-        assert loop.time() - start >= 0.3
+        server.hold_uploads()
+        upload = asyncio.ensure_future(
+            transfer(server.url("/upload/slow"), method="PUT", body=b"x")
+        )
+        await asyncio.sleep(0.2)
+        assert not upload.done()
+        server.release_uploads()
+        await asyncio.wait_for(upload, timeout=5)
         assert server.uploads == {"/upload/slow": b"x"}

@@ -213,11 +213,6 @@ async def test_get_log_upload_failed(csms: CsmsPeer, file_server: FileServer) ->
     )
 
 
-#: TC_N_36_CS: how long the log server holds the first upload (s), so that it still runs when
-#: the second GetLog comes.
-SLOW_UPLOAD_S = 3.0
-
-
 @oca(
     "TC_N_36_CS",
     "Retrieve Log Information - Second Request",
@@ -233,10 +228,10 @@ async def test_get_log_second_request(csms: CsmsPeer, file_server: FileServer) -
     (requestId #2, step 5) is answered AcceptedCanceled (step 6; N01.FR.12) and #1 reported
     AcceptedCanceled (step 7, before or after step 6; N01.FR.20); #2 is then reported Uploading
     (step 9) and Uploaded (step 11; N01.FR.09), every notification with its own request's
-    requestId (N01.FR.07). The log server answers the first upload only after 3 s, so the
-    first upload is running when the second request comes."""
+    requestId (N01.FR.07). The log server holds its answer to uploads until the second GetLog
+    is answered, so the first upload is running when the second request comes."""
     first, second = 3601, 3602
-    file_server.upload_delay_s = SLOW_UPLOAD_S
+    file_server.hold_uploads()
     location = {"remoteLocation": file_server.url()}
     result = await csms.call("GetLog", log_type="DiagnosticsLog", request_id=first, log=location)
     result.must(status="Accepted", req="N01.FR.01: GetLog Accepted")
@@ -247,8 +242,8 @@ async def test_get_log_second_request(csms: CsmsPeer, file_server: FileServer) -
         within_s=csms.action_s,
         req="N01.FR.08: LogStatusNotification Uploading (N01.FR.07: same requestId)",
     )
-    file_server.upload_delay_s = 0.0
     result = await csms.call("GetLog", log_type="DiagnosticsLog", request_id=second, log=location)
+    file_server.release_uploads()
     result.must(status="AcceptedCanceled", req="N01.FR.12: the second GetLog is AcceptedCanceled")
     await csms.expect(
         "LogStatusNotification",
