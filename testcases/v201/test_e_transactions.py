@@ -84,6 +84,156 @@ async def test_local_start_cable_first(
 
 
 @oca(
+    "TC_E_01_CS",
+    "Start transaction options - PowerPathClosed",
+    profile="core",
+    versions=V2,
+    kills=("tx-no-evse", "tx-reports-wrong-token"),
+)
+async def test_start_power_path_closed(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_E_01 (E01 S4, errata 2025-02 extends it until charging): Before: TxStartPoint
+    contains PowerPathClosed (set where it does not; NOT-APPLICABLE where it cannot be); state
+    Authorized (local, no cable). Steps: EVConnectedPreSession, EnergyTransferStarted: the
+    transaction starts once both hold (E01.FR.05), its Started event names the EVSE and
+    connector (E01.FR.16) and carries the idToken (E01.FR.10). Beyond the OCA: the transaction is
+    ended again."""
+    await _start_with_both(csms, sut, sut_profile, "PowerPathClosed")
+
+
+@oca(
+    "TC_E_02_CS",
+    "Start transaction options - EnergyTransfer",
+    profile="core",
+    versions=V2,
+    kills=("tx-no-evse", "tx-reports-wrong-token", "tx-never-charging"),
+)
+async def test_start_energy_transfer(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_E_02 (E01 S5): Before: TxStartPoint contains EnergyTransfer (set where it does not;
+    NOT-APPLICABLE where it cannot be); state Authorized (local, no cable). Plug in: the
+    connector Occupied (G01.FR.03); TransactionEvent Started with triggerReason
+    ChargingStateChanged or Authorized (E01.FR.06), the idToken (E01.FR.10), evse.id and
+    connectorId (E01.FR.16), chargingState Charging (E01.FR.18). Beyond the OCA: the transaction
+    is ended again."""
+    session = await _start_with_both(csms, sut, sut_profile, "EnergyTransfer")
+    started = session.events[0]
+    require(
+        started.get("triggerReason") in ("ChargingStateChanged", "Authorized"),
+        req="E01.FR.06: the energy transfer starts the transaction",
+        expected="triggerReason ChargingStateChanged or Authorized",
+        actual=repr(started.get("triggerReason")),
+    )
+
+
+async def _start_with_both(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile, point: str
+) -> Session:
+    """Token first, then the cable, with TxStartPoint ``point`` (a combined one): the Started
+    event checked (Started, EVSE known, idToken, Charging); the transaction ended again."""
+    await tx_point_contains(csms, "TxStartPoint", point)
+    token = sut_profile.sut.tokens.valid
+    session = Session(await tx_points(csms, sut_profile))
+    await authorized_local(csms, sut, session, token)
+    await ev_connected_pre_session(csms, sut, session)
+    await energy_transfer_started(csms, session)
+    session.check_evse_known()
+    started = session.events[0]
+    require_fields(started.payload, eventType="Started", req="E01.FR.05: the transaction starts")
+    require_fields(
+        started.get("idToken") or {},
+        idToken=token,
+        req="E01.FR.10: the Started event carries the presented idToken",
+    )
+    await stop_charging(csms, sut, sut_profile, session, req="E06: the transaction ends")
+    return session
+
+
+@oca(
+    "TC_E_04_CS",
+    "Local start transaction - Authorization first - Success",
+    profile="core",
+    versions=V2,
+    kills=("tx-reports-wrong-token", "tx-never-charging"),
+)
+async def test_local_start_token_first(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_E_04 (E03), per the station's TxStartPoint/TxStopPoint (read first): state Authorized
+    (local: Authorize, and where the authorization starts the transaction, Started with the
+    idToken, E01.FR.10), state EnergyTransferStarted (the cable plugged in: Occupied, then
+    chargingState Charging, E01.FR.18). Deviation: the optional state ParkingBayOccupied is left
+    out (no bay sensor); AuthCtrlr.AuthEnabled and DisableRemoteAuthorization are left as the
+    station has them. Beyond the OCA: the transaction is ended again."""
+    session = Session(await tx_points(csms, sut_profile))
+    await authorized_local(csms, sut, session, sut_profile.sut.tokens.valid)
+    await ev_connected_pre_session(csms, sut, session)
+    await energy_transfer_started(csms, session)
+    await stop_charging(csms, sut, sut_profile, session, req="E06: the transaction ends")
+
+
+@oca(
+    "TC_E_07_CS",
+    "Stop transaction options - PowerPathClosed - Local stop",
+    profile="core",
+    versions=V2,
+    kills=("local-stop-ignored", "tx-stopped-reason-other"),
+)
+async def test_stop_power_path_local(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_E_07 (E06): Before: TxStopPoint contains PowerPathClosed (set where it does not;
+    NOT-APPLICABLE where it cannot be); state EnergyTransferStarted; the same token presented:
+    state StopAuthorized, the power path opens and the transaction ends (E06.FR.03/07): Ended
+    with triggerReason StopAuthorized and stoppedReason Local. Beyond the OCA: unplugging frees
+    the connector."""
+    await _stop_local_at(csms, sut, sut_profile, "PowerPathClosed")
+
+
+@oca(
+    "TC_E_08_CS",
+    "Stop transaction options - EnergyTransfer stopped - StopAuthorized",
+    profile="core",
+    versions=V2,
+    kills=("local-stop-ignored", "tx-stopped-reason-other"),
+)
+async def test_stop_energy_transfer_local(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_E_08 (E06): Before: TxStopPoint contains EnergyTransfer (set where it does not;
+    NOT-APPLICABLE where it cannot be); state EnergyTransferStarted; state StopAuthorized (the
+    same token presented): the energy transfer stops and the transaction ends (E06.FR.03/08),
+    Ended with triggerReason StopAuthorized and stoppedReason Local. Beyond the OCA: unplugging
+    frees the connector."""
+    await _stop_local_at(csms, sut, sut_profile, "EnergyTransfer")
+
+
+async def _stop_local_at(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile, point: str
+) -> None:
+    """TxStopPoint ``point``; charging; a local stop ends the transaction (Ended, StopAuthorized,
+    Local); unplug."""
+    await tx_point_contains(csms, "TxStopPoint", point)
+    session = await charging(csms, sut, sut_profile)
+    await sut.present_token(sut_profile.sut.tokens.valid, evse_id=session.evse_id)
+    event = await ended(csms, session, req="E06.FR.03: the local stop ends the transaction")
+    require(
+        event.get("triggerReason") in ("StopAuthorized", "ChargingStateChanged"),
+        req="E06.FR.03: the local stop has triggerReason StopAuthorized",
+        expected="StopAuthorized (or ChargingStateChanged as the energy transfer stops)",
+        actual=repr(event.get("triggerReason")),
+    )
+    require_fields(
+        event["transactionInfo"],
+        stoppedReason="Local",
+        req="E06: a local stop has stoppedReason Local",
+    )
+    await unplugged(csms, sut, session)
+
+
+@oca(
     "TC_E_09_CS",
     "Start transaction options - EVConnected",
     profile="core",

@@ -223,6 +223,8 @@ async def energy_transfer_started(csms: CsmsPeer, session: Session) -> None:
         transaction_info={"chargingState": "Charging"},
         req="E01.FR.18: the transaction reports chargingState Charging",
     )
+    if session.tx_id is None:
+        session.after_plug_in = event  # the start point was the energy transfer itself
     session.add(event, "E01")
 
 

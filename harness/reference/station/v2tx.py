@@ -97,7 +97,8 @@ class TxEngine:
             self._event(tx, "Updated", "CablePluggedIn", evse=not tx.connector_reported)
         elif self._start_due(evse):
             self._disarm(evse_id)
-            self._begin(evse, "CablePluggedIn")
+            at_plug_in = self._points("TxStartPoint") & {"EVConnected", "ParkingBayOccupancy"}
+            self._begin(evse, "CablePluggedIn" if at_plug_in else "ChargingStateChanged")
 
     def unplug(self, evse_id: int, connector_id: int) -> None:
         c = self.hw.connector(evse_id, connector_id)
