@@ -15,7 +15,7 @@ import pytest
 from harness import CsmsPeer, StationPeer, SutActions, oca
 from harness.checks import TIME_DEVIATION_S, require, require_fields
 from harness.config import SutProfile
-from harness.fileserver import FileServer
+from harness.fileserver import FileRequest, FileServer
 from harness.peers.defaults import now_iso
 from harness.peers.exchange import InboundCall
 from harness.trace import Flow
@@ -29,9 +29,15 @@ RETRIES = 3
 
 
 @pytest.fixture
-async def file_server(csms: CsmsPeer) -> AsyncIterator[FileServer]:
-    """The log server of N01 (Part 6 prerequisite), on 127.0.0.1, for one case."""
-    async with FileServer(on_request=lambda r: csms.trace.event(r.describe())) as server:
+async def file_server(csms: CsmsPeer, sut_profile: SutProfile) -> AsyncIterator[FileServer]:
+    """The log server of N01 (Part 6 prerequisite) for one case, on a free port of the address
+    the harness CSMS listens on (``sut.listen.host``: the station reaches the harness there;
+    127.0.0.1 for the built-in SUTs). Every request it answers goes into the case's trace."""
+
+    def record(request: FileRequest) -> None:
+        csms.trace.event(request.describe())
+
+    async with FileServer(host=sut_profile.sut.listen.host, on_request=record) as server:
         yield server
 
 
