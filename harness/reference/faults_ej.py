@@ -81,6 +81,14 @@ EJ_FAULTS: tuple[Fault, ...] = (
         "F03: the ongoing transaction is stopped",
     ),
     Fault(
+        "unplug-keeps-transaction",
+        STATION,
+        V2,
+        "keeps a transaction running (Updated EVCommunicationLost) when the cable is unplugged, "
+        "whatever TxStopPoint says",
+        "E06.FR.02: unplugging ends the transaction",
+    ),
+    Fault(
         "csms-metervalues-error",
         CSMS,
         V2,

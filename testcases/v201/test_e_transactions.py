@@ -27,6 +27,7 @@ from testcases.v201.tx_states import (
     station_suspended,
     stop_charging,
     tx_point_contains,
+    tx_point_only,
     unplugged,
 )
 
@@ -303,6 +304,52 @@ async def test_start_authorized_local(
     await ev_connected_pre_session(csms, sut, session)
     await energy_transfer_started(csms, session)
     await stop_charging(csms, sut, sut_profile, session, req="E06: the transaction ends")
+
+
+@oca(
+    "TC_E_14_CS",
+    "Stop transaction options - EVDisconnected - Charging Station side",
+    profile="core",
+    versions=V2,
+    kills=("unplug-keeps-transaction",),
+)
+async def test_stop_ev_disconnected(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_E_14 (E06, E10): Before: TxStopPoint is EVConnected (the prerequisite rules out the
+    other points; set where it is not, NOT-APPLICABLE where it cannot be); state
+    EVConnectedPostSession (charging, then the same token: StopAuthorized, the transaction goes
+    on). Unplug: the connector Available (G01.FR.04); TransactionEvent Ended (E06.FR.02) with
+    triggerReason EVCommunicationLost, chargingState Idle and stoppedReason Local, EVDisconnected
+    or none."""
+    await tx_point_only(csms, "TxStopPoint", "EVConnected")
+    session = await charging(csms, sut, sut_profile)
+    await sut.present_token(sut_profile.sut.tokens.valid, evse_id=session.evse_id)
+    stop = await csms.expect(
+        "TransactionEvent",
+        trigger_reason="StopAuthorized",
+        req="E06: state StopAuthorized (the authorization ends, the transaction goes on)",
+    )
+    session.add(stop, "E06")
+    await unplugged(csms, sut, session)
+    event = await ended(csms, session, req="E06.FR.02: unplugging ends the transaction")
+    require_fields(
+        event.payload,
+        triggerReason="EVCommunicationLost",
+        req="E06.FR.02: unplugging ends the transaction with triggerReason EVCommunicationLost",
+    )
+    require_fields(
+        event["transactionInfo"],
+        chargingState="Idle",
+        req="E06.FR.02: unplugging ends the transaction in chargingState Idle",
+    )
+    reason = event["transactionInfo"].get("stoppedReason", "Local")
+    require(
+        reason in ("Local", "EVDisconnected"),
+        req="E06.FR.02: unplugging ends the transaction (stoppedReason Local or EVDisconnected)",
+        expected="Local, EVDisconnected or none",
+        actual=repr(reason),
+    )
 
 
 @oca(

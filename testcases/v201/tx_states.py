@@ -137,6 +137,22 @@ async def tx_point_contains(csms: CsmsPeer, name: str, point: str) -> None:
     )
 
 
+async def tx_point_only(csms: CsmsPeer, name: str, point: str) -> None:
+    """The OCA's Before "TxCtrlr.<name> is <point>" where the prerequisite rules out the other
+    points: kept when it is exactly that, else set; NOT-APPLICABLE when the station does not
+    accept it."""
+    item = await get_variable(csms, "TxCtrlr", name, req=f"E01: TxCtrlr.{name} read")
+    current = {p.strip() for p in str(item.get("attributeValue") or "").split(",") if p.strip()}
+    if item.get("attributeStatus") == "Accepted" and current == {point}:
+        return
+    result = await set_variable(csms, "TxCtrlr", name, point, req=f"E01: TxCtrlr.{name} set")
+    applicable_unless(
+        result.get("attributeStatus") != "Accepted",
+        f"TxCtrlr.{name} is {sorted(current)} and cannot be set to {point} only "
+        f"(SetVariables {result.get('attributeStatus')})",
+    )
+
+
 async def authorized_local(csms: CsmsPeer, sut: SutActions, session: Session, token: str) -> None:
     """State Authorized (local): present the token; Authorize for it (C01.FR.01) unless
     AuthCtrlr.LocalPreAuthorize is true (the token may then come from the authorization cache,

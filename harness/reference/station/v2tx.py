@@ -110,7 +110,8 @@ class TxEngine:
         tx = self.tx.get(evse_id)
         if tx is not None and tx.connector is c:
             stops = self._points("TxStopPoint")
-            if stops & ({"EVConnected", "ParkingBayOccupancy"} | COMBINED):
+            keeps = "unplug-keeps-transaction" in self.st.faults
+            if stops & ({"EVConnected", "ParkingBayOccupancy"} | COMBINED) and not keeps:
                 self._end(tx, "EVCommunicationLost", "EVDisconnected")
             else:
                 self._flow(tx)
