@@ -50,6 +50,11 @@ _SPECS = (
     ActionSpec("change_availability", CSMS, ("evse_id", "operative")),
     ActionSpec("change_setting", CSMS, ("key", "value")),
     ActionSpec("get_setting", CSMS, ("key",)),
+    ActionSpec(
+        "set_network_profile",
+        CSMS,
+        ("slot", "csms_url", "security_profile", "message_timeout", "interface"),
+    ),
     ActionSpec("trigger", CSMS, ("message",)),
     ActionSpec("get_log", CSMS, ("log_type",)),
     ActionSpec("customer_information", CSMS, ("id_token", "token_type", "report", "clear")),
@@ -85,6 +90,11 @@ SAMPLE_VALUES: Mapping[str, object] = MappingProxyType(
         "report": True,
         "clear": False,
         "customer_identifier": "OpenChargeAlliance",
+        "slot": 1,
+        "csms_url": "ws://127.0.0.1:9000/ocpp",
+        "security_profile": 1,
+        "message_timeout": 30,
+        "interface": "Wired0",
     }
 )
 

@@ -212,6 +212,28 @@ class SutActions:
             "get_setting", f"In the CSMS, read {key} from the station", key=key
         )
 
+    async def set_network_profile(
+        self,
+        *,
+        slot: int,
+        csms_url: str,
+        security_profile: int,
+        message_timeout: int,
+        interface: str,
+    ) -> Any:
+        """B09: the CSMS sends the station a network connection profile for ``slot``."""
+        return await self.ask_csms(
+            "set_network_profile",
+            f"In the CSMS, set network connection profile {slot} of the station: CSMS URL "
+            f"{csms_url}, security profile {security_profile}, message timeout "
+            f"{message_timeout} s, interface {interface}, OCPP-J",
+            slot=slot,
+            csms_url=csms_url,
+            security_profile=security_profile,
+            message_timeout=message_timeout,
+            interface=interface,
+        )
+
     async def trigger(self, message: str) -> Any:
         return await self.ask_csms(
             "trigger", f"In the CSMS, trigger a {message} message", message=message

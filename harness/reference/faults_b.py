@@ -168,4 +168,18 @@ B_FAULTS: tuple[Fault, ...] = (
         "B11.FR.09",
         (("TC_B_29_CS", "B12.FR.09"),),
     ),
+    Fault(
+        "csms-network-profile-wrong-security",
+        CSMS,
+        V2,
+        "sends SetNetworkProfile with a security profile one above the one asked for",
+        "B09.FR.01: connectionData as configured",
+    ),
+    Fault(
+        "csms-network-profile-not-sent",
+        CSMS,
+        V2,
+        "reports a network profile as set without sending SetNetworkProfile",
+        "B09: the CSMS sends SetNetworkProfileRequest",
+    ),
 )

@@ -45,6 +45,7 @@ CSMS_ACTIONS = (
     "change_availability",
     "change_setting",
     "get_setting",
+    "set_network_profile",
     "trigger",
     "get_log",
     "customer_information",

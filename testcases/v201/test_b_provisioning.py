@@ -21,6 +21,7 @@ from harness.checks import (
 )
 from harness.config import SutProfile
 from harness.peers.defaults import now_iso
+from harness.peers.exchange import InboundCall
 from harness.transport import ConnectFailed
 from harness.verdicts import Inconclusive
 from testcases.v201 import reports
@@ -1370,6 +1371,88 @@ async def test_csms_reset_immediate_with_transaction(
     await _station_reboots(
         station, sut_profile, "RemoteReset", occupied=(tx.evse_id, tx.connector_id)
     )
+
+
+#: The network connection profile the CSMS cases have the CSMS send (TC_B_42/44_CSMS): slot,
+#: message timeout and interface as configured here; the URL and security profile the harness
+#: station's own.
+NETWORK_SLOT = 1
+NETWORK_MESSAGE_TIMEOUT_S = 30
+NETWORK_INTERFACE = "Wired0"
+
+
+async def _csms_sets_network_profile(
+    station: StationPeer, sut: SutActions, profile: SutProfile, answer: str
+) -> InboundCall:
+    """The operator has the CSMS set a network connection profile (action
+    ``set_network_profile``); the CSMS sends SetNetworkProfileRequest, answered ``answer``."""
+    station.hold("SetNetworkProfile")
+    await sut.set_network_profile(
+        slot=NETWORK_SLOT,
+        csms_url=station.base_url,
+        security_profile=profile.sut.security_profile,
+        message_timeout=NETWORK_MESSAGE_TIMEOUT_S,
+        interface=NETWORK_INTERFACE,
+    )
+    request = await station.expect(
+        "SetNetworkProfile", req="B09: the CSMS sends SetNetworkProfileRequest"
+    )
+    await request.reply(status=answer)
+    return request
+
+
+@oca(
+    "TC_B_42_CSMS",
+    "Set new NetworkConnectionProfile - Accepted",
+    profile="core",
+    versions=V2,
+    kills=("csms-network-profile-wrong-security", "csms-network-profile-not-sent"),
+)
+async def test_csms_set_network_profile(
+    station: StationPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_B_42_CSMS (B09.FR.01): asked by its operator, the CSMS sends SetNetworkProfileRequest
+    with the configured slot and connectionData: message timeout, CSMS URL, interface,
+    ocppTransport JSON, ocppVersion OCPP20 (2.0.1; 2.1 deprecates the field: absent or an OCPP
+    2.x value) and security profile (step 1, the tool validation); the harness answers
+    Accepted (step 2). The configured values are the ones the case gives the operator."""
+    request = await _csms_sets_network_profile(station, sut, sut_profile, "Accepted")
+    req = "B09.FR.01: connectionData as configured"
+    require_fields(request.payload, configurationSlot=NETWORK_SLOT, req=f"{req} (slot)")
+    data = request.get("connectionData") or {}
+    require_fields(
+        data,
+        messageTimeout=NETWORK_MESSAGE_TIMEOUT_S,
+        ocppCsmsUrl=station.base_url,
+        ocppInterface=NETWORK_INTERFACE,
+        ocppTransport="JSON",
+        securityProfile=sut_profile.sut.security_profile,
+        req=req,
+    )
+    versions = ("OCPP20",) if station.version == "2.0.1" else (None, "OCPP20", "OCPP201", "OCPP21")
+    require(
+        data.get("ocppVersion") in versions,
+        req=f"{req} (ocppVersion)",
+        expected=" or ".join(str(v) for v in versions),
+        actual=repr(data.get("ocppVersion")),
+    )
+
+
+@oca(
+    "TC_B_44_CSMS",
+    "Set new NetworkConnectionProfile - Failed",
+    profile="core",
+    versions=V2,
+    kills=("csms-network-profile-not-sent",),
+)
+async def test_csms_set_network_profile_failed(
+    station: StationPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_B_44_CSMS (B09.FR.03): the CSMS sends SetNetworkProfileRequest (step 1) and the harness
+    answers Failed (step 2). The document has no tool validation: the request being sent, and
+    the connection staying usable (a Heartbeat is answered), is what is checked."""
+    await _csms_sets_network_profile(station, sut, sut_profile, "Failed")
+    (await station.call("Heartbeat")).must(req="B09.FR.03: the CSMS takes the Failed in its stride")
 
 
 #: HTTP status of a WebSocket upgrade (RFC 6455 §4.2.2).

@@ -1,12 +1,16 @@
 """OCA block B (Provisioning) operator commands of the reference CSMS, 2.x: GetVariables (B06),
-SetVariables (B05) and Reset (B11/B12), with the faults that change what is sent
-(:mod:`harness.reference.faults_b`): ``csms-getvariables-swapped`` (component and variable
-swapped), ``csms-setvariables-target`` (attributeType Target) and ``csms-reset-wrong-type`` (the
-other reset type than the operator asked for). The boot (B01-B03) is handled in
+SetVariables (B05), Reset (B11/B12) and SetNetworkProfile (B09), with the faults that change
+what is sent (:mod:`harness.reference.faults_b`): ``csms-getvariables-swapped`` (component and
+variable swapped), ``csms-setvariables-target`` (attributeType Target), ``csms-reset-wrong-type``
+(the other reset type than the operator asked for), ``csms-network-profile-wrong-security`` (the
+security profile asked for + 1) and ``csms-network-profile-not-sent``. The boot (B01-B03) is handled in
 :mod:`~harness.reference.csms.handlers_common`.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
 
 from harness.reference.csms import commands
 from harness.reference.csms.commands import Command
@@ -47,3 +51,36 @@ def reset(version: str, faults: frozenset[str], kind: str) -> Command:
     if "csms-reset-wrong-type" in faults:
         kind = _OTHER_RESET.get(kind, kind)
     return commands.reset(version, kind)
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkProfile:
+    """What the operator gives for a network connection profile (B09)."""
+
+    slot: int
+    csms_url: str
+    security_profile: int
+    message_timeout: int
+    interface: str
+
+
+def network_profile(
+    version: str, faults: frozenset[str], profile: NetworkProfile
+) -> Command | None:
+    """2.x B09 SetNetworkProfile over OCPP-J (2.0.1: ocppVersion OCPP20; 2.1 leaves the
+    deprecated field out); None under ``csms-network-profile-not-sent``."""
+    if "csms-network-profile-not-sent" in faults:
+        return None
+    security = profile.security_profile
+    if "csms-network-profile-wrong-security" in faults:
+        security += 1
+    data: dict[str, Any] = {
+        "ocppTransport": "JSON",
+        "ocppCsmsUrl": profile.csms_url,
+        "messageTimeout": int(profile.message_timeout),
+        "securityProfile": int(security),
+        "ocppInterface": profile.interface,
+    }
+    if version == "2.0.1":
+        data["ocppVersion"] = "OCPP20"
+    return "SetNetworkProfile", {"configurationSlot": int(profile.slot), "connectionData": data}

@@ -405,6 +405,24 @@ class ReferenceCsms:
         command = block_b.change_setting(self.version, self.faults, key, value)
         return await self._command(identity, command)
 
+    async def set_network_profile(
+        self,
+        identity: str,
+        slot: int,
+        csms_url: str,
+        security_profile: int,
+        message_timeout: int,
+        interface: str,
+    ) -> dict[str, Any]:
+        """2.x B09 SetNetworkProfile of ``slot`` (see :mod:`~harness.reference.csms.block_b`)."""
+        profile = block_b.NetworkProfile(
+            slot, csms_url, security_profile, message_timeout, interface
+        )
+        command = block_b.network_profile(self.version, self.faults, profile)
+        if command is None:
+            return {"status": "Accepted"}  # the seeded fault: nothing is sent
+        return await self._command(identity, command)
+
     async def get_setting(self, identity: str, key: str) -> dict[str, Any]:
         """1.6 GetConfiguration(key); 2.x GetVariables for "Component.Variable" (B06)."""
         return await self._command(identity, block_b.get_setting(self.version, self.faults, key))
