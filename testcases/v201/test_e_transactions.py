@@ -13,6 +13,7 @@ from testcases.v201.states import connector_status, set_variable, tx_points
 from testcases.v201.tx_states import (
     Session,
     StationTx,
+    auth_preparation,
     authorized_local,
     charging,
     ended,
@@ -53,7 +54,8 @@ V2 = ("2.0.1", "2.1")
 async def test_local_start_cable_first(
     csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
 ) -> None:
-    """TC_E_03 (E02), per the station's TxStartPoint/TxStopPoint (read first): state
+    """TC_E_03 (E02), per the station's TxStartPoint/TxStopPoint (read first). Before:
+    AuthCtrlr.Enabled true and DisableRemoteAuthorization false where implemented. State
     EVConnectedPreSession (plug in: Occupied; a transaction starts where TxStartPoint holds
     EVConnected), state Authorized (local: Authorize, then the idToken in the transaction,
     Started where TxStartPoint is Authorized or PowerPathClosed), state EnergyTransferStarted
@@ -62,6 +64,7 @@ async def test_local_start_cable_first(
     stoppedReason Local or none where TxStopPoint holds Authorized, else at unplug), seqNo
     increases over the transaction's events (E02.FR.07), and unplugging frees the connector."""
     token = sut_profile.sut.tokens.valid
+    await auth_preparation(csms)
     session = Session(await tx_points(csms, sut_profile))
     await ev_connected_pre_session(csms, sut, session)
     await authorized_local(csms, sut, session, token)
@@ -165,9 +168,11 @@ async def test_local_start_token_first(
     """TC_E_04 (E03), per the station's TxStartPoint/TxStopPoint (read first): state Authorized
     (local: Authorize, and where the authorization starts the transaction, Started with the
     idToken, E01.FR.10), state EnergyTransferStarted (the cable plugged in: Occupied, then
-    chargingState Charging, E01.FR.18). Deviation: the optional state ParkingBayOccupied is left
-    out (no bay sensor); AuthCtrlr.AuthEnabled and DisableRemoteAuthorization are left as the
-    station has them. Beyond the OCA: the transaction is ended again."""
+    chargingState Charging, E01.FR.18). Before: AuthCtrlr.Enabled true and
+    DisableRemoteAuthorization false where implemented. Deviation: the optional state
+    ParkingBayOccupied is left out (no bay sensor). Beyond the OCA: the transaction is ended
+    again."""
+    await auth_preparation(csms)
     session = Session(await tx_points(csms, sut_profile))
     await authorized_local(csms, sut, session, sut_profile.sut.tokens.valid)
     await ev_connected_pre_session(csms, sut, session)
@@ -282,10 +287,11 @@ async def test_start_authorized_local(
     token with no cable: Authorize with the token's idToken and type (C01.FR.01; skipped where
     LocalPreAuthorize serves it from the cache), then TransactionEvent Started with triggerReason
     Authorized and the idToken (E01.FR.03/10); state EVConnectedPreSession (the plug-in reported
-    in the running transaction), state EnergyTransferStarted. Deviation: AuthCtrlr.AuthEnabled
-    and DisableRemoteAuthorization are left as the station has them. Beyond the OCA: the
+    in the running transaction), state EnergyTransferStarted. Before also: AuthCtrlr.Enabled
+    true and DisableRemoteAuthorization false where implemented. Beyond the OCA: the
     transaction is ended again."""
     await tx_point_contains(csms, "TxStartPoint", "Authorized")
+    await auth_preparation(csms)
     session = Session(await tx_points(csms, sut_profile))
     await authorized_local(csms, sut, session, sut_profile.sut.tokens.valid)
     first = session.events[0]

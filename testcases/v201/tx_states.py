@@ -137,6 +137,26 @@ async def tx_point_contains(csms: CsmsPeer, name: str, point: str) -> None:
     )
 
 
+async def auth_preparation(csms: CsmsPeer) -> None:
+    """The OCA's Before for a local authorization: AuthCtrlr.Enabled true (if implemented and
+    writable) and AuthCtrlr.DisableRemoteAuthorization false (if implemented); set where they
+    differ, NOT-APPLICABLE where they differ and cannot be set."""
+    for variable, wanted in (("Enabled", "true"), ("DisableRemoteAuthorization", "false")):
+        item = await get_variable(csms, "AuthCtrlr", variable, req=f"C01: AuthCtrlr.{variable}")
+        if item.get("attributeStatus") != "Accepted":
+            continue  # not implemented
+        if str(item.get("attributeValue")).lower() == wanted:
+            continue
+        result = await set_variable(
+            csms, "AuthCtrlr", variable, wanted, req=f"C01: AuthCtrlr.{variable} set"
+        )
+        applicable_unless(
+            result.get("attributeStatus") != "Accepted",
+            f"AuthCtrlr.{variable} is {item.get('attributeValue')!r} and cannot be set to "
+            f"{wanted} (SetVariables {result.get('attributeStatus')})",
+        )
+
+
 async def tx_point_only(csms: CsmsPeer, name: str, point: str) -> None:
     """The OCA's Before "TxCtrlr.<name> is <point>" where the prerequisite rules out the other
     points: kept when it is exactly that, else set; NOT-APPLICABLE when the station does not
