@@ -182,4 +182,11 @@ B_FAULTS: tuple[Fault, ...] = (
         "reports a network profile as set without sending SetNetworkProfile",
         "B09: the CSMS sends SetNetworkProfileRequest",
     ),
+    Fault(
+        "network-profile-any-slot",
+        STATION,
+        V2,
+        "accepts a SetNetworkProfile for a configuration slot it does not have",
+        "B09.FR.02",
+    ),
 )

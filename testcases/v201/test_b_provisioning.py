@@ -1148,6 +1148,35 @@ async def test_reset_evse_with_transaction_not_supported(
     )
 
 
+@oca(
+    "TC_B_43_CS",
+    "Set new NetworkConnectionProfile - Rejected",
+    profile="core",
+    versions=V2,
+    kills=("network-profile-any-slot",),
+)
+async def test_set_network_profile_rejected(csms: CsmsPeer, sut_profile: SutProfile) -> None:
+    """TC_B_43_CS (B09.FR.02): SetNetworkProfile for configuration slot 999 (one the station does
+    not have) with the configured connectionData (the harness CSMS's URL, the profile's security
+    profile, message timeout 30 s, interface Wired0, OCPP-J, ocppVersion OCPP20) is answered
+    Rejected."""
+    data = {
+        "ocppVersion": "OCPP20",
+        "ocppTransport": "JSON",
+        "ocppCsmsUrl": csms.url,
+        "messageTimeout": NETWORK_MESSAGE_TIMEOUT_S,
+        "securityProfile": sut_profile.sut.security_profile,
+        "ocppInterface": NETWORK_INTERFACE,
+    }
+    answer = await csms.call(
+        "SetNetworkProfile",
+        configuration_slot=999,
+        connection_data=data,
+        req="B09: SetNetworkProfile answered",
+    )
+    answer.must(status="Rejected", req="B09.FR.02: a profile for an unknown slot is Rejected")
+
+
 #: The setting the CSMS cases ask the CSMS under test to read and set (TC_B_06/09_CSMS).
 OFFLINE_KEY = "OCPPCommCtrlr.OfflineThreshold"
 #: Attribute types TC_B_06_CSMS allows in the GetVariablesRequest (absent: Actual).

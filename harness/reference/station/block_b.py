@@ -1,5 +1,5 @@
 """OCA block B (Provisioning) behaviour of the 2.0.1/2.1 reference station that is more than a
-table entry: Reset (B11, B12). The device model (B05-B08) is
+table entry: Reset (B11, B12) and SetNetworkProfile (B09). The device model (B05-B08) is
 :mod:`~harness.reference.station.devmodel`; the boot (B01-B03) is
 :mod:`~harness.reference.station.session`.
 
@@ -12,7 +12,12 @@ table entry: Reset (B11, B12). The device model (B05-B08) is
 * What the CSMS set Inoperative stays so across the reboot (B11.FR.02): the connectors' state
   is hardware state, which a power cycle keeps.
 
-Seeded faults (:mod:`harness.reference.faults_b`): ``reset-no-reboot``, ``reset-onidle-immediate``
+* SetNetworkProfile (B09): a profile for one of the slots NetworkConfigurationPriority may name
+  (its valuesList) is stored and Accepted (B09.FR.01); another slot is Rejected (B09.FR.02). The
+  station keeps using the connection it has: the stored profiles are not connected to.
+
+Seeded faults (:mod:`harness.reference.faults_b`): ``network-profile-any-slot`` (any slot
+Accepted), ``reset-no-reboot``, ``reset-onidle-immediate``
 (OnIdle with a transaction: Accepted and an immediate reset), ``reset-immediate-wrong-reason``
 (the transaction ends with stoppedReason Reboot), ``reset-forgets-unavailable`` (every connector
 operative again after the reboot).
@@ -20,6 +25,7 @@ operative again after the reboot).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from harness.reference.station.model import Payload, Reply
@@ -51,3 +57,31 @@ def reboot(v2: V2, boot_reason: str) -> None:
             connector.operative, connector.scheduled = True, None
     reason = "Reboot" if "reset-immediate-wrong-reason" in st.faults else "ImmediateReset"
     st.spawn(st.power_cycle(boot_reason=boot_reason, reason=reason, trigger="ResetCommand"))
+
+
+class NetworkProfiles:
+    """B09: the network connection profiles the CSMS set, per configuration slot."""
+
+    def __init__(self, v2: V2) -> None:
+        self.v2 = v2
+        self.profiles: dict[int, Payload] = {}
+
+    def slots(self) -> frozenset[int]:
+        """The configuration slots the station has: NetworkConfigurationPriority's valuesList."""
+        found = self.v2.dm.find({"name": "OCPPCommCtrlr"}, {"name": "NetworkConfigurationPriority"})
+        values = getattr(found, "values_list", None) or ""
+        return frozenset(int(v) for v in values.split(",") if v.strip().isdigit())
+
+    def set(self, p: Payload) -> Reply:
+        """Store the profile of a known slot (Accepted, B09.FR.01); Reject any other slot
+        (B09.FR.02)."""
+        slot = p["configurationSlot"]
+        if slot not in self.slots() and "network-profile-any-slot" not in self.v2.st.faults:
+            return Reply({"status": "Rejected"})
+        self.profiles[slot] = p["connectionData"]
+        return Reply({"status": "Accepted"})
+
+
+def handlers(v2: V2) -> dict[str, Callable[[Payload], Reply]]:
+    """The block B CALLs this module answers, for the 2.x dispatch table."""
+    return {"SetNetworkProfile": NetworkProfiles(v2).set}

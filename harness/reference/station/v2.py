@@ -83,6 +83,7 @@ class V2:
             "DataTransfer": self._data_transfer,
         }
         self._handlers.update(BlockNP(station).handlers(self._handlers))  # blocks N and P
+        self._handlers.update(block_b.handlers(self))  # block B (SetNetworkProfile)
 
     # -- what the core asks -------------------------------------------------------------------------
     def boot_payload(self, reason: str) -> Payload:
