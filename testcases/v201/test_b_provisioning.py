@@ -31,11 +31,16 @@ from testcases.v201.states import (
     get_variable,
     no_error_info,
     set_variable,
+    tx_points,
 )
 from testcases.v201.tx_states import (
+    Session,
     StationTx,
+    authorized_local,
     charging,
     ended,
+    energy_transfer_started,
+    ev_connected_pre_session,
     station_charging,
     station_ev_disconnected,
     unplugged,
@@ -970,6 +975,62 @@ async def test_reset_on_idle_with_transaction(
         csms,
         sut_profile,
         {(session.evse_id, session.connector_id): plugged},
+        "B01.FR.05: every connector's state reported after the reset",
+    )
+
+
+@oca(
+    "TC_B_41_CS",
+    "Reset Charging Station - With multiple ongoing transactions - OnIdle",
+    profile="core",
+    versions=V2,
+    kills=("reset-onidle-immediate",),
+    condition="HFS-8 > 1",
+)
+async def test_reset_on_idle_with_transactions(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_B_41_CS (B12; more than one EVSE): in state EnergyTransferStarted on the first two
+    EVSEs, Reset OnIdle is answered Scheduled (B12.FR.01); the first EVSE's session ends
+    (StopAuthorized: the same token again, then unplugged: its transaction has ended either
+    way), then the second's (the same token again; unplugged only where that does not end the
+    transaction, TxStopPoint EVConnected); both transactions end normally before the reboot
+    (B12.FR.03); BootNotification with reason ScheduledReset follows, and the second EVSE's
+    connector is reported Occupied when its transaction ended with the cable in, else
+    Available, every other connector Available. ParkingBayUnoccupied is not played (no parking
+    bay sensor in the Core features); the SecurityEventNotification is not checked (see
+    TC_B_21_CS)."""
+    points = await tx_points(csms, sut_profile)
+    token = sut_profile.sut.tokens.valid
+    first, second = (Session(points, evse_id=e.id) for e in sut_profile.sut.evses[:2])
+    for session in (first, second):
+        await ev_connected_pre_session(csms, sut, session)
+        await authorized_local(csms, sut, session, token)
+        await energy_transfer_started(csms, session)
+    csms.hold("BootNotification")
+    reset = await csms.call("Reset", type="OnIdle", req="B11.FR.01: Reset answered")
+    reset.must(status="Scheduled", req="B12.FR.01: Reset OnIdle during a transaction Scheduled")
+    ending = "B12.FR.03: the transaction ends normally before the reboot"
+    await sut.present_token(token, evse_id=first.evse_id)
+    if points.stops_at_deauthorization:
+        await ended(csms, first, req=ending)
+        await unplugged(csms, sut, first)
+    else:
+        await unplugged(csms, sut, first)
+        await ended(csms, first, req=ending)
+    await sut.present_token(token, evse_id=second.evse_id)
+    if points.stops_at_deauthorization:
+        await ended(csms, second, req=ending)
+        plugged = "Occupied"
+    else:
+        await unplugged(csms, sut, second)
+        await ended(csms, second, req=ending)
+        plugged = "Available"
+    await _rebooted(csms, "ScheduledReset", "B12: BootNotification reason ScheduledReset")
+    await _connectors_after_boot(
+        csms,
+        sut_profile,
+        {(second.evse_id, second.connector_id): plugged},
         "B01.FR.05: every connector's state reported after the reset",
     )
 
