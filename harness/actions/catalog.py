@@ -44,6 +44,7 @@ _SPECS = (
     ActionSpec("present_token", STATION, ("id_token", "evse_id")),
     ActionSpec("go_offline", STATION),
     ActionSpec("go_online", STATION),
+    ActionSpec("store_customer_identifier", STATION, ("customer_identifier",)),
     ActionSpec("remote_start", CSMS, ("id_token", "evse_id")),
     ActionSpec("remote_stop", CSMS, ("transaction_id",)),
     ActionSpec("request_reset", CSMS, ("kind",)),

@@ -119,6 +119,15 @@ class SutActions:
     async def go_online(self) -> None:
         await self.operator.perform("go_online", "Reconnect the charging station to the network")
 
+    async def store_customer_identifier(self, customer_identifier: str) -> None:
+        """TC_N_62_CS memory state: customer data stored at the station under an identifier."""
+        await self.operator.perform(
+            "store_customer_identifier",
+            f"At the charging station, store customer data for customer identifier "
+            f"{customer_identifier!r}",
+            customer_identifier=customer_identifier,
+        )
+
     # -- CSMS under test ---------------------------------------------------------------------
     async def ask_csms(self, action: str, instruction: str, **params: Any) -> Any:
         """Have the operator ask the CSMS under test to act; return once it has acted.

@@ -72,6 +72,13 @@ NP_FAULTS: tuple[Fault, ...] = (
         "accepts a CustomerInformation but never sends NotifyCustomerInformation",
         "N10.FR.06: one NotifyCustomerInformation",
     ),
+    Fault(
+        "customer-info-identifier-kept",
+        STATION,
+        V2,
+        "reports a customerIdentifier's data as cleared but keeps it",
+        "N10.FR.03: the cleared data is no longer reported",
+    ),
     # -- the station: P03 customData ------------------------------------------------------------
     Fault(
         "station-refuses-custom-data",

@@ -37,7 +37,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 #: Operator actions the control API offers, per role (the methods of the reference SUT).
-STATION_ACTIONS = ("plug_in", "unplug", "present_token", "reboot", "go_offline", "go_online")
+STATION_ACTIONS = (
+    "plug_in",
+    "unplug",
+    "present_token",
+    "reboot",
+    "go_offline",
+    "go_online",
+    "store_customer_identifier",
+)
 CSMS_ACTIONS = (
     "remote_start",
     "remote_stop",

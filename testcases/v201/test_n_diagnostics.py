@@ -26,6 +26,10 @@ UPLOAD_FAILED = ("UploadFailure", "BadMessage", "PermissionDenied", "NotSupporte
 #: TC_N_26_CS: the configured retryInterval (s), longer than one attempt at a missing path takes.
 RETRY_INTERVAL_S = 1
 RETRIES = 3
+#: The customerIdentifier the OCA's test system configures (TC_N_62).
+OCA_CUSTOMER = "OpenChargeAlliance"
+#: The most NotifyCustomerInformation parts a report may have here (a bound for the wait).
+MAX_PARTS = 50
 
 
 @pytest.fixture
@@ -312,6 +316,73 @@ async def test_clear_customer_information(csms: CsmsPeer, sut_profile: SutProfil
     )
 
 
+async def _customer_report(
+    csms: CsmsPeer, request_id: int, *, clear: bool, **customer: Any
+) -> list[str]:
+    """CustomerInformation with report true for ``customer``: Accepted (N10.FR.01), then every
+    NotifyCustomerInformation part of the request until tbc is false (Part 6: all report parts
+    received); their data, in order."""
+    result = await csms.call(
+        "CustomerInformation", request_id=request_id, report=True, clear=clear, **customer
+    )
+    result.must(status="Accepted", req="N10.FR.01: CustomerInformation Accepted")
+    parts: list[str] = []
+    while len(parts) < MAX_PARTS:
+        note = await csms.expect(
+            "NotifyCustomerInformation",
+            request_id=request_id,
+            within_s=csms.action_s,
+            req="N09.FR.05/06: NotifyCustomerInformation for the request, every part",
+        )
+        parts.append(str(note.get("data", "")))
+        if not note.get("tbc", False):
+            return parts
+    require(
+        False,
+        req="N09.FR.05/06: NotifyCustomerInformation for the request, every part",
+        expected=f"a last part (tbc false) within {MAX_PARTS} parts",
+        actual=f"{MAX_PARTS} parts with tbc true",
+        frames=csms.trace.render(last=8),
+    )
+    return parts
+
+
+@oca(
+    "TC_N_62_CS",
+    "Clear Customer Information - Clear and report - customerIdentifier",
+    profile="core",
+    versions=V2,
+    kills=("customer-info-rejected", "customer-info-identifier-kept"),
+    condition="C-14",
+)
+async def test_clear_customer_by_identifier(csms: CsmsPeer, sut: SutActions) -> None:
+    """TC_N_62_CS (N09/N10), for a station that keeps customer data by customerIdentifier
+    (C-14): with customer data stored under "OpenChargeAlliance" (memory state, the operator
+    action ``store_customer_identifier``), CustomerInformation with report true, clear true and
+    that customerIdentifier (step 1) is Accepted (step 2; N10.FR.01) and its report, every part
+    until tbc is false, has data (step 3; N10.FR.03); a second CustomerInformation with report
+    true, clear false (step 5) is Accepted (step 6) and reports empty data (step 7: the data was
+    cleared, N10.FR.03)."""
+    await sut.store_customer_identifier(OCA_CUSTOMER)
+    who = {"customer_identifier": OCA_CUSTOMER}
+    first = await _customer_report(csms, 6201, clear=True, **who)
+    require(
+        any(part for part in first),
+        req="N10.FR.03: the cleared data is reported",
+        expected="data not empty",
+        actual=repr(first),
+        frames=csms.trace.render(last=8),
+    )
+    second = await _customer_report(csms, 6202, clear=False, **who)
+    require(
+        not any(part for part in second),
+        req="N10.FR.03: the cleared data is no longer reported",
+        expected="data empty",
+        actual=repr(second),
+        frames=csms.trace.render(last=8),
+    )
+
+
 # -- CSMS under test --------------------------------------------------------------------------
 async def _csms_get_log(
     station: StationPeer, sut: SutActions, log_type: str, answer: str = "Accepted"
@@ -586,10 +657,6 @@ async def test_csms_clear_customer_information_no_report(
     await _csms_customer_information(
         station, sut, sut_profile, report=False, clear=True, data="Customer data cleared"
     )
-
-
-#: The customerIdentifier the OCA's test system configures (TC_N_62_CSMS).
-OCA_CUSTOMER = "OpenChargeAlliance"
 
 
 @oca(

@@ -11,8 +11,9 @@
 * CustomerInformation (N09/N10): the customer data the station keeps is its authorization cache
   (tokens the CSMS accepted). Exactly one of idToken, customerCertificate and customerIdentifier
   (else Invalid: N09.FR.09); report and clear both false is Rejected (N09.FR.07/N10.FR.07).
-  Accepted, then one NotifyCustomerInformation with the same requestId: what is stored, that
-  nothing is, or that the data was cleared (N09.FR.05/06, N10.FR.03/04/06).
+  A customerIdentifier names data the operator stored (C-14, ``store_customer_identifier``).
+  Accepted, then one NotifyCustomerInformation with the same requestId: what is stored (empty
+  data when nothing is), or that the data was cleared (N09.FR.05/06, N10.FR.03/04/06).
 * customData (TC_P_03): accepted on every request like any other extension (it is in every
   schema); the fault ``station-refuses-custom-data`` refuses a SetVariables that carries it.
 """
@@ -126,17 +127,7 @@ class BlockNP:
             return Reply({"status": "Rejected"})
         if "customer-info-rejected" in self.st.faults:
             return Reply({"status": "Rejected"})
-        token = p["idToken"]["idToken"] if "idToken" in p else None
-        who = f"idToken {token}" if token is not None else given[0]
-        stored = token is not None and token in self.st.auth_cache
-        if p["clear"] and stored:
-            self.st.auth_cache.discard(str(token))
-        if p["report"]:
-            data = f"{who}: in the authorization cache" if stored else f"No data found for {who}"
-            if p["clear"] and stored:
-                data += " (cleared)"
-        else:
-            data = f"Data of {who} cleared"
+        data = self._customer_data(p, given[0])
         notify: Payload = {
             "data": data[:512],
             "tbc": False,
@@ -150,3 +141,29 @@ class BlockNP:
                 self.st.send(Outgoing.fixed("NotifyCustomerInformation", notify, pre_boot=True))
 
         return Reply({"status": "Accepted"}, then=go)
+
+    def _customer_data(self, p: Payload, given: str) -> str:
+        """What the station keeps of the customer ``p`` names, cleared if asked (N10.FR.03/06):
+        an idToken's entry in the authorization cache, a customerIdentifier's stored data
+        (C-14); the report text, empty when nothing is kept (TC_N_62_CS step 7)."""
+        if given == "idToken":
+            token = str(p["idToken"]["idToken"])
+            stored = (
+                f"idToken {token}: in the authorization cache"
+                if token in self.st.auth_cache
+                else ""
+            )
+            if p["clear"]:
+                self.st.auth_cache.discard(token)
+            who = f"idToken {token}"
+        elif given == "customerIdentifier":
+            ident = str(p["customerIdentifier"])
+            stored = self.st.customers.get(ident, "")
+            if p["clear"] and "customer-info-identifier-kept" not in self.st.faults:
+                self.st.customers.pop(ident, None)
+            who = f"customer {ident}"
+        else:
+            stored, who = "", "the certificate's customer"
+        if not p["report"]:
+            return f"Data of {who} cleared"
+        return stored + (" (cleared)" if p["clear"] and stored else "")

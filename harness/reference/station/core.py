@@ -112,6 +112,8 @@ class ReferenceStation:
         #: Authorization cache: idTokens the CSMS accepted (C10/C12; 1.6 §3.5.1), used without an
         #: Authorize where LocalPreAuthorize is true (``local-pre-authorize``); ClearCache empties it.
         self.auth_cache: set[str] = set()
+        #: Customer data by customerIdentifier (N09/N10, C-14), stored by the operator.
+        self.customers: dict[str, str] = {}
         self._event_ids = 0  # NotifyEvent eventIds (``status-via-notifyevent``)
         self._main: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -206,6 +208,10 @@ class ReferenceStation:
     async def go_online(self) -> None:
         self._offline = False
         self._online.set()
+
+    async def store_customer_identifier(self, customer_identifier: str) -> None:
+        """TC_N_62_CS memory state: customer data kept under ``customer_identifier``."""
+        self.customers[customer_identifier] = f"customer {customer_identifier}: 1 session"
 
     # -- services for the version behaviours -------------------------------------------------------
     def spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
