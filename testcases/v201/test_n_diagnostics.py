@@ -1,7 +1,7 @@
 """OCA block N (Diagnostics: log upload, customer information), OCPP 2.0.1 and 2.1, both roles.
-Steps and criteria in our own words after OCPP 2.0.1 Part 6 (TC_N_25/26/32/35 and the CSMS's
-TC_N_25-36). Log uploads go to the harness's local file server (:mod:`harness.fileserver`),
-every request it answers recorded in the case's trace."""
+Steps and criteria in our own words after OCPP 2.0.1 Part 6: TC_N_25/26/32/35/36/62 _CS and
+TC_N_25/27-32/34-36/62 _CSMS. Log uploads go to the harness's local file server
+(:mod:`harness.fileserver`), every request it answers recorded in the case's trace."""
 
 from __future__ import annotations
 
