@@ -89,6 +89,13 @@ EJ_FAULTS: tuple[Fault, ...] = (
         "E06.FR.02: unplugging ends the transaction",
     ),
     Fault(
+        "readings-unsigned",
+        STATION,
+        V2,
+        "sends no signedMeterValue whatever SampledDataCtrlr.SignReadings says",
+        "J02.FR.21",
+    ),
+    Fault(
         "csms-metervalues-error",
         CSMS,
         V2,

@@ -313,6 +313,79 @@ async def test_start_authorized_local(
 
 
 @oca(
+    "TC_E_11_CS",
+    "Start transaction options - DataSigned",
+    profile="core",
+    versions=V2,
+    kills=("readings-unsigned", "tx-started-no-meter-values"),
+)
+async def test_start_data_signed(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
+    """TC_E_11 (E01 S6): Before: TxStartPoint contains DataSigned and
+    SampledDataCtrlr.SignReadings true (set where they differ; NOT-APPLICABLE where they cannot
+    be); state Authorized (local, no cable). Plug in: the connector Occupied (G01.FR.03);
+    TransactionEvent Started with triggerReason SignedDataReceived (E01.FR.04), the idToken
+    (E01.FR.10), evse.id and connectorId (E01.FR.16), a Transaction.Begin reading whose sampled
+    values carry signedMeterValue with signedMeterData, signingMethod, encodingMethod and
+    publicKey (J02.FR.21); then chargingState Charging (E01.FR.18). Deviation: the OCA wants
+    Charging in a separate Updated ChargingStateChanged; a Started event already Charging
+    counts (as in the reusable state EnergyTransferStarted). Beyond the OCA: the transaction is
+    ended again."""
+    await tx_point_contains(csms, "TxStartPoint", "DataSigned")
+    item = await set_variable(
+        csms, "SampledDataCtrlr", "SignReadings", "true", req="J02: SignReadings set"
+    )
+    applicable_unless(
+        item.get("attributeStatus") != "Accepted",
+        f"SampledDataCtrlr.SignReadings cannot be set to true ({item.get('attributeStatus')})",
+    )
+    token = sut_profile.sut.tokens.valid
+    session = Session(await tx_points(csms, sut_profile))
+    await authorized_local(csms, sut, session, token)
+    await ev_connected_pre_session(csms, sut, session)
+    started = await csms.expect(
+        "TransactionEvent",
+        event_type="Started",
+        req="E01.FR.04: the signed meter data starts the transaction",
+    )
+    session.after_plug_in = session.add(started, "E01.FR.04")
+    require(
+        started.get("triggerReason") in ("SignedDataReceived", "RemoteStart"),
+        req="E01.FR.04: triggerReason SignedDataReceived",
+        expected="SignedDataReceived",
+        actual=repr(started.get("triggerReason")),
+    )
+    require_fields(
+        started.get("idToken") or {},
+        idToken=token,
+        req="E01.FR.10: the Started event carries the presented idToken",
+    )
+    session.check_evse_known()
+    meter = started.get("meterValue") or []
+    require(
+        bool(meter),
+        req="E02.FR.09: the Started event carries meterValue",
+        expected="a Transaction.Begin reading",
+        actual=repr(started.payload)[:300],
+    )
+    values = meter[0].get("sampledValue") or [{}]
+    require_fields(
+        values[0], context="Transaction.Begin", req="E02.FR.09: context Transaction.Begin"
+    )
+    fields = ("signedMeterData", "signingMethod", "encodingMethod", "publicKey")
+    unsigned = [
+        v for v in values if not all((v.get("signedMeterValue") or {}).get(f) for f in fields)
+    ]
+    require(
+        not unsigned,
+        req="J02.FR.21: signed readings carry signedMeterValue",
+        expected="signedMeterValue with " + ", ".join(fields),
+        actual=repr(unsigned[:1]),
+    )
+    await energy_transfer_started(csms, session)
+    await stop_charging(csms, sut, sut_profile, session, req="E06: the transaction ends")
+
+
+@oca(
     "TC_E_14_CS",
     "Stop transaction options - EVDisconnected - Charging Station side",
     profile="core",

@@ -15,7 +15,8 @@ the TransactionEvents of block E).
 
 Seeded faults (:mod:`harness.reference.faults_ej`): ``tx-started-no-meter-values``,
 ``periodic-wrong-context``, ``tx-ended-no-samples``, ``tx-ended-no-clock-samples``,
-``aligned-meter-values-not-sent`` and ``aligned-tx-wrong-trigger``.
+``aligned-meter-values-not-sent``, ``aligned-tx-wrong-trigger`` and ``readings-unsigned``.
+With SampledDataCtrlr.SignReadings true every reading carries a signedMeterValue (J02.FR.21).
 """
 
 from __future__ import annotations
@@ -44,6 +45,13 @@ ENERGY = "Energy.Active.Import.Register"
 #: Unit and value (while charging) of the measurands the simulated meter has.
 _UNITS = {ENERGY: "Wh", "Power.Active.Import": "W", "Current.Import": "A"}
 _CURRENT_A = 16.0
+#: The simulated meter's signature (SignedMeterValueType; opaque data in the OCMF encoding).
+_SIGNATURE = {
+    "signedMeterData": "UmVmZXJlbmNlIHNpZ25lZCBtZXRlciBkYXRh",
+    "signingMethod": "ECDSA-secp256r1-SHA256",
+    "encodingMethod": "OCMF",
+    "publicKey": "UmVmZXJlbmNlIHB1YmxpYyBrZXk=",
+}
 #: How often the clock loop looks at AlignedDataCtrlr.Interval while it is 0.
 _IDLE_POLL_S = 0.25
 
@@ -106,7 +114,16 @@ class MeterValues:
             )
         if not values:
             return None
+        if self._signed() and "readings-unsigned" not in self.st.faults:
+            for v in values:
+                v["signedMeterValue"] = dict(_SIGNATURE)  # J01.FR.21/J02.FR.21
         return {"timestamp": stamp or now_iso(), "sampledValue": values}
+
+    def _signed(self) -> bool:
+        try:
+            return self.dm.get_bool("SampledDataCtrlr", "SignReadings")
+        except KeyError:
+            return False
 
     def for_event(
         self, tx: Transaction, c: Connector, context: str, charging: bool, stamp: str | None

@@ -206,6 +206,11 @@ class TxEngine:
         if held is not None:
             tx.id_token, tx.token_type, tx.remote_start_id = held
             tx.authorized = True
+            if tx.remote_start_id is not None:  # F02.FR.21: started by the cable, still
+                trigger = "RemoteStart"  # the first event after the request says RemoteStart
+        points = self._points("TxStartPoint")
+        if points == {"DataSigned"} and trigger != "RemoteStart":
+            trigger = "SignedDataReceived"  # E01.FR.04: the signed meter data started it
         tx.meter_start_wh = int(self.meter_of(tx).meter.read())
         self.tx[evse.id] = tx
         self._flow(tx)

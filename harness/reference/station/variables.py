@@ -116,6 +116,7 @@ def standard_variables(
             "SampledDataCtrlr", "TxEndedMeasurands", "MemberList", ENERGY, values_list=MEASURANDS
         ),
         Variable("SampledDataCtrlr", "TxEndedInterval", "integer", "0", minimum=0, unit="s"),
+        Variable("SampledDataCtrlr", "SignReadings", "boolean", "false"),  # J02.FR.21
         Variable("AlignedDataCtrlr", "Interval", "integer", "0", minimum=0, unit="s"),
         Variable("AlignedDataCtrlr", "Measurands", "MemberList", ENERGY, values_list=MEASURANDS),
         Variable("AlignedDataCtrlr", "TxEndedMeasurands", "MemberList", "", values_list=MEASURANDS),
