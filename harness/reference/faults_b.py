@@ -189,4 +189,18 @@ B_FAULTS: tuple[Fault, ...] = (
         "accepts a SetNetworkProfile for a configuration slot it does not have",
         "B09.FR.02",
     ),
+    Fault(
+        "offline-reports-all",
+        STATION,
+        V2,
+        "reports every connector after any offline period, however short",
+        "B04.FR.02",
+    ),
+    Fault(
+        "offline-reports-changed",
+        STATION,
+        V2,
+        "reports only the changed connectors after an offline period, however long",
+        "B04.FR.01",
+    ),
 )

@@ -1166,6 +1166,100 @@ async def test_csms_accepts_cold_boot(station: StationPeer) -> None:
     )
 
 
+#: OfflineThreshold set for TC_B_51 (the harness keeps the station offline longer) and TC_B_52
+#: (the harness lets it back well within it), in seconds.
+SHORT_THRESHOLD_S = 2
+LONG_THRESHOLD_S = 30
+#: How long TC_B_52 watches for reports of connectors that did not change.
+QUIET_S = 1.0
+
+
+async def _offline_with_plug_in(
+    csms: CsmsPeer, sut: SutActions, threshold_s: int, offline_s: float, where: tuple[int, int]
+) -> None:
+    """Preparation OfflineThreshold = ``threshold_s``; the harness closes the connection and
+    refuses reconnections for ``offline_s``; meanwhile the EV is plugged in at ``where``; the
+    station reconnects (within the profile's action time after the refusals end)."""
+    prepared = await set_variable(
+        csms, *OFFLINE, str(threshold_s), req="B04 preparation: OfflineThreshold set"
+    )
+    if prepared.get("attributeStatus") != "Accepted":
+        raise Inconclusive(
+            f"preparation: OfflineThreshold could not be set to {threshold_s} "
+            f"(attributeStatus {prepared.get('attributeStatus')!r})"
+        )
+    csms.refuse_for(offline_s)
+    link = csms.link
+    if link is not None:
+        await link.close()
+    await sut.plug_in(evse_id=where[0], connector_id=where[1])
+    await csms.wait_connected(within_s=offline_s + csms.action_s, req="B04: the station reconnects")
+
+
+@oca(
+    "TC_B_51_CS",
+    "Status change during offline period - > Offline Threshold",
+    profile="core",
+    versions=V2,
+    kills=("offline-reports-changed",),
+)
+async def test_offline_longer_than_threshold(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_B_51_CS (B04.FR.01): with OfflineThreshold 2 s, the harness closes the connection and
+    refuses reconnections for longer than that; meanwhile the EV is plugged in on the first
+    EVSE's connector 1; once back, the station reports that connector Occupied and every other
+    connector Available (a StatusNotification, or the NotifyEvent of its AvailabilityState).
+    Deviation: the OCA sets RetryBackOffWaitMinimum/RandomRange so that the station itself
+    comes back late; the harness refuses the reconnections instead, which needs no optional
+    variable and holds the station offline just as long."""
+    where = (sut_profile.sut.evses[0].id, 1)
+    await _offline_with_plug_in(csms, sut, SHORT_THRESHOLD_S, SHORT_THRESHOLD_S + 1.5, where)
+    await _connectors_after_boot(
+        csms,
+        sut_profile,
+        {where: "Occupied"},
+        "B04.FR.01: every connector reported after more than OfflineThreshold offline",
+    )
+
+
+@oca(
+    "TC_B_52_CS",
+    "Status change during offline period - < Offline Threshold",
+    profile="core",
+    versions=V2,
+    kills=("offline-reports-all",),
+)
+async def test_offline_shorter_than_threshold(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_B_52_CS (B04.FR.02): with OfflineThreshold 30 s, the harness closes the connection and
+    refuses reconnections for 1 s; meanwhile the EV is plugged in on the first EVSE's connector
+    1; once back, the station reports that connector Occupied (the tool validation). Beyond the
+    document, as B04.FR.02 requires: no other connector is reported (watched for 1 s).
+    Deviation: the reconnection is timed by refusals, not RetryBackOff* (see TC_B_51_CS)."""
+    where = (sut_profile.sut.evses[0].id, 1)
+    await _offline_with_plug_in(csms, sut, LONG_THRESHOLD_S, 1.0, where)
+    await connector_status(
+        csms,
+        evse_id=where[0],
+        connector_id=where[1],
+        status="Occupied",
+        req="B04.FR.02: the connector that changed is reported",
+    )
+    for evse in sut_profile.sut.evses:
+        for connector in range(1, evse.connectors + 1):
+            if (evse.id, connector) == where:
+                continue
+            await csms.expect_none(
+                "StatusNotification",
+                for_s=QUIET_S / max(1, len(sut_profile.sut.evses)),
+                req="B04.FR.02: only the connectors that changed are reported",
+                evse_id=evse.id,
+                connector_id=connector,
+            )
+
+
 @oca(
     "TC_B_28_CS",
     "Reset EVSE - Not Supported",

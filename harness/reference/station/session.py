@@ -81,7 +81,7 @@ class Session:
             else:
                 st.refresh_status(front=True, after_boot=True)
         else:
-            if time.monotonic() - st.offline_since > st.behaviour.offline_threshold():
+            if self._offline_long(time.monotonic() - st.offline_since):
                 st.reported.clear()
             st.refresh_status(front=True, after_boot=True)
         beats = asyncio.ensure_future(self._heartbeats())
@@ -89,6 +89,15 @@ class Session:
             await self._drain()
         finally:
             beats.cancel()
+
+    def _offline_long(self, seconds: float) -> bool:
+        """B04.FR.01/02: offline longer than OfflineThreshold (every connector is then reported,
+        else only the changed ones); faults ``offline-reports-all`` / ``offline-reports-changed``."""
+        if "offline-reports-all" in self.st.faults:
+            return True
+        if "offline-reports-changed" in self.st.faults:
+            return False
+        return seconds > self.st.behaviour.offline_threshold()
 
     # -- boot ---------------------------------------------------------------------------------------
     async def _boot(self) -> None:
