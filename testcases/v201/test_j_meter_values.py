@@ -313,11 +313,34 @@ async def test_sampled_ended(csms: CsmsPeer, sut: SutActions, sut_profile: SutPr
     at the station's TxStopPoint, not by ParkingBayUnoccupied). Post: the Ended event has
     meterValue (E06.FR.11), its first sampledValue Sample.Periodic and one Transaction.End, an
     element per SampledDataCtrlr.TxEndedMeasurands, periodic timestamps the interval apart."""
+    await _sampled_ended(csms, sut, sut_profile, sign=False)
+
+
+@oca(
+    "TC_J_11_CS",
+    "Sampled Meter Values - Signed",
+    profile="core",
+    versions=V2,
+    kills=("readings-unsigned",),
+)
+async def test_sampled_signed(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
+    """TC_J_11 (J02): as TC_J_10_CS with SampledDataCtrlr.SignReadings true (NOT-APPLICABLE
+    where it cannot be set): every sampledValue of the Ended event carries a signedMeterValue
+    with a publicKey field (J02.FR.21; the OCA leaves the key itself to
+    OCPPCommCtrlr.PublicKeyWithSignedMeterValue, so an empty one passes)."""
+    await _sampled_ended(csms, sut, sut_profile, sign=True)
+
+
+async def _sampled_ended(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile, *, sign: bool
+) -> None:
     names = await measurands(csms, "SampledDataCtrlr", "TxEndedMeasurands")
     item = await set_variable(
         csms, "AlignedDataCtrlr", "TxEndedMeasurands", "", req="J: AlignedDataCtrlr emptied"
     )
     del item  # optional variable: emptied where it exists
+    if sign:
+        await configure(csms, "SampledDataCtrlr", "SignReadings", "true")
     await configure(csms, "SampledDataCtrlr", "TxEndedInterval", str(INTERVAL_S))
     session = await charging(csms, sut, sut_profile)
     await _wait(DURATION_S)
@@ -332,6 +355,15 @@ async def test_sampled_ended(csms: CsmsPeer, sut: SutActions, sut_profile: SutPr
     )
     periodic = [r for r in readings if _contexts(r) == {"Sample.Periodic"}]
     check_spacing([r["timestamp"] for r in periodic], INTERVAL_S, req="E06.FR.11")
+    if sign:
+        values = [v for r in readings for v in r.get("sampledValue") or []]
+        unsigned = [v for v in values if "publicKey" not in (v.get("signedMeterValue") or {})]
+        require(
+            not unsigned,
+            req="J02.FR.21: signed readings carry signedMeterValue",
+            expected="a signedMeterValue (with publicKey) on every sampledValue",
+            actual=repr(unsigned[:1]),
+        )
 
 
 def _contexts(meter_value: Mapping[str, Any]) -> set[str]:
