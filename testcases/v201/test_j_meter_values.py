@@ -223,8 +223,35 @@ async def test_clock_aligned_ended(
     unplugging) — the validation concerns the Ended event, not how it came. Post: the Ended
     event has meterValue (E06.FR.11), the first sampledValue Sample.Clock with an element per
     AlignedDataCtrlr.TxEndedMeasurands, timestamps the interval apart."""
+    await _clock_ended(csms, sut, sut_profile, sign=False)
+
+
+@oca(
+    "TC_J_04_CS",
+    "Clock-aligned Meter Values - Signed",
+    profile="core",
+    versions=V2,
+    kills=("readings-unsigned",),
+)
+async def test_clock_aligned_signed(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_J_04 (J01): as TC_J_03_CS with AlignedDataCtrlr.SignReadings true (NOT-APPLICABLE
+    where it cannot be set) and AlignedDataSendDuringIdle left as the station has it: every
+    sampledValue of the Ended event carries a signedMeterValue with a publicKey field
+    (J01.FR.21; the key may be empty per OCPPCommCtrlr.PublicKeyWithSignedMeterValue).
+    Deviation: the OCA words these validations as "should"; J01.FR.21 is a SHALL, so a
+    missing signature FAILs."""
+    await _clock_ended(csms, sut, sut_profile, sign=True)
+
+
+async def _clock_ended(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile, *, sign: bool
+) -> None:
     names = await measurands(csms, "AlignedDataCtrlr", "TxEndedMeasurands")
     await configure(csms, "SampledDataCtrlr", "TxEndedMeasurands", "")
+    if sign:
+        await configure(csms, "AlignedDataCtrlr", "SignReadings", "true")
     await configure(csms, "AlignedDataCtrlr", "TxEndedInterval", str(INTERVAL_S))
     session = await charging(csms, sut, sut_profile)
     await _wait(DURATION_S)
@@ -233,6 +260,8 @@ async def test_clock_aligned_ended(
     check_reading(readings[0], "Sample.Clock", names, req="E06.FR.11")
     clock = [r for r in readings if _contexts(r) == {"Sample.Clock"}]
     check_spacing([r["timestamp"] for r in clock], INTERVAL_S, req="E06.FR.11")
+    if sign:
+        _check_signed(clock, req="J01.FR.21")
 
 
 @oca(
@@ -356,14 +385,18 @@ async def _sampled_ended(
     periodic = [r for r in readings if _contexts(r) == {"Sample.Periodic"}]
     check_spacing([r["timestamp"] for r in periodic], INTERVAL_S, req="E06.FR.11")
     if sign:
-        values = [v for r in readings for v in r.get("sampledValue") or []]
-        unsigned = [v for v in values if "publicKey" not in (v.get("signedMeterValue") or {})]
-        require(
-            not unsigned,
-            req="J02.FR.21: signed readings carry signedMeterValue",
-            expected="a signedMeterValue (with publicKey) on every sampledValue",
-            actual=repr(unsigned[:1]),
-        )
+        _check_signed(readings, req="J02.FR.21")
+
+
+def _check_signed(readings: Sequence[Mapping[str, Any]], *, req: str) -> None:
+    values = [v for r in readings for v in r.get("sampledValue") or []]
+    unsigned = [v for v in values if "publicKey" not in (v.get("signedMeterValue") or {})]
+    require(
+        not unsigned,
+        req=f"{req}: signed readings carry signedMeterValue",
+        expected="a signedMeterValue (with publicKey) on every sampledValue",
+        actual=repr(unsigned[:1]),
+    )
 
 
 def _contexts(meter_value: Mapping[str, Any]) -> set[str]:

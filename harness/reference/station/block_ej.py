@@ -16,7 +16,8 @@ the TransactionEvents of block E).
 Seeded faults (:mod:`harness.reference.faults_ej`): ``tx-started-no-meter-values``,
 ``periodic-wrong-context``, ``tx-ended-no-samples``, ``tx-ended-no-clock-samples``,
 ``aligned-meter-values-not-sent``, ``aligned-tx-wrong-trigger`` and ``readings-unsigned``.
-With SampledDataCtrlr.SignReadings true every reading carries a signedMeterValue (J02.FR.21).
+With SampledDataCtrlr.SignReadings true every sampled reading carries a signedMeterValue
+(J02.FR.21), with AlignedDataCtrlr.SignReadings true every clock-aligned one (J01.FR.21).
 """
 
 from __future__ import annotations
@@ -114,14 +115,16 @@ class MeterValues:
             )
         if not values:
             return None
-        if self._signed() and "readings-unsigned" not in self.st.faults:
+        if self._signed(context) and "readings-unsigned" not in self.st.faults:
             for v in values:
                 v["signedMeterValue"] = dict(_SIGNATURE)  # J01.FR.21/J02.FR.21
         return {"timestamp": stamp or now_iso(), "sampledValue": values}
 
-    def _signed(self) -> bool:
+    def _signed(self, context: str) -> bool:
+        """J01.FR.21 (clock-aligned readings) / J02.FR.21 (sampled ones): SignReadings."""
+        component = "AlignedDataCtrlr" if context == "Sample.Clock" else "SampledDataCtrlr"
         try:
-            return self.dm.get_bool("SampledDataCtrlr", "SignReadings")
+            return self.dm.get_bool(component, "SignReadings")
         except KeyError:
             return False
 

@@ -121,6 +121,7 @@ def standard_variables(
         Variable("AlignedDataCtrlr", "Measurands", "MemberList", ENERGY, values_list=MEASURANDS),
         Variable("AlignedDataCtrlr", "TxEndedMeasurands", "MemberList", "", values_list=MEASURANDS),
         Variable("AlignedDataCtrlr", "TxEndedInterval", "integer", "0", minimum=0, unit="s"),
+        Variable("AlignedDataCtrlr", "SignReadings", "boolean", "false"),  # J01.FR.21
     ]
     for instance in ("GetReport", "GetVariables", "SetVariables"):
         out.append(Variable("DeviceDataCtrlr", "ItemsPerMessage", "integer", "50", RO, instance))
