@@ -40,7 +40,7 @@ V2 = ("2.0.1", "2.1")
 ENERGY = "Energy.Active.Import.Register"
 INTERVAL_S = 1
 DURATION_S = 2.5
-SLACK_S = 0.5
+SLACK_S = 0.75
 
 
 # -- the station under test ---------------------------------------------------------------------

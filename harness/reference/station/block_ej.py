@@ -206,15 +206,21 @@ class MeterValues:
             self._clock = self.st.spawn(self._clock_loop())
 
     async def _clock_loop(self) -> None:
+        """Every aligned moment of either interval; a moment passed while the loop was late
+        is still taken (with its own timestamp), so the readings stay an interval apart."""
+        last: float | None = None
         while True:
             interval = self._int("AlignedDataCtrlr", "Interval")
             ended = self._int("AlignedDataCtrlr", "TxEndedInterval")
             steps = [s for s in (interval, ended) if s > 0]
             if not steps:
+                last = None
                 await asyncio.sleep(_IDLE_POLL_S)
                 continue
             now = time.time()
-            due = min(math.floor(now / s) * s + s for s in steps)
+            since = last if last is not None and now - last < max(steps) * 2 else now
+            due = min(math.floor(since / s) * s + s for s in steps)
+            last = due
             await asyncio.sleep(max(0.0, due - now))
             stamp = _stamp(due)
             still = interval == self._int("AlignedDataCtrlr", "Interval")
