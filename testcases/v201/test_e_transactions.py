@@ -613,56 +613,26 @@ async def test_deauthorized_timeout(
     ),
 )
 async def test_csms_local_start_cable_first(station: StationPeer, sut_profile: SutProfile) -> None:
-    """E02: the CSMS accepts a cable-first transaction and authorizes the valid token in
-    Authorize and in the TransactionEvent that carries it."""
-    token = {"idToken": sut_profile.sut.tokens.valid, "type": sut_profile.sut.tokens.type}
-    now = _now()
-    tx = {"transactionId": f"HARNESS-{now[-12:-1]}", "chargingState": "EVConnected"}
-    await station.call(
-        "StatusNotification",
-        timestamp=now,
-        connector_status="Occupied",
-        evse_id=1,
-        connector_id=1,
-        req="G01: StatusNotification answered",
-    ).must()
-    await station.call(
-        "TransactionEvent",
-        event_type="Started",
-        timestamp=now,
-        trigger_reason="CablePluggedIn",
-        seq_no=0,
-        transaction_info=tx,
-        evse={"id": 1, "connectorId": 1},
-        req="E02: TransactionEvent Started answered",
-    ).must()
-    auth = await station.call("Authorize", id_token=token, req="C01: Authorize answered")
+    """TC_E_03 (E02): state EVConnectedPreSession (the connector Occupied, TransactionEvent
+    Started CablePluggedIn / EVConnected, answered), state Authorized (Authorize for the valid
+    token Accepted, C01.FR.02; Updated Authorized with the idToken whose idTokenInfo is
+    Accepted), state EnergyTransferStarted (Updated ChargingStateChanged to Charging, answered).
+    Beyond the OCA: the transaction is ended again (StopAuthorized, Local) and the connector
+    reported Available."""
+    tx = StationTx.of(station, sut_profile)
+    await station_ev_connected(tx)
+    auth = await station.call("Authorize", id_token=tx.token, req="C01: Authorize answered")
     auth.must(id_token_info={"status": "Accepted"}, req="C01: a valid token is Accepted")
-    upd = await station.call(
-        "TransactionEvent",
-        event_type="Updated",
-        timestamp=_now(),
-        trigger_reason="Authorized",
-        seq_no=1,
-        transaction_info={**tx, "chargingState": "Charging"},
-        id_token=token,
+    upd = await tx.event(
+        "Updated",
+        "Authorized",
+        charging_state="EVConnected",
+        id_token=tx.token,
+        req="E02: TransactionEvent Updated answered",
     )
     upd.must(id_token_info={"status": "Accepted"}, req="E02: the transaction's token is Accepted")
-    await station.call(
-        "TransactionEvent",
-        event_type="Ended",
-        timestamp=_now(),
-        trigger_reason="StopAuthorized",
-        seq_no=2,
-        transaction_info={**tx, "stoppedReason": "Local"},
-    ).must(req="E06: TransactionEvent Ended answered")
-    await station.call(
-        "StatusNotification",
-        timestamp=_now(),
-        connector_status="Available",
-        evse_id=1,
-        connector_id=1,
-    ).must()
+    await tx.event("Updated", "ChargingStateChanged", req="E02: TransactionEvent Updated answered")
+    await _csms_end(tx, "StopAuthorized", "Local", "EVConnected")
 
 
 @oca(
@@ -877,12 +847,6 @@ async def test_csms_rejects_unknown_token(station: StationPeer, sut_profile: Sut
         actual=repr(status),
         frames=result.frames,
     )
-
-
-def _now() -> str:
-    from harness.peers.defaults import now_iso
-
-    return now_iso()
 
 
 # -- CSMS under test: the stop and start options as the station reports them ---------------------
