@@ -70,23 +70,35 @@ async def test_receive_custom_data(csms: CsmsPeer) -> None:
         set_variable_data=[{**item, "attributeValue": "200"}],
         custom_data=CUSTOM_DATA,
     )
-    req = "P03: a request with customData is accepted (SetVariables)"
     answer = require_one(
-        result.must(req=req).get("setVariableResult"),
-        req=req,
+        result.must(req="P03: a request with customData is accepted (SetVariables)").get(
+            "setVariableResult"
+        ),
+        req="P03: one setVariableResult",
         what="setVariableResult",
         frames=result.frames,
     )
-    require_fields(answer, attributeStatus="Accepted", req=req, frames=result.frames)
+    require_fields(
+        answer,
+        attributeStatus="Accepted",
+        req="P03: a request with customData is accepted (SetVariables)",
+        frames=result.frames,
+    )
     read = await csms.call("GetVariables", get_variable_data=[item], custom_data=CUSTOM_DATA)
-    req = "P03: a request with customData is accepted (GetVariables)"
     value = require_one(
-        read.must(req=req).get("getVariableResult"),
-        req=req,
+        read.must(req="P03: a request with customData is accepted (GetVariables)").get(
+            "getVariableResult"
+        ),
+        req="P03: one getVariableResult",
         what="getVariableResult",
         frames=read.frames,
     )
-    require_fields(value, attributeStatus="Accepted", req=req, frames=read.frames)
+    require_fields(
+        value,
+        attributeStatus="Accepted",
+        req="P03: a request with customData is accepted (GetVariables)",
+        frames=read.frames,
+    )
     require(
         value.get("attributeType", "Actual") == "Actual",
         req="P03: attributeType Actual or omitted",
