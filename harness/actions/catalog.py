@@ -51,6 +51,7 @@ _SPECS = (
     ActionSpec("change_availability", CSMS, ("evse_id", "operative")),
     ActionSpec("change_setting", CSMS, ("key", "value")),
     ActionSpec("get_setting", CSMS, ("key",)),
+    ActionSpec("get_base_report", CSMS, ("report_base",)),
     ActionSpec(
         "set_network_profile",
         CSMS,
@@ -96,6 +97,7 @@ SAMPLE_VALUES: Mapping[str, object] = MappingProxyType(
         "security_profile": 1,
         "message_timeout": 30,
         "interface": "Wired0",
+        "report_base": "FullInventory",
     }
 )
 

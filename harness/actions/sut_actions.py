@@ -221,6 +221,14 @@ class SutActions:
             "get_setting", f"In the CSMS, read {key} from the station", key=key
         )
 
+    async def get_base_report(self, report_base: str) -> Any:
+        """B07: the CSMS asks the station for a base report (ConfigurationInventory...)."""
+        return await self.ask_csms(
+            "get_base_report",
+            f"In the CSMS, retrieve the station's {report_base} report",
+            report_base=report_base,
+        )
+
     async def set_network_profile(
         self,
         *,

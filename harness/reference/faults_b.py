@@ -203,4 +203,12 @@ B_FAULTS: tuple[Fault, ...] = (
         "reports only the changed connectors after an offline period, however long",
         "B04.FR.01",
     ),
+    Fault(
+        "csms-base-report-wrong-base",
+        CSMS,
+        V2,
+        "asks GetBaseReport for FullInventory when ConfigurationInventory is asked for, and "
+        "the other way round",
+        "B07: GetBaseReport of the report asked for",
+    ),
 )

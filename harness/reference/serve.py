@@ -53,6 +53,7 @@ CSMS_ACTIONS = (
     "change_availability",
     "change_setting",
     "get_setting",
+    "get_base_report",
     "set_network_profile",
     "trigger",
     "get_log",

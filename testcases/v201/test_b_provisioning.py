@@ -1442,6 +1442,74 @@ async def test_csms_set_variables(station: StationPeer, sut: SutActions) -> None
     await request.reply(set_variable_result=results)
 
 
+async def _csms_base_report(
+    station: StationPeer, sut: SutActions, report_base: str, rule: str
+) -> None:
+    """The operator has the CSMS retrieve a ``report_base`` report (action ``get_base_report``):
+    GetBaseReportRequest with an integer requestId >= 0 and that reportBase (the tool
+    validation), answered Accepted; the harness then sends the report (one NotifyReport with
+    the requestId, seqNo 0, tbc false: the OfflineThreshold variable), which the CSMS answers."""
+    station.hold("GetBaseReport")
+    await sut.get_base_report(report_base)
+    request = await station.expect("GetBaseReport", req="B07: the CSMS sends GetBaseReportRequest")
+    request_id = request.get("requestId")
+    require(
+        isinstance(request_id, int) and request_id >= 0,
+        req="B07: requestId an integer >= 0",
+        expected="an integer >= 0",
+        actual=repr(request_id),
+    )
+    require_fields(
+        request.payload, reportBase=report_base, req="B07: GetBaseReport of the report asked for"
+    )
+    await request.reply(status="Accepted")
+    entry = {
+        "component": {"name": OFFLINE[0]},
+        "variable": {"name": OFFLINE[1]},
+        "variableAttribute": [{"type": "Actual", "value": "60", "mutability": "ReadWrite"}],
+        "variableCharacteristics": {"dataType": "integer", "supportsMonitoring": False},
+    }
+    await station.call(
+        "NotifyReport",
+        request_id=request_id,
+        generated_at=now_iso(),
+        seq_no=0,
+        tbc=False,
+        report_data=[entry],
+        req=f"{rule}: NotifyReport answered",
+    ).must(req=f"{rule}: NotifyReport answered")
+
+
+@oca(
+    "TC_B_12_CSMS",
+    "Get Base Report - ConfigurationInventory",
+    profile="core",
+    versions=V2,
+    kills=("csms-base-report-wrong-base",),
+    condition="C-17",
+)
+async def test_csms_base_report_configuration(station: StationPeer, sut: SutActions) -> None:
+    """TC_B_12_CSMS (B07.FR.07; C-17): asked by its operator for the ConfigurationInventory, the
+    CSMS sends GetBaseReportRequest with an integer requestId >= 0 and reportBase
+    ConfigurationInventory (step 1, the tool validation); the harness answers Accepted (step 2)
+    and reports, and the CSMS answers the NotifyReport. Showing the report to an operator (the
+    post-scenario validation) is left to the operator."""
+    await _csms_base_report(station, sut, "ConfigurationInventory", "B07.FR.07")
+
+
+@oca(
+    "TC_B_13_CSMS",
+    "Get Base Report - FullInventory",
+    profile="core",
+    versions=V2,
+    kills=("csms-base-report-wrong-base",),
+    condition="C-50.2",
+)
+async def test_csms_base_report_full(station: StationPeer, sut: SutActions) -> None:
+    """TC_B_13_CSMS (B07.FR.08; C-50.2): as TC_B_12_CSMS with reportBase FullInventory."""
+    await _csms_base_report(station, sut, "FullInventory", "B07.FR.08")
+
+
 async def _csms_resets(station: StationPeer, sut: SutActions, kind: str, answer: str) -> None:
     """The operator asks the CSMS for a ``kind`` reset (action ``request_reset``): the CSMS sends
     ResetRequest of that type, answered ``answer``."""

@@ -1,9 +1,11 @@
 """OCA block B (Provisioning) operator commands of the reference CSMS, 2.x: GetVariables (B06),
-SetVariables (B05), Reset (B11/B12) and SetNetworkProfile (B09), with the faults that change
-what is sent (:mod:`harness.reference.faults_b`): ``csms-getvariables-swapped`` (component and
-variable swapped), ``csms-setvariables-target`` (attributeType Target), ``csms-reset-wrong-type``
-(the other reset type than the operator asked for), ``csms-network-profile-wrong-security`` (the
-security profile asked for + 1) and ``csms-network-profile-not-sent``. The boot (B01-B03) is handled in
+SetVariables (B05), GetBaseReport (B07), Reset (B11/B12) and SetNetworkProfile (B09), with the
+faults that change what is sent (:mod:`harness.reference.faults_b`):
+``csms-getvariables-swapped`` (component and variable swapped), ``csms-setvariables-target``
+(attributeType Target), ``csms-base-report-wrong-base`` (the other report),
+``csms-reset-wrong-type`` (the other reset type than the operator asked for),
+``csms-network-profile-wrong-security`` (the security profile asked for + 1) and
+``csms-network-profile-not-sent``. The boot (B01-B03) is handled in
 :mod:`~harness.reference.csms.handlers_common`.
 """
 
@@ -84,3 +86,14 @@ def network_profile(
     if version == "2.0.1":
         data["ocppVersion"] = "OCPP20"
     return "SetNetworkProfile", {"configurationSlot": int(profile.slot), "connectionData": data}
+
+
+#: The other base report (``csms-base-report-wrong-base``).
+_OTHER_BASE = {"ConfigurationInventory": "FullInventory", "FullInventory": "ConfigurationInventory"}
+
+
+def base_report(faults: frozenset[str], report_base: str, request_id: int) -> Command:
+    """2.x B07 GetBaseReport; the other base under ``csms-base-report-wrong-base``."""
+    if "csms-base-report-wrong-base" in faults:
+        report_base = _OTHER_BASE.get(report_base, report_base)
+    return "GetBaseReport", {"requestId": request_id, "reportBase": report_base}

@@ -24,6 +24,7 @@ The known-good SUT the CSMS cases must pass against; each named fault changes on
 from __future__ import annotations
 
 import asyncio
+import itertools
 import contextlib
 import hmac
 from collections.abc import Coroutine, Mapping, Sequence
@@ -131,6 +132,7 @@ class ReferenceCsms:
         self._links: dict[str, Link] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._command_timeout_s = rpc_faults.call_timeout(self.faults, COMMAND_TIMEOUT_S)
+        self._report_ids = itertools.count(1)  # B07 requestId
         self._crashed = False
         self._tasks: set[asyncio.Task[Any]] = set()
 
@@ -421,6 +423,11 @@ class ReferenceCsms:
         command = block_b.network_profile(self.version, self.faults, profile)
         if command is None:
             return {"status": "Accepted"}  # the seeded fault: nothing is sent
+        return await self._command(identity, command)
+
+    async def get_base_report(self, identity: str, report_base: str) -> dict[str, Any]:
+        """2.x B07 GetBaseReport ``report_base`` (see :mod:`~harness.reference.csms.block_b`)."""
+        command = block_b.base_report(self.faults, report_base, next(self._report_ids))
         return await self._command(identity, command)
 
     async def get_setting(self, identity: str, key: str) -> dict[str, Any]:
