@@ -107,11 +107,8 @@ CSMS_FAULTS: tuple[Fault, ...] = (
         CSMS,
         ALL,
         "tells the operator a command went out and was Accepted, but never sends it",
-        "F01: the CSMS sends RequestStartTransaction",
-        (
-            ("TC_010_CSMS", "1.6 §5.11: RemoteStartTransaction sent"),
-            ("TC_G_03_CSMS", "G03: the CSMS sends ChangeAvailability"),
-        ),
+        "the CSMS sends",
+        (("TC_010_CSMS", "1.6 §5.11: RemoteStartTransaction sent"),),
     ),
     Fault(
         "csms-remote-start-wrong-token",
@@ -133,14 +130,14 @@ CSMS_FAULTS: tuple[Fault, ...] = (
         "csms-availability-wrong-status",
         CSMS,
         ALL,
-        "sends ChangeAvailability Operative when asked to make the EVSE inoperative",
-        "G03: operationalStatus Inoperative",
+        "sends ChangeAvailability with the other operationalStatus than the operator asked for",
+        "operationalStatus",
     ),
     Fault(
         "csms-availability-wrong-evse",
         CSMS,
         ALL,
         "sends ChangeAvailability for the next EVSE after the one the operator chose",
-        "G03: for the chosen EVSE",
+        "for the chosen EVSE",
     ),
 )

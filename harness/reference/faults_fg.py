@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from harness.reference.fault_model import STATION, V2, Fault
+from harness.reference.fault_model import CSMS, STATION, V2, Fault
 
 FG_FAULTS: tuple[Fault, ...] = (
     Fault(
@@ -76,7 +76,7 @@ FG_FAULTS: tuple[Fault, ...] = (
         STATION,
         V2,
         "reports Available in a triggered StatusNotification whatever the connector's state",
-        "F06.FR.09: the triggered status is the current one",
+        "the triggered status is the current one",
     ),
     Fault(
         "trigger-boot-accepted",
@@ -91,5 +91,72 @@ FG_FAULTS: tuple[Fault, ...] = (
         V2,
         "answers a TriggerMessage for a message it does not implement with Rejected",
         "F06.FR.08",
+    ),
+    Fault(
+        "remote-start-authorize-inverted",
+        STATION,
+        V2,
+        "authorizes a remote start's token when AuthCtrlr.AuthorizeRemoteStart is false, and "
+        "does not when it is true",
+        "F01.FR.01",
+        (("TC_F_03_CS", "F01.FR.02"),),
+    ),
+    Fault(
+        "remote-stop-unknown-accepted",
+        STATION,
+        V2,
+        "answers RequestStopTransaction for a transaction it does not know with Accepted",
+        "F03.FR.08",
+    ),
+    Fault(
+        "csms-trigger-wrong-message",
+        CSMS,
+        V2,
+        "sends TriggerMessage for StatusNotification (or Heartbeat) whatever message its "
+        "operator asked for",
+        "F06.FR.01: requestedMessage",
+    ),
+    Fault(
+        "csms-notify-event-refused",
+        CSMS,
+        V2,
+        "answers NotifyEvent with CALLERROR InternalError",
+        "G05.FR.03",
+    ),
+    Fault(
+        "csms-firmware-status-refused",
+        CSMS,
+        V2,
+        "answers FirmwareStatusNotification with CALLERROR InternalError",
+        "FirmwareStatusNotification answered",
+    ),
+    Fault(
+        "unlock-unknown-connector-unlocked",
+        STATION,
+        V2,
+        "answers UnlockConnector for a connector it does not have with Unlocked",
+        "F05.FR.03",
+    ),
+    Fault(
+        "unlock-ignores-transaction",
+        STATION,
+        V2,
+        "answers UnlockConnector with Unlocked while an authorized transaction runs there",
+        "F05.FR.02",
+    ),
+    Fault(
+        "unlock-fails",
+        STATION,
+        V2,
+        "answers every UnlockConnector of a connector without a transaction with UnlockFailed",
+        "F05.FR.04",
+        (("TC_F_07_CS", "F05.FR.06"),),
+    ),
+    Fault(
+        "availability-forgotten-on-reboot",
+        STATION,
+        V2,
+        "makes every connector operative again when it reboots",
+        "the availability set persists across the reboot",
     ),
 )

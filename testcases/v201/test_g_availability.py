@@ -10,15 +10,19 @@ AvailabilityState (G01.FR.03-07, :func:`~testcases.v201.states.connector_status`
 from __future__ import annotations
 
 from harness import CsmsPeer, StationPeer, SutActions, oca
-from harness.checks import require_fields
+from harness.checks import require, require_fields
 from harness.config import SutProfile
+from harness.peers.defaults import now_iso
 from testcases.v201.states import connector_status, tx_points
 from testcases.v201.tx_states import (
     Session,
+    StationTx,
     authorized_local,
     ended,
     energy_transfer_started,
     ev_connected_pre_session,
+    station_charging,
+    station_stop_authorized,
 )
 
 V2 = ("2.0.1", "2.1")
@@ -480,7 +484,150 @@ async def test_connector_with_transaction(
     await _scheduled(csms, sut, sut_profile, "G03.FR.05", evse_id=1, connector_id=1)
 
 
+# -- G03.FR.08/G04.FR.09: availability persists across a reboot ------------------------------------
+
+
+async def _persists_reboot(
+    csms: CsmsPeer,
+    profile: SutProfile,
+    rule: str,
+    *,
+    evse_id: int | None = None,
+    connector_id: int | None = None,
+) -> None:
+    """State Unavailable for the scope; then Reset Immediate (the OCA's Booting / Booted state:
+    Accepted, BootNotification answered Accepted); after the boot the connectors in scope are
+    reported Unavailable and all others Available (``rule``). The SecurityEventNotification of
+    the reboot is not checked: it belongs to the security profiles (block A), which the
+    reference station does not implement (as in TC_B_21_CS)."""
+    rules = "G04.FR.02/03" if evse_id is None else "G03.FR.01/02"
+    await unavailable(csms, profile, evse_id=evse_id, connector_id=connector_id, rules=rules)
+    csms.hold("BootNotification")
+    reset = await csms.call("Reset", type="Immediate", req="B11.FR.01: Reset answered")
+    reset.must(status="Accepted", req="B11: Reset Immediate Accepted")
+    boot = await csms.expect(
+        "BootNotification",
+        within_s=csms.action_s,
+        req="B11.FR.03/B01.FR.03: the station reboots and sends BootNotification",
+    )
+    await boot.reply(status="Accepted", interval=300)
+    inoperative = set(_scope(profile, evse_id, connector_id))
+    for evse, connector in _scope(profile, None, None):
+        status = "Unavailable" if (evse, connector) in inoperative else "Available"
+        await connector_status(
+            csms,
+            evse_id=evse,
+            connector_id=connector,
+            status=status,
+            within_s=csms.action_s,
+            req=f"{rule}: the availability set persists across the reboot ({evse}/{connector} "
+            f"{status})",
+        )
+
+
+@oca(
+    "TC_G_18_CS",
+    "Change Availability EVSE - state persists across reboot",
+    profile="core",
+    versions=V2,
+    kills=("availability-forgotten-on-reboot",),
+)
+async def test_evse_unavailable_persists(csms: CsmsPeer, sut_profile: SutProfile) -> None:
+    """TC_G_18 (G03.FR.08, G01.FR.01): ChangeAvailability Inoperative for EVSE 1 is Accepted
+    and its connectors reported Unavailable; after a reboot (Reset Immediate) EVSE 1's
+    connectors are reported Unavailable, every other connector Available."""
+    await _persists_reboot(csms, sut_profile, "G03.FR.08", evse_id=1)
+
+
+@oca(
+    "TC_G_19_CS",
+    "Change Availability Connector - state persists across reboot",
+    profile="core",
+    versions=V2,
+    kills=("availability-forgotten-on-reboot",),
+)
+async def test_connector_unavailable_persists(csms: CsmsPeer, sut_profile: SutProfile) -> None:
+    """TC_G_19 (G03.FR.08): from state Unavailable for connector 1 of EVSE 1, a reboot (Reset
+    Immediate: state Booting) is followed by BootNotification and the connector reported
+    Unavailable, every other connector Available."""
+    await _persists_reboot(csms, sut_profile, "G03.FR.08", evse_id=1, connector_id=1)
+
+
+@oca(
+    "TC_G_21_CS",
+    "Change Availability Charging Station - state persists across reboot",
+    profile="core",
+    versions=V2,
+    kills=("availability-forgotten-on-reboot",),
+)
+async def test_station_unavailable_persists(csms: CsmsPeer, sut_profile: SutProfile) -> None:
+    """TC_G_21 (G04.FR.09): from state Unavailable for the whole station, a reboot (Reset
+    Immediate: state Booting) is followed by BootNotification and every connector reported
+    Unavailable."""
+    await _persists_reboot(csms, sut_profile, "G04.FR.09")
+
+
 # -- CSMS under test -------------------------------------------------------------------------------
+
+
+#: Faults every CSMS availability case kills.
+CSMS_KILLS = (
+    "csms-availability-wrong-status",
+    "csms-availability-wrong-evse",
+    "csms-commands-dropped",
+)
+
+
+async def _csms_change(
+    station: StationPeer, sut: SutActions, evse_id: int, *, operative: bool
+) -> None:
+    """Asked by its operator, the CSMS sends ChangeAvailability (``evse_id`` 0: the whole
+    station) with the operational status asked for; the harness answers Accepted."""
+    operational = "Operative" if operative else "Inoperative"
+    station.hold("ChangeAvailability")
+    await sut.change_availability(evse_id, operative=operative)
+    request = await station.expect(
+        "ChangeAvailability", req="G03/G04: the CSMS sends ChangeAvailability"
+    )
+    await request.reply(status="Accepted")
+    require_fields(
+        request.payload,
+        operationalStatus=operational,
+        req=f"G03/G04: operationalStatus {operational}",
+    )
+    where = request.get("evse")
+    if evse_id == 0:
+        require(
+            where is None,
+            req="G04.FR.01: for the chosen EVSE (none: the whole station) evse omitted",
+            expected="no evse",
+            actual=repr(where),
+        )
+        return
+    require_fields(where or {}, id=evse_id, req=f"G03: for the chosen EVSE, evse.id {evse_id}")
+    require(
+        "connectorId" not in (where or {}),
+        req="G03: evse.connectorId omitted for an EVSE",
+        expected="no connectorId",
+        actual=repr(where),
+    )
+
+
+async def _csms_statuses(
+    station: StationPeer, profile: SutProfile, status: str, evse_id: int = 0
+) -> None:
+    """The harness reports the connectors in scope (``evse_id`` 0: all) ``status``; the CSMS
+    answers each StatusNotification."""
+    for evse, connector in _scope(profile, evse_id or None, None):
+        req = f"G01: StatusNotification {status} answered"
+        await station.call(
+            "StatusNotification",
+            timestamp=now_iso(),
+            connector_status=status,
+            evse_id=evse,
+            connector_id=connector,
+            req=req,
+        ).must(req=req)
 
 
 @oca(
@@ -488,21 +635,180 @@ async def test_connector_with_transaction(
     "Change Availability EVSE - Operative to inoperative",
     profile="core",
     versions=V2,
-    kills=(
-        "csms-availability-wrong-status",
-        "csms-availability-wrong-evse",
-        "csms-commands-dropped",
-    ),
+    kills=CSMS_KILLS,
 )
-async def test_csms_change_availability(station: StationPeer, sut: SutActions) -> None:
-    """G03: asked by its operator, the CSMS sends ChangeAvailability Inoperative for that EVSE."""
+async def test_csms_evse_inoperative(
+    station: StationPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_G_03 (G03), reusable state Unavailable for EVSE 1: asked by its operator, the CSMS
+    sends ChangeAvailability Inoperative for EVSE 1 (no connectorId); the harness answers
+    Accepted and reports the EVSE's connectors Unavailable, which the CSMS answers."""
+    await _csms_change(station, sut, 1, operative=False)
+    await _csms_statuses(station, sut_profile, "Unavailable", 1)
+
+
+@oca(
+    "TC_G_04_CSMS",
+    "Change Availability EVSE - Inoperative to operative",
+    profile="core",
+    versions=V2,
+    kills=CSMS_KILLS,
+)
+async def test_csms_evse_operative(
+    station: StationPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_G_04 (G03): EVSE 1 Unavailable first (the harness reports its connectors so); asked
+    by its operator, the CSMS sends ChangeAvailability Operative for EVSE 1 with no
+    connectorId; the harness answers Accepted and reports the connectors Available, which the
+    CSMS answers."""
+    await _csms_statuses(station, sut_profile, "Unavailable", 1)
+    await _csms_change(station, sut, 1, operative=True)
+    await _csms_statuses(station, sut_profile, "Available", 1)
+
+
+@oca(
+    "TC_G_05_CSMS",
+    "Change Availability Charging Station - Operative to inoperative",
+    profile="core",
+    versions=V2,
+    kills=CSMS_KILLS,
+)
+async def test_csms_station_inoperative(
+    station: StationPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_G_05 (G04): asked by its operator, the CSMS sends ChangeAvailability Inoperative
+    without evse; the harness answers Accepted and reports every connector Unavailable, which
+    the CSMS answers."""
+    await _csms_change(station, sut, 0, operative=False)
+    await _csms_statuses(station, sut_profile, "Unavailable")
+
+
+@oca(
+    "TC_G_06_CSMS",
+    "Change Availability Charging Station - Inoperative to operative",
+    profile="core",
+    versions=V2,
+    kills=CSMS_KILLS,
+)
+async def test_csms_station_operative(
+    station: StationPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_G_06 (G04): the station Unavailable first (the harness reports every connector so);
+    asked by its operator, the CSMS sends ChangeAvailability Operative without evse; the
+    harness answers Accepted and reports every connector Available, which the CSMS answers."""
+    await _csms_statuses(station, sut_profile, "Unavailable")
+    await _csms_change(station, sut, 0, operative=True)
+    await _csms_statuses(station, sut_profile, "Available")
+
+
+async def _csms_scheduled(
+    station: StationPeer, sut: SutActions, profile: SutProfile, evse_id: int
+) -> None:
+    """As the station, state EnergyTransferStarted on EVSE 1; asked by its operator, the CSMS
+    sends ChangeAvailability Inoperative (``evse_id`` 0: the whole station) and the harness
+    answers Scheduled (other EVSEs it reports Unavailable at once); states StopAuthorized,
+    EVConnectedPostSession and EVDisconnected follow, then EVSE 1's connector is reported
+    Unavailable; the CSMS answers every message."""
+    tx = StationTx.of(station, profile)
+    await station_charging(tx)
     station.hold("ChangeAvailability")
-    await sut.change_availability(1, operative=False)
+    await sut.change_availability(evse_id, operative=False)
     request = await station.expect(
-        "ChangeAvailability", req="G03: the CSMS sends ChangeAvailability"
+        "ChangeAvailability", req="G03/G04: the CSMS sends ChangeAvailability"
     )
-    await request.reply(status="Accepted")
+    await request.reply(status="Scheduled")
     require_fields(
-        request.payload, operationalStatus="Inoperative", req="G03: operationalStatus Inoperative"
+        request.payload,
+        operationalStatus="Inoperative",
+        req="G03/G04: operationalStatus Inoperative",
     )
-    require_fields(request.get("evse", {}), id=1, req="G03: for the chosen EVSE")
+    where = request.get("evse")
+    if evse_id == 0:
+        require(
+            where is None,
+            req="G04.FR.01: for the chosen EVSE (none: the whole station) evse omitted",
+            expected="no evse",
+            actual=repr(where),
+        )
+        for evse, connector in _scope(profile, None, None):
+            if evse != tx.evse_id:
+                req = "G01: StatusNotification Unavailable answered"
+                await station.call(
+                    "StatusNotification",
+                    timestamp=now_iso(),
+                    connector_status="Unavailable",
+                    evse_id=evse,
+                    connector_id=connector,
+                    req=req,
+                ).must(req=req)
+    else:
+        require_fields(where or {}, id=evse_id, req=f"G03: for the chosen EVSE, evse.id {evse_id}")
+    await station_stop_authorized(tx, req="E06: TransactionEvent Updated (StopAuthorized) answered")
+    await tx.event(
+        "Ended",
+        "EVCommunicationLost",
+        charging_state="Idle",
+        transaction_info={"stoppedReason": "EVDisconnected"},
+        req="E06: TransactionEvent Ended answered",
+    )
+    await tx.status("Unavailable", req="G01.FR.05: StatusNotification Unavailable answered")
+
+
+@oca(
+    "TC_G_11_CSMS",
+    "Change Availability EVSE - With ongoing transaction",
+    profile="core",
+    versions=V2,
+    kills=CSMS_KILLS,
+)
+async def test_csms_evse_with_transaction(
+    station: StationPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_G_11 (G03), as the station: during a transaction on EVSE 1 the CSMS sends
+    ChangeAvailability Inoperative for EVSE 1 (no connectorId), answered Scheduled; the session
+    ends (StopAuthorized, EVConnectedPostSession, EVDisconnected) and the connector is reported
+    Unavailable; the CSMS answers each message."""
+    await _csms_scheduled(station, sut, sut_profile, 1)
+
+
+@oca(
+    "TC_G_14_CSMS",
+    "Change Availability Charging Station - With ongoing transaction",
+    profile="core",
+    versions=V2,
+    kills=CSMS_KILLS,
+)
+async def test_csms_station_with_transaction(
+    station: StationPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_G_14 (G04), as the station: during a transaction on EVSE 1 the CSMS sends
+    ChangeAvailability Inoperative without evse, answered Scheduled; the other EVSEs' connectors
+    are reported Unavailable at once; the session ends and EVSE 1's connector is reported
+    Unavailable; the CSMS answers each message."""
+    await _csms_scheduled(station, sut, sut_profile, 0)
+
+
+@oca(
+    "TC_G_20_CSMS",
+    "Connector status Notification - Lock Failure",
+    profile="core",
+    versions=V2,
+    kills=("csms-notify-event-refused",),
+)
+async def test_csms_lock_failure(station: StationPeer) -> None:
+    """TC_G_20 (G05.FR.03): the harness reports a connector lock failure — NotifyEvent with
+    trigger Delta, component ConnectorPlugRetentionLock, variable Problem, actualValue true —
+    and the CSMS answers it."""
+    event = {
+        "eventId": 1,
+        "timestamp": now_iso(),
+        "trigger": "Delta",
+        "actualValue": "true",
+        "eventNotificationType": "HardWiredNotification",
+        "component": {"name": "ConnectorPlugRetentionLock", "evse": {"id": 1, "connectorId": 1}},
+        "variable": {"name": "Problem"},
+    }
+    req = "G05.FR.03: the lock failure's NotifyEvent answered"
+    await station.call(
+        "NotifyEvent", generated_at=now_iso(), seq_no=0, event_data=[event], req=req
+    ).must(req=req)

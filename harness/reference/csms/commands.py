@@ -87,7 +87,7 @@ def change_availability(
 ) -> Command:
     """1.6 §5.2 / 2.x G03-G04 ChangeAvailability; EVSE (connector) 0 is the whole station."""
     if "csms-availability-wrong-status" in faults:
-        operative = True
+        operative = not operative
     if "csms-availability-wrong-evse" in faults:
         evse_id += 1
     status = "Operative" if operative else "Inoperative"

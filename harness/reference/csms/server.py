@@ -24,9 +24,9 @@ The known-good SUT the CSMS cases must pass against; each named fault changes on
 from __future__ import annotations
 
 import asyncio
-import itertools
 import contextlib
 import hmac
+import itertools
 from collections.abc import Coroutine, Mapping, Sequence
 from typing import Any
 
@@ -37,6 +37,7 @@ from harness.reference import fuzz_faults, rpc_faults, variant_rpc
 from harness.reference.csms import (
     block_b,
     block_ej,
+    block_fg,
     block_np,
     commands,
     handlers_v2,
@@ -436,7 +437,7 @@ class ReferenceCsms:
 
     async def trigger(self, identity: str, message: str) -> dict[str, Any]:
         """TriggerMessage; a station not yet accepted may then send that one message (B02)."""
-        response = await self._command(identity, commands.trigger(self.version, message))
+        response = await self._command(identity, block_fg.trigger(self.faults, message))
         record = self.state.stations.get(identity)
         if record is not None and not record.accepted and response.get("status") == "Accepted":
             record.triggered.add(triggered_action(message))

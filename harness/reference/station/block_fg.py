@@ -4,8 +4,12 @@ G03/G04): the parts :mod:`harness.reference.station.v2` delegates, with their se
 * :func:`apply_availability`: G03/G04, a connector without a transaction changes at once; one
   whose EVSE runs a transaction is scheduled for its end (G03.FR.05, G04.FR.06);
   ``availability-schedule-lost`` answers Scheduled but forgets the change;
+* :func:`power_lost`: G03.FR.08/G04.FR.09, ``availability-forgotten-on-reboot``;
 * :func:`trigger_fault`: ``trigger-accepted-not-sent`` (Accepted, nothing sent: F06.FR.10) and
   ``trigger-boot-accepted`` (a BootNotification trigger accepted after an Accepted boot: F06.FR.17);
+* :func:`authorize_remote`: F01.FR.01/02, ``remote-start-authorize-inverted``;
+* :func:`unlock_status`: F05, ``unlock-unknown-connector-unlocked``, ``unlock-ignores-transaction``
+  and ``unlock-fails``;
 * :func:`trigger_context` / :func:`idle_status`: the context of triggered meter values (F06.FR.06,
   ``trigger-meter-context-wrong``) and the Idle status of a triggered Log/FirmwareStatusNotification
   (F06.FR.15/16, ``trigger-status-not-idle``).
@@ -39,6 +43,14 @@ def apply_availability(
     return scheduled
 
 
+def power_lost(station: ReferenceStation) -> None:
+    """G03.FR.08/G04.FR.09: the availability set survives a reboot (the connectors keep it);
+    ``availability-forgotten-on-reboot`` makes every connector operative again."""
+    if "availability-forgotten-on-reboot" in station.faults:
+        for c in station.hardware.connectors():
+            c.operative, c.scheduled = True, None
+
+
 def trigger_fault(station: ReferenceStation, message: str) -> Callable[[], None] | None:
     """What a seeded fault does instead of the triggered ``message`` (None: no fault applies)."""
     if "trigger-accepted-not-sent" in station.faults:
@@ -46,6 +58,28 @@ def trigger_fault(station: ReferenceStation, message: str) -> Callable[[], None]
     if message == "BootNotification" and "trigger-boot-accepted" in station.faults:
         return lambda: None
     return None
+
+
+def authorize_remote(station: ReferenceStation, configured: bool) -> bool:
+    """F01.FR.01/02: whether a remote start is authorized first (AuthCtrlr.AuthorizeRemoteStart);
+    ``remote-start-authorize-inverted`` does the opposite of the setting."""
+    if "remote-start-authorize-inverted" in station.faults:
+        return not configured
+    return configured
+
+
+#: What each unlock fault answers instead of the right status (F05).
+_UNLOCK_FAULTS = {
+    "UnknownConnector": ("unlock-unknown-connector-unlocked", "Unlocked"),
+    "OngoingAuthorizedTransaction": ("unlock-ignores-transaction", "Unlocked"),
+    "Unlocked": ("unlock-fails", "UnlockFailed"),
+}
+
+
+def unlock_status(station: ReferenceStation, status: str) -> str:
+    """F05: ``status``, or what its seeded fault answers instead."""
+    fault, wrong = _UNLOCK_FAULTS[status]
+    return wrong if fault in station.faults else status
 
 
 def trigger_context(station: ReferenceStation) -> str:

@@ -130,6 +130,7 @@ class V2:
 
     def power_lost(self) -> None:
         self.txe.power_lost()
+        block_fg.power_lost(self.st)
 
     def active(self) -> dict[str, Transaction]:
         return {tx.key: tx for tx in self.txe.tx.values()}
@@ -243,7 +244,9 @@ class V2:
         evse_id = evse.id
 
         def go() -> None:
-            authorize = self.dm.get_bool("AuthCtrlr", "AuthorizeRemoteStart")
+            authorize = block_fg.authorize_remote(
+                self.st, self.dm.get_bool("AuthCtrlr", "AuthorizeRemoteStart")
+            )
             if authorize and token_type not in ("Central", "NoAuthorization"):
                 self.txe.authorize(evse_id, token, token_type, "RemoteStart", remote_id)
             else:  # F01.FR.02: no authorization needed
@@ -255,6 +258,8 @@ class V2:
         """F03: Accepted for an ongoing transaction (F03.FR.07; then ended, or the energy offer
         stopped, per TxStopPoint: F03.FR.02/03); F03.FR.08: Rejected for an unknown one."""
         tx = next((t for t in self.txe.tx.values() if t.key == p["transactionId"]), None)
+        if tx is None and "remote-stop-unknown-accepted" in self.st.faults:
+            return Reply({"status": "Accepted"})
         if tx is None or self.st.boot_status != "Accepted":
             return Reply({"status": "Rejected"})
         if "remote-stop-ignored" in self.st.faults:
@@ -264,13 +269,17 @@ class V2:
         return Reply({"status": "Accepted"}, then=lambda: self.txe.remote_stop(tx))
 
     def _unlock(self, p: Payload) -> Reply:
+        """F05: UnknownConnector (F05.FR.03), OngoingAuthorizedTransaction (F05.FR.02), else
+        Unlocked, with or without a cable (F05.FR.04/06); faults in :mod:`.block_fg`."""
         evse = self.hw.evses.get(p["evseId"])
         if evse is None or p["connectorId"] not in evse.connectors:
-            return Reply({"status": "UnknownConnector"})
+            return Reply({"status": block_fg.unlock_status(self.st, "UnknownConnector")})
         tx = self.txe.tx.get(evse.id)
         if tx is not None and tx.authorized:
-            return Reply({"status": "OngoingAuthorizedTransaction"})
-        return Reply({"status": "Unlocked"})
+            return Reply(
+                {"status": block_fg.unlock_status(self.st, "OngoingAuthorizedTransaction")}
+            )
+        return Reply({"status": block_fg.unlock_status(self.st, "Unlocked")})
 
     def _trigger(self, p: Payload) -> Reply:
         """F06: Accepted, then the message (after the answer, F06.FR.04); BootNotification once

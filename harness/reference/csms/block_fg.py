@@ -1,0 +1,36 @@
+"""OCPP 2.0.1/2.1 reference CSMS, OCA blocks F (TriggerMessage, F06) and G (availability, G05):
+the command and the answers the CSMS side of these blocks adds, with their seeded faults
+(:mod:`harness.reference.faults_fg`).
+
+* :func:`trigger`: F06.FR.01, the requested message the operator chose
+  (``csms-trigger-wrong-message``: always StatusNotification instead);
+* :func:`handlers`: NotifyEvent (G05: a lock failure is reported as an event) and
+  FirmwareStatusNotification (F06 triggered, L01) are answered; ``csms-notify-event-refused`` /
+  ``csms-firmware-status-refused`` answer them with CALLERROR InternalError.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness.reference.csms.block_np import refused_under
+from harness.reference.csms.handlers_common import Handler
+
+Command = tuple[str, dict[str, Any]]
+
+
+def trigger(faults: frozenset[str], message: str) -> Command:
+    """1.6 §5.17 / 2.x F06 TriggerMessage for ``message``."""
+    if "csms-trigger-wrong-message" in faults:
+        message = "StatusNotification" if message != "StatusNotification" else "Heartbeat"
+    return "TriggerMessage", {"requestedMessage": message}
+
+
+def handlers(current: dict[str, Handler]) -> dict[str, Handler]:
+    """What blocks F and G wrap in the 2.x handlers ``current``."""
+    return {
+        "NotifyEvent": refused_under("csms-notify-event-refused", current["NotifyEvent"]),
+        "FirmwareStatusNotification": refused_under(
+            "csms-firmware-status-refused", current["FirmwareStatusNotification"]
+        ),
+    }
