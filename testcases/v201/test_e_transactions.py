@@ -15,6 +15,7 @@ from testcases.v201.tx_states import (
     StationTx,
     auth_preparation,
     authorized_local,
+    authorized_remote,
     charging,
     ended,
     energy_transfer_started,
@@ -178,6 +179,30 @@ async def test_local_start_token_first(
     await ev_connected_pre_session(csms, sut, session)
     await energy_transfer_started(csms, session)
     await stop_charging(csms, sut, sut_profile, session, req="E06: the transaction ends")
+
+
+@oca(
+    "TC_E_06_CS",
+    "Local Stop Transaction - Accepted",
+    profile="core",
+    versions=V2,
+    condition="C-30 OR C-31 OR C-32 OR C-35",
+    kills=("local-stop-ignored",),
+)
+async def test_local_stop(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
+    """TC_E_06 (E07), per the station's TxStopPoint (read first): Before: AuthCtrlr.Enabled
+    true and DisableRemoteAuthorization false where implemented; state EnergyTransferStarted;
+    state StopAuthorized (local: the same token, TransactionEvent StopAuthorized; Ended where
+    TxStopPoint holds the authorization, E06.FR.03), state EVConnectedPostSession and state
+    EVDisconnected (unplug: Available, and Ended where only the cable stops it, E06.FR.02).
+    Deviation: the OCA's last state ParkingBayUnoccupied is left out (no bay sensor)."""
+    await auth_preparation(csms)
+    session = await charging(csms, sut, sut_profile)
+    event = await stop_charging(
+        csms, sut, sut_profile, session, req="E06.FR.03: the local stop ends the transaction"
+    )
+    del event
+    session.check_seq_nos()
 
 
 @oca(
@@ -386,6 +411,35 @@ async def test_start_data_signed(csms: CsmsPeer, sut: SutActions, sut_profile: S
 
 
 @oca(
+    "TC_E_13_CS",
+    "Start transaction options - Authorized - Remote",
+    profile="core",
+    versions=V2,
+    condition="C-09.2",
+    kills=("remote-start-id-missing", "tx-reports-wrong-token"),
+)
+async def test_start_authorized_remote(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_E_13 (E01 S2, F01; errata 2025-02 extends it until charging): Before: TxStartPoint
+    contains Authorized (set where it does not; NOT-APPLICABLE where it cannot be),
+    AuthCtrlr.Enabled true and DisableRemoteAuthorization false where implemented.
+    RequestStartTransaction for the valid token and EVSE 1: Accepted; an Authorize where the
+    station sends one; TransactionEvent Started with triggerReason RemoteStart, the idToken
+    (E01.FR.10) and the remoteStartId (F01.FR.13/F02.FR.01); then state EVConnectedPreSession
+    (the plug-in reported in the running transaction) and EnergyTransferStarted. Beyond the
+    OCA: the transaction is ended again."""
+    await tx_point_contains(csms, "TxStartPoint", "Authorized")
+    await auth_preparation(csms)
+    token = {"idToken": sut_profile.sut.tokens.valid, "type": sut_profile.sut.tokens.type}
+    session = Session(await tx_points(csms, sut_profile))
+    await authorized_remote(csms, session, token, remote_start_id=1313)
+    await ev_connected_pre_session(csms, sut, session)
+    await energy_transfer_started(csms, session)
+    await stop_charging(csms, sut, sut_profile, session, req="E06: the transaction ends")
+
+
+@oca(
     "TC_E_14_CS",
     "Stop transaction options - EVDisconnected - Charging Station side",
     profile="core",
@@ -480,7 +534,31 @@ async def test_stop_authorized_remote(
     the transaction: Accepted (F03.FR.07), then TransactionEvent Ended (F03.FR.03) with
     triggerReason RemoteStop and stoppedReason Remote. Beyond the OCA: unplugging frees the
     connector."""
-    await tx_point_contains(csms, "TxStopPoint", "Authorized")
+    await _stop_remote_at(csms, sut, sut_profile, "Authorized")
+
+
+@oca(
+    "TC_E_35_CS",
+    "Stop transaction options - PowerPathClosed - Remote stop",
+    profile="core",
+    versions=V2,
+    kills=("remote-stop-wrong-trigger", "remote-stop-ignored"),
+)
+async def test_stop_power_path_remote(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_E_35 (E06, F03): as TC_E_21_CS with TxStopPoint containing PowerPathClosed (set
+    where it does not; NOT-APPLICABLE where it cannot be): the remote stop opens the power
+    path and ends the transaction (Ended, RemoteStop, stoppedReason Remote)."""
+    await _stop_remote_at(csms, sut, sut_profile, "PowerPathClosed")
+
+
+async def _stop_remote_at(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile, point: str
+) -> None:
+    """TxStopPoint ``point``; charging; RequestStopTransaction Accepted (F03.FR.07); Ended with
+    RemoteStop and Remote (F03.FR.03); unplug."""
+    await tx_point_contains(csms, "TxStopPoint", point)
     session = await charging(csms, sut, sut_profile)
     result = await csms.call(
         "RequestStopTransaction", transaction_id=session.tx_id, req="F03: RequestStopTransaction"
