@@ -49,6 +49,7 @@ _SPECS = (
     ActionSpec("remote_stop", CSMS, ("transaction_id",)),
     ActionSpec("request_reset", CSMS, ("kind",)),
     ActionSpec("change_availability", CSMS, ("evse_id", "operative")),
+    ActionSpec("change_connector_availability", CSMS, ("evse_id", "connector_id", "operative")),
     ActionSpec("change_setting", CSMS, ("key", "value")),
     ActionSpec("get_setting", CSMS, ("key",)),
     ActionSpec("get_base_report", CSMS, ("report_base",)),

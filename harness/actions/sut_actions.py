@@ -207,6 +207,19 @@ class SutActions:
             operative=operative,
         )
 
+    async def change_connector_availability(
+        self, evse_id: int, connector_id: int, *, operative: bool
+    ) -> Any:
+        """G03 (2.x): one connector of an EVSE operative or inoperative."""
+        state = "operative" if operative else "inoperative"
+        return await self.ask_csms(
+            "change_connector_availability",
+            f"In the CSMS, make connector {connector_id} of EVSE {evse_id} {state}",
+            evse_id=evse_id,
+            connector_id=connector_id,
+            operative=operative,
+        )
+
     async def change_setting(self, key: str, value: str) -> Any:
         return await self.ask_csms(
             "change_setting",

@@ -51,6 +51,7 @@ CSMS_ACTIONS = (
     "remote_stop",
     "request_reset",
     "change_availability",
+    "change_connector_availability",
     "change_setting",
     "get_setting",
     "get_base_report",

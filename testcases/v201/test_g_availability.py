@@ -579,17 +579,27 @@ CSMS_KILLS = (
 
 
 async def _csms_change(
-    station: StationPeer, sut: SutActions, evse_id: int, *, operative: bool
+    station: StationPeer,
+    sut: SutActions,
+    evse_id: int,
+    *,
+    operative: bool,
+    connector_id: int | None = None,
+    answer: str = "Accepted",
 ) -> None:
     """Asked by its operator, the CSMS sends ChangeAvailability (``evse_id`` 0: the whole
-    station) with the operational status asked for; the harness answers Accepted."""
+    station; ``connector_id``: one connector) with the operational status asked for; the
+    harness answers ``answer``."""
     operational = "Operative" if operative else "Inoperative"
     station.hold("ChangeAvailability")
-    await sut.change_availability(evse_id, operative=operative)
+    if connector_id is None:
+        await sut.change_availability(evse_id, operative=operative)
+    else:
+        await sut.change_connector_availability(evse_id, connector_id, operative=operative)
     request = await station.expect(
         "ChangeAvailability", req="G03/G04: the CSMS sends ChangeAvailability"
     )
-    await request.reply(status="Accepted")
+    await request.reply(status=answer)
     require_fields(
         request.payload,
         operationalStatus=operational,
@@ -605,6 +615,13 @@ async def _csms_change(
         )
         return
     require_fields(where or {}, id=evse_id, req=f"G03: for the chosen EVSE, evse.id {evse_id}")
+    if connector_id is not None:
+        require_fields(
+            where or {},
+            connectorId=connector_id,
+            req=f"G03: evse.connectorId {connector_id} for a connector",
+        )
+        return
     require(
         "connectorId" not in (where or {}),
         req="G03: evse.connectorId omitted for an EVSE",
@@ -702,7 +719,11 @@ async def test_csms_station_operative(
 
 
 async def _csms_scheduled(
-    station: StationPeer, sut: SutActions, profile: SutProfile, evse_id: int
+    station: StationPeer,
+    sut: SutActions,
+    profile: SutProfile,
+    evse_id: int,
+    connector_id: int | None = None,
 ) -> None:
     """As the station, state EnergyTransferStarted on EVSE 1; asked by its operator, the CSMS
     sends ChangeAvailability Inoperative (``evse_id`` 0: the whole station) and the harness
@@ -711,25 +732,10 @@ async def _csms_scheduled(
     Unavailable; the CSMS answers every message."""
     tx = StationTx.of(station, profile)
     await station_charging(tx)
-    station.hold("ChangeAvailability")
-    await sut.change_availability(evse_id, operative=False)
-    request = await station.expect(
-        "ChangeAvailability", req="G03/G04: the CSMS sends ChangeAvailability"
+    await _csms_change(
+        station, sut, evse_id, operative=False, connector_id=connector_id, answer="Scheduled"
     )
-    await request.reply(status="Scheduled")
-    require_fields(
-        request.payload,
-        operationalStatus="Inoperative",
-        req="G03/G04: operationalStatus Inoperative",
-    )
-    where = request.get("evse")
     if evse_id == 0:
-        require(
-            where is None,
-            req="G04.FR.01: for the chosen EVSE (none: the whole station) evse omitted",
-            expected="no evse",
-            actual=repr(where),
-        )
         for evse, connector in _scope(profile, None, None):
             if evse != tx.evse_id:
                 req = "G01: StatusNotification Unavailable answered"
@@ -741,8 +747,6 @@ async def _csms_scheduled(
                     connector_id=connector,
                     req=req,
                 ).must(req=req)
-    else:
-        require_fields(where or {}, id=evse_id, req=f"G03: for the chosen EVSE, evse.id {evse_id}")
     await station_stop_authorized(tx, req="E06: TransactionEvent Updated (StopAuthorized) answered")
     await tx.event(
         "Ended",
@@ -786,6 +790,71 @@ async def test_csms_station_with_transaction(
     are reported Unavailable at once; the session ends and EVSE 1's connector is reported
     Unavailable; the CSMS answers each message."""
     await _csms_scheduled(station, sut, sut_profile, 0)
+
+
+@oca(
+    "TC_G_17_CSMS",
+    "Change Availability Connector - With ongoing transaction",
+    profile="core",
+    versions=V2,
+    kills=CSMS_KILLS,
+)
+async def test_csms_connector_with_transaction(
+    station: StationPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_G_17 (G03), as the station: during a transaction on connector 1 of EVSE 1 the CSMS
+    sends ChangeAvailability Inoperative for that connector (evse.id and connectorId), answered
+    Scheduled; the session ends and the connector is reported Unavailable; the CSMS answers each
+    message."""
+    await _csms_scheduled(station, sut, sut_profile, 1, 1)
+
+
+@oca(
+    "TC_G_07_CSMS",
+    "Change Availability Connector - Operative to inoperative",
+    profile="core",
+    versions=V2,
+    kills=CSMS_KILLS,
+)
+async def test_csms_connector_inoperative(
+    station: StationPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_G_07 (G03): asked by its operator, the CSMS sends ChangeAvailability Inoperative for
+    connector 1 of EVSE 1 (evse.id and connectorId); the harness answers Accepted and reports
+    the connector Unavailable, which the CSMS answers."""
+    await _csms_change(station, sut, 1, operative=False, connector_id=1)
+    await _csms_connector_status(station, "Unavailable")
+
+
+@oca(
+    "TC_G_08_CSMS",
+    "Change Availability Connector - Inoperative to operative",
+    profile="core",
+    versions=V2,
+    kills=CSMS_KILLS,
+)
+async def test_csms_connector_operative(
+    station: StationPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_G_08 (G03): connector 1 of EVSE 1 Unavailable first (the harness reports it so);
+    asked by its operator, the CSMS sends ChangeAvailability Operative for it (evse.id and
+    connectorId); the harness answers Accepted and reports it Available, which the CSMS
+    answers."""
+    await _csms_connector_status(station, "Unavailable")
+    await _csms_change(station, sut, 1, operative=True, connector_id=1)
+    await _csms_connector_status(station, "Available")
+
+
+async def _csms_connector_status(station: StationPeer, status: str) -> None:
+    req = f"G01: StatusNotification {status} answered"
+    await station.call(
+        "StatusNotification",
+        timestamp=now_iso(),
+        connector_status=status,
+        evse_id=1,
+        connector_id=1,
+        req=req,
+    ).must(req=req)
 
 
 @oca(

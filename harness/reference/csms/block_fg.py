@@ -4,6 +4,7 @@ the command and the answers the CSMS side of these blocks adds, with their seede
 
 * :func:`trigger`: F06.FR.01, the requested message the operator chose
   (``csms-trigger-wrong-message``: always StatusNotification instead);
+* :func:`change_connector_availability`: G03 for one connector (2.x only);
 * :func:`handlers`: NotifyEvent (G05: a lock failure is reported as an event) and
   FirmwareStatusNotification (F06 triggered, L01) are answered; ``csms-notify-event-refused`` /
   ``csms-firmware-status-refused`` answer them with CALLERROR InternalError.
@@ -14,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from harness.reference.csms.block_np import refused_under
+from harness.reference.csms.commands import CommandError
 from harness.reference.csms.handlers_common import Handler
 
 Command = tuple[str, dict[str, Any]]
@@ -24,6 +26,23 @@ def trigger(faults: frozenset[str], message: str) -> Command:
     if "csms-trigger-wrong-message" in faults:
         message = "StatusNotification" if message != "StatusNotification" else "Heartbeat"
     return "TriggerMessage", {"requestedMessage": message}
+
+
+def change_connector_availability(
+    version: str, faults: frozenset[str], evse_id: int, connector_id: int, operative: bool
+) -> Command:
+    """2.x G03 ChangeAvailability for one connector (the ``csms-availability-*`` faults as for
+    an EVSE: the other status, the next EVSE)."""
+    if version == "1.6":
+        raise CommandError("1.6 has no connector of an EVSE; use change_availability")
+    if "csms-availability-wrong-status" in faults:
+        operative = not operative
+    if "csms-availability-wrong-evse" in faults:
+        evse_id += 1
+    return "ChangeAvailability", {
+        "operationalStatus": "Operative" if operative else "Inoperative",
+        "evse": {"id": evse_id, "connectorId": connector_id},
+    }
 
 
 def handlers(current: dict[str, Handler]) -> dict[str, Handler]:

@@ -403,6 +403,15 @@ class ReferenceCsms:
         command = commands.change_availability(self.version, self.faults, evse_id, operative)
         return await self._command(identity, command)
 
+    async def change_connector_availability(
+        self, identity: str, evse_id: int, connector_id: int, operative: bool
+    ) -> dict[str, Any]:
+        """2.x G03: make one connector of an EVSE operative or inoperative."""
+        command = block_fg.change_connector_availability(
+            self.version, self.faults, evse_id, connector_id, operative
+        )
+        return await self._command(identity, command)
+
     async def change_setting(self, identity: str, key: str, value: str) -> dict[str, Any]:
         """1.6 ChangeConfiguration(key, value); 2.x SetVariables for "Component.Variable"."""
         command = block_b.change_setting(self.version, self.faults, key, value)
