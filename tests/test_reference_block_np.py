@@ -145,3 +145,17 @@ async def test_custom_data_refused_only_under_its_fault() -> None:
     faulty, _ = _block(frozenset({"station-refuses-custom-data"}))
     with pytest.raises(CallRefused):
         faulty.handlers(dict(plain))["SetVariables"](request)
+
+
+async def test_log_status_for_a_trigger() -> None:
+    block, fake = _block()
+    assert block.log_status() == {"status": "Idle"}
+    async with FileServer() as server:
+        server.hold_uploads()
+        log = {"remoteLocation": server.url()}
+        _run(block.get_log({"logType": "DiagnosticsLog", "requestId": 5, "log": log}))
+        await asyncio.sleep(0.1)
+        assert block.log_status() == {"status": "Uploading", "requestId": 5}
+        server.release_uploads()
+        await asyncio.wait_for(asyncio.gather(*fake.tasks), timeout=10)
+    assert block.log_status() == {"status": "Idle"}

@@ -63,6 +63,14 @@ class BlockNP:
         }
 
     # -- N01 GetLog ---------------------------------------------------------------------------
+    def log_status(self) -> Payload:
+        """The LogStatusNotification a TriggerMessage asks for (F06, N01.FR.13): Uploading with
+        the running upload's requestId, else Idle (no requestId)."""
+        upload = self.upload
+        if upload is not None and not upload[1].done():
+            return {"status": "Uploading", "requestId": upload[0]}
+        return {"status": "Idle"}
+
     def _status(self, status: str, request_id: int) -> None:
         payload: Payload = {"status": status, "requestId": request_id}
         self.st.send(Outgoing.fixed("LogStatusNotification", payload, pre_boot=True))

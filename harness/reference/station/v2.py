@@ -82,7 +82,8 @@ class V2:
             "ClearCache": self._clear_cache,
             "DataTransfer": self._data_transfer,
         }
-        self._handlers.update(BlockNP(station).handlers(self._handlers))  # blocks N and P
+        self.np = BlockNP(station)  # blocks N and P
+        self._handlers.update(self.np.handlers(self._handlers))
         self._handlers.update(block_b.handlers(self))  # block B (SetNetworkProfile)
 
     # -- what the core asks -------------------------------------------------------------------------
