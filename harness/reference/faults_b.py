@@ -211,4 +211,18 @@ B_FAULTS: tuple[Fault, ...] = (
         "the other way round",
         "B07: GetBaseReport of the report asked for",
     ),
+    Fault(
+        "backoff-not-doubled",
+        STATION,
+        V2,
+        "waits RetryBackOffWaitMinimum before every reconnection attempt, never doubling it",
+        "Part 4 §5.3: the back-off doubles after a failed attempt",
+    ),
+    Fault(
+        "backoff-ignores-minimum",
+        STATION,
+        V2,
+        "reconnects at once after a connection loss, ignoring RetryBackOffWaitMinimum",
+        "Part 4 §5.3: the first attempt after RetryBackOffWaitMinimum",
+    ),
 )

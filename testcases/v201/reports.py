@@ -21,7 +21,7 @@ from testcases.v201.states import no_error_info
 LISTS = frozenset({"OptionList", "SequenceList", "MemberList"})
 
 #: (component, variable, instance) Part 2 Appendix 3 marks "Required: yes" in the blocks of the
-#: Core profile (B, C, E, F, G, J; the security controller's). Names compare case-insensitively:
+#: Core profile (B, C, E, F, G, J; the security controller's), and Part 4 §8 (OCPP-J). Names compare case-insensitively:
 #: Part 2 spells some of them in more than one way (LocalPreAuthorize / LocalPreauthorize).
 REQUIRED: tuple[tuple[str, str, str | None], ...] = (
     ("OCPPCommCtrlr", "MessageTimeout", "Default"),
@@ -33,6 +33,10 @@ REQUIRED: tuple[tuple[str, str, str | None], ...] = (
     ("OCPPCommCtrlr", "MessageAttemptInterval", "TransactionEvent"),
     ("OCPPCommCtrlr", "UnlockOnEVSideDisconnect", None),
     ("OCPPCommCtrlr", "ResetRetries", None),
+    ("OCPPCommCtrlr", "RetryBackOffRepeatTimes", None),  # Part 4 §8
+    ("OCPPCommCtrlr", "RetryBackOffRandomRange", None),
+    ("OCPPCommCtrlr", "RetryBackOffWaitMinimum", None),
+    ("OCPPCommCtrlr", "WebSocketPingInterval", None),
     ("DeviceDataCtrlr", "ItemsPerMessage", "GetReport"),
     ("DeviceDataCtrlr", "ItemsPerMessage", "GetVariables"),
     ("DeviceDataCtrlr", "ItemsPerMessage", "SetVariables"),

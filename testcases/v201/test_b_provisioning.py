@@ -7,6 +7,7 @@ are the OCA's.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -23,7 +24,7 @@ from harness.config import SutProfile
 from harness.peers.defaults import now_iso
 from harness.peers.exchange import InboundCall
 from harness.transport import ConnectFailed
-from harness.verdicts import Inconclusive
+from harness.verdicts import Inconclusive, SutFailure
 from testcases.v201 import reports
 from testcases.v201.states import (
     boot_until_accepted,
@@ -1258,6 +1259,99 @@ async def test_offline_shorter_than_threshold(
                 evse_id=evse.id,
                 connector_id=connector,
             )
+
+
+#: TC_B_57's <Configured RetryBackOffWaitMinimum>, and the slack allowed on each measured wait
+#: (the harness sees an attempt only once its upgrade request arrives).
+BACKOFF_S = 1
+BACKOFF_SLACK_S = 0.1
+#: How often the harness looks for a new connection attempt.
+_POLL_S = 0.02
+
+
+async def _next_attempt(csms: CsmsPeer, seen: int, within_s: float, req: str) -> float:
+    """When the station's next upgrade request (after the ``seen`` first ones) arrived."""
+    deadline = time.monotonic() + within_s
+    while len(csms.server.handshakes) <= seen:
+        if time.monotonic() > deadline:
+            raise SutFailure(
+                req,
+                f"a connection attempt within {within_s:g} s",
+                "none",
+                csms.trace.render(last=6),
+            )
+        await asyncio.sleep(_POLL_S)
+    return time.monotonic()
+
+
+async def _closed_by_harness(csms: CsmsPeer) -> tuple[int, float]:
+    """Close the station's connection: the number of upgrade requests so far, and when."""
+    seen = len(csms.server.handshakes)
+    link = csms.link
+    closed_at = time.monotonic()
+    if link is not None:
+        await link.close()
+    return seen, closed_at
+
+
+@oca(
+    "TC_B_57_CS",
+    "Network Reconnection - After connection loss",
+    profile="core",
+    versions=V2,
+    kills=("backoff-not-doubled", "backoff-ignores-minimum"),
+)
+async def test_reconnect_back_off(csms: CsmsPeer) -> None:
+    """TC_B_57_CS (Part 4 §5.3), with the errata 2025-02 preparation
+    (NetworkProfileConnectionAttempts 3, RetryBackOffRepeatTimes 2, RetryBackOffRandomRange 0,
+    RetryBackOffWaitMinimum 1 s): the harness closes the connection; the station's next attempt
+    comes no earlier than RetryBackOffWaitMinimum (step 2) and is accepted; closed again, its
+    next attempt comes no earlier than RetryBackOffWaitMinimum (step 5) and is refused; the
+    attempt after that comes no earlier than twice that wait (step 7) and is accepted.
+    Deviation: step 7 is measured against twice the configured RetryBackOffWaitMinimum rather
+    than twice the wait measured at step 5, which includes the station's connection set-up time;
+    each wait is allowed 0.1 s of measuring slack."""
+    settings = {
+        "NetworkProfileConnectionAttempts": "3",
+        "RetryBackOffRepeatTimes": "2",
+        "RetryBackOffRandomRange": "0",
+        "RetryBackOffWaitMinimum": str(BACKOFF_S),
+    }
+    for name, value in settings.items():
+        item = await set_variable(csms, "OCPPCommCtrlr", name, value, req="TC_B_57 preparation")
+        if item.get("attributeStatus") != "Accepted":
+            raise Inconclusive(f"preparation: OCPPCommCtrlr.{name} could not be set to {value}")
+    within = 2 * BACKOFF_S + csms.action_s
+    minimum = "Part 4 §5.3: the first attempt after RetryBackOffWaitMinimum"
+    seen, closed_at = await _closed_by_harness(csms)
+    first = await _next_attempt(csms, seen, within, "Part 4 §5.3: the station reconnects")
+    require(
+        first - closed_at >= BACKOFF_S - BACKOFF_SLACK_S,
+        req=minimum,
+        expected=f"at least {BACKOFF_S} s after the connection loss",
+        actual=f"{first - closed_at:.2f} s",
+    )
+    await csms.wait_connected(within_s=csms.action_s, req="Part 4 §5.3: the station reconnects")
+    csms.refuse_for(3600)  # until the station's next attempt is in
+    seen, closed_at = await _closed_by_harness(csms)
+    refused = await _next_attempt(csms, seen, within, "Part 4 §5.3: the station reconnects")
+    csms.server.accept_again()
+    require(
+        refused - closed_at >= BACKOFF_S - BACKOFF_SLACK_S,
+        req=minimum,
+        expected=f"at least {BACKOFF_S} s after the connection loss",
+        actual=f"{refused - closed_at:.2f} s",
+    )
+    again = await _next_attempt(
+        csms, seen + 1, within, "Part 4 §5.3: the station tries again after a failed attempt"
+    )
+    require(
+        again - refused >= 2 * BACKOFF_S - BACKOFF_SLACK_S,
+        req="Part 4 §5.3: the back-off doubles after a failed attempt",
+        expected=f"at least {2 * BACKOFF_S} s after the refused attempt",
+        actual=f"{again - refused:.2f} s",
+    )
+    await csms.wait_connected(within_s=csms.action_s, req="Part 4 §5.3: the station reconnects")
 
 
 @oca(

@@ -1,5 +1,6 @@
 """OCA block B (Provisioning) behaviour of the 2.0.1/2.1 reference station that is more than a
-table entry: Reset (B11, B12) and SetNetworkProfile (B09). The device model (B05-B08) is
+table entry: Reset (B11, B12), SetNetworkProfile (B09) and the reconnection back-off (Part 4
+§5.3, TC_B_57). The device model (B05-B08) is
 :mod:`~harness.reference.station.devmodel`; the boot (B01-B03) is
 :mod:`~harness.reference.station.session`.
 
@@ -25,12 +26,15 @@ operative again after the reboot).
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from harness.reference.station.devmodel import DeviceModel
 from harness.reference.station.model import Payload, Reply
 
 if TYPE_CHECKING:
+    from harness.reference.station.core import ReferenceStation
     from harness.reference.station.v2 import V2
 
 
@@ -85,3 +89,20 @@ class NetworkProfiles:
 def handlers(v2: V2) -> dict[str, Callable[[Payload], Reply]]:
     """The block B CALLs this module answers, for the 2.x dispatch table."""
     return {"SetNetworkProfile": NetworkProfiles(v2).set}
+
+
+def reconnect_delay(st: ReferenceStation, failures: int) -> float:
+    """Part 4 §5.3: the wait before the next connection attempt: RetryBackOffWaitMinimum,
+    doubled after each failed attempt up to RetryBackOffRepeatTimes times, plus up to
+    RetryBackOffRandomRange at random; never under the station's own ``reconnect_s`` (1.6 has no
+    such variables: ``reconnect_s``). Faults ``backoff-not-doubled`` (never doubled) and
+    ``backoff-ignores-minimum`` (``reconnect_s`` only)."""
+    dm = getattr(st.behaviour, "dm", None)
+    if not isinstance(dm, DeviceModel) or "backoff-ignores-minimum" in st.faults:
+        return st.reconnect_s
+    wait = dm.get_int("OCPPCommCtrlr", "RetryBackOffWaitMinimum")
+    repeat = dm.get_int("OCPPCommCtrlr", "RetryBackOffRepeatTimes")
+    spread = dm.get_int("OCPPCommCtrlr", "RetryBackOffRandomRange")
+    doublings = 0 if "backoff-not-doubled" in st.faults else min(failures, repeat)
+    delay: float = wait * 2**doublings + random.uniform(0, spread)
+    return max(st.reconnect_s, delay)

@@ -27,7 +27,7 @@ from typing import Any, Protocol
 from harness.ocppj.frames import Call
 from harness.reference import rpc_faults, variant_rpc
 from harness.reference.faults import FAULTS
-from harness.reference.station import legal
+from harness.reference.station import block_b, legal
 from harness.reference.station.model import Hardware, Outgoing, Payload, Reply, Transaction
 from harness.reference.station.outbox import Outbox
 from harness.reference.station.session import Session
@@ -317,6 +317,7 @@ class ReferenceStation:
 
     # -- connection ---------------------------------------------------------------------------------
     async def _run(self) -> None:
+        failures = 0  # reconnection attempts failed in a row (Part 4 §5.3 back-off)
         while not self._stopping:
             if self._offline:
                 await self._online.wait()
@@ -326,9 +327,12 @@ class ReferenceStation:
                 link.abort()
                 link = None
             if link is not None:
+                failures = 0
                 await self._serve(link)
+            else:
+                failures += 1
             if not self._stopping:
-                await asyncio.sleep(self.reconnect_s)
+                await asyncio.sleep(block_b.reconnect_delay(self, failures))
 
     async def _connect(self) -> Link | None:
         auth = (self.identity, self.password) if self.password is not None else None

@@ -83,6 +83,10 @@ def standard_variables(
         Variable("OCPPCommCtrlr", "NetworkProfileConnectionAttempts", "integer", "3", minimum=1),
         Variable("OCPPCommCtrlr", "UnlockOnEVSideDisconnect", "boolean", "true"),
         Variable("OCPPCommCtrlr", "WebSocketPingInterval", "integer", "0", minimum=0),
+        # Part 4 §5.3/§8: the reconnection back-off (0 s: reconnect at once, as a test rig wants)
+        Variable("OCPPCommCtrlr", "RetryBackOffRepeatTimes", "integer", "2", minimum=0),
+        Variable("OCPPCommCtrlr", "RetryBackOffRandomRange", "integer", "0", minimum=0, unit="s"),
+        Variable("OCPPCommCtrlr", "RetryBackOffWaitMinimum", "integer", "0", minimum=0, unit="s"),
         Variable("TxCtrlr", "EVConnectionTimeOut", "integer", "120", minimum=1, unit="s"),
         Variable(
             "TxCtrlr",
