@@ -9,7 +9,7 @@ from harness import CsmsPeer, StationPeer, SutActions, oca
 from harness.checks import applicable_unless, require, require_fields
 from harness.config import SutProfile
 from harness.verdicts import SutFailure
-from testcases.v201.states import connector_status, set_variable, tx_points
+from testcases.v201.states import connector_status, get_variable, set_variable, tx_points
 from testcases.v201.tx_states import (
     Session,
     StationTx,
@@ -176,6 +176,77 @@ async def test_local_start_token_first(
     await auth_preparation(csms)
     session = Session(await tx_points(csms, sut_profile))
     await authorized_local(csms, sut, session, sut_profile.sut.tokens.valid)
+    await ev_connected_pre_session(csms, sut, session)
+    await energy_transfer_started(csms, session)
+    await stop_charging(csms, sut, sut_profile, session, req="E06: the transaction ends")
+
+
+@oca(
+    "TC_E_05_CS",
+    "Local start transaction - Authorization first - Cable plugin timeout",
+    profile="core",
+    versions=V2,
+    condition="C-30 - C-35 OR ISO 15118 support",
+    kills=("ev-timeout-ignored",),
+)
+async def test_local_start_cable_timeout(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_E_05 (E03): Before: TxCtrlr.EVConnectionTimeOut short, AuthCtrlr.Enabled true and
+    DisableRemoteAuthorization false where implemented, AuthCacheCtrlr.Enabled and
+    AuthCtrlr.LocalPreAuthorize false where they are not; state Authorized (local, no cable).
+    Step 1, only where the authorization started a transaction (TxStartPoint Authorized or
+    ParkingBayOccupancy): after the timeout TransactionEvent with triggerReason
+    EVConnectTimeout (E03.FR.05), Ended with stoppedReason Timeout where TxStopPoint contains
+    Authorized, else Updated. Deviation: where TxStopPoint lacks Authorized an Ended (Timeout)
+    passes too, as Part 2 E03.FR.05 has the station end the transaction then. Steps 3-4: state Authorized (local) again and
+    EnergyTransferStarted: the EVSE is ready for another session. Beyond the OCA: the
+    transaction is ended again."""
+    timeout_s = 2
+    token = sut_profile.sut.tokens.valid
+    await auth_preparation(csms)
+    for component, variable in (("AuthCacheCtrlr", "Enabled"), ("AuthCtrlr", "LocalPreAuthorize")):
+        item = await get_variable(csms, component, variable, req=f"C: {component}.{variable}")
+        if item.get("attributeStatus") == "Accepted" and item.get("attributeValue") != "false":
+            done = await set_variable(
+                csms, component, variable, "false", req=f"C: {component}.{variable} set"
+            )
+            applicable_unless(
+                done.get("attributeStatus") != "Accepted",
+                f"{component}.{variable} cannot be set to false ({done.get('attributeStatus')})",
+            )
+    item = await set_variable(
+        csms, "TxCtrlr", "EVConnectionTimeOut", str(timeout_s), req="E03: EVConnectionTimeOut set"
+    )
+    applicable_unless(
+        item.get("attributeStatus") != "Accepted",
+        f"TxCtrlr.EVConnectionTimeOut cannot be set ({item.get('attributeStatus')})",
+    )
+    session = Session(await tx_points(csms, sut_profile))
+    await authorized_local(csms, sut, session, token)
+    if session.tx_id is not None:
+        event = await csms.expect(
+            "TransactionEvent",
+            trigger_reason="EVConnectTimeout",
+            within_s=timeout_s + csms.response_s,
+            req="E03.FR.05: the transaction is deauthorized at EVConnectionTimeOut",
+        )
+        session.add(event, "E03.FR.05")
+        if "Authorized" in session.points.stop or event.get("eventType") == "Ended":
+            require_fields(
+                event.payload,
+                eventType="Ended",
+                req="E03.FR.05: Ended at the timeout (TxStopPoint Authorized)",
+            )
+            require_fields(
+                event["transactionInfo"],
+                stoppedReason="Timeout",
+                req="E03.FR.05: stoppedReason Timeout",
+            )
+            session = Session(session.points)
+    else:
+        await asyncio.sleep(timeout_s + 0.5)
+    await authorized_local(csms, sut, session, token)
     await ev_connected_pre_session(csms, sut, session)
     await energy_transfer_started(csms, session)
     await stop_charging(csms, sut, sut_profile, session, req="E06: the transaction ends")
