@@ -109,7 +109,6 @@ B_FAULTS: tuple[Fault, ...] = (
         V2,
         "answers a Reset of the whole station Accepted and never reboots",
         "B11.FR.03",
-        (("TC_B_22_CS", "B12.FR.04"),),
     ),
     Fault(
         "reset-onidle-immediate",
@@ -164,9 +163,16 @@ B_FAULTS: tuple[Fault, ...] = (
         "reset-evse-accepted",
         STATION,
         V2,
-        "answers a Reset of a single EVSE Accepted though it cannot reset one (and does nothing)",
+        "answers a Reset of an idle EVSE Accepted though it cannot reset one (and does nothing)",
         "B11.FR.09",
-        (("TC_B_29_CS", "B12.FR.09"),),
+    ),
+    Fault(
+        "reset-evse-accepted-during-transaction",
+        STATION,
+        V2,
+        "answers a Reset of an EVSE with a transaction Accepted though it cannot reset one (and "
+        "does nothing)",
+        "B12.FR.09",
     ),
     Fault(
         "csms-network-profile-wrong-security",

@@ -1041,7 +1041,7 @@ async def test_reset_on_idle_with_transactions(
     "Reset Charging Station - With Ongoing Transaction - Immediate",
     profile="core",
     versions=V2,
-    kills=("reset-immediate-wrong-reason", "reset-no-reboot"),
+    kills=("reset-immediate-wrong-reason",),
 )
 async def test_reset_immediate_with_transaction(
     csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
@@ -1379,7 +1379,7 @@ async def test_reset_evse_not_supported(csms: CsmsPeer, sut_profile: SutProfile)
     "Reset EVSE - With ongoing transaction - Not Supported",
     profile="core",
     versions=V2,
-    kills=("reset-evse-accepted",),
+    kills=("reset-evse-accepted-during-transaction",),
     condition="NOT C-13",
 )
 async def test_reset_evse_with_transaction_not_supported(

@@ -41,8 +41,10 @@ if TYPE_CHECKING:
 def reset(v2: V2, p: Payload) -> Reply:
     """ResetRequest of the whole station (an EVSE: Rejected)."""
     faults = v2.st.faults
-    if "evseId" in p and "reset-evse-accepted" in faults:
-        return Reply({"status": "Accepted"})
+    if "evseId" in p:  # B11.FR.09/B12.FR.09: not supported (the faults accept it)
+        busy = p["evseId"] in v2.txe.tx
+        fault = "reset-evse-accepted-during-transaction" if busy else "reset-evse-accepted"
+        return Reply({"status": "Accepted" if fault in faults else "Rejected"})
     if "evseId" in p or p["type"] not in ("Immediate", "OnIdle"):
         return Reply({"status": "Rejected"})
     if p["type"] == "OnIdle" and v2.txe.tx and "reset-onidle-immediate" not in faults:
