@@ -1,5 +1,11 @@
-"""OCA block E (Transactions), OCPP 2.0.1 and 2.1: local start and stop, as the station and as
-the CSMS sees it. Steps and criteria in our own words after OCPP 2.0.1 Part 6."""
+"""OCA block E (Transactions), OCPP 2.0.1 and 2.1: the start options (TxStartPoint EVConnected,
+Authorized local and remote, PowerPathClosed, EnergyTransfer, DataSigned), the stop options
+(TxStopPoint Authorized local and remote, PowerPathClosed, EnergyTransfer, EVConnected) and the
+EVConnectionTimeOut, as the station does them (``_CS``: the harness is the CSMS and sets the
+start/stop point a case needs, NOT-APPLICABLE where the station cannot) and as the CSMS answers
+them (``_CSMS``: the harness is the station, :class:`~testcases.v201.tx_states.StationTx`).
+The transaction-status, offline and retry rows (E_28-E_34, E_40-E_45, E_50, E_51, E_53) live
+with the offline cases. Steps and criteria in our own words after OCPP 2.0.1 Part 6."""
 
 from __future__ import annotations
 
