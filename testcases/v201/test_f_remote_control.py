@@ -267,7 +267,7 @@ async def test_remote_start_cable_timeout(
         await ended(
             csms,
             session,
-            within_s=csms.response_s + timeout_s,
+            within_s=csms.action_s + csms.response_s + timeout_s,
             req="E03.FR.05: no cable within EVConnectionTimeOut ends the transaction "
             "(triggerReason EVConnectTimeout)",
             trigger_reason="EVConnectTimeout",
