@@ -96,6 +96,14 @@ EJ_FAULTS: tuple[Fault, ...] = (
         "J02.FR.21",
     ),
     Fault(
+        "invalid-id-keeps-transaction",
+        STATION,
+        V2,
+        "keeps a transaction running when the CSMS answers its idToken Invalid, whatever "
+        "TxCtrlr.StopTxOnInvalidId says",
+        "E06.FR.04",
+    ),
+    Fault(
         "csms-metervalues-error",
         CSMS,
         V2,

@@ -596,6 +596,74 @@ async def test_stop_authorized_local(
 
 
 @oca(
+    "TC_E_16_CS",
+    "Stop transaction options - Deauthorized - Invalid idToken",
+    profile="core",
+    versions=V2,
+    kills=("invalid-id-keeps-transaction",),
+)
+async def test_deauthorized_invalid_token(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_E_16 (E05, E06.FR.04, E12): Before: TxStopPoint contains Authorized (set where it
+    does not; NOT-APPLICABLE where it cannot be), TxCtrlr.StopTxOnInvalidId true,
+    AuthCtrlr.OfflineTxForUnknownIdEnabled true where implemented. State
+    StartOfflineTransaction: the harness closes the connection and refuses reconnections, the
+    token is presented and the EV plugged in, then the station may reconnect. Step 1: the
+    queued TransactionEvents come with offline true (E12); the harness answers the token
+    Invalid. Step 3: TransactionEvent Ended with triggerReason Deauthorized and stoppedReason
+    DeAuthorized (E06.FR.04). Deviation: the OCA's memory states (token cached or in the local
+    list) are not set up; a station that starts no transaction offline for the token is
+    NOT-APPLICABLE. Beyond the OCA: unplugging frees the connector."""
+    offline_s = 2.0
+    await tx_point_contains(csms, "TxStopPoint", "Authorized")
+    item = await set_variable(csms, "TxCtrlr", "StopTxOnInvalidId", "true", req="E05: set")
+    applicable_unless(
+        item.get("attributeStatus") != "Accepted",
+        f"TxCtrlr.StopTxOnInvalidId cannot be set to true ({item.get('attributeStatus')})",
+    )
+    await set_variable(
+        csms, "AuthCtrlr", "OfflineTxForUnknownIdEnabled", "true", req="C15: set (if implemented)"
+    )
+    session = Session(await tx_points(csms, sut_profile))
+    csms.refuse_for(offline_s)
+    link = csms.link
+    if link is not None:
+        await link.close()
+    await sut.present_token(sut_profile.sut.tokens.valid, evse_id=session.evse_id)
+    await sut.plug_in(evse_id=session.evse_id, connector_id=session.connector_id)
+    session.plugged = True
+    csms.set_reply("TransactionEvent", id_token_info={"status": "Invalid"})
+    await csms.wait_connected(within_s=offline_s + csms.action_s, req="E12: the station reconnects")
+    try:
+        queued = await csms.expect(
+            "TransactionEvent",
+            offline=True,
+            within_s=csms.action_s,
+            req="E12: a transaction started offline (looking)",
+        )
+    except SutFailure:
+        queued = None
+    applicable_unless(queued is None, "the station started no transaction while offline")
+    assert queued is not None
+    session.add(queued, "E12")
+    event = await ended(
+        csms, session, req="E06.FR.04: a token the CSMS rejects ends the transaction"
+    )
+    require_fields(
+        event.payload,
+        triggerReason="Deauthorized",
+        req="E06.FR.04: a token the CSMS rejects ends the transaction (Deauthorized)",
+    )
+    require_fields(
+        event["transactionInfo"],
+        stoppedReason="DeAuthorized",
+        req="E06.FR.04: a token the CSMS rejects ends the transaction (DeAuthorized)",
+    )
+    await unplugged(csms, sut, session)
+
+
+@oca(
     "TC_E_21_CS",
     "Stop transaction options - StopAuthorized - Remote",
     profile="core",

@@ -134,7 +134,16 @@ class TxEngine:
             if cached and self.dm.get_bool("AuthCtrlr", "LocalPreAuthorize"):
                 self.grant(evse_id, id_token, "ISO14443", "Authorized", None)  # C12: cached
                 return
+            if not self.st.connected and self._offline_authorized(cached):
+                self.grant(evse_id, id_token, "ISO14443", "Authorized", None)  # C15/E12
+                return
             self.authorize(evse_id, id_token, "ISO14443", "Authorized", None)
+
+    def _offline_authorized(self, cached: bool) -> bool:
+        """C15: offline, a cached token (LocalAuthorizationOffline) or any token
+        (OfflineTxForUnknownIdEnabled) starts charging; the CSMS rates it once back."""
+        offline_cache = cached and self.dm.get_bool("AuthCtrlr", "LocalAuthorizationOffline")
+        return offline_cache or self.dm.get_bool("AuthCtrlr", "OfflineTxForUnknownIdEnabled")
 
     def authorize(
         self, evse_id: int, token: str, token_type: str, trigger: str, remote_id: int | None
@@ -392,6 +401,7 @@ class TxEngine:
             """E05: a token the CSMS does not accept ends the transaction (StopTxOnInvalidId)."""
             status = result.get("idTokenInfo", {}).get("status", "Accepted")
             stop = self.dm.get_bool("TxCtrlr", "StopTxOnInvalidId")
+            stop = stop and "invalid-id-keeps-transaction" not in self.st.faults
             if status != "Accepted" and tx.authorized and not tx.ended and stop:
                 self._end(tx, "Deauthorized", "DeAuthorized")
 

@@ -109,6 +109,7 @@ def standard_variables(
         Variable("AuthCtrlr", "AuthorizeRemoteStart", "boolean", "false"),
         Variable("AuthCtrlr", "LocalPreAuthorize", "boolean", "false"),
         Variable("AuthCtrlr", "LocalAuthorizationOffline", "boolean", "false"),
+        Variable("AuthCtrlr", "OfflineTxForUnknownIdEnabled", "boolean", "false"),  # C15
         Variable("SampledDataCtrlr", "TxUpdatedInterval", "integer", "0", minimum=0, unit="s"),
         Variable(
             "SampledDataCtrlr", "TxUpdatedMeasurands", "MemberList", ENERGY, values_list=MEASURANDS
