@@ -1,4 +1,7 @@
-"""OCA block B (Provisioning), OCPP 2.0.1 and 2.1: booting, device model, subprotocol.
+"""OCA block B (Provisioning), OCPP 2.0.1 and 2.1, both roles: booting (B01-B03), offline
+status reports (B04), the device model (B05-B07: Get/SetVariables, base reports, in
+:mod:`testcases.v201.reports`), network profiles (B09), resets (B11/B12), reconnection back-off
+and subprotocol negotiation (Part 4).
 
 Steps and verdict criteria are written in our own words after OCPP 2.0.1 Part 6; ids and titles
 are the OCA's.
