@@ -242,7 +242,7 @@ async def test_remote_start_cable_timeout(
     only if supported); state Authorized (remote) without a cable: where the transaction
     started, it ends after the timeout (Ended, triggerReason EVConnectTimeout); then a second
     remote start is Accepted, showing the EVSE free again."""
-    timeout_s = 2
+    timeout_s = 1
     await set_variable(
         csms, "TxCtrlr", "EVConnectionTimeOut", str(timeout_s), req="E03: EVConnectionTimeOut set"
     )
