@@ -231,4 +231,11 @@ B_FAULTS: tuple[Fault, ...] = (
         "reconnects at once after a connection loss, ignoring RetryBackOffWaitMinimum",
         "Part 4 §5.3: the first attempt after RetryBackOffWaitMinimum",
     ),
+    Fault(
+        "network-priority-ignored",
+        STATION,
+        V2,
+        "always connects to its own URL, whatever NetworkConfigurationPriority names first",
+        "B10.FR.04",
+    ),
 )

@@ -10,6 +10,7 @@ are the OCA's.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -1427,6 +1428,95 @@ async def test_set_network_profile_rejected(csms: CsmsPeer, sut_profile: SutProf
         req="B09: SetNetworkProfile answered",
     )
     answer.must(status="Rejected", req="B09.FR.02: a profile for an unknown slot is Rejected")
+
+
+#: TC_B_45's second endpoint: the harness CSMS under another path (the station's URL plus its
+#: identity must lead there).
+ALT_PATH = "/alt"
+
+
+@oca(
+    "TC_B_45_CS",
+    "Migrate to new ConnectionProfile - Success - Same CSMS Root",
+    profile="core",
+    versions=V2,
+    kills=("network-priority-ignored",),
+)
+async def test_migrate_network_profile(csms: CsmsPeer, sut_profile: SutProfile) -> None:
+    """TC_B_45_CS (B09.FR.01, B10.FR.01/04/06), with the errata 2025-04 slot choice: the harness
+    reads NetworkConfigurationPriority (its first slot is the one in use) and sets a profile
+    for another slot the station has (step 1: SetNetworkProfile Accepted) pointing at its
+    second endpoint (the same listener under the path /alt); it then puts that slot first,
+    the one in use second (step 3: SetVariables Accepted or RebootRequired); unless the station
+    reboots by itself within the response time, Reset OnIdle (step 5: Accepted); the station
+    reconnects to the second endpoint (B10.FR.04; the old connection is closed first:
+    B10.FR.06) and boots (reusable state Booted: BootNotification Accepted, every connector
+    reported). Deviations: the configured slots are the first two NetworkConfigurationPriority
+    may name (its valuesList), the connection data the harness CSMS's own; the case restores
+    the priority afterwards, and the station connects back to the first endpoint at its next
+    reconnection (the harness listens under both paths)."""
+    item = await get_variable(
+        csms, "OCPPCommCtrlr", "NetworkConfigurationPriority", req="B10: priority read"
+    )
+    in_use = [s.strip() for s in str(item.get("attributeValue") or "").split(",") if s.strip()]
+    if item.get("attributeStatus") != "Accepted" or not in_use:
+        raise Inconclusive(f"NetworkConfigurationPriority not readable: {dict(item)}")
+    slot = int(in_use[0]) % 9 + 1  # another slot than the one in use (1-9)
+    data = {
+        "ocppVersion": "OCPP20",
+        "ocppTransport": "JSON",
+        "ocppCsmsUrl": csms.url + ALT_PATH,
+        "messageTimeout": NETWORK_MESSAGE_TIMEOUT_S,
+        "securityProfile": sut_profile.sut.security_profile,
+        "ocppInterface": NETWORK_INTERFACE,
+    }
+    answer = await csms.call(
+        "SetNetworkProfile",
+        configuration_slot=slot,
+        connection_data=data,
+        req="B09: SetNetworkProfile answered",
+    )
+    answer.must(status="Accepted", req="B09.FR.01: SetNetworkProfile Accepted")
+    priority = await set_variable(
+        csms,
+        "OCPPCommCtrlr",
+        "NetworkConfigurationPriority",
+        f"{slot},{in_use[0]}",
+        req="B10: SetVariables answered",
+    )
+    status = priority.get("attributeStatus")
+    require(
+        status in ("Accepted", "RebootRequired"),
+        req="B10.FR.01: the new priority Accepted or RebootRequired",
+        expected="Accepted or RebootRequired",
+        actual=repr(status),
+    )
+    csms.hold("BootNotification")
+    old = csms.link
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(csms.response_s):
+            if old is not None:
+                await old.closed.wait()
+    if old is not None and not old.closed.is_set():
+        reset = await csms.call("Reset", type="OnIdle", req="B11.FR.01: Reset answered")
+        reset.must(status="Accepted", req="B11.FR.03: Reset OnIdle Accepted")
+    boot = await csms.expect(
+        "BootNotification",
+        within_s=csms.action_s + csms.response_s,
+        req="B10.FR.04: BootNotification after the reboot",
+    )
+    accepted = [h for h in csms.server.handshakes if h.status == UPGRADED]
+    path = accepted[-1].path if accepted else ""
+    require(
+        path.startswith(ALT_PATH + "/"),
+        req="B10.FR.04: the station connects to the first entry of NetworkConfigurationPriority",
+        expected=f"a connection to {csms.url + ALT_PATH}/<identity>",
+        actual=f"a connection to {path!r}",
+    )
+    await boot.reply(status="Accepted", interval=300)
+    await _boot_connectors_available(
+        csms, sut_profile, "B01.FR.05: every connector's state reported after the migration"
+    )
 
 
 #: The setting the CSMS cases ask the CSMS under test to read and set (TC_B_06/09_CSMS).

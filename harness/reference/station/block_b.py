@@ -15,10 +15,11 @@ table entry: Reset (B11, B12), SetNetworkProfile (B09) and the reconnection back
 
 * SetNetworkProfile (B09): a profile for one of the slots NetworkConfigurationPriority may name
   (its valuesList) is stored and Accepted (B09.FR.01); another slot is Rejected (B09.FR.02). The
-  station keeps using the connection it has: the stored profiles are not connected to.
+  station keeps the connection it has; its next connection goes to the first slot of
+  NetworkConfigurationPriority with a profile (B10.FR.04), its own URL being its first slot's.
 
 Seeded faults (:mod:`harness.reference.faults_b`): ``network-profile-any-slot`` (any slot
-Accepted), ``reset-no-reboot``, ``reset-onidle-immediate``
+Accepted), ``network-priority-ignored`` (always its own URL), ``reset-no-reboot``, ``reset-onidle-immediate``
 (OnIdle with a transaction: Accepted and an immediate reset), ``reset-immediate-wrong-reason``
 (the transaction ends with stoppedReason Reboot), ``reset-forgets-unavailable`` (every connector
 operative again after the reboot).
@@ -29,6 +30,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from harness.reference.station.devmodel import DeviceModel
 from harness.reference.station.model import Payload, Reply
@@ -65,12 +67,36 @@ def reboot(v2: V2, boot_reason: str) -> None:
     st.spawn(st.power_cycle(boot_reason=boot_reason, reason=reason, trigger="ResetCommand"))
 
 
+#: The network profiles of each 2.x reference station (B09/B10).
+_PROFILES: WeakKeyDictionary[ReferenceStation, NetworkProfiles] = WeakKeyDictionary()
+
+
 class NetworkProfiles:
-    """B09: the network connection profiles the CSMS set, per configuration slot."""
+    """B09: the network connection profiles the CSMS set, per configuration slot. The station's
+    own connection (its configured URL) is the profile of the slot NetworkConfigurationPriority
+    names first when it starts."""
 
     def __init__(self, v2: V2) -> None:
         self.v2 = v2
         self.profiles: dict[int, Payload] = {}
+        self.own_slot = self.priority()[0] if self.priority() else 1
+        _PROFILES[v2.st] = self
+
+    def priority(self) -> list[int]:
+        """NetworkConfigurationPriority as slot numbers."""
+        text = self.v2.dm.value("OCPPCommCtrlr", "NetworkConfigurationPriority")
+        return [int(v) for v in text.split(",") if v.strip().isdigit()]
+
+    def url(self) -> str:
+        """B10.FR.04: the URL of the first slot of NetworkConfigurationPriority that has a
+        profile (the station's own URL for its own slot); fault ``network-priority-ignored``."""
+        if "network-priority-ignored" not in self.v2.st.faults:
+            for slot in self.priority():
+                if slot in self.profiles:
+                    return str(self.profiles[slot]["ocppCsmsUrl"])
+                if slot == self.own_slot:
+                    break
+        return self.v2.st.csms_url
 
     def slots(self) -> frozenset[int]:
         """The configuration slots the station has: NetworkConfigurationPriority's valuesList."""
@@ -108,3 +134,9 @@ def reconnect_delay(st: ReferenceStation, failures: int) -> float:
     doublings = 0 if "backoff-not-doubled" in st.faults else min(failures, repeat)
     delay: float = wait * 2**doublings + random.uniform(0, spread)
     return max(st.reconnect_s, delay)
+
+
+def csms_url(st: ReferenceStation) -> str:
+    """Where the station connects: its network profiles' choice (2.x), else its own URL."""
+    profiles = _PROFILES.get(st)
+    return profiles.url() if profiles is not None else st.csms_url

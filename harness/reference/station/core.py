@@ -338,7 +338,7 @@ class ReferenceStation:
         auth = (self.identity, self.password) if self.password is not None else None
         try:
             return await open_link(
-                station_url(self.csms_url, self.identity),
+                station_url(block_b.csms_url(self), self.identity),
                 identity=self.identity,
                 subprotocols=[SUBPROTOCOLS[self.version]],
                 basic_auth=auth,
