@@ -99,6 +99,7 @@ async def test_local_start_cable_first(
     "Start transaction options - PowerPathClosed",
     profile="core",
     versions=V2,
+    condition="C-09.4 AND (C-51 OR NOT (C-09.1 OR C-09.2 OR C-09.3 OR C-09.6))",
     kills=("tx-no-evse", "tx-reports-wrong-token"),
 )
 async def test_start_power_path_closed(
@@ -118,6 +119,7 @@ async def test_start_power_path_closed(
     "Start transaction options - EnergyTransfer",
     profile="core",
     versions=V2,
+    condition="C-09.5 AND (C-51 OR NOT (C-09.1 OR C-09.2 OR C-09.3 OR C-09.4 OR C-09.6))",
     kills=("tx-no-evse", "tx-reports-wrong-token", "tx-never-charging"),
 )
 async def test_start_energy_transfer(
@@ -167,6 +169,7 @@ async def _start_with_both(
     "Local start transaction - Authorization first - Success",
     profile="core",
     versions=V2,
+    condition="C-30 OR C-31 OR C-32 OR C-33 OR C-35",
     kills=("tx-reports-wrong-token", "tx-never-charging"),
 )
 async def test_local_start_token_first(
@@ -287,6 +290,7 @@ async def test_local_stop(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfi
     "Stop transaction options - PowerPathClosed - Local stop",
     profile="core",
     versions=V2,
+    condition="C-10.3 AND (C-52 OR NOT C-10.2) AND (C-30 OR C-31 OR C-32 OR C-35)",
     kills=("local-stop-ignored", "tx-stopped-reason-other"),
 )
 async def test_stop_power_path_local(
@@ -305,6 +309,7 @@ async def test_stop_power_path_local(
     "Stop transaction options - EnergyTransfer stopped - StopAuthorized",
     profile="core",
     versions=V2,
+    condition="C-10.4 AND (C-52 OR NOT (C-10.2 OR C-10.3))",
     kills=("local-stop-ignored", "tx-stopped-reason-other"),
 )
 async def test_stop_energy_transfer_local(
@@ -419,6 +424,7 @@ async def test_start_authorized_local(
     "Start transaction options - DataSigned",
     profile="core",
     versions=V2,
+    condition="C-09.3 AND (C-51 OR NOT (C-09.1 OR C-09.2 OR C-09.6))",
     kills=("readings-unsigned", "tx-started-no-meter-values"),
 )
 async def test_start_data_signed(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
@@ -521,6 +527,7 @@ async def test_start_authorized_remote(
     "Stop transaction options - EVDisconnected - Charging Station side",
     profile="core",
     versions=V2,
+    condition="HFS-1 AND C-10.1 AND (C-52 OR NOT (C-10.2 OR C-10.3 OR C-10.4))",
     kills=("unplug-keeps-transaction",),
 )
 async def test_stop_ev_disconnected(
@@ -600,6 +607,7 @@ async def test_stop_authorized_local(
     "Stop transaction options - Deauthorized - Invalid idToken",
     profile="core",
     versions=V2,
+    condition="(C-10.2 OR C-10.3) AND (C-30 - C-32 OR ISO 15118 support) AND C-01",
     kills=("invalid-id-keeps-transaction",),
 )
 async def test_deauthorized_invalid_token(
@@ -687,6 +695,7 @@ async def test_stop_authorized_remote(
     "Stop transaction options - PowerPathClosed - Remote stop",
     profile="core",
     versions=V2,
+    condition="C-10.3 AND (C-52 OR NOT C-10.2)",
     kills=("remote-stop-wrong-trigger", "remote-stop-ignored"),
 )
 async def test_stop_power_path_remote(

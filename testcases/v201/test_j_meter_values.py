@@ -231,6 +231,7 @@ async def test_clock_aligned_ended(
     "Clock-aligned Meter Values - Signed",
     profile="core",
     versions=V2,
+    condition="C-40 AND C-42",
     kills=("readings-unsigned",),
 )
 async def test_clock_aligned_signed(
@@ -350,6 +351,7 @@ async def test_sampled_ended(csms: CsmsPeer, sut: SutActions, sut_profile: SutPr
     "Sampled Meter Values - Signed",
     profile="core",
     versions=V2,
+    condition="C-42",
     kills=("readings-unsigned",),
 )
 async def test_sampled_signed(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
