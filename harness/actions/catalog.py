@@ -59,6 +59,7 @@ _SPECS = (
         ("slot", "csms_url", "security_profile", "message_timeout", "interface"),
     ),
     ActionSpec("trigger", CSMS, ("message",)),
+    ActionSpec("trigger_evse", CSMS, ("message", "evse_id")),
     ActionSpec("get_log", CSMS, ("log_type",)),
     ActionSpec("customer_information", CSMS, ("id_token", "token_type", "report", "clear")),
     ActionSpec(

@@ -269,6 +269,15 @@ class SutActions:
             "trigger", f"In the CSMS, trigger a {message} message", message=message
         )
 
+    async def trigger_evse(self, message: str, evse_id: int) -> Any:
+        """F06.FR.02: a TriggerMessage for one EVSE (a StatusNotification: its connector 1)."""
+        return await self.ask_csms(
+            "trigger_evse",
+            f"In the CSMS, trigger a {message} message for EVSE {evse_id}",
+            message=message,
+            evse_id=evse_id,
+        )
+
     async def get_log(self, log_type: str) -> Any:
         """N01: the CSMS asks the station for a log upload (TC_N_25/34/35/36_CSMS)."""
         return await self.ask_csms(

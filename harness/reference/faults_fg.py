@@ -159,4 +159,11 @@ FG_FAULTS: tuple[Fault, ...] = (
         "makes every connector operative again when it reboots",
         "the availability set persists across the reboot",
     ),
+    Fault(
+        "csms-trigger-wrong-evse",
+        CSMS,
+        V2,
+        "sends TriggerMessage for the next EVSE after the one its operator chose",
+        "F06.FR.02: evse.id",
+    ),
 )

@@ -57,6 +57,7 @@ CSMS_ACTIONS = (
     "get_base_report",
     "set_network_profile",
     "trigger",
+    "trigger_evse",
     "get_log",
     "customer_information",
     "customer_information_by_identifier",

@@ -10,6 +10,7 @@ from typing import Any
 from harness import CsmsPeer, StationPeer, SutActions, oca
 from harness.checks import require, require_fields
 from harness.config import SutProfile
+from harness.peers.defaults import now_iso
 from harness.peers.exchange import InboundCall
 from testcases.v201.states import connector_status, set_variable, tx_points
 from testcases.v201.tx_states import (
@@ -21,6 +22,7 @@ from testcases.v201.tx_states import (
     energy_transfer_started,
     ev_connected_pre_session,
     reading,
+    station_charging,
     station_ev_connected,
     station_ev_disconnected,
     unplugged,
@@ -909,17 +911,25 @@ async def test_csms_remote_start_cable_timeout(
 CSMS_TRIGGER_KILLS = ("csms-trigger-wrong-message", "csms-commands-dropped")
 
 
-async def _csms_trigger(station: StationPeer, sut: SutActions, message: str) -> InboundCall:
+async def _csms_trigger(
+    station: StationPeer, sut: SutActions, message: str, evse_id: int | None = None
+) -> InboundCall:
     """Asked by its operator, the CSMS sends TriggerMessage; its requestedMessage is
-    ``message`` (F06.FR.01). The request is returned unanswered."""
+    ``message`` (F06.FR.01) and, for ``evse_id``, evse.id is that EVSE (F06.FR.02). The request
+    is returned unanswered."""
     station.hold("TriggerMessage")
-    await sut.trigger(message)
+    if evse_id is None:
+        await sut.trigger(message)
+    else:
+        await sut.trigger_evse(message, evse_id)
     request = await station.expect("TriggerMessage", req="F06.FR.01: the CSMS sends TriggerMessage")
     require_fields(
         request.payload,
         requestedMessage=message,
         req=f"F06.FR.01: requestedMessage {message}",
     )
+    if evse_id is not None:
+        require_fields(request.get("evse") or {}, id=evse_id, req=f"F06.FR.02: evse.id {evse_id}")
     return request
 
 
@@ -1009,6 +1019,140 @@ async def test_csms_trigger_firmware_status(station: StationPeer, sut: SutAction
         "FirmwareStatusNotification",
         req="L01/F06: FirmwareStatusNotification answered",
     )
+
+
+#: Faults every CSMS trigger case for one EVSE kills.
+CSMS_TRIGGER_EVSE_KILLS = (*CSMS_TRIGGER_KILLS, "csms-trigger-wrong-evse")
+
+
+@oca(
+    "TC_F_11_CSMS",
+    "Trigger message - MeterValues - Specific EVSE",
+    profile="core",
+    versions=V2,
+    condition="C-29.1",
+    kills=CSMS_TRIGGER_EVSE_KILLS,
+)
+async def test_csms_trigger_meter_values_evse(station: StationPeer, sut: SutActions) -> None:
+    """TC_F_11 (F06.FR.01/02): asked by its operator, the CSMS sends TriggerMessage for
+    MeterValues of EVSE 1 (evse.id 1); the harness answers Accepted and sends MeterValues for
+    EVSE 1 with context Trigger, which the CSMS answers."""
+    request = await _csms_trigger(station, sut, "MeterValues", 1)
+    await request.reply(status="Accepted")
+    req = "F06: MeterValues answered"
+    await station.call(
+        "MeterValues", evse_id=1, meter_value=[reading("Trigger", 1000.0)], req=req
+    ).must(req=req)
+
+
+async def _csms_triggered_tx(
+    station: StationPeer, sut: SutActions, profile: SutProfile, evse_id: int | None
+) -> None:
+    """As the station, state EnergyTransferStarted on EVSE 1; the CSMS sends TriggerMessage
+    for TransactionEvent (of EVSE ``evse_id``, or all); the harness answers Accepted and sends
+    Updated (Trigger, Charging, meter values with context Trigger), which the CSMS answers."""
+    tx = StationTx.of(station, profile)
+    await station_charging(tx)
+    request = await _csms_trigger(station, sut, "TransactionEvent", evse_id)
+    await request.reply(status="Accepted")
+    await tx.event(
+        "Updated",
+        "Trigger",
+        meter=[reading("Trigger", 1500.0)],
+        req="F06: the triggered TransactionEvent answered",
+    )
+    await station_ev_disconnected(tx, req="E06: TransactionEvent Ended answered")
+
+
+@oca(
+    "TC_F_13_CSMS",
+    "Trigger message - TransactionEvent - Specific EVSE",
+    profile="core",
+    versions=V2,
+    condition="C-29.2",
+    kills=CSMS_TRIGGER_EVSE_KILLS,
+)
+async def test_csms_trigger_transaction_event_evse(
+    station: StationPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_F_13 (F06.FR.01/02): during a transaction on EVSE 1 the CSMS sends TriggerMessage for
+    TransactionEvent of EVSE 1; the harness answers Accepted and reports the transaction
+    (Trigger, Charging, context Trigger), answered. Beyond the OCA: the transaction is ended."""
+    await _csms_triggered_tx(station, sut, sut_profile, 1)
+
+
+@oca(
+    "TC_F_14_CSMS",
+    "Trigger message - TransactionEvent - All EVSE",
+    profile="core",
+    versions=V2,
+    condition="C-29.2",
+    kills=CSMS_TRIGGER_KILLS,
+)
+async def test_csms_trigger_transaction_event_all(
+    station: StationPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_F_14 (F06.FR.01): during a transaction the CSMS sends TriggerMessage for
+    TransactionEvent; the harness answers Accepted and reports its transaction, answered.
+    Deviation: the harness runs one transaction (EVSE 1), so one triggered event follows, not
+    one per EVSE."""
+    await _csms_triggered_tx(station, sut, sut_profile, None)
+
+
+async def _csms_triggered_status(station: StationPeer, sut: SutActions, status: str) -> None:
+    request = await _csms_trigger(station, sut, "StatusNotification", 1)
+    await request.reply(status="Accepted")
+    require(
+        (request.get("evse") or {}).get("connectorId") is not None,
+        req="F06.FR.13: a StatusNotification trigger names the connector",
+        expected="evse.connectorId",
+        actual=repr(request.get("evse")),
+    )
+    req = f"G01: the triggered StatusNotification ({status}) answered"
+    await station.call(
+        "StatusNotification",
+        timestamp=now_iso(),
+        connector_status=status,
+        evse_id=1,
+        connector_id=1,
+        req=req,
+    ).must(req=req)
+
+
+@oca(
+    "TC_F_23_CSMS",
+    "Trigger message - StatusNotification - Specific EVSE - Available",
+    profile="core",
+    versions=V2,
+    condition="C-29.5",
+    kills=CSMS_TRIGGER_EVSE_KILLS,
+)
+async def test_csms_trigger_status_available(station: StationPeer, sut: SutActions) -> None:
+    """TC_F_23 (F06.FR.01/02/13): the CSMS sends TriggerMessage for StatusNotification of
+    EVSE 1 naming the connector; the harness answers Accepted and reports connector 1
+    Available, which the CSMS answers."""
+    await _csms_triggered_status(station, sut, "Available")
+
+
+@oca(
+    "TC_F_24_CSMS",
+    "Trigger message - StatusNotification - Specific EVSE - Occupied",
+    profile="core",
+    versions=V2,
+    condition="C-29.5",
+    kills=CSMS_TRIGGER_EVSE_KILLS,
+)
+async def test_csms_trigger_status_occupied(
+    station: StationPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_F_24 (F06.FR.01/02/13): with the EV connected (the harness reports connector 1
+    Occupied and a transaction started by the cable), the CSMS sends TriggerMessage for
+    StatusNotification of EVSE 1 naming the connector; the harness answers Accepted and reports
+    the connector Occupied, which the CSMS answers. Beyond the OCA: the transaction is ended."""
+    tx = StationTx.of(station, sut_profile)
+    await station_ev_connected(tx)
+    await _csms_triggered_status(station, sut, "Occupied")
+    await station_ev_disconnected(tx, req="E06: TransactionEvent Ended answered")
 
 
 @oca(

@@ -21,11 +21,20 @@ from harness.reference.csms.handlers_common import Handler
 Command = tuple[str, dict[str, Any]]
 
 
-def trigger(faults: frozenset[str], message: str) -> Command:
-    """1.6 §5.17 / 2.x F06 TriggerMessage for ``message``."""
+def trigger(faults: frozenset[str], message: str, evse_id: int | None = None) -> Command:
+    """1.6 §5.17 / 2.x F06 TriggerMessage for ``message`` (2.x: for ``evse_id``, F06.FR.02; a
+    StatusNotification names connector 1 of it, F06.FR.13)."""
     if "csms-trigger-wrong-message" in faults:
         message = "StatusNotification" if message != "StatusNotification" else "Heartbeat"
-    return "TriggerMessage", {"requestedMessage": message}
+    payload: dict[str, Any] = {"requestedMessage": message}
+    if evse_id is not None:
+        if "csms-trigger-wrong-evse" in faults:
+            evse_id += 1
+        evse: dict[str, int] = {"id": evse_id}
+        if message == "StatusNotification":
+            evse["connectorId"] = 1
+        payload["evse"] = evse
+    return "TriggerMessage", payload
 
 
 def change_connector_availability(

@@ -452,6 +452,10 @@ class ReferenceCsms:
             record.triggered.add(triggered_action(message))
         return response
 
+    async def trigger_evse(self, identity: str, message: str, evse_id: int) -> dict[str, Any]:
+        """F06.FR.02: TriggerMessage for one EVSE (StatusNotification: connector 1 of it)."""
+        return await self._command(identity, block_fg.trigger(self.faults, message, evse_id))
+
     async def get_log(self, identity: str, log_type: str) -> dict[str, Any]:
         """N01 GetLog of ``log_type`` (blocks N/P: :mod:`~harness.reference.csms.block_np`)."""
         if "csms-getlog-not-sent" in self.faults:
