@@ -92,8 +92,9 @@ EJ_FAULTS: tuple[Fault, ...] = (
         "readings-unsigned",
         STATION,
         V2,
-        "sends no signedMeterValue whatever SampledDataCtrlr.SignReadings says",
+        "sends no signedMeterValue whatever SampledDataCtrlr/AlignedDataCtrlr.SignReadings say",
         "J02.FR.21",
+        (("TC_J_04_CS", "J01.FR.21"),),
     ),
     Fault(
         "invalid-id-keeps-transaction",
