@@ -238,4 +238,12 @@ B_FAULTS: tuple[Fault, ...] = (
         "always connects to its own URL, whatever NetworkConfigurationPriority names first",
         "B10.FR.04",
     ),
+    Fault(
+        "network-no-fallback",
+        STATION,
+        V2,
+        "keeps trying the first slot of NetworkConfigurationPriority, never falling back to the "
+        "next one",
+        "B10.FR.03",
+    ),
 )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -1430,31 +1431,23 @@ async def test_set_network_profile_rejected(csms: CsmsPeer, sut_profile: SutProf
     answer.must(status="Rejected", req="B09.FR.02: a profile for an unknown slot is Rejected")
 
 
-#: TC_B_45's second endpoint: the harness CSMS under another path (the station's URL plus its
-#: identity must lead there).
-ALT_PATH = "/alt"
+def _dead_url() -> str:
+    """A ws:// URL on 127.0.0.1 where nothing listens (a port just freed): every attempt there
+    fails, as the OCA's unanswered first slot does."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"ws://127.0.0.1:{port}/ocpp"
 
 
-@oca(
-    "TC_B_45_CS",
-    "Migrate to new ConnectionProfile - Success - Same CSMS Root",
-    profile="core",
-    versions=V2,
-    kills=("network-priority-ignored",),
-)
-async def test_migrate_network_profile(csms: CsmsPeer, sut_profile: SutProfile) -> None:
-    """TC_B_45_CS (B09.FR.01, B10.FR.01/04/06), with the errata 2025-04 slot choice: the harness
-    reads NetworkConfigurationPriority (its first slot is the one in use) and sets a profile
-    for another slot the station has (step 1: SetNetworkProfile Accepted) pointing at its
-    second endpoint (the same listener under the path /alt); it then puts that slot first,
-    the one in use second (step 3: SetVariables Accepted or RebootRequired); unless the station
-    reboots by itself within the response time, Reset OnIdle (step 5: Accepted); the station
-    reconnects to the second endpoint (B10.FR.04; the old connection is closed first:
-    B10.FR.06) and boots (reusable state Booted: BootNotification Accepted, every connector
-    reported). Deviations: the configured slots are the first two NetworkConfigurationPriority
-    may name (its valuesList), the connection data the harness CSMS's own; the case restores
-    the priority afterwards, and the station connects back to the first endpoint at its next
-    reconnection (the harness listens under both paths)."""
+async def _migrate(
+    csms: CsmsPeer, profile: SutProfile, url: str
+) -> tuple[Mapping[str, Any], InboundCall]:
+    """TC_B_45/46 steps 1-6: a profile for a slot other than the one in use pointing at ``url``
+    (SetNetworkProfile Accepted), that slot put first and the one in use second (SetVariables
+    Accepted or RebootRequired), Reset OnIdle unless the station reboots by itself within the
+    response time (Accepted); the next BootNotification (held) is returned with the upgrade
+    request of the connection it came on."""
     item = await get_variable(
         csms, "OCPPCommCtrlr", "NetworkConfigurationPriority", req="B10: priority read"
     )
@@ -1465,9 +1458,9 @@ async def test_migrate_network_profile(csms: CsmsPeer, sut_profile: SutProfile) 
     data = {
         "ocppVersion": "OCPP20",
         "ocppTransport": "JSON",
-        "ocppCsmsUrl": csms.url + ALT_PATH,
+        "ocppCsmsUrl": url,
         "messageTimeout": NETWORK_MESSAGE_TIMEOUT_S,
-        "securityProfile": sut_profile.sut.security_profile,
+        "securityProfile": profile.sut.security_profile,
         "ocppInterface": NETWORK_INTERFACE,
     }
     answer = await csms.call(
@@ -1500,13 +1493,45 @@ async def test_migrate_network_profile(csms: CsmsPeer, sut_profile: SutProfile) 
     if old is not None and not old.closed.is_set():
         reset = await csms.call("Reset", type="OnIdle", req="B11.FR.01: Reset answered")
         reset.must(status="Accepted", req="B11.FR.03: Reset OnIdle Accepted")
-    boot = await csms.expect(
+    return item, await csms.expect(
         "BootNotification",
-        within_s=csms.action_s + csms.response_s,
-        req="B10.FR.04: BootNotification after the reboot",
+        within_s=csms.action_s + 2 * csms.response_s,
+        req="B10.FR.03/04: BootNotification after the reboot",
     )
+
+
+def _last_path(csms: CsmsPeer) -> str:
     accepted = [h for h in csms.server.handshakes if h.status == UPGRADED]
-    path = accepted[-1].path if accepted else ""
+    return accepted[-1].path if accepted else ""
+
+
+#: TC_B_45's second endpoint: the harness CSMS under another path (the station's URL plus its
+#: identity must lead there).
+ALT_PATH = "/alt"
+
+
+@oca(
+    "TC_B_45_CS",
+    "Migrate to new ConnectionProfile - Success - Same CSMS Root",
+    profile="core",
+    versions=V2,
+    kills=("network-priority-ignored",),
+)
+async def test_migrate_network_profile(csms: CsmsPeer, sut_profile: SutProfile) -> None:
+    """TC_B_45_CS (B09.FR.01, B10.FR.01/04/06), with the errata 2025-04 slot choice: the harness
+    reads NetworkConfigurationPriority (its first slot is the one in use) and sets a profile
+    for another slot the station has (step 1: SetNetworkProfile Accepted) pointing at its
+    second endpoint (the same listener under the path /alt); it then puts that slot first,
+    the one in use second (step 3: SetVariables Accepted or RebootRequired); unless the station
+    reboots by itself within the response time, Reset OnIdle (step 5: Accepted); the station
+    reconnects to the second endpoint (B10.FR.04; the old connection is closed first:
+    B10.FR.06) and boots (reusable state Booted: BootNotification Accepted, every connector
+    reported). Deviations: the configured slots are the first two NetworkConfigurationPriority
+    may name (its valuesList), the connection data the harness CSMS's own; the case restores
+    the priority afterwards, and the station connects back to the first endpoint at its next
+    reconnection (the harness listens under both paths)."""
+    _, boot = await _migrate(csms, sut_profile, csms.url + ALT_PATH)
+    path = _last_path(csms)
     require(
         path.startswith(ALT_PATH + "/"),
         req="B10.FR.04: the station connects to the first entry of NetworkConfigurationPriority",
@@ -1516,6 +1541,36 @@ async def test_migrate_network_profile(csms: CsmsPeer, sut_profile: SutProfile) 
     await boot.reply(status="Accepted", interval=300)
     await _boot_connectors_available(
         csms, sut_profile, "B01.FR.05: every connector's state reported after the migration"
+    )
+
+
+@oca(
+    "TC_B_46_CS",
+    "Migrate to new ConnectionProfile - Fallback mechanism - Same CSMS Root",
+    profile="core",
+    versions=V2,
+    kills=("network-no-fallback",),
+)
+async def test_migrate_network_profile_fallback(csms: CsmsPeer, sut_profile: SutProfile) -> None:
+    """TC_B_46_CS (B10.FR.03/04): as TC_B_45_CS (SetNetworkProfile Accepted, the new slot first
+    in NetworkConfigurationPriority: Accepted or RebootRequired, Reset OnIdle Accepted where
+    needed), but the new profile's endpoint does not answer (a port where nothing listens);
+    after its NetworkProfileConnectionAttempts the station falls back to the second entry, the
+    slot it used before, and connects to the harness there (B10.FR.03) and boots (reusable
+    state Booted). Deviation: the OCA's unanswered attempts are refused connections here (the
+    harness cannot listen on the station's first slot without accepting); how many attempts the
+    station made there is not visible to the harness."""
+    _, boot = await _migrate(csms, sut_profile, _dead_url())
+    path = _last_path(csms)
+    require(
+        not path.startswith(ALT_PATH + "/"),
+        req="B10.FR.03: the station falls back to the next entry of NetworkConfigurationPriority",
+        expected="a connection to the station's own URL",
+        actual=f"a connection to {path!r}",
+    )
+    await boot.reply(status="Accepted", interval=300)
+    await _boot_connectors_available(
+        csms, sut_profile, "B01.FR.05: every connector's state reported after the fallback"
     )
 
 

@@ -16,10 +16,12 @@ table entry: Reset (B11, B12), SetNetworkProfile (B09) and the reconnection back
 * SetNetworkProfile (B09): a profile for one of the slots NetworkConfigurationPriority may name
   (its valuesList) is stored and Accepted (B09.FR.01); another slot is Rejected (B09.FR.02). The
   station keeps the connection it has; its next connection goes to the first slot of
-  NetworkConfigurationPriority with a profile (B10.FR.04), its own URL being its first slot's.
+  NetworkConfigurationPriority with a profile (B10.FR.04), its own URL being its first slot's,
+  and to the next one after NetworkProfileConnectionAttempts failed attempts (B10.FR.03).
 
 Seeded faults (:mod:`harness.reference.faults_b`): ``network-profile-any-slot`` (any slot
-Accepted), ``network-priority-ignored`` (always its own URL), ``reset-no-reboot``, ``reset-onidle-immediate``
+Accepted), ``network-priority-ignored`` (always its own URL), ``network-no-fallback`` (never the
+next slot), ``reset-no-reboot``, ``reset-onidle-immediate``
 (OnIdle with a transaction: Accepted and an immediate reset), ``reset-immediate-wrong-reason``
 (the transaction ends with stoppedReason Reboot), ``reset-forgets-unavailable`` (every connector
 operative again after the reboot).
@@ -87,16 +89,24 @@ class NetworkProfiles:
         text = self.v2.dm.value("OCPPCommCtrlr", "NetworkConfigurationPriority")
         return [int(v) for v in text.split(",") if v.strip().isdigit()]
 
-    def url(self) -> str:
-        """B10.FR.04: the URL of the first slot of NetworkConfigurationPriority that has a
-        profile (the station's own URL for its own slot); fault ``network-priority-ignored``."""
-        if "network-priority-ignored" not in self.v2.st.faults:
-            for slot in self.priority():
-                if slot in self.profiles:
-                    return str(self.profiles[slot]["ocppCsmsUrl"])
-                if slot == self.own_slot:
-                    break
-        return self.v2.st.csms_url
+    def url(self, failures: int) -> str:
+        """B10.FR.03/04: the URL of the first slot of NetworkConfigurationPriority that has a
+        profile (the station's own URL for its own slot); after NetworkProfileConnectionAttempts
+        failed attempts, the next one's, and so on round. Faults ``network-priority-ignored``
+        (always its own URL) and ``network-no-fallback`` (never the next slot)."""
+        if "network-priority-ignored" in self.v2.st.faults:
+            return self.v2.st.csms_url
+        usable = [s for s in self.priority() if s in self.profiles or s == self.own_slot]
+        if not usable:
+            return self.v2.st.csms_url
+        attempts = max(1, self.v2.dm.get_int("OCPPCommCtrlr", "NetworkProfileConnectionAttempts"))
+        index = 0 if "network-no-fallback" in self.v2.st.faults else failures // attempts
+        slot = usable[index % len(usable)]
+        return (
+            self.v2.st.csms_url
+            if slot == self.own_slot
+            else str(self.profiles[slot]["ocppCsmsUrl"])
+        )
 
     def slots(self) -> frozenset[int]:
         """The configuration slots the station has: NetworkConfigurationPriority's valuesList."""
@@ -136,7 +146,8 @@ def reconnect_delay(st: ReferenceStation, failures: int) -> float:
     return max(st.reconnect_s, delay)
 
 
-def csms_url(st: ReferenceStation) -> str:
-    """Where the station connects: its network profiles' choice (2.x), else its own URL."""
+def csms_url(st: ReferenceStation, failures: int) -> str:
+    """Where the station connects after ``failures`` failed attempts in a row: its network
+    profiles' choice (2.x), else its own URL."""
     profiles = _PROFILES.get(st)
-    return profiles.url() if profiles is not None else st.csms_url
+    return profiles.url(failures) if profiles is not None else st.csms_url

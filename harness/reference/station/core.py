@@ -322,7 +322,7 @@ class ReferenceStation:
             if self._offline:
                 await self._online.wait()
                 continue
-            link = await self._connect()
+            link = await self._connect(failures)
             if link is not None and self._offline:
                 link.abort()
                 link = None
@@ -334,11 +334,11 @@ class ReferenceStation:
             if not self._stopping:
                 await asyncio.sleep(block_b.reconnect_delay(self, failures))
 
-    async def _connect(self) -> Link | None:
+    async def _connect(self, failures: int = 0) -> Link | None:
         auth = (self.identity, self.password) if self.password is not None else None
         try:
             return await open_link(
-                station_url(block_b.csms_url(self), self.identity),
+                station_url(block_b.csms_url(self, failures), self.identity),
                 identity=self.identity,
                 subprotocols=[SUBPROTOCOLS[self.version]],
                 basic_auth=auth,
