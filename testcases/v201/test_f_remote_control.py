@@ -1,5 +1,9 @@
-"""OCA block F (Remote control), OCPP 2.0.1 and 2.1: remote start and stop. Steps and criteria
-in our own words after OCPP 2.0.1 Part 6."""
+"""OCA block F (Remote control), OCPP 2.0.1 and 2.1: remote start (F01/F02) and stop (F03),
+UnlockConnector (F05) and TriggerMessage (F06), for the station under test (Part 6 §2.7) and the
+CSMS under test (§3.7). Steps and criteria in our own words after OCPP 2.0.1 Part 6.
+
+Not here: TC_F_16_CS / TC_F_19_CS (a trigger while a log upload or a firmware download runs) and
+TC_F_06_CSMS (UnlockConnector from the CSMS, C-11)."""
 
 from __future__ import annotations
 
