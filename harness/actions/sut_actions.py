@@ -269,6 +269,15 @@ class SutActions:
             "trigger", f"In the CSMS, trigger a {message} message", message=message
         )
 
+    async def unlock_connector(self, evse_id: int, connector_id: int) -> Any:
+        """F05 (2.x): have the station unlock a connector."""
+        return await self.ask_csms(
+            "unlock_connector",
+            f"In the CSMS, unlock connector {connector_id} of EVSE {evse_id}",
+            evse_id=evse_id,
+            connector_id=connector_id,
+        )
+
     async def trigger_evse(self, message: str, evse_id: int) -> Any:
         """F06.FR.02: a TriggerMessage for one EVSE (a StatusNotification: its connector 1)."""
         return await self.ask_csms(

@@ -166,4 +166,11 @@ FG_FAULTS: tuple[Fault, ...] = (
         "sends TriggerMessage for the next EVSE after the one its operator chose",
         "F06.FR.02: evse.id",
     ),
+    Fault(
+        "csms-unlock-wrong-evse",
+        CSMS,
+        V2,
+        "sends UnlockConnector for the next EVSE after the one its operator chose",
+        "F05: the chosen connector",
+    ),
 )

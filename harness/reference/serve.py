@@ -58,6 +58,7 @@ CSMS_ACTIONS = (
     "set_network_profile",
     "trigger",
     "trigger_evse",
+    "unlock_connector",
     "get_log",
     "customer_information",
     "customer_information_by_identifier",

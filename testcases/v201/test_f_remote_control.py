@@ -2,8 +2,7 @@
 UnlockConnector (F05) and TriggerMessage (F06), for the station under test (Part 6 §2.7) and the
 CSMS under test (§3.7). Steps and criteria in our own words after OCPP 2.0.1 Part 6.
 
-Not here: TC_F_16_CS / TC_F_19_CS (a trigger while a log upload or a firmware download runs) and
-TC_F_06_CSMS (UnlockConnector from the CSMS, C-11)."""
+Not here: TC_F_16_CS / TC_F_19_CS (a trigger while a log upload or a firmware download runs)."""
 
 from __future__ import annotations
 
@@ -906,6 +905,29 @@ async def test_csms_remote_start_cable_timeout(
         "EVConnectTimeout",
         charging_state="Idle",
         req="E03.FR.05: TransactionEvent (EVConnectTimeout) answered",
+    )
+
+
+# -- F05: UnlockConnector (CSMS under test) ---------------------------------------------------------
+
+
+@oca(
+    "TC_F_06_CSMS",
+    "Remote unlock Connector - Without ongoing transaction - Accepted",
+    profile="core",
+    versions=V2,
+    condition="C-11",
+    kills=("csms-unlock-wrong-evse", "csms-commands-dropped"),
+)
+async def test_csms_unlock_connector(station: StationPeer, sut: SutActions) -> None:
+    """TC_F_06 (F05): asked by its operator, the CSMS sends UnlockConnector for connector 1 of
+    EVSE 1 (evseId and connectorId); the harness answers Unlocked."""
+    station.hold("UnlockConnector")
+    await sut.unlock_connector(1, 1)
+    request = await station.expect("UnlockConnector", req="F05: the CSMS sends UnlockConnector")
+    await request.reply(status="Unlocked")
+    require_fields(
+        request.payload, evseId=1, connectorId=1, req="F05: the chosen connector (EVSE 1, 1)"
     )
 
 

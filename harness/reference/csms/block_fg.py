@@ -5,6 +5,7 @@ the command and the answers the CSMS side of these blocks adds, with their seede
 * :func:`trigger`: F06.FR.01, the requested message the operator chose
   (``csms-trigger-wrong-message``: always StatusNotification instead);
 * :func:`change_connector_availability`: G03 for one connector (2.x only);
+* :func:`unlock_connector`: F05 (``csms-unlock-wrong-evse``);
 * :func:`handlers`: NotifyEvent (G05: a lock failure is reported as an event) and
   FirmwareStatusNotification (F06 triggered, L01) are answered; ``csms-notify-event-refused`` /
   ``csms-firmware-status-refused`` answer them with CALLERROR InternalError.
@@ -52,6 +53,13 @@ def change_connector_availability(
         "operationalStatus": "Operative" if operative else "Inoperative",
         "evse": {"id": evse_id, "connectorId": connector_id},
     }
+
+
+def unlock_connector(faults: frozenset[str], evse_id: int, connector_id: int) -> Command:
+    """2.x F05 UnlockConnector (``csms-unlock-wrong-evse``: the next EVSE)."""
+    if "csms-unlock-wrong-evse" in faults:
+        evse_id += 1
+    return "UnlockConnector", {"evseId": evse_id, "connectorId": connector_id}
 
 
 def handlers(current: dict[str, Handler]) -> dict[str, Handler]:

@@ -452,6 +452,13 @@ class ReferenceCsms:
             record.triggered.add(triggered_action(message))
         return response
 
+    async def unlock_connector(
+        self, identity: str, evse_id: int, connector_id: int
+    ) -> dict[str, Any]:
+        """2.x F05: UnlockConnector for one connector of an EVSE."""
+        command = block_fg.unlock_connector(self.faults, evse_id, connector_id)
+        return await self._command(identity, command)
+
     async def trigger_evse(self, identity: str, message: str, evse_id: int) -> dict[str, Any]:
         """F06.FR.02: TriggerMessage for one EVSE (StatusNotification: connector 1 of it)."""
         return await self._command(identity, block_fg.trigger(self.faults, message, evse_id))
