@@ -173,4 +173,11 @@ FG_FAULTS: tuple[Fault, ...] = (
         "sends UnlockConnector for the next EVSE after the one its operator chose",
         "F05: the chosen connector",
     ),
+    Fault(
+        "trigger-log-status-stale",
+        STATION,
+        V2,
+        "answers a LogStatusNotification trigger with Idle while a log upload runs",
+        "F06.FR.14",
+    ),
 )

@@ -2,17 +2,20 @@
 UnlockConnector (F05) and TriggerMessage (F06), for the station under test (Part 6 §2.7) and the
 CSMS under test (§3.7). Steps and criteria in our own words after OCPP 2.0.1 Part 6.
 
-Not here: TC_F_16_CS / TC_F_19_CS (a trigger while a log upload or a firmware download runs)."""
+Not here: TC_F_19_CS (a trigger while a firmware download runs: block L has its own issue)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
+
+import pytest
 
 from harness import CsmsPeer, StationPeer, SutActions, oca
 from harness.checks import require, require_fields
 from harness.config import SutProfile
+from harness.fileserver import FileServer
 from harness.peers.defaults import now_iso
 from harness.peers.exchange import InboundCall
 from testcases.v201.states import connector_status, set_variable, tx_points
@@ -607,6 +610,60 @@ async def test_trigger_log_status_idle(csms: CsmsPeer) -> None:
         note.payload,
         status="Idle",
         req="F06.FR.15: LogStatusNotification status Idle when nothing runs",
+    )
+
+
+@pytest.fixture
+async def log_server(csms: CsmsPeer, sut_profile: SutProfile) -> AsyncIterator[FileServer]:
+    """The log server the OCA's GetLog needs (as in block N), for one case."""
+    async with FileServer(host=sut_profile.sut.listen.host) as server:
+        yield server
+
+
+@oca(
+    "TC_F_16_CS",
+    "Trigger message - LogStatusNotification - Uploading",
+    profile="core",
+    versions=V2,
+    condition="C-29.3",
+    kills=("trigger-log-status-stale", "trigger-accepted-not-sent"),
+)
+async def test_trigger_log_status_uploading(csms: CsmsPeer, log_server: FileServer) -> None:
+    """TC_F_16 (F06.FR.04/05/10/14): GetLog (DiagnosticsLog) to the log server is Accepted and
+    reported Uploading; while the log server holds the upload, TriggerMessage
+    LogStatusNotification is Accepted and a LogStatusNotification Uploading follows. The log
+    server then lets the upload finish (Uploaded)."""
+    log_server.hold_uploads()
+    try:
+        result = await csms.call(
+            "GetLog",
+            log_type="DiagnosticsLog",
+            request_id=1601,
+            log={"remoteLocation": log_server.url()},
+        )
+        result.must(status="Accepted", req="N01.FR.01: GetLog Accepted")
+        await csms.expect(
+            "LogStatusNotification",
+            status="Uploading",
+            within_s=csms.action_s,
+            req="N01.FR.08: LogStatusNotification Uploading",
+        )
+        await _trigger(csms, "LogStatusNotification")
+        note = await csms.expect(
+            "LogStatusNotification", req="F06.FR.10: the triggered LogStatusNotification is sent"
+        )
+        require_fields(
+            note.payload,
+            status="Uploading",
+            req="F06.FR.14: LogStatusNotification status Uploading while the log uploads",
+        )
+    finally:
+        log_server.release_uploads()
+    await csms.expect(
+        "LogStatusNotification",
+        status="Uploaded",
+        within_s=csms.action_s,
+        req="N01.FR.09: LogStatusNotification Uploaded",
     )
 
 

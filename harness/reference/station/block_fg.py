@@ -87,8 +87,13 @@ def trigger_context(station: ReferenceStation) -> str:
     return "Sample.Periodic" if "trigger-meter-context-wrong" in station.faults else "Trigger"
 
 
-def idle_status(station: ReferenceStation, message: str) -> Payload:
-    """F06.FR.15/16: nothing uploads or installs here, so the triggered status is Idle."""
-    if "trigger-status-not-idle" in station.faults:
+def idle_status(station: ReferenceStation, message: str, current: Payload | None = None) -> Payload:
+    """F06.FR.14-16: the triggered status: ``current`` (a log upload's, from block N) or Idle
+    (no firmware update here); ``trigger-status-not-idle`` reports a busy status while idle,
+    ``trigger-log-status-stale`` Idle while a log uploads."""
+    status = dict(current) if current is not None else {"status": "Idle"}
+    if status["status"] == "Idle" and "trigger-status-not-idle" in station.faults:
         return {"status": _BUSY.get(message, "Idle")}
-    return {"status": "Idle"}
+    if status["status"] != "Idle" and "trigger-log-status-stale" in station.faults:
+        return {"status": "Idle"}
+    return status

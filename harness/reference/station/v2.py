@@ -335,7 +335,10 @@ class V2:
                     self._meter_values(e)
 
             return meters
-        payload: Payload = {} if message == "Heartbeat" else block_fg.idle_status(self.st, message)
+        current = self.np.log_status() if message == "LogStatusNotification" else None
+        payload: Payload = (
+            {} if message == "Heartbeat" else block_fg.idle_status(self.st, message, current)
+        )
         return lambda: self.st.send(Outgoing.fixed(message, payload, pre_boot=True))
 
     def _meter_values(self, evse: Evse) -> None:
