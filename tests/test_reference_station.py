@@ -433,8 +433,8 @@ async def test_v2_transaction_message_retried_after_callerror() -> None:
 
 
 async def test_v2_reset_on_idle_waits_for_the_transaction() -> None:
-    """B12: Reset OnIdle during a transaction is Scheduled; the station reboots (RemoteReset)
-    once the transaction has ended."""
+    """B12: Reset OnIdle during a transaction is Scheduled; the station reboots (ScheduledReset,
+    as TC_B_21_CS validates) once the transaction has ended."""
     async with station_up("2.0.1") as (csms, station):
         await station.plug_in()
         await csms.expect("TransactionEvent", event_type="Started")
@@ -442,7 +442,7 @@ async def test_v2_reset_on_idle_waits_for_the_transaction() -> None:
         await csms.expect_none("BootNotification", for_s=0.3)
         await station.unplug()
         await csms.expect("TransactionEvent", event_type="Ended")
-        await csms.expect("BootNotification", reason="RemoteReset")
+        await csms.expect("BootNotification", reason="ScheduledReset")
 
 
 # -- configuration ---------------------------------------------------------------------------------------
