@@ -1,0 +1,179 @@
+"""The reference CSMS's operator commands: what a person at a CSMS's screen (or its API) asks of
+a connected station — remote start and stop, reset, availability, settings, triggers, network
+profiles, logs, customer information. Each sends one CALL and returns the station's answer; the
+control API (:mod:`harness.reference.serve`) and the built-in SUT actions call them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+
+from harness.ocppj.frames import CallError, CallResult
+from harness.ocppj.session import LocalProtocolError
+from harness.reference.csms import block_b, block_ej, block_fg, block_np, commands
+from harness.reference.csms.commands import (
+    Command,
+    CommandError,
+    CommandFailed,
+    CommandTimeout,
+    StationNotConnected,
+)
+from harness.reference.csms.handlers_common import triggered_action
+from harness.reference.csms.records import CsmsState
+from harness.transport.link import Link, LinkClosed, ResponseTimeout
+
+
+class OperatorCommands:
+    """Mixed into :class:`~harness.reference.csms.server.ReferenceCsms`, whose state it uses."""
+
+    version: str
+    faults: frozenset[str]
+    state: CsmsState
+    _links: dict[str, Link]
+    _locks: dict[str, asyncio.Lock]
+    _command_timeout_s: float
+    _report_ids: Iterator[int]
+
+    async def _command(self, identity: str, command: Command) -> dict[str, Any]:
+        """Send ``command`` to ``identity`` and return its CALLRESULT payload (under the seeded
+        fault ``csms-commands-dropped``: "Accepted" at once, nothing sent)."""
+        if "csms-commands-dropped" in self.faults:
+            return {"status": "Accepted"}
+        action, payload = command
+        lock = self._locks.setdefault(identity, asyncio.Lock())
+        timeout = self._command_timeout_s
+        try:
+            async with asyncio.timeout(timeout), lock:
+                link = self._links.get(identity)
+                if link is None or link.closed.is_set():
+                    raise StationNotConnected(f"station {identity!r} is not connected")
+                event = await link.call(action, payload, timeout=timeout)
+        except (TimeoutError, ResponseTimeout):
+            raise CommandTimeout(
+                f"station {identity!r} did not answer {action} within {timeout:g} s"
+            ) from None
+        except LinkClosed as exc:
+            raise StationNotConnected(
+                f"station {identity!r} disconnected before answering {action} ({exc})"
+            ) from None
+        except LocalProtocolError as exc:
+            raise CommandError(f"cannot send {action}: {exc}") from None
+        frame = event.frame
+        if isinstance(frame, CallError):
+            raise CommandFailed(
+                f"station {identity!r} answered {action} with CALLERROR {frame.code}: "
+                f"{frame.description!r}",
+                frame.code,
+            )
+        if event.problem or not isinstance(frame, CallResult):
+            raise CommandFailed(
+                f"station {identity!r} answered {action} invalidly: {event.problem}"
+            )
+        return frame.payload
+
+    async def remote_start(self, identity: str, id_token: str, evse_id: int = 1) -> dict[str, Any]:
+        """Start a transaction for ``id_token`` on ``evse_id`` (1.6 connector)."""
+        command = commands.remote_start(
+            self.version, self.faults, id_token, evse_id, self.state.next_remote_start_id()
+        )
+        return await self._command(identity, command)
+
+    async def remote_stop(self, identity: str, transaction_id: str | int) -> dict[str, Any]:
+        """Stop the transaction ``transaction_id``."""
+        target = block_ej.stop_target(self.faults, transaction_id)  # F03 (fault: another)
+        return await self._command(identity, commands.remote_stop(self.version, target))
+
+    async def reset(self, identity: str, kind: str = "Immediate") -> dict[str, Any]:
+        """Reset the station (1.6: Immediate→Hard, OnIdle→Soft)."""
+        return await self._command(identity, block_b.reset(self.version, self.faults, kind))
+
+    async def change_availability(
+        self, identity: str, evse_id: int, operative: bool
+    ) -> dict[str, Any]:
+        """Make an EVSE (1.6: connector; 0: the whole station) operative or inoperative."""
+        command = commands.change_availability(self.version, self.faults, evse_id, operative)
+        return await self._command(identity, command)
+
+    async def change_connector_availability(
+        self, identity: str, evse_id: int, connector_id: int, operative: bool
+    ) -> dict[str, Any]:
+        """2.x G03: make one connector of an EVSE operative or inoperative."""
+        command = block_fg.change_connector_availability(
+            self.version, self.faults, evse_id, connector_id, operative
+        )
+        return await self._command(identity, command)
+
+    async def change_setting(self, identity: str, key: str, value: str) -> dict[str, Any]:
+        """1.6 ChangeConfiguration(key, value); 2.x SetVariables for "Component.Variable"."""
+        command = block_b.change_setting(self.version, self.faults, key, value)
+        return await self._command(identity, command)
+
+    async def set_network_profile(
+        self,
+        identity: str,
+        slot: int,
+        csms_url: str,
+        security_profile: int,
+        message_timeout: int,
+        interface: str,
+    ) -> dict[str, Any]:
+        """2.x B09 SetNetworkProfile of ``slot`` (see :mod:`~harness.reference.csms.block_b`)."""
+        profile = block_b.NetworkProfile(
+            slot, csms_url, security_profile, message_timeout, interface
+        )
+        command = block_b.network_profile(self.version, self.faults, profile)
+        if command is None:
+            return {"status": "Accepted"}  # the seeded fault: nothing is sent
+        return await self._command(identity, command)
+
+    async def get_base_report(self, identity: str, report_base: str) -> dict[str, Any]:
+        """2.x B07 GetBaseReport ``report_base`` (see :mod:`~harness.reference.csms.block_b`)."""
+        command = block_b.base_report(self.faults, report_base, next(self._report_ids))
+        return await self._command(identity, command)
+
+    async def get_setting(self, identity: str, key: str) -> dict[str, Any]:
+        """1.6 GetConfiguration(key); 2.x GetVariables for "Component.Variable" (B06)."""
+        return await self._command(identity, block_b.get_setting(self.version, self.faults, key))
+
+    async def trigger(self, identity: str, message: str) -> dict[str, Any]:
+        """TriggerMessage; a station not yet accepted may then send that one message (B02)."""
+        response = await self._command(identity, block_fg.trigger(self.faults, message))
+        record = self.state.stations.get(identity)
+        if record is not None and not record.accepted and response.get("status") == "Accepted":
+            record.triggered.add(triggered_action(message))
+        return response
+
+    async def unlock_connector(
+        self, identity: str, evse_id: int, connector_id: int
+    ) -> dict[str, Any]:
+        """2.x F05: UnlockConnector for one connector of an EVSE."""
+        command = block_fg.unlock_connector(self.faults, evse_id, connector_id)
+        return await self._command(identity, command)
+
+    async def trigger_evse(self, identity: str, message: str, evse_id: int) -> dict[str, Any]:
+        """F06.FR.02: TriggerMessage for one EVSE (StatusNotification: connector 1 of it)."""
+        return await self._command(identity, block_fg.trigger(self.faults, message, evse_id))
+
+    async def get_log(self, identity: str, log_type: str) -> dict[str, Any]:
+        """N01 GetLog of ``log_type`` (blocks N/P: :mod:`~harness.reference.csms.block_np`)."""
+        if "csms-getlog-not-sent" in self.faults:
+            return {"status": "Accepted"}
+        return await self._command(identity, block_np.get_log(self.faults, log_type))
+
+    async def customer_information(
+        self, identity: str, id_token: str, token_type: str, report: bool, clear: bool
+    ) -> dict[str, Any]:
+        """N09/N10 CustomerInformation for ``id_token`` (report and/or clear)."""
+        command = block_np.customer_information(self.faults, id_token, token_type, report, clear)
+        return await self._command(identity, command)
+
+    async def customer_information_by_identifier(
+        self, identity: str, customer_identifier: str, report: bool, clear: bool
+    ) -> dict[str, Any]:
+        """N09/N10 CustomerInformation for a customerIdentifier (C-14)."""
+        command = block_np.customer_information_by_identifier(
+            self.faults, customer_identifier, report, clear
+        )
+        return await self._command(identity, command)
