@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from harness.ocppj.errors import ErrorKind
 from harness.ocppj.frames import Call
-from harness.reference.station import block_b, block_fg, legal
+from harness.reference.station import block_b, block_fg, legal, trigger
 from harness.reference.station.block_np import BlockNP
 from harness.reference.station.devmodel import DeviceModel
 from harness.reference.station.model import (
@@ -36,17 +36,6 @@ if TYPE_CHECKING:
 
 #: Report entries per NotifyReport message (B07: a report may come in several parts).
 REPORT_PART = 20
-TRIGGERABLE = frozenset(
-    {
-        "BootNotification",
-        "Heartbeat",
-        "StatusNotification",
-        "MeterValues",
-        "TransactionEvent",
-        "LogStatusNotification",
-        "FirmwareStatusNotification",
-    }
-)
 
 
 class V2:
@@ -76,7 +65,7 @@ class V2:
             "RequestStopTransaction": self._request_stop,
             "Reset": self._reset,
             "ChangeAvailability": self._change_availability,
-            "TriggerMessage": self._trigger,
+            "TriggerMessage": lambda p: trigger.handle(self, p),
             "UnlockConnector": self._unlock,
             "GetTransactionStatus": self._transaction_status,
             "ClearCache": self._clear_cache,
@@ -281,73 +270,6 @@ class V2:
                 {"status": block_fg.unlock_status(self.st, "OngoingAuthorizedTransaction")}
             )
         return Reply({"status": block_fg.unlock_status(self.st, "Unlocked")})
-
-    def _trigger(self, p: Payload) -> Reply:
-        """F06: Accepted, then the message (after the answer, F06.FR.04); BootNotification once
-        Accepted is Rejected (F06.FR.17); StatusNotification needs an EVSE and connector
-        (F06.FR.12); TransactionEvent needs a transaction."""
-        where = p.get("evse")
-        evse = self.hw.evses.get(where["id"]) if where is not None else None
-        if where is not None and evse is None:
-            return Reply({"status": "Rejected"})
-        message = p["requestedMessage"]
-        if message not in TRIGGERABLE:
-            unknown = "Rejected" if "trigger-unknown-rejected" in self.st.faults else None
-            return Reply({"status": unknown or "NotImplemented"})
-        if "trigger-rejected" in self.st.variants and message != "Heartbeat":
-            return Reply({"status": "Rejected"})  # legal variant: F06.FR.05 (C-29.x dropped)
-        action = block_fg.trigger_fault(self.st, message) or self._triggered(
-            message, evse, (where or {}).get("connectorId")
-        )
-        if action is None:
-            return Reply({"status": "Rejected"})
-        return Reply({"status": "Accepted"}, then=action)
-
-    def _triggered(
-        self, message: str, evse: Evse | None, connector_id: int | None
-    ) -> Callable[[], None] | None:
-        """What to send for a TriggerMessage, or None if it cannot be sent (Rejected)."""
-        evses = [evse] if evse is not None else list(self.hw.evses.values())
-        if message == "BootNotification":
-            if "pending-ignores-trigger-boot" in self.st.faults:
-                return lambda: None
-            return self.st.trigger_boot if self.st.boot_status != "Accepted" else None
-        if message == "StatusNotification":
-            if evse is None or connector_id not in evse.connectors:
-                return None
-            key = (evse.id, connector_id)
-            if "trigger-connector-status-stale" in self.st.faults:
-                stale = self.status_payload(key, "Available")
-                return lambda: self.st.send(Outgoing.fixed("StatusNotification", stale))
-            return lambda: self.st.send_status(key)
-        if message == "TransactionEvent":
-            running = [self.txe.tx[e.id] for e in evses if e.id in self.txe.tx]
-
-            def events() -> None:
-                for tx in running:
-                    self.txe.trigger(tx)
-
-            return events if running else None
-        if message == "MeterValues":
-
-            def meters() -> None:
-                for e in evses:
-                    self._meter_values(e)
-
-            return meters
-        current = self.np.log_status() if message == "LogStatusNotification" else None
-        payload: Payload = (
-            {} if message == "Heartbeat" else block_fg.idle_status(self.st, message, current)
-        )
-        return lambda: self.st.send(Outgoing.fixed(message, payload, pre_boot=True))
-
-    def _meter_values(self, evse: Evse) -> None:
-        c = next(iter(evse.connectors.values()))
-        tx = self.txe.tx.get(evse.id)
-        meter = tx.connector if tx is not None and tx.connector is not None else c
-        context = block_fg.trigger_context(self.st)
-        payload = {"evseId": evse.id, "meterValue": [self.txe.meter_value(meter, context)]}
-        self.st.send(Outgoing.fixed("MeterValues", payload, pre_boot=True))
 
     # -- availability, transactions, misc -------------------------------------------------------------
     def _change_availability(self, p: Payload) -> Reply:
