@@ -12,7 +12,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from harness.reference.station import block_fg
-from harness.reference.station.model import Evse, Outgoing, Payload, Reply
+from harness.reference.station.block_ej import ENERGY
+from harness.reference.station.model import Connector, Evse, Outgoing, Payload, Reply, now_iso
 
 if TYPE_CHECKING:
     from harness.reference.station.v2 import V2
@@ -96,5 +97,20 @@ def _meter_values(v2: V2, evse: Evse) -> None:
     tx = v2.txe.tx.get(evse.id)
     meter = tx.connector if tx is not None and tx.connector is not None else c
     context = block_fg.trigger_context(v2.st)
-    payload = {"evseId": evse.id, "meterValue": [v2.txe.meter_value(meter, context)]}
+    payload = {"evseId": evse.id, "meterValue": [meter_value(meter, context)]}
     v2.st.send(Outgoing.fixed("MeterValues", payload, pre_boot=True))
+
+
+def meter_value(c: Connector, context: str) -> Payload:
+    """A MeterValue of the connector's energy register, taken now (F06: triggered)."""
+    return {
+        "timestamp": now_iso(),
+        "sampledValue": [
+            {
+                "value": int(c.meter.read()),
+                "context": context,
+                "measurand": ENERGY,
+                "unitOfMeasure": {"unit": "Wh"},
+            }
+        ],
+    }

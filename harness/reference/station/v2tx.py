@@ -11,13 +11,7 @@ Cable first is E02, token first E03 (EVConnectionTimeOut ends it when no cable c
 same token E07, unplug E10, remote start F01/F02 (remoteStartId in the next event: F02.FR.01),
 remote stop F03.
 
-Seeded faults: ``tx-reports-wrong-token`` (another idToken in the events), ``tx-stopped-reason-other``
-(stoppedReason Other whatever ended it), ``tx-seqno-repeats`` (every event seqNo 0) and
-``remote-start-id-missing`` (no remoteStartId in the remotely started transaction),
-``local-stop-ignored`` (the token that started a transaction does not stop it),
-``tx-never-charging`` (chargingState never Charging), ``tx-no-evse`` (no evse in the Started event)
-``tx-plugin-wrong-trigger`` (triggerReason Authorized for a start at plug-in) and
-``remote-stop-wrong-trigger`` (triggerReason StopAuthorized for a remote stop).
+Its faults are listed in :mod:`~harness.reference.station_faults` and ``faults_ej``.
 """
 
 from __future__ import annotations
@@ -328,19 +322,6 @@ class TxEngine:
 
     def _flow(self, tx: Transaction) -> None:
         self.meter_of(tx).meter.flowing(self._charging_state(tx) == "Charging")
-
-    def meter_value(self, c: Connector, context: str) -> Payload:
-        return {
-            "timestamp": now_iso(),
-            "sampledValue": [
-                {
-                    "value": int(c.meter.read()),
-                    "context": context,
-                    "measurand": ENERGY,
-                    "unitOfMeasure": {"unit": "Wh"},
-                }
-            ],
-        }
 
     async def _sample(self, tx: Transaction) -> None:
         """E02/E03: Updated (MeterValuePeriodic) every TxUpdatedInterval seconds (0: none)."""
