@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Byte-code caching on (some machines export PYTHONDONTWRITEBYTECODE), kept out of the checkout:
+# the self-tests start hundreds of child pytest runs, each of which would otherwise recompile
+# (and re-rewrite the asserts of) every module of the harness and the test cases.
+RUN := env -u PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX=$(CURDIR)/$(VENV)/pycache
 
 .PHONY: demo test lint bench clean chromium
 
@@ -13,11 +17,11 @@ $(STAMP): pyproject.toml setup.py
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/ocpp-harness demo
+	$(RUN) $(BIN)/ocpp-harness demo
 
 # --dist loadgroup: a module marked xdist_group (tests/test_wheel.py) runs on one worker, once
 test: $(STAMP) chromium
-	$(BIN)/python -m pytest tests -q -n 4 --dist loadgroup -p no:cacheprovider
+	$(RUN) $(BIN)/python -m pytest tests -q -n 4 --dist loadgroup -p no:cacheprovider
 
 # The report's browser test opens index.html in headless Chromium (Debian package chromium).
 # Installed when missing and possible (root); otherwise that one test is skipped.

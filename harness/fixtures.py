@@ -144,6 +144,7 @@ async def _start_station_side(run: HarnessRun, state: _Session) -> None:
             faults=run.faults,
             variants=seeded_for(run),
             valid_tokens=(sut.tokens.valid,),
+            tokens=sut.tokens,
             passwords={sut.identity: password} if password else None,
         )
         await state.reference.start()

@@ -61,6 +61,7 @@ _SPECS = (
     ActionSpec("trigger", CSMS, ("message",)),
     ActionSpec("trigger_evse", CSMS, ("message", "evse_id")),
     ActionSpec("unlock_connector", CSMS, ("evse_id", "connector_id")),
+    ActionSpec("clear_cache", CSMS),
     ActionSpec("get_log", CSMS, ("log_type",)),
     ActionSpec("customer_information", CSMS, ("id_token", "token_type", "report", "clear")),
     ActionSpec(

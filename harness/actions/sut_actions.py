@@ -287,6 +287,12 @@ class SutActions:
             evse_id=evse_id,
         )
 
+    async def clear_cache(self) -> Any:
+        """C11: the CSMS asks the station to clear its authorization cache (TC_C_37/38_CSMS)."""
+        return await self.ask_csms(
+            "clear_cache", "In the CSMS, clear the station's authorization cache"
+        )
+
     async def get_log(self, log_type: str) -> Any:
         """N01: the CSMS asks the station for a log upload (TC_N_25/34/35/36_CSMS)."""
         return await self.ask_csms(

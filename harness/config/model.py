@@ -138,6 +138,18 @@ class Tokens:
     valid: str = "VALID001"
     invalid: str = "INVALID999"
     type: str = "ISO14443"
+    #: The optional ones the OCA cases of a CSMS under test configure (Part 6 "Configured
+    #: ..._idtoken"); a case that needs one the profile lacks is INCONCLUSIVE, naming the key.
+    #: ``valid2``: a second valid token with the same ``group`` (groupIdToken) as ``valid``
+    #: (TC_C_39, C09); ``blocked`` / ``expired``: tokens the CSMS holds as Blocked / Expired
+    #: (TC_C_06/07, C01.FR.07); ``masterpass``: a token whose groupIdToken is
+    #: ``masterpass_group``, the station's MasterPassGroupId (TC_C_47-49, C16).
+    valid2: str | None = None
+    group: str | None = None
+    blocked: str | None = None
+    expired: str | None = None
+    masterpass: str | None = None
+    masterpass_group: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

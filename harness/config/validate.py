@@ -247,14 +247,34 @@ def _timeouts(r: FieldReader, value: Any) -> Timeouts:
 
 
 def _tokens(r: FieldReader, value: Any, ocpp: OcppVersion) -> Tokens:
-    m = r.section(value, "sut.tokens", ("valid", "invalid", "type"))
+    m = r.section(value, "sut.tokens", ("valid", "invalid", "type", *_OPTIONAL_TOKENS))
     d = Tokens()
     limit = 20 if ocpp is OcppVersion.V16 else 36  # idTag (1.6) / idToken (2.x) length
     valid = r.text(m.get("valid"), "sut.tokens.valid", d.valid, max_len=limit)
     invalid = r.text(m.get("invalid"), "sut.tokens.invalid", d.invalid, max_len=limit)
     if valid == invalid:
         r.fail("sut.tokens.invalid", f"the invalid token must differ from the valid one ({valid})")
-    return Tokens(valid, invalid, r.text(m.get("type"), "sut.tokens.type", d.type))
+    optional = {
+        name: None if m.get(name) is None else r.text(m[name], f"sut.tokens.{name}", max_len=limit)
+        for name in _OPTIONAL_TOKENS
+    }
+    seen: dict[str, str] = {valid.casefold(): "valid", invalid.casefold(): "invalid"}
+    for name in ("valid2", "blocked", "expired", "masterpass"):
+        token = optional[name]
+        if token is None:
+            continue
+        if token.casefold() in seen:
+            r.fail(
+                f"sut.tokens.{name}", f"'{token}' is already sut.tokens.{seen[token.casefold()]}"
+            )
+        seen[token.casefold()] = name
+    if optional["masterpass"] is not None and optional["masterpass_group"] is None:
+        r.fail("sut.tokens.masterpass_group", "missing: the groupIdToken of sut.tokens.masterpass")
+    return Tokens(valid, invalid, r.text(m.get("type"), "sut.tokens.type", d.type), **optional)
+
+
+#: The optional tokens of ``sut.tokens`` (see :class:`~harness.config.model.Tokens`).
+_OPTIONAL_TOKENS = ("valid2", "group", "blocked", "expired", "masterpass", "masterpass_group")
 
 
 def _station(r: FieldReader, value: Any, ocpp: OcppVersion) -> StationInfo:

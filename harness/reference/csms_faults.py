@@ -76,7 +76,10 @@ CSMS_FAULTS: tuple[Fault, ...] = (
         ALL,
         "authorizes tokens that are not in its list",
         "C01: an unknown token is not Accepted",
-        (("TC_023_1_CSMS", "1.6 §4.1: an unknown idTag is Invalid"),),
+        (
+            ("TC_023_1_CSMS", "1.6 §4.1: an unknown idTag is Invalid"),
+            ("TC_C_20_CSMS", "C12.FR.03: the CSMS checks the cached token"),
+        ),
     ),
     Fault(
         "csms-authorize-rejects-valid",
@@ -92,7 +95,10 @@ CSMS_FAULTS: tuple[Fault, ...] = (
         ALL,
         "answers a transaction with a valid token as Invalid",
         "E02: the transaction's token is Accepted",
-        (("TC_003_CSMS", "1.6 §4.8: the transaction's idTag is Accepted"),),
+        (
+            ("TC_003_CSMS", "1.6 §4.8: the transaction's idTag is Accepted"),
+            ("TC_C_08_CSMS", "C12.FR.03: the CSMS checks the cached token"),
+        ),
     ),
     Fault(
         "csms-fails-transaction-end",
@@ -100,7 +106,11 @@ CSMS_FAULTS: tuple[Fault, ...] = (
         ALL,
         "answers StopTransaction / TransactionEvent Ended with CALLERROR InternalError",
         "E06: TransactionEvent Ended answered",
-        (("TC_003_CSMS", "1.6 §4.10: StopTransaction answered"),),
+        (
+            ("TC_003_CSMS", "1.6 §4.10: StopTransaction answered"),
+            ("TC_C_47_CSMS", "C16: TransactionEvent Ended (MasterPass) answered"),
+            ("TC_C_49_CSMS", "C16: TransactionEvent Ended (MasterPass) answered"),
+        ),
     ),
     Fault(
         "csms-commands-dropped",

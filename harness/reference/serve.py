@@ -59,6 +59,7 @@ CSMS_ACTIONS = (
     "trigger",
     "trigger_evse",
     "unlock_connector",
+    "clear_cache",
     "get_log",
     "customer_information",
     "customer_information_by_identifier",

@@ -10,6 +10,7 @@ with the offline cases. Steps and criteria in our own words after OCPP 2.0.1 Par
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from harness import CsmsPeer, StationPeer, SutActions, oca
 from harness.checks import applicable_unless, require, require_fields
@@ -831,6 +832,14 @@ async def test_deauthorized_timeout(
         status="Available",
         req="G01.FR.04: the connector is Available after unplug",
     )
+    # a transaction the plug-in started (TxStartPoint EVConnected) has no stop point left once
+    # the cable is gone; stopped while TxStopPoint still holds Authorized (F03.FR.03 ends it),
+    # so the next case does not inherit it
+    for tx_id in list(csms.state.transactions):
+        with contextlib.suppress(SutFailure):
+            await csms.call_payload(
+                "RequestStopTransaction", {"transactionId": tx_id}, req="F03: clean-up"
+            )
 
 
 @oca(
@@ -1057,27 +1066,6 @@ async def test_csms_deauthorized_timeout(station: StationPeer, sut_profile: SutP
         charging_state="Idle",
         transaction_info={"stoppedReason": "Timeout"},
         req="E06: TransactionEvent Ended answered",
-    )
-
-
-@oca(
-    "TC_C_02_CSMS",
-    "Local start transaction - Authorization Invalid/Unknown",
-    profile="core",
-    versions=V2,
-    kills=("csms-accepts-unknown-token",),
-)
-async def test_csms_rejects_unknown_token(station: StationPeer, sut_profile: SutProfile) -> None:
-    """C01: Authorize for a token the CSMS does not know is answered Invalid or Unknown."""
-    token = {"idToken": sut_profile.sut.tokens.invalid, "type": sut_profile.sut.tokens.type}
-    result = await station.call("Authorize", id_token=token, req="C01: Authorize answered")
-    status = result.must()["idTokenInfo"]["status"]
-    require(
-        status in ("Invalid", "Unknown"),
-        req="C01: an unknown token is not Accepted",
-        expected="Invalid or Unknown",
-        actual=repr(status),
-        frames=result.frames,
     )
 
 

@@ -488,6 +488,29 @@ async def test_csms_clock_aligned_transaction(
 
 
 @oca(
+    "TC_J_03_CSMS",
+    "Clock-aligned Meter Values - EventType Ended",
+    profile="core",
+    versions=V2,
+    kills=("csms-tx-meter-data-error",),
+)
+async def test_csms_clock_aligned_ended(station: StationPeer, sut_profile: SutProfile) -> None:
+    """TC_J_03 (J01.FR.18): state EnergyTransferStarted, then state EVDisconnected whose
+    TransactionEvent Ended carries meterValue with clock-aligned samples an interval apart
+    (Sample.Clock), the last one Transaction.End, answered with TransactionEventResponse. The
+    document has no tool validation. Deviation: sent at once, not after a configured
+    transaction duration (the CSMS's answer does not depend on it)."""
+    tx = StationTx.of(station, sut_profile)
+    await station_charging(tx)
+    stamps = _aligned_stamps(3)
+    meter = [reading("Sample.Clock", 100.0 * (i + 1), timestamp=t) for i, t in enumerate(stamps)]
+    meter.append(reading("Transaction.End", 350.0))
+    await station_ev_disconnected(
+        tx, meter=meter, req="J02.FR.19: TransactionEvent Ended with meter data answered"
+    )
+
+
+@oca(
     "TC_J_07_CSMS",
     "Sampled Meter Values - EventType Started - EVSE known",
     profile="core",

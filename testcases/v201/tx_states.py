@@ -122,20 +122,13 @@ async def ev_connected_pre_session(csms: CsmsPeer, sut: SutActions, session: Ses
 
 
 async def tx_point_contains(csms: CsmsPeer, name: str, point: str) -> None:
-    """The OCA's Before "TxCtrlr.<name> contains <point>": kept when it does, else ``point``
-    added to the points it has (so the station's other start or stop points still apply and
-    no transaction is left that nothing can end), else set to ``point`` alone; NOT-APPLICABLE
-    when the station accepts neither (read-only, or a point it does not support)."""
+    """The OCA's Before "TxCtrlr.<name> contains <point>": kept when it does, else set to
+    ``point``; NOT-APPLICABLE when the station does not accept that (read-only, or a point it
+    does not support)."""
     item = await get_variable(csms, "TxCtrlr", name, req=f"E01: TxCtrlr.{name} read")
-    current = [p.strip() for p in str(item.get("attributeValue") or "").split(",") if p.strip()]
-    accepted = item.get("attributeStatus") == "Accepted"
-    if accepted and point in current:
+    current = {p.strip() for p in str(item.get("attributeValue") or "").split(",")}
+    if item.get("attributeStatus") == "Accepted" and point in current:
         return
-    if accepted and current:
-        added = ",".join([*current, point])
-        result = await set_variable(csms, "TxCtrlr", name, added, req=f"E01: TxCtrlr.{name} set")
-        if result.get("attributeStatus") == "Accepted":
-            return
     result = await set_variable(csms, "TxCtrlr", name, point, req=f"E01: TxCtrlr.{name} set")
     applicable_unless(
         result.get("attributeStatus") != "Accepted",

@@ -34,7 +34,7 @@ def authorize(state: CsmsState, station: StationRecord, payload: dict[str, Any])
     status = state.token_status(str(token["idToken"]), token_type=token.get("type"))
     if "csms-authorize-rejects-valid" in state.faults:
         status = "Invalid"
-    return {"idTokenInfo": {"status": status}}
+    return {"idTokenInfo": state.id_token_info(str(token["idToken"]), status)}
 
 
 def energy_readings(meter_values: list[dict[str, Any]]) -> Iterator[MeterReading]:
@@ -97,7 +97,7 @@ def transaction_event(
     if record.token is None:
         record.token = str(token["idToken"])
     status = state.transaction_token_status(str(token["idToken"]), token_type=token.get("type"))
-    return {"idTokenInfo": {"status": status}}
+    return {"idTokenInfo": state.id_token_info(str(token["idToken"]), status)}
 
 
 def status_notification(

@@ -12,7 +12,7 @@ from typing import Any
 
 from harness.ocppj.frames import CallError, CallResult
 from harness.ocppj.session import LocalProtocolError
-from harness.reference.csms import block_b, block_ej, block_fg, block_np, commands
+from harness.reference.csms import block_b, block_c, block_ej, block_fg, block_np, commands
 from harness.reference.csms.commands import (
     Command,
     CommandError,
@@ -155,6 +155,13 @@ class OperatorCommands:
     async def trigger_evse(self, identity: str, message: str, evse_id: int) -> dict[str, Any]:
         """F06.FR.02: TriggerMessage for one EVSE (StatusNotification: connector 1 of it)."""
         return await self._command(identity, block_fg.trigger(self.faults, message, evse_id))
+
+    async def clear_cache(self, identity: str) -> dict[str, Any]:
+        """C11 ClearCache: the station is to clear its authorization cache (:mod:`.block_c`)."""
+        command = block_c.clear_cache(self.faults)
+        if command is None:
+            return {"status": "Accepted"}  # the seeded fault: nothing is sent
+        return await self._command(identity, command)
 
     async def get_log(self, identity: str, log_type: str) -> dict[str, Any]:
         """N01 GetLog of ``log_type`` (blocks N/P: :mod:`~harness.reference.csms.block_np`)."""

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from harness.reference.csms import block_c
+from harness.reference.csms.block_c import TokenEntry
+
 #: Registration statuses a CSMS may answer a BootNotification with (1.6 §7.43, 2.0.1 B01-B03).
 BOOT_STATUSES = ("Accepted", "Pending", "Rejected")
 
@@ -109,6 +112,8 @@ class CsmsState:
     faults: frozenset[str]
     valid_tokens: tuple[str, ...]
     boot_status: str = "Accepted"
+    #: Block C token list: casefolded idToken -> status and group (:mod:`.block_c`).
+    token_table: dict[str, TokenEntry] = field(default_factory=dict)
     heartbeat_interval: int = 60
     #: Legal variants seeded into this CSMS (``harness.reference.variants``).
     variants: frozenset[str] = frozenset()
@@ -147,9 +152,16 @@ class CsmsState:
         """
         if "csms-accepts-unknown-token" in self.faults:
             return "Accepted"
+        listed = block_c.listed_status(self.faults, self.token_table, token)
+        if listed is not None:
+            return listed
         if token_type == "NoAuthorization" or self.token_known(token):
             return "Accepted"
         return "Invalid" if self.version == "1.6" else "Unknown"
+
+    def id_token_info(self, token: str, status: str) -> dict[str, Any]:
+        """IdTokenInfoType for ``token`` answered with ``status`` (its group: C09.FR.02)."""
+        return block_c.id_token_info(self.faults, self.token_table, token, status)
 
     def transaction_token_status(self, token: str, *, token_type: str | None = None) -> str:
         """Token status inside a transaction message (StartTransaction / TransactionEvent)."""

@@ -30,11 +30,13 @@ import itertools
 from collections.abc import Coroutine, Mapping, Sequence
 from typing import Any
 
+from harness.config.model import Tokens
 from harness.ocppj.errors import ErrorKind, error_code
 from harness.ocppj.frames import Call
 from harness.ocppj.session import LocalProtocolError, Received
 from harness.reference import fuzz_faults, rpc_faults, variant_rpc
 from harness.reference.csms import (
+    block_c,
     handlers_v2,
     handlers_v16,
 )
@@ -86,6 +88,7 @@ class ReferenceCsms(OperatorCommands):
         faults: frozenset[str] = frozenset(),
         variants: Seeded = NONE,
         valid_tokens: Sequence[str] = ("VALID001",),
+        tokens: Tokens | None = None,
         passwords: Mapping[str, str] | None = None,
         boot_status: str = "Accepted",
         heartbeat_interval: int = 60,
@@ -103,6 +106,7 @@ class ReferenceCsms(OperatorCommands):
             tuple(valid_tokens),
             heartbeat_interval=heartbeat_interval,
             variants=variants.names,
+            token_table=block_c.token_table(tokens) if tokens is not None else {},
         )
         self.boot_status = boot_status
         self._handlers: dict[str, Handler] = (

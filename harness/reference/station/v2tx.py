@@ -244,11 +244,14 @@ class TxEngine:
     def remote_stop(self, tx: Transaction) -> None:
         """F03: where TxStopPoint ends the transaction on deauthorization it ends (Ended,
         RemoteStop, Remote: F03.FR.03); otherwise the energy offer stops and the transaction
-        goes on until a stop point is reached (Updated, RemoteStop: F03.FR.02)."""
+        goes on to a stop point (Updated, RemoteStop: F03.FR.02), one reached if unplugged."""
         trigger = (
             "StopAuthorized" if "remote-stop-wrong-trigger" in self.st.faults else "RemoteStop"
         )
-        if self._points("TxStopPoint") & ({"Authorized"} | COMBINED):
+        stops = self._points("TxStopPoint")
+        unplugged = tx.connector is None or not tx.connector.plugged
+        at_cable = bool(stops & {"EVConnected", "ParkingBayOccupancy"}) and unplugged
+        if stops & ({"Authorized"} | COMBINED) or at_cable:
             self._end(tx, trigger, "Remote")
             return
         tx.authorized = False
