@@ -106,6 +106,7 @@ async def _start_csms_side(run: HarnessRun, state: _Session) -> None:
         credentials=credentials,
         max_frame_bytes=run.profile.limits.max_frame_bytes,
     )
+    peer.clock_deviation_s = t.clock_deviation_s
     peer.state.numbering = numbering([(e.id, e.connectors) for e in sut.evses])
     try:
         await peer.start()
@@ -168,6 +169,7 @@ async def _start_station_side(run: HarnessRun, state: _Session) -> None:
         },
         max_frame_bytes=run.profile.limits.max_frame_bytes,
     )
+    state.peer.clock_deviation_s = t.clock_deviation_s
     run.sut_identity = {"url": url, "identity": sut.identity}
 
 

@@ -308,6 +308,17 @@ def test_defaults(tmp_path: Path) -> None:
         (with_sut(STATION, features=[""]), "sut.features[0]", "empty"),
         (with_sut(STATION, tokens={"valid": "A", "invalid": "A"}), "sut.tokens.invalid", "differ"),
         (with_sut(STATION, tokens={"valid": "T" * 37}), "sut.tokens.valid", "at most 36"),
+        (
+            with_sut(STATION, tokens={"valid2": "VALID001"}),
+            "sut.tokens.valid2",
+            "already sut.tokens.valid",
+        ),
+        (with_sut(CSMS, tokens={"masterpass": "M1"}), "sut.tokens.masterpass_group", "missing"),
+        (
+            with_sut(STATION, timeouts={"clock_deviation_s": -1}),
+            "sut.timeouts.clock_deviation_s",
+            "positive",
+        ),
         (with_sut(STATION, station={"model": "M" * 21}), "sut.station.model", "at most 20"),
         (with_sut(STATION, station={"colour": "red"}), "sut.station.colour", "unknown key"),
         (with_sut(CSMS, url=None), "sut.url", "missing"),
@@ -414,6 +425,21 @@ def test_shell_commands(tmp_path: Path) -> None:
     hash(actions)  # frozen and usable as a key despite the mapping
 
 
+def test_optional_tokens_and_clock_deviation(tmp_path: Path) -> None:
+    tokens = {
+        "valid2": "V2",
+        "group": "G1",
+        "blocked": "B1",
+        "expired": "E1",
+        "masterpass": "M1",
+        "masterpass_group": "MG",
+    }
+    data = with_sut(CSMS, tokens=tokens, timeouts={"clock_deviation_s": 1.5})
+    profile = load_profile(write(tmp_path, data))
+    assert (profile.sut.tokens.valid2, profile.sut.tokens.masterpass_group) == ("V2", "MG")
+    assert profile.sut.timeouts.clock_deviation_s == 1.5
+
+
 def test_tokens_station_and_claims(tmp_path: Path) -> None:
     data = with_sut(
         CSMS,
@@ -429,6 +455,8 @@ def test_tokens_station_and_claims(tmp_path: Path) -> None:
     }
     profile = load_profile(write(tmp_path, data))
     assert profile.sut.tokens.type == "Central"
+    assert profile.sut.tokens.blocked is None  # the optional ones stay unset
+    assert profile.sut.timeouts.clock_deviation_s == 4.0
     assert profile.sut.station.model == "AC22"
     assert profile.sut.features == ("C-09.1", "AQ-2")
     assert profile.claims == Claims(

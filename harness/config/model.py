@@ -82,11 +82,14 @@ class ListenAddress:
 
 @dataclass(frozen=True, slots=True)
 class Timeouts:
-    """How long to wait for a response, an operator/SUT action and a (re)connection, in seconds."""
+    """How long to wait for a response, an operator/SUT action and a (re)connection, in seconds;
+    ``clock_deviation_s``: how far a time the SUT reports (its clock, a duration it took) may be
+    from the harness's (the OCA test labs allow 4 s, Part 6 §2)."""
 
     response_s: float = 30.0
     action_s: float = 120.0
     connect_s: float = 30.0
+    clock_deviation_s: float = 4.0
 
 
 def _empty() -> Mapping[str, Any]:

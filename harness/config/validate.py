@@ -237,12 +237,16 @@ def _actions(r: FieldReader, value: Any, builtin: str | None, role: Role) -> Act
 
 
 def _timeouts(r: FieldReader, value: Any) -> Timeouts:
-    m = r.section(value, "sut.timeouts", ("response_s", "action_s", "connect_s"))
+    keys = ("response_s", "action_s", "connect_s", "clock_deviation_s")
+    m = r.section(value, "sut.timeouts", keys)
     d = Timeouts()
     return Timeouts(
         r.seconds(m.get("response_s"), "sut.timeouts.response_s", d.response_s),
         r.seconds(m.get("action_s"), "sut.timeouts.action_s", d.action_s),
         r.seconds(m.get("connect_s"), "sut.timeouts.connect_s", d.connect_s),
+        r.seconds(
+            m.get("clock_deviation_s"), "sut.timeouts.clock_deviation_s", d.clock_deviation_s
+        ),
     )
 
 

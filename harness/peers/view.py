@@ -13,6 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from harness.checks import TIME_DEVIATION_S
 from harness.ocppj.frames import Call, CallError, CallResult, CallResultError
 from harness.ocppj.session import LocalProtocolError, Received
 from harness.peers.defaults import default_reply
@@ -50,6 +51,8 @@ class PeerView:
         self.version = version
         self.response_s = response_s
         self.action_s = action_s
+        #: How far a time the SUT reports may be from the harness's (``timeouts.clock_deviation_s``).
+        self.clock_deviation_s = TIME_DEVIATION_S
         self.link: Link | None = None
         #: Frames outside any case (at connect, at boot, between cases, restoring
         #: preconditions): the session's "between cases" trace, never blamed on a case.

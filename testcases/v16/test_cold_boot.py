@@ -116,6 +116,7 @@ async def test_central_system_accepts_boot(station: StationPeer) -> None:
         boot["currentTime"],
         req="1.6 §6.4: currentTime is the central system's time",
         frames=boot.frames,
+        deviation_s=station.clock_deviation_s,
     )
     interval = boot.get("interval")
     require(
@@ -135,5 +136,8 @@ async def test_central_system_accepts_boot(station: StationPeer) -> None:
         ).must()
     beat = (await station.call("Heartbeat", req="1.6 §4.6: Heartbeat answered")).must()
     require_recent_time(
-        beat["currentTime"], req="1.6 §4.6: Heartbeat carries the current time", frames=beat.frames
+        beat["currentTime"],
+        req="1.6 §4.6: Heartbeat carries the current time",
+        frames=beat.frames,
+        deviation_s=station.clock_deviation_s,
     )

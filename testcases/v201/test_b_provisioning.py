@@ -1156,7 +1156,10 @@ async def test_csms_accepts_cold_boot(station: StationPeer) -> None:
     boot = await boot_until_accepted(station, req="B01: BootNotification answered")
     boot.must(status="Accepted", req="B01.FR.02: a known station is Accepted")
     require_recent_time(
-        boot["currentTime"], req="B01: currentTime is the CSMS's current time", frames=boot.frames
+        boot["currentTime"],
+        req="B01: currentTime is the CSMS's current time",
+        frames=boot.frames,
+        deviation_s=station.clock_deviation_s,
     )
     interval = boot.get("interval")
     require(
@@ -1168,7 +1171,10 @@ async def test_csms_accepts_cold_boot(station: StationPeer) -> None:
     )
     beat = (await station.call("Heartbeat", req="G02: Heartbeat answered")).must()
     require_recent_time(
-        beat["currentTime"], req="G02: Heartbeat carries the current time", frames=beat.frames
+        beat["currentTime"],
+        req="G02: Heartbeat carries the current time",
+        frames=beat.frames,
+        deviation_s=station.clock_deviation_s,
     )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from harness import CsmsPeer, StationPeer, SutActions, oca
-from harness.checks import TIME_DEVIATION_S, require, require_fields
+from harness.checks import require, require_fields
 from harness.config import SutProfile
 from harness.fileserver import FileRequest, FileServer
 from harness.peers.defaults import now_iso
@@ -215,7 +215,7 @@ async def test_get_log_upload_failed(csms: CsmsPeer, file_server: FileServer) ->
         )
     took = failures[-1] - uploading[0]
     require(
-        span - 0.5 <= took <= span + TIME_DEVIATION_S,
+        span - 0.5 <= took <= span + csms.clock_deviation_s,
         req="N01.FR.10: the failure is reported after the retries",
         expected=f"{span} s (± the deviation) from the first Uploading to the last failure",
         actual=f"{took:.1f} s",
