@@ -13,7 +13,8 @@
   (:mod:`harness.reference.serve`);
 * ``ocpp-harness catalogue [--version V] [--role R] [--profile P] [--blocks B,C] [--format json]``
   — per role and profile, the OCA catalogue's ids, how many are implemented, the missing ones
-  (:mod:`harness.catalogue.coverage_report`);
+  (:mod:`harness.catalogue.coverage_report`); with ``--actions`` the SUT actions each case may
+  ask for (:mod:`harness.catalogue.case_actions`);
 * ``ocpp-harness variants [--format json]`` — the legal variants of the built-in SUTs
   (``--ocpp-variant NAME``): name, the built-in profiles they apply to, what changes, the rule.
 
@@ -117,6 +118,11 @@ def _parser() -> argparse.ArgumentParser:
     catalogue.add_argument("--profile", help="certification profile, e.g. core (default: all)")
     catalogue.add_argument("--blocks", action="append", help="OCA blocks, e.g. B,C (default: all)")
     catalogue.add_argument("--format", choices=("text", "json"), default="text")
+    catalogue.add_argument(
+        "--actions",
+        action="store_true",
+        help="instead: the SUT actions each case may ask for (json: case id -> actions)",
+    )
     reference = sub.add_parser(
         "reference",
         help="run a built-in reference SUT as a separate process (a simulated station or CSMS "
@@ -279,6 +285,19 @@ def cmd_variants(ns: argparse.Namespace) -> int:
 
 def cmd_catalogue(ns: argparse.Namespace) -> int:
     from harness.catalogue.coverage_report import main as catalogue
+
+    if ns.actions:
+        import json
+
+        from harness.catalogue.case_actions import actions_by_case, render_markdown
+        from harness.layout import testcases_dir
+
+        by_case = actions_by_case(testcases_dir())
+        if ns.format == "json":
+            print(json.dumps({k: sorted(v) for k, v in sorted(by_case.items())}, indent=2))
+        else:
+            print(render_markdown(by_case), end="")
+        return 0
 
     return catalogue(ns.version, ns.role, ns.profile, ns.blocks, ns.format)
 

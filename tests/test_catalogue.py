@@ -363,3 +363,22 @@ def test_catalogue_from_an_installed_layout(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stderr.strip() == str(site / "harness" / "_suite" / "testcases" / "__init__.py")
     assert json.loads(done.stdout) == catalogue_report("2.0.1", profile="core")
+
+
+def test_readme_lists_the_actions_each_case_may_ask_for() -> None:
+    """Issue 9 item 6: the README's table of actions per case is the one the source gives."""
+    from harness.catalogue.case_actions import actions_by_case, render_markdown
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text("utf-8")
+    begin = readme.index("<!-- actions-by-case:begin")
+    start = readme.index("\n", begin) + 1
+    end = readme.index("<!-- actions-by-case:end -->")
+    by_case = actions_by_case(root / "testcases")
+    assert readme[start:end] == render_markdown(by_case), (
+        "README's actions table is stale: paste `ocpp-harness catalogue --actions`"
+    )
+    # the analysis follows helpers across modules: a case that plugs in through tx_states
+    assert {"plug_in", "present_token", "unplug"} <= by_case["TC_E_03_CS"]
+    assert by_case["TC_C_37_CSMS"] == {"clear_cache"}
+    assert by_case["TC_B_06_CS"] == frozenset()
