@@ -14,7 +14,12 @@ from harness.checks import require
 from harness.config import SutProfile
 from harness.peers.exchange import CallOutcome
 from harness.verdicts import Inconclusive
-from testcases.v201.tx_states import StationTx, station_charging, station_ev_connected
+from testcases.v201.tx_states import (
+    StationTx,
+    station_charging,
+    station_ev_connected,
+    station_ev_disconnected,
+)
 
 V2 = ("2.0.1", "2.1")
 
@@ -130,14 +135,7 @@ async def _cached_start(
         req="C12: TransactionEvent Updated answered",
     )
     _status(outcome, allowed, req="C12.FR.03: the CSMS checks the cached token")
-    await tx.event(
-        "Ended",
-        "EVCommunicationLost",
-        charging_state="Idle",
-        transaction_info={"stoppedReason": "EVDisconnected"},
-        req="E06: TransactionEvent Ended answered",
-    )
-    await tx.status("Available", req="G01: StatusNotification Available answered")
+    await station_ev_disconnected(tx, req="E06: TransactionEvent Ended answered")
 
 
 @oca(
@@ -240,14 +238,7 @@ async def test_csms_group_id(station: StationPeer, sut_profile: SutProfile) -> N
         "Updated", "StopAuthorized", charging_state="EVConnected", id_token=valid2, req=answered
     )
     stopped.must(id_token_info=group, req=req)
-    await tx.event(
-        "Ended",
-        "EVCommunicationLost",
-        charging_state="Idle",
-        transaction_info={"stoppedReason": "EVDisconnected"},
-        req="E06: TransactionEvent Ended answered",
-    )
-    await tx.status("Available", req="G01: StatusNotification Available answered")
+    await station_ev_disconnected(tx, req="E06: TransactionEvent Ended answered")
 
 
 # -- C16: Master Pass ----------------------------------------------------------------------------
@@ -331,14 +322,7 @@ async def test_csms_master_pass_one(station: StationPeer, sut_profile: SutProfil
     ended.must(id_token_info=pass_group, req=req)
     await txs[0].status("Available", req="G01: StatusNotification Available answered")
     for tx in txs[1:]:
-        await tx.event(
-            "Ended",
-            "EVCommunicationLost",
-            charging_state="Idle",
-            transaction_info={"stoppedReason": "EVDisconnected"},
-            req="E06: TransactionEvent Ended answered",
-        )
-        await tx.status("Available", req="G01: StatusNotification Available answered")
+        await station_ev_disconnected(tx, req="E06: TransactionEvent Ended answered")
 
 
 @oca(

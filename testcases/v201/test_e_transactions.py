@@ -1280,13 +1280,7 @@ async def test_csms_stop_parking_bay(station: StationPeer, sut_profile: SutProfi
     (EVDeparted, stoppedReason Local) answered."""
     tx = StationTx.of(station, sut_profile)
     await station_charging(tx)
-    await tx.event(
-        "Updated",
-        "EVCommunicationLost",
-        charging_state="Idle",
-        req="E02: TransactionEvent Updated answered",
-    )
-    await tx.status("Available", req="G01: StatusNotification Available answered")
+    await station_ev_disconnected(tx, req="E02: TransactionEvent Updated answered", ends=False)
     await tx.event(
         "Ended",
         "EVDeparted",
@@ -1342,13 +1336,7 @@ async def test_csms_ev_side_suspend(station: StationPeer, sut_profile: SutProfil
     tx = StationTx.of(station, sut_profile)
     await station_charging(tx)
     await station_suspended(tx, req="E02: TransactionEvent Updated answered")
-    await tx.event(
-        "Updated",
-        "EVCommunicationLost",
-        charging_state="Idle",
-        req="E02: TransactionEvent Updated answered",
-    )
-    await tx.status("Available", req="G01: StatusNotification Available answered")
+    await station_ev_disconnected(tx, req="E02: TransactionEvent Updated answered", ends=False)
     await tx.status("Occupied", req="G01: StatusNotification Occupied answered")
     await tx.event(
         "Updated",

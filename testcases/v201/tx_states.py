@@ -418,18 +418,24 @@ async def station_charging(tx: StationTx) -> None:
 
 
 async def station_ev_disconnected(
-    tx: StationTx, *, meter: list[dict[str, Any]] | None = None, req: str
+    tx: StationTx, *, meter: list[dict[str, Any]] | None = None, req: str, ends: bool = True
 ) -> None:
     """State EVDisconnected as the station: Ended (EVCommunicationLost, EVDisconnected) with
-    ``meter`` if given, then the connector Available."""
-    await tx.event(
-        "Ended",
-        "EVCommunicationLost",
-        charging_state="Idle",
-        meter=meter,
-        transaction_info={"stoppedReason": "EVDisconnected"},
-        req=req,
-    )
+    ``meter`` if given, then the connector Available. ``ends=False``: a TxStopPoint other than
+    the cable's keeps the transaction (Updated EVCommunicationLost, E02)."""
+    if ends:
+        await tx.event(
+            "Ended",
+            "EVCommunicationLost",
+            charging_state="Idle",
+            meter=meter,
+            transaction_info={"stoppedReason": "EVDisconnected"},
+            req=req,
+        )
+    else:
+        await tx.event(
+            "Updated", "EVCommunicationLost", charging_state="Idle", meter=meter, req=req
+        )
     await tx.status("Available", req="G01: StatusNotification Available answered")
 
 
