@@ -11,7 +11,10 @@ import contextlib
 import hmac
 import os
 import secrets
+import shutil
+import tempfile
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,6 +26,7 @@ from harness.peers import CsmsPeer, StationPeer
 from harness.peers.preconditions import restore_csms_or_reset, restore_station_or_reset
 from harness.peers.setup_checks import SetupError, listen_error
 from harness.peers.sut_state import numbering
+from harness.peers.tls_setup import SessionTls, TlsConfigError, session_tls
 from harness.reference.variants import seeded_for
 from harness.run import FINDINGS_KEY, TRACE_KEY, HarnessRun
 from harness.testcase import case_of
@@ -53,6 +57,9 @@ class _Session:
         self.started = False
         #: The SUT actions of the session (``sut`` fixture; lifecycle start/stop/reset).
         self.actions: SutActions | None = None
+        #: Security profile 2/3: the TLS contexts (and a built-in SUT's PKI directory).
+        self.tls: SessionTls | None = None
+        self.workdir: str | None = None
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
@@ -63,10 +70,13 @@ async def ocpp_session(pytestconfig: pytest.Config) -> AsyncIterator[_Session]:
     state = _Session()
     try:
         try:
+            state.tls = _tls(run, state)
             if sut.role is Role.CHARGING_STATION:
                 await _start_csms_side(run, state)
             else:
                 await _start_station_side(run, state)
+            if state.tls is not None:  # evidence: over which certificates the run went
+                run.sut_identity["tls"] = state.tls.summary
             await _start_actions(pytestconfig, run, state)
         except SetupError as exc:
             # Issue 8 item 4: one line naming the key and the fix; no case runs.
@@ -82,14 +92,30 @@ async def ocpp_session(pytestconfig: pytest.Config) -> AsyncIterator[_Session]:
             await state.reference.stop()
         if state.peer is not None:
             await state.peer.stop()
+        if state.workdir is not None:
+            shutil.rmtree(state.workdir, ignore_errors=True)
+
+
+def _tls(run: HarnessRun, state: _Session) -> SessionTls | None:
+    """Security profile 2/3: the contexts from ``sut.tls`` / the harness PKI (a built-in SUT's
+    in a session directory); a missing or unusable file is a set-up error."""
+    if run.profile.sut.security_profile < 2:
+        return None
+    state.workdir = tempfile.mkdtemp(prefix="ocpp-harness-tls-")
+    try:
+        tls = session_tls(run.profile, Path(state.workdir))
+    except TlsConfigError as exc:
+        raise SetupError(str(exc)) from None
+    return tls
 
 
 async def _start_csms_side(run: HarnessRun, state: _Session) -> None:
     sut = run.profile.sut
     t = sut.timeouts
     credentials = None
-    if sut.security_profile in (1, 2) and not sut.builtin:
-        password = sut.password()
+    # a built-in station gets a password of the session's (A00.FR.205: 16-40 characters)
+    password = secrets.token_urlsafe(18) if sut.builtin else sut.password()
+    if sut.security_profile in (1, 2):
 
         def credentials(identity: str, username: str, given: str) -> bool:
             """Security profile 1/2: username = station identity, password from the environment."""
@@ -104,9 +130,11 @@ async def _start_csms_side(run: HarnessRun, state: _Session) -> None:
         response_s=t.response_s,
         action_s=t.action_s,
         credentials=credentials,
+        ssl_context=state.tls.harness if state.tls else None,
         max_frame_bytes=run.profile.limits.max_frame_bytes,
     )
     peer.clock_deviation_s = t.clock_deviation_s
+    peer.tls = state.tls
     peer.state.numbering = numbering([(e.id, e.connectors) for e in sut.evses])
     try:
         await peer.start()
@@ -124,6 +152,8 @@ async def _start_csms_side(run: HarnessRun, state: _Session) -> None:
             evses=tuple((e.id, e.connectors) for e in sut.evses),
             faults=run.faults,
             variants=seeded_for(run),
+            ssl_context=state.tls.reference if state.tls else None,
+            password=password if sut.security_profile in (1, 2) else None,
         )
         await state.reference.start()
         # DESIGN §4: the first case starts from "Booted", not in the middle of the first boot.
@@ -138,7 +168,7 @@ async def _start_station_side(run: HarnessRun, state: _Session) -> None:
     if sut.builtin == "reference-csms":
         from harness.reference.csms import ReferenceCsms
 
-        if sut.security_profile >= 1:
+        if sut.security_profile in (1, 2):  # profile 3: certificates, no password
             password = secrets.token_urlsafe(18)
         state.reference = ReferenceCsms(
             version=str(sut.ocpp),
@@ -147,10 +177,11 @@ async def _start_station_side(run: HarnessRun, state: _Session) -> None:
             valid_tokens=(sut.tokens.valid,),
             tokens=sut.tokens,
             passwords={sut.identity: password} if password else None,
+            ssl_context=state.tls.reference if state.tls else None,
         )
         await state.reference.start()
         url = state.reference.url
-    elif sut.security_profile >= 1:
+    elif sut.security_profile in (1, 2):
         password = sut.password()
     info = sut.station
     state.peer = StationPeer(
@@ -161,6 +192,7 @@ async def _start_station_side(run: HarnessRun, state: _Session) -> None:
         action_s=t.action_s,
         connect_s=t.connect_s,
         password=password,
+        ssl_context=state.tls.harness if state.tls else None,
         boot_fields={
             "vendor": info.vendor,
             "model": info.model,
@@ -170,6 +202,7 @@ async def _start_station_side(run: HarnessRun, state: _Session) -> None:
         max_frame_bytes=run.profile.limits.max_frame_bytes,
     )
     state.peer.clock_deviation_s = t.clock_deviation_s
+    state.peer.tls = state.tls
     run.sut_identity = {"url": url, "identity": sut.identity}
 
 

@@ -66,12 +66,6 @@ def pytest_configure(config: pytest.Config) -> None:
         validate_features(profile)  # sut.features: PICS items of Part 5 for the role
     except ProfileError as exc:
         raise pytest.UsageError(f"SUT profile: {exc}") from None
-    if profile.sut.security_profile >= 2:
-        raise pytest.UsageError(
-            f"SUT profile: {profile.path}: sut.security_profile: {profile.sut.security_profile} "
-            "needs TLS, which this harness version does not set up yet (security profiles 0 and 1 "
-            "only). Example: security_profile: 1 on a trusted test network"
-        )
     if not profile.sut.builtin:
         try:
             profile.sut.password()  # a missing password variable stops the run here, once

@@ -40,6 +40,7 @@ EXAMPLES: Mapping[str, str] = {
     "sut.timeouts": "timeouts: {response_s: 30, action_s: 120, connect_s: 30, clock_deviation_s: 4}",
     "sut.features": "features: [C-09.1, C-44, AQ-2]",
     "sut.tokens": "tokens: {valid: VALID001, invalid: INVALID999, type: ISO14443}",
+    "sut.tls": "tls: {certs: certs, algorithm: ecdsa}  (or ca:, cert:, key: of your own)",
     "sut.station": "station: {vendor: Acme, model: AC22, serial: SN-0001, firmware: 4.2.0}",
     "claims.profiles": f"profiles: [core, smart-charging] (from {', '.join(Profile)})",
     "claims.versions": f'versions: ["2.0.1", "2.1"] (each one of {_VERSIONS})',

@@ -156,6 +156,28 @@ class Tokens:
 
 
 @dataclass(frozen=True, slots=True)
+class TlsConfig:
+    """``sut.tls``: certificates for security profiles 2 and 3 (paths relative to the profile).
+
+    ``certs``: the harness's own PKI (``ocpp-harness certs init``), of ``algorithm`` ``ecdsa``
+    or ``rsa``, used for whatever is not given explicitly (None: ``certs`` beside the profile;
+    a built-in SUT gets a fresh one per session). ``ca``: the root the harness trusts for the
+    SUT's certificate (a CSMS under test: its server certificate's root; a station under test
+    with profile 3: the root of its client certificate). ``cert``/``key``: the certificate
+    chain and key the harness presents (the CSMS's server certificate; the station's client
+    certificate with profile 3). ``host``: the name the harness CSMS's generated certificate
+    carries (CN and SAN), the one a station under test connects to.
+    """
+
+    certs: str | None = None
+    algorithm: str = "ecdsa"
+    ca: str | None = None
+    cert: str | None = None
+    key: str | None = None
+    host: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class StationInfo:
     """How the harness station presents itself (BootNotification) when a CSMS is under test."""
 
@@ -209,6 +231,7 @@ class SutConfig:
     features: tuple[str, ...]
     tokens: Tokens
     station: StationInfo
+    tls: TlsConfig = TlsConfig()
 
     def password(self) -> str | None:
         """The Basic-auth password from the environment, read at connect time (None: no password).

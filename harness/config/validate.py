@@ -25,12 +25,13 @@ from harness.config.model import (
     SutConfig,
     SutProfile,
     Timeouts,
+    TlsConfig,
     Tokens,
 )
 
 _SUT_KEYS = (
     "role", "ocpp", "builtin", "identity", "security_profile", "password_env", "evses", "listen",
-    "url", "actions", "timeouts", "features", "tokens", "station",
+    "url", "tls", "actions", "timeouts", "features", "tokens", "station",
 )  # fmt: skip
 _SECRET_KEYS = frozenset({"password", "passwd", "secret"})
 _ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]*")
@@ -166,6 +167,7 @@ def _sut(r: FieldReader, s: Mapping[str, Any]) -> SutConfig:
         features=r.texts(s.get("features"), "sut.features"),
         tokens=_tokens(r, s.get("tokens"), ocpp),
         station=_station(r, s.get("station"), ocpp),
+        tls=_tls(r, s.get("tls"), sp),
     )
 
 
@@ -279,6 +281,25 @@ def _tokens(r: FieldReader, value: Any, ocpp: OcppVersion) -> Tokens:
 
 #: The optional tokens of ``sut.tokens`` (see :class:`~harness.config.model.Tokens`).
 _OPTIONAL_TOKENS = ("valid2", "group", "blocked", "expired", "masterpass", "masterpass_group")
+
+
+def _tls(r: FieldReader, value: Any, sp: int) -> TlsConfig:
+    """``sut.tls`` (security profiles 2/3); the files are checked when the run starts."""
+    keys = ("certs", "algorithm", "ca", "cert", "key", "host")
+    m = r.section(value, "sut.tls", keys)
+    if m and sp < 2:
+        r.fail("sut.tls", f"security profile {sp} runs without TLS: set security_profile 2 or 3")
+    algorithm = r.text(m.get("algorithm"), "sut.tls.algorithm", "ecdsa")
+    if algorithm not in ("ecdsa", "rsa"):
+        r.fail("sut.tls.algorithm", f"'{algorithm}': expected ecdsa or rsa")
+    texts = {k: r.optional_text(m.get(k), f"sut.tls.{k}") for k in ("certs", "ca", "cert", "key")}
+    if (texts["cert"] is None) != (texts["key"] is None):
+        r.fail(
+            "sut.tls.key" if texts["key"] is None else "sut.tls.cert", "cert and key go together"
+        )
+    return TlsConfig(
+        algorithm=algorithm, host=r.optional_text(m.get("host"), "sut.tls.host"), **texts
+    )
 
 
 def _station(r: FieldReader, value: Any, ocpp: OcppVersion) -> StationInfo:

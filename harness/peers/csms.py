@@ -95,6 +95,8 @@ class CsmsPeer(Peer):
         """Every upgrade request, accepted or refused, goes into the trace (issue: connection
         problems explained)."""
         line = f"{handshake.path} offering {list(handshake.offered)}"
+        if handshake.tls:
+            line += f" over {handshake.tls}"
         if handshake.status == 101:
             self.trace.event(f"handshake: GET {line} -> 101 Switching Protocols")
         else:

@@ -28,6 +28,7 @@ from harness.transport.client import (
 )
 from harness.transport.link import Link
 from harness.transport.server import DEFAULT_MAX_SIZE
+from harness.transport.tls import tls_info
 from harness.verdicts import SutFailure
 
 
@@ -110,8 +111,11 @@ class StationPeer(Peer):
         password: str | None = None,
         username: str | None = None,
         use_auth: bool = True,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> Link | ConnectFailed:
-        """Like :meth:`connect` but returns the refusal instead of failing (negative cases)."""
+        """Like :meth:`connect` but returns the refusal instead of failing (negative cases);
+        ``ssl_context``: this attempt's TLS instead of the session's (a probe: an old TLS
+        version, a bad client certificate)."""
         await self.disconnect()
         ident = identity or self.identity
         secret = password if password is not None else self.password
@@ -129,7 +133,7 @@ class StationPeer(Peer):
                     identity=ident,
                     subprotocols=offered,
                     basic_auth=auth,
-                    ssl_context=self.ssl_context,
+                    ssl_context=ssl_context or self.ssl_context,
                     timeout=timeout,
                     max_size=self.max_frame_bytes,
                 )
@@ -149,9 +153,11 @@ class StationPeer(Peer):
             if response is not None
             else "101"
         )
+        tls = tls_info(link.ws.transport.get_extra_info("ssl_object"))
+        over = f", over {tls.describe()}" if tls is not None else ""
         self.trace.event(
             f"handshake: {request_line(url)} -> {answer}, CSMS selected subprotocol "
-            f"{link.subprotocol!r}"
+            f"{link.subprotocol!r}{over}"
         )
         self._runner = asyncio.ensure_future(link.run())
         return link

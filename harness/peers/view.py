@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.checks import TIME_DEVIATION_S
 from harness.ocppj.frames import Call, CallError, CallResult, CallResultError
@@ -38,6 +38,9 @@ from harness.trace import Trace
 from harness.transport.link import Link, LinkClosed
 from harness.verdicts import Axis, Finding, HarnessError, Inconclusive, SutFailure
 
+if TYPE_CHECKING:
+    from harness.peers.tls_setup import SessionTls
+
 
 class PeerView:
     """State and background handling shared by :class:`CsmsPeer` and :class:`StationPeer`."""
@@ -53,6 +56,8 @@ class PeerView:
         self.action_s = action_s
         #: How far a time the SUT reports may be from the harness's (``timeouts.clock_deviation_s``).
         self.clock_deviation_s = TIME_DEVIATION_S
+        #: Security profile 2/3: the session's TLS (contexts, trust anchor, PKI), else None.
+        self.tls: SessionTls | None = None
         self.link: Link | None = None
         #: Frames outside any case (at connect, at boot, between cases, restoring
         #: preconditions): the session's "between cases" trace, never blamed on a case.

@@ -28,6 +28,7 @@ from websockets.protocol import CONNECTING
 from websockets.typing import Subprotocol
 
 from harness.transport.link import Link
+from harness.transport.tls import tls_info
 
 #: Checks Basic credentials: (identity, username, password) -> accepted.
 CredentialCheck = Callable[[str, str, str], bool]
@@ -52,6 +53,9 @@ class Handshake:
     username: str | None
     status: int
     note: str = ""
+    #: The TLS the connection runs over ("TLSv1.3 TLS_AES_256_GCM_SHA384, peer certificate
+    #: CN=... O=..."), empty without TLS.
+    tls: str = ""
 
 
 def identity_from_path(path: str) -> str:
@@ -101,6 +105,10 @@ class OcppServer:
         self.on_link = on_link
         self.credentials = credentials
         self.ssl_context = ssl_context
+        #: Security profile 3: the server asks for client certificates and checks their CN.
+        self._client_certificates = (
+            ssl_context is not None and ssl_context.verify_mode == ssl.CERT_REQUIRED
+        )
         self.select_subprotocol = select_subprotocol
         #: The largest message accepted, in bytes; a bigger one closes the connection with 1009
         #: and :attr:`Link.too_big` says what came (the harness CSMS: ``limits.max_frame_mib``).
@@ -205,15 +213,24 @@ class OcppServer:
         offered = offered_subprotocols(request.headers)
         auth = parse_basic_auth(request.headers)
         user = auth[0] if auth else None
+        tls = tls_info(connection.transport.get_extra_info("ssl_object"))
+        shown = tls.describe() if tls is not None else ""
 
         def refuse(status: HTTPStatus, note: str) -> Response:
-            self._record(Handshake(identity, request.path, offered, user, status, note))
+            self._record(Handshake(identity, request.path, offered, user, status, note, shown))
             return connection.respond(status, note + "\n")
 
         if time.monotonic() < self._refuse_until:
             return refuse(HTTPStatus.SERVICE_UNAVAILABLE, "connections refused (fault injection)")
         if not identity:
             return refuse(HTTPStatus.NOT_FOUND, "no station identity in the URL path")
+        if self._client_certificates and tls is not None and tls.peer_cn != identity:
+            # security profile 3, A00.FR.405/407: the certificate must be this station's
+            return refuse(
+                HTTPStatus.FORBIDDEN,
+                f"the client certificate's CN {tls.peer_cn!r} is not the station identity "
+                f"{identity!r} (A00.FR.405)",
+            )
         if self.credentials is not None:
             if auth is None:
                 return refuse(HTTPStatus.UNAUTHORIZED, "HTTP Basic authentication required")
@@ -225,7 +242,7 @@ class OcppServer:
                 f"no supported subprotocol offered (offered {list(offered)}, "
                 f"supported {self.subprotocols})",
             )
-        self._record(Handshake(identity, request.path, offered, user, 101))
+        self._record(Handshake(identity, request.path, offered, user, 101, "", shown))
         return None
 
     def _record(self, handshake: Handshake) -> None:

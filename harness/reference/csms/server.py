@@ -27,6 +27,7 @@ import asyncio
 import contextlib
 import hmac
 import itertools
+import ssl
 from collections.abc import Coroutine, Mapping, Sequence
 from typing import Any
 
@@ -90,6 +91,7 @@ class ReferenceCsms(OperatorCommands):
         valid_tokens: Sequence[str] = ("VALID001",),
         tokens: Tokens | None = None,
         passwords: Mapping[str, str] | None = None,
+        ssl_context: ssl.SSLContext | None = None,
         boot_status: str = "Accepted",
         heartbeat_interval: int = 60,
     ) -> None:
@@ -121,6 +123,7 @@ class ReferenceCsms(OperatorCommands):
             [SUBPROTOCOL_OF_VERSION[version]],
             self._on_link,
             credentials=self._credential_check(),
+            ssl_context=ssl_context,
             select_subprotocol=selector,
         )
         self._links: dict[str, Link] = {}

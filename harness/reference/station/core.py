@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 import time
 from collections.abc import Coroutine, Hashable, Sequence
 from typing import Any, Protocol
@@ -80,6 +81,7 @@ class ReferenceStation:
         variants: Seeded = NONE,
         password: str | None = None,
         reconnect_s: float = 0.2,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         if version not in SUBPROTOCOLS:
             raise ValueError(f"unsupported OCPP version {version!r}")
@@ -88,6 +90,8 @@ class ReferenceStation:
             raise ValueError(f"unknown fault(s): {', '.join(unknown)}")
         self.version = version
         self.csms_url = csms_url
+        #: Security profile 2/3: trusts the CSMS root, presents its own certificate with 3.
+        self.ssl_context = ssl_context
         self.identity = identity
         self.faults = frozenset(faults)
         #: Legal variants (``harness.reference.variants``) this station shows.
@@ -342,6 +346,7 @@ class ReferenceStation:
                 identity=self.identity,
                 subprotocols=[SUBPROTOCOLS[self.version]],
                 basic_auth=auth,
+                ssl_context=self.ssl_context,
                 timeout=self.connect_s,
             )
         except ConnectFailed as exc:
