@@ -123,6 +123,23 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="instead: the SUT actions each case may ask for (json: case id -> actions)",
     )
+    certs = sub.add_parser(
+        "certs",
+        help="generate the PKI for security profiles 2/3 and firmware signing (certs init)",
+        description="certs init [DIR]: write (or keep, while valid) the CSMS, CPO and "
+        "manufacturer hierarchies, station and bad certificates under DIR/<algorithm>/, and "
+        "say which roots to install where (DIR/<algorithm>/README.txt).",
+    )
+    certs.add_argument("action", choices=("init",), help="init: write or refresh the files")
+    certs.add_argument("dir", nargs="?", default="certs", help="directory (default: certs)")
+    certs.add_argument("--algorithm", choices=("ecdsa", "rsa", "both"), default="both")
+    certs.add_argument("--host", default="localhost", help="CSMS host: CN of the server cert")
+    certs.add_argument(
+        "--identity",
+        action="append",
+        help="station identity (CN of a station certificate); repeatable (default: CS001)",
+    )
+    certs.add_argument("--organization", help="O of the CSO certificates")
     reference = sub.add_parser(
         "reference",
         help="run a built-in reference SUT as a separate process (a simulated station or CSMS "
@@ -302,6 +319,26 @@ def cmd_catalogue(ns: argparse.Namespace) -> int:
     return catalogue(ns.version, ns.role, ns.profile, ns.blocks, ns.format)
 
 
+def cmd_certs(ns: argparse.Namespace) -> int:
+    """``certs init``: one line per file written or kept (paths only), then the roots to install."""
+    from harness.pki.command import certs_init
+    from harness.pki.recipes import DEFAULT_ORGANIZATION
+
+    try:
+        for line in certs_init(
+            Path(ns.dir),
+            algorithm=ns.algorithm,
+            host=ns.host,
+            identities=ns.identity or ["CS001"],
+            organization=ns.organization or DEFAULT_ORGANIZATION,
+        ):
+            print(line)
+    except ValueError as exc:
+        print(f"ocpp-harness certs: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
+
+
 def cmd_reference(ns: argparse.Namespace) -> int:
     from harness.reference.serve import main as serve
 
@@ -321,6 +358,7 @@ def main(argv: list[str] | None = None) -> int:
         "diff": cmd_diff,
         "variants": cmd_variants,
         "catalogue": cmd_catalogue,
+        "certs": cmd_certs,
         "reference": cmd_reference,
     }
     return handlers[ns.command](ns)
