@@ -40,6 +40,7 @@ from harness.pki import (
 )
 from harness.pki.build import CertKey, leaf_certificate, leaf_key_usage
 from harness.pki.keys import load_private_key
+from harness.pki.store import save
 
 ORG = "ocpp-harness CPO"
 IDENTITY = "CS001"
@@ -216,7 +217,8 @@ def test_regeneration_keeps_valid_files_and_replaces_stale_ones(tmp_path: Path) 
         not_before=now - dt.timedelta(days=10),
         not_after=now - dt.timedelta(days=1),
     )
-    pki.firmware_signing.cert.write_bytes(expired.public_bytes(serialization.Encoding.PEM))
+    save(directory, "firmware-signing", expired, key, intermediates=())  # a matching key
+    assert load(pki.firmware_signing.cert) == expired
     before = snapshot(directory)
     ensure_pki(directory)
     after = snapshot(directory)
@@ -237,6 +239,27 @@ def test_a_regenerated_ca_regenerates_what_it_signed(tmp_path: Path) -> None:
     station = pki.station(IDENTITY)
     assert station.cert.read_bytes() != old_station
     verify_chain(station.chain.read_text(), pki.cpo_root.read_text())
+
+
+def test_concurrent_generation_gives_one_consistent_hierarchy(tmp_path: Path) -> None:
+    directory = tmp_path / "ecdsa"
+    results: list[Pki] = []
+
+    def generate() -> None:
+        pki = ensure_pki(directory)
+        pki.station(IDENTITY)
+        results.append(pki)
+
+    threads = [threading.Thread(target=generate) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(results) == 4
+    pki = results[0]
+    verify_chain(pki.station(IDENTITY).chain.read_text(), pki.cpo_root.read_text())
+    verify_chain(pki.csms_server.chain.read_text(), pki.csms_root.read_text())
+    assert not [p for p in directory.iterdir() if p.name.endswith(".tmp")]
 
 
 def test_bad_input_is_refused(tmp_path: Path) -> None:

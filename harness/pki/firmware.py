@@ -17,12 +17,13 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
 from harness.pki.hierarchy import Pki
-from harness.pki.keys import load_private_key, pss
+from harness.pki.keys import pss
+from harness.pki.store import private_key
 
 
 def sign_firmware(pki: Pki, data: bytes) -> str:
     """The base64 signature of ``data`` with the PKI's firmware signing key."""
-    key = load_private_key(pki.firmware_signing.key.read_bytes(), "firmware signing key")
+    key = private_key(pki.firmware_signing.key)
     if isinstance(key, ec.EllipticCurvePrivateKey):
         signature = key.sign(data, ec.ECDSA(hashes.SHA256()))
     else:

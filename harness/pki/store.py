@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -72,12 +73,32 @@ def chain_path(directory: Path, stem: str) -> Path:
     return directory / f"{stem}-chain.pem"
 
 
+#: Private keys already parsed, by the SHA-256 of their file: loading an RSA key checks it, which
+#: costs about 50 ms per load.
+_KEY_CACHE: dict[bytes, PrivateKey] = {}
+_KEY_CACHE_SIZE = 256
+
+
+def private_key(path: Path) -> PrivateKey:
+    """The private key of a PEM file (parsed once per content); a ValueError naming the file
+    (never its content) if it is not one, OSError if it cannot be read."""
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).digest()
+    key = _KEY_CACHE.get(digest)
+    if key is None:
+        key = load_private_key(data, str(path))
+        if len(_KEY_CACHE) >= _KEY_CACHE_SIZE:
+            _KEY_CACHE.clear()
+        _KEY_CACHE[digest] = key
+    return key
+
+
 def load(directory: Path, stem: str) -> CertKey | None:
     """The stored certificate and key of ``stem``, or None when either is missing, unreadable or
     they do not belong together."""
     try:
         cert = x509.load_pem_x509_certificate(cert_path(directory, stem).read_bytes())
-        key = load_private_key(key_path(directory, stem).read_bytes(), stem)
+        key = private_key(key_path(directory, stem))
         public = as_public_key(cert.public_key(), stem)
     except (OSError, ValueError):
         return None
