@@ -103,7 +103,7 @@ def _tls(run: HarnessRun, state: _Session) -> SessionTls | None:
         return None
     state.workdir = tempfile.mkdtemp(prefix="ocpp-harness-tls-")
     try:
-        tls = session_tls(run.profile, Path(state.workdir))
+        tls = session_tls(run.profile, Path(state.workdir), run.faults)
     except TlsConfigError as exc:
         raise SetupError(str(exc)) from None
     return tls

@@ -52,6 +52,28 @@ class MatrixRun:
         return f"{self.profile}+{self.fault}" if self.fault else f"{self.profile}+reference"
 
 
+#: Built-in profiles over TLS (security profiles 3 and 2) for the block A cases: the TLS faults
+#: are seeded into the first (a TLS fault cannot show on a profile without TLS).
+TLS_BUILTIN = {
+    ("charging-station", "2.0.1"): ("reference-station-v201-sp3", "reference-station-v201-sp2"),
+    ("csms", "2.0.1"): ("reference-csms-v201-sp3", "reference-csms-v201-sp2"),
+}
+
+
+def _applying(profile: str, cases: list[OcaCase]) -> list[OcaCase]:
+    """The cases that apply to a built-in ``profile`` (its security profile decides the block A
+    ones: a TLS case is NOT-APPLICABLE without TLS, a Basic auth one with client certificates)."""
+    from harness.config import builtin_profile_path, load_profile
+
+    loaded = load_profile(builtin_profile_path(profile))
+    return [c for c in cases if c.not_applicable(loaded) is None]
+
+
+def _tls_cases(cases: list[OcaCase]) -> tuple[str, ...]:
+    """The block A cases among ``cases`` (they are what a TLS profile adds)."""
+    return tuple(sorted(c.id for c in cases if c.id.startswith("TC_A_")))
+
+
 def matrix() -> list[MatrixRun]:
     """A pass run per built-in profile, plus a run per (profile, fault) named by some case: one
     run covers every case of the profile that kills the fault (a fault is seeded alone, so runs
@@ -62,15 +84,31 @@ def matrix() -> list[MatrixRun]:
     fault run of 2.1 that repeats a 2.0.1 run (same role, fault and cases) is left out: the kill
     is proven once; the 2.1 pass run, the variant matrix and the shuffle matrix still run every
     case under 2.1. A 2.1 run whose cases differ (2.1-only cases or faults) stays."""
+    from harness.reference.faults_a import A_FAULTS
+
+    tls_faults = {f.name for f in A_FAULTS}
     runs: list[MatrixRun] = []
     cases = all_cases()
     proven: set[tuple[str, str, tuple[str, ...]]] = set()
     for (role, version), profile in BUILTIN.items():
-        mine = [c for c in cases if str(c.role) == role and version in c.versions]
+        role_cases = [c for c in cases if str(c.role) == role and version in c.versions]
+        mine = _applying(profile, role_cases)
         runs.append(MatrixRun(profile, None, tuple(sorted(c.id for c in mine))))
+        over_tls = TLS_BUILTIN.get((role, version), ())
+        for tls_profile in over_tls:  # the block A cases pass over TLS too
+            runs.append(
+                MatrixRun(tls_profile, None, _tls_cases(_applying(tls_profile, role_cases)))
+            )
+        if over_tls:
+            secured = _applying(over_tls[0], role_cases)
+            for fault in sorted({f for c in secured for f in c.kills if f in tls_faults}):
+                ids = tuple(sorted(c.id for c in secured if fault in c.kills))
+                runs.append(MatrixRun(over_tls[0], fault, ids))
         faults = sorted({f for c in mine for f in c.kills if version in FAULTS[f].versions})
         for fault in faults:
             ids = tuple(sorted(c.id for c in mine if fault in c.kills))
+            if fault in tls_faults:
+                continue  # proven over TLS (2.0.1 above); 2.1 runs the same TLS code
             if version == "2.1" and (role, fault, ids) in proven:
                 continue
             if version == "2.0.1":

@@ -13,6 +13,7 @@ import difflib
 
 from harness.reference.csms_faults import CSMS_FAULTS
 from harness.reference.fault_model import PRECONDITION, Fault
+from harness.reference.faults_a import A_FAULTS
 from harness.reference.faults_b import B_FAULTS
 from harness.reference.faults_c import C_FAULTS
 from harness.reference.faults_ej import EJ_FAULTS
@@ -27,6 +28,7 @@ __all__ = ["FAULTS", "PRECONDITION", "Fault", "UnknownFault", "select_faults"]
 FAULTS: dict[str, Fault] = {
     f.name: f for f in (*STATION_FAULTS, *CSMS_FAULTS, *ROBUSTNESS_FAULTS, *EJ_FAULTS)
 }
+FAULTS.update({f.name: f for f in A_FAULTS})  # block A (Security: TLS)
 FAULTS.update({f.name: f for f in B_FAULTS})  # block B (Provisioning)
 FAULTS.update({f.name: f for f in C_FAULTS})  # block C (Authorization)
 FAULTS.update({f.name: f for f in FG_FAULTS})  # blocks F and G

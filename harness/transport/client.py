@@ -31,12 +31,29 @@ class ConnectFailed(Exception):
         *,
         timed_out: bool = False,
         answer: str | None = None,
+        tls_problem: str | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.timed_out = timed_out
         #: The HTTP answer to the upgrade request as received (status line, body tail), if any.
         self.answer = answer
+        #: Why the TLS handshake failed, as the security event a station reports it
+        #: (``InvalidCsmsCertificate``: A00.FR.310/413; ``InvalidTLSVersion``: A00.FR.316/419).
+        self.tls_problem = tls_problem
+
+
+def tls_problem(exc: BaseException) -> str | None:
+    """The security event type of a failed TLS handshake, None when it was not about TLS."""
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return "InvalidCsmsCertificate"
+    if isinstance(exc, ssl.SSLError):
+        text = f"{exc.reason or ''} {exc}".upper()
+        if "VERSION" in text or "UNSUPPORTED_PROTOCOL" in text:
+            return "InvalidTLSVersion"
+        if "CIPHER" in text or "HANDSHAKE_FAILURE" in text:
+            return "InvalidTLSCipherSuite"
+    return None
 
 
 #: Body characters of a refused upgrade kept in the trace (a CSMS often says why there).
@@ -135,7 +152,9 @@ async def open_link(
             "CSMS running, and is sut.url right?)"
         ) from None
     except (OSError, InvalidHandshake) as exc:
-        raise ConnectFailed(f"could not connect to {url}: {exc or type(exc).__name__}") from None
+        raise ConnectFailed(
+            f"could not connect to {url}: {exc or type(exc).__name__}", tls_problem=tls_problem(exc)
+        ) from None
     version = VERSION_OF_SUBPROTOCOL.get(ws.subprotocol or "")
     if version is None:
         await ws.close()

@@ -98,6 +98,7 @@ class OcppServer:
         ssl_context: ssl.SSLContext | None = None,
         select_subprotocol: SubprotocolSelector | None = None,
         max_size: int | None = DEFAULT_MAX_SIZE,
+        check_client_cn: bool = True,
     ) -> None:
         self.host = host
         self.requested_port = port
@@ -107,7 +108,9 @@ class OcppServer:
         self.ssl_context = ssl_context
         #: Security profile 3: the server asks for client certificates and checks their CN.
         self._client_certificates = (
-            ssl_context is not None and ssl_context.verify_mode == ssl.CERT_REQUIRED
+            check_client_cn
+            and ssl_context is not None
+            and ssl_context.verify_mode == ssl.CERT_REQUIRED
         )
         self.select_subprotocol = select_subprotocol
         #: The largest message accepted, in bytes; a bigger one closes the connection with 1009

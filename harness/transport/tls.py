@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ssl
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,40 +70,59 @@ def _ocpp_versions(context: ssl.SSLContext) -> None:
     context.options |= ssl.OP_NO_COMPRESSION  # A00.FR.321/424
 
 
-def server_context(chain: Path, key: Path, *, client_ca: Path | None = None) -> ssl.SSLContext:
-    """The CSMS side: present ``chain``/``key``; with ``client_ca`` (security profile 3) require
-    a client certificate whose path ends in it (A00.FR.403)."""
+Trust = Path | Sequence[Path]
+
+
+def _roots(ca: Trust) -> list[Path]:
+    return [ca] if isinstance(ca, Path) else list(ca)
+
+
+def server_context(
+    chain: Path,
+    key: Path,
+    *,
+    client_ca: Trust | None = None,
+    also: Sequence[tuple[Path, Path]] = (),
+) -> ssl.SSLContext:
+    """The CSMS side: present ``chain``/``key`` (and the pairs in ``also``, certificates of
+    another key type: A00.FR.318 needs an ECDSA and an RSA certificate for its four suites);
+    with ``client_ca`` (security profile 3) require a client certificate whose path ends in one
+    of those roots (A00.FR.403)."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     _ocpp_versions(context)
-    _load_chain(context, chain, key, "CSMS server certificate")
+    for own_chain, own_key in ((chain, key), *also):
+        _load_chain(context, own_chain, own_key, "CSMS server certificate")
     if client_ca is not None:
         context.verify_mode = ssl.CERT_REQUIRED
-        _load_trust(context, client_ca, "trusted root for station certificates")
+        for root in _roots(client_ca):
+            _load_trust(context, root, "trusted root for station certificates")
     return context
 
 
 def client_context(
-    ca: Path, *, chain: Path | None = None, key: Path | None = None
+    ca: Trust, *, chain: Path | None = None, key: Path | None = None
 ) -> ssl.SSLContext:
-    """The station side: trust ``ca`` for the CSMS certificate and check its name
-    (A00.FR.308/309); with ``chain``/``key`` (security profile 3) present the station
+    """The station side: trust ``ca`` (one root or several) for the CSMS certificate and check
+    its name (A00.FR.308/309); with ``chain``/``key`` (security profile 3) present the station
     certificate (A00.FR.401/402)."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # CERT_REQUIRED, check_hostname
     _ocpp_versions(context)
-    _load_trust(context, ca, "trusted root for the CSMS certificate")
+    for root in _roots(ca):
+        _load_trust(context, root, "trusted root for the CSMS certificate")
     if chain is not None and key is not None:
         _load_chain(context, chain, key, "station certificate")
     return context
 
 
 def old_tls_client(
-    ca: Path, *, chain: Path | None = None, key: Path | None = None
+    ca: Trust, *, chain: Path | None = None, key: Path | None = None
 ) -> ssl.SSLContext:
     """A probe for TC_A_06_CSMS: a station that speaks TLS 1.0/1.1 only (A00.FR.315/418: the
     CSMS must refuse it). OpenSSL 3 needs security level 0 for these versions."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     _old_versions(context)
-    _load_trust(context, ca, "trusted root for the CSMS certificate")
+    for root in _roots(ca):
+        _load_trust(context, root, "trusted root for the CSMS certificate")
     if chain is not None and key is not None:
         _load_chain(context, chain, key, "station certificate")
     return context
@@ -117,6 +137,22 @@ def make_old(context: ssl.SSLContext) -> None:
 def make_current(context: ssl.SSLContext) -> None:
     context.maximum_version = ssl.TLSVersion.MAXIMUM_SUPPORTED
     _ocpp_versions(context)
+
+
+def allow_old(context: ssl.SSLContext) -> None:
+    """Let a context also speak TLS 1.0/1.1 (the seeded faults that accept old TLS)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        context.minimum_version = ssl.TLSVersion.TLSv1
+    context.set_ciphers("DEFAULT:@SECLEVEL=0")
+
+
+def with_suite(context: ssl.SSLContext, suite: str) -> ssl.SSLContext:
+    """``context`` limited to TLS 1.2 and the one cipher suite ``suite`` (OpenSSL name): a probe
+    of whether the peer supports it (A00.FR.318/319)."""
+    context.maximum_version = ssl.TLSVersion.TLSv1_2
+    context.set_ciphers(suite)
+    return context
 
 
 def _old_versions(context: ssl.SSLContext) -> None:

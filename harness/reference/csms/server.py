@@ -125,6 +125,7 @@ class ReferenceCsms(OperatorCommands):
             credentials=self._credential_check(),
             ssl_context=ssl_context,
             select_subprotocol=selector,
+            check_client_cn="csms-ignores-client-cn" not in self.faults,
         )
         self._links: dict[str, Link] = {}
         self._locks: dict[str, asyncio.Lock] = {}

@@ -28,7 +28,7 @@ from typing import Any, Protocol
 from harness.ocppj.frames import Call
 from harness.reference import rpc_faults, variant_rpc
 from harness.reference.faults import FAULTS
-from harness.reference.station import block_b, legal
+from harness.reference.station import block_a, block_b, legal
 from harness.reference.station.model import Hardware, Outgoing, Payload, Reply, Transaction
 from harness.reference.station.outbox import Outbox
 from harness.reference.station.session import Session
@@ -351,6 +351,7 @@ class ReferenceStation:
             )
         except ConnectFailed as exc:
             log.info("reference station %s: %s", self.identity, exc)
+            block_a.connect_failed(self, exc)
             return None
 
     async def _serve(self, link: Link) -> None:

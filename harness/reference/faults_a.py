@@ -1,0 +1,61 @@
+"""Faults of OCA block A (security: TLS of security profiles 2 and 3), both reference SUTs. The
+TLS ones change the reference SUT's TLS context (:mod:`harness.peers.tls_setup`); the others
+live in :mod:`harness.reference.station.block_a` and the reference CSMS's server."""
+
+from __future__ import annotations
+
+from harness.reference.fault_model import CSMS, STATION, V2, Fault
+
+A_FAULTS: tuple[Fault, ...] = (
+    # -- the CSMS under test ----------------------------------------------------------------------
+    Fault(
+        "csms-accepts-old-tls",
+        CSMS,
+        V2,
+        "accepts a station that speaks TLS 1.0/1.1 only",
+        "A00.FR.418: a TLS version below 1.2 is refused",
+    ),
+    Fault(
+        "csms-trusts-unknown-ca",
+        CSMS,
+        V2,
+        "accepts a station certificate issued by a CA it was never given",
+        "A00.FR.407: an invalid station certificate is refused",
+    ),
+    Fault(
+        "csms-ignores-client-cn",
+        CSMS,
+        V2,
+        "accepts a valid station certificate whose CN is another station's",
+        "A00.FR.407: an invalid station certificate is refused",
+    ),
+    Fault(
+        "csms-ecdsa-only",
+        CSMS,
+        V2,
+        "has no RSA certificate, so the TLS_RSA and ECDHE-RSA suites fail",
+        "A00.FR.318: the CSMS supports the OCPP cipher suites",
+    ),
+    # -- the charging station under test ----------------------------------------------------------
+    Fault(
+        "accepts-unknown-csms-certificate",
+        STATION,
+        V2,
+        "connects to a CSMS whose certificate comes from a CA it was never given",
+        "A00.FR.311: the station ends a connection with an invalid CSMS certificate",
+    ),
+    Fault(
+        "accepts-old-tls",
+        STATION,
+        V2,
+        "connects to a CSMS that speaks TLS 1.0/1.1 only",
+        "A00.FR.416: the station refuses a TLS version below 1.2",
+    ),
+    Fault(
+        "no-security-event-on-tls-failure",
+        STATION,
+        V2,
+        "never reports a failed TLS handshake as a security event",
+        "A00.FR.310: SecurityEventNotification InvalidCsmsCertificate",
+    ),
+)
