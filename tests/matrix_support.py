@@ -99,11 +99,20 @@ def matrix() -> list[MatrixRun]:
             ids = _tls_cases(_applying(tls_profile, role_cases))
             if ids:
                 runs.append(MatrixRun(tls_profile, None, ids))
-        if over_tls:
+        if over_tls:  # TLS faults, and the faults of cases that apply over TLS only
             secured = _applying(over_tls[0], role_cases)
-            for fault in sorted({f for c in secured for f in c.kills if f in tls_faults}):
-                ids = tuple(sorted(c.id for c in secured if fault in c.kills))
-                runs.append(MatrixRun(over_tls[0], fault, ids))
+            only_tls = {c.id for c in secured} - {c.id for c in mine}
+
+            for fault in sorted({f for c in secured for f in c.kills}):
+                ids = tuple(
+                    sorted(
+                        c.id
+                        for c in secured
+                        if fault in c.kills and (fault in tls_faults or c.id in only_tls)
+                    )
+                )
+                if ids:
+                    runs.append(MatrixRun(over_tls[0], fault, ids))
         faults = sorted({f for c in mine for f in c.kills if version in FAULTS[f].versions})
         for fault in faults:
             ids = tuple(sorted(c.id for c in mine if fault in c.kills))

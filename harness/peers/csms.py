@@ -24,6 +24,7 @@ from harness.progress import waiting
 from harness.trace import Trace
 from harness.transport.link import Link, LinkClosed, ResponseTimeout, StrayAnswer
 from harness.transport.server import DEFAULT_MAX_SIZE, CredentialCheck, Handshake, OcppServer
+from harness.transport.tls_hooks import ServerTlsHooks
 from harness.verdicts import SutFailure
 
 #: After a reconnect without a BootNotification, how long to watch for one before taking the
@@ -62,6 +63,8 @@ class CsmsPeer(Peer):
             max_size=max_frame_bytes,
         )
         self.server.on_handshake = self._on_handshake
+        #: One-shot TLS changes for the negative TLS cases (security profile 2/3), else None.
+        self.tls_hooks = ServerTlsHooks(ssl_context) if ssl_context is not None else None
         self.connected = asyncio.Event()
         self.connections = 0
         #: The last BootNotification payload the station sent (its identity, for the report).

@@ -216,8 +216,11 @@ class OcppServer:
         offered = offered_subprotocols(request.headers)
         auth = parse_basic_auth(request.headers)
         user = auth[0] if auth else None
-        tls = tls_info(connection.transport.get_extra_info("ssl_object"))
+        obj = connection.transport.get_extra_info("ssl_object")
+        tls = tls_info(obj)
         shown = tls.describe() if tls is not None else ""
+        if obj is not None and obj.context is not self.ssl_context:
+            shown += ", with the alternate server certificate"
 
         def refuse(status: HTTPStatus, note: str) -> Response:
             self._record(Handshake(identity, request.path, offered, user, status, note, shown))
