@@ -201,9 +201,12 @@ def pytest_runtestloop(session: pytest.Session) -> None:
         return
     if not any(case_of(item) is not None for item in session.items):
         return
+    from harness.peers.tls_setup import TlsConfigError, check_files
+
     try:
+        check_files(run.profile)  # a certificate file missing (sut.tls), before the network
         preflight(run.profile.sut)
-    except SetupError as exc:
+    except (SetupError, TlsConfigError) as exc:
         run.setup_error = str(exc)
         raise pytest.UsageError(f"SUT profile: {exc}") from None
 

@@ -86,6 +86,15 @@ def _exists(path: Path | None, key: str) -> Path | None:
     return path
 
 
+def check_files(profile: SutProfile) -> None:
+    """The files ``sut.tls`` names exist (a set-up error before the first case otherwise)."""
+    tls = profile.sut.tls
+    if profile.sut.security_profile < 2:
+        return
+    for key, value in (("ca", tls.ca), ("cert", tls.cert), ("key", tls.key)):
+        _exists(_path(profile, value), f"sut.tls.{key}")
+
+
 def session_tls(
     profile: SutProfile, workdir: Path, faults: frozenset[str] = frozenset()
 ) -> SessionTls | None:
