@@ -67,6 +67,9 @@ _SPECS = (
     ActionSpec(
         "customer_information_by_identifier", CSMS, ("customer_identifier", "report", "clear")
     ),
+    ActionSpec("install_certificate", CSMS, ("certificate_type",)),
+    ActionSpec("get_installed_certificate_ids", CSMS, ("certificate_type",)),
+    ActionSpec("delete_certificate", CSMS, ("certificate_type",)),
 )
 
 #: Every known action by name, lifecycle actions first.
@@ -102,6 +105,7 @@ SAMPLE_VALUES: Mapping[str, object] = MappingProxyType(
         "message_timeout": 30,
         "interface": "Wired0",
         "report_base": "FullInventory",
+        "certificate_type": "CSMSRootCertificate",
     }
 )
 

@@ -336,3 +336,31 @@ class SutActions:
             report=report,
             clear=clear,
         )
+
+    async def install_certificate(self, certificate_type: str) -> Any:
+        """M05: the CSMS installs a root certificate in the station (TC_M_01/02/05/20/21_CSMS)."""
+        return await self.ask_csms(
+            "install_certificate",
+            f"In the CSMS, install your configured {certificate_type} in the station",
+            certificate_type=certificate_type,
+        )
+
+    async def get_installed_certificate_ids(self, certificate_type: str) -> Any:
+        """M03: the CSMS asks which certificates of a type the station holds (``all``: every
+        type, certificateType omitted; TC_M_13/18/19_CSMS)."""
+        what = "every type" if certificate_type == "all" else certificate_type
+        return await self.ask_csms(
+            "get_installed_certificate_ids",
+            f"In the CSMS, ask the station for its installed certificates of {what}",
+            certificate_type=certificate_type,
+        )
+
+    async def delete_certificate(self, certificate_type: str) -> Any:
+        """M04: the CSMS deletes a certificate of a type from the station, after asking which
+        it holds (TC_M_20/21_CSMS)."""
+        return await self.ask_csms(
+            "delete_certificate",
+            f"In the CSMS, delete the station's {certificate_type} (the CSMS asks the station "
+            "for its installed certificates first)",
+            certificate_type=certificate_type,
+        )

@@ -18,6 +18,7 @@ from harness.reference.faults_b import B_FAULTS
 from harness.reference.faults_c import C_FAULTS
 from harness.reference.faults_ej import EJ_FAULTS
 from harness.reference.faults_fg import FG_FAULTS
+from harness.reference.faults_m import M_FAULTS
 from harness.reference.faults_np import NP_FAULTS
 from harness.reference.robustness_faults import ROBUSTNESS_FAULTS
 from harness.reference.station_faults import STATION_FAULTS
@@ -33,6 +34,7 @@ FAULTS.update({f.name: f for f in B_FAULTS})  # block B (Provisioning)
 FAULTS.update({f.name: f for f in C_FAULTS})  # block C (Authorization)
 FAULTS.update({f.name: f for f in FG_FAULTS})  # blocks F and G
 FAULTS.update({f.name: f for f in NP_FAULTS})  # blocks N and P
+FAULTS.update({f.name: f for f in M_FAULTS})  # block M (certificate management)
 
 
 class UnknownFault(ValueError):

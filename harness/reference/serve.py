@@ -63,6 +63,9 @@ CSMS_ACTIONS = (
     "get_log",
     "customer_information",
     "customer_information_by_identifier",
+    "install_certificate",
+    "get_installed_certificate_ids",
+    "delete_certificate",
 )
 #: Control API action names that differ from the reference SUT's method names (the names are
 #: those of ``sut.actions``: ``reset`` there is the lifecycle action, so a CSMS is asked to

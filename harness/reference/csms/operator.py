@@ -12,7 +12,15 @@ from typing import Any
 
 from harness.ocppj.frames import CallError, CallResult
 from harness.ocppj.session import LocalProtocolError
-from harness.reference.csms import block_b, block_c, block_ej, block_fg, block_np, commands
+from harness.reference.csms import (
+    block_b,
+    block_c,
+    block_ej,
+    block_fg,
+    block_m,
+    block_np,
+    commands,
+)
 from harness.reference.csms.commands import (
     Command,
     CommandError,
@@ -184,3 +192,26 @@ class OperatorCommands:
             self.faults, customer_identifier, report, clear
         )
         return await self._command(identity, command)
+
+    async def install_certificate(self, identity: str, certificate_type: str) -> dict[str, Any]:
+        """M05 InstallCertificate of a root of ``certificate_type`` (:mod:`.block_m`)."""
+        command = block_m.install_certificate(self.faults, certificate_type)
+        if command is None:
+            return {"status": "Accepted"}  # the seeded fault: nothing is sent
+        return await self._command(identity, command)
+
+    async def get_installed_certificate_ids(
+        self, identity: str, certificate_type: str
+    ) -> dict[str, Any]:
+        """M03 GetInstalledCertificateIds of ``certificate_type`` (``all``: every type)."""
+        command = block_m.get_installed_certificate_ids(self.faults, certificate_type)
+        return await self._command(identity, command)
+
+    async def delete_certificate(self, identity: str, certificate_type: str) -> dict[str, Any]:
+        """M04: GetInstalledCertificateIds, then DeleteCertificate of the first certificate of
+        ``certificate_type`` the station lists, with the hash data it reported."""
+
+        async def send(command: commands.Command) -> dict[str, Any]:
+            return await self._command(identity, command)
+
+        return await block_m.delete_certificate(self.faults, certificate_type, send)
