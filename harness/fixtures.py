@@ -135,6 +135,7 @@ async def _start_csms_side(run: HarnessRun, state: _Session) -> None:
     )
     peer.clock_deviation_s = t.clock_deviation_s
     peer.tls = state.tls
+    peer.basic_password = password if credentials is not None else None
     peer.state.numbering = numbering([(e.id, e.connectors) for e in sut.evses])
     try:
         await peer.start()

@@ -96,23 +96,29 @@ def matrix() -> list[MatrixRun]:
         runs.append(MatrixRun(profile, None, tuple(sorted(c.id for c in mine))))
         over_tls = TLS_BUILTIN.get((role, version), ())
         for tls_profile in over_tls:  # the block A cases pass over TLS too
-            ids = _tls_cases(_applying(tls_profile, role_cases))
+            over = _applying(tls_profile, role_cases)
+            extra = {c.id for c in over} - {c.id for c in mine}  # apply over TLS only
+            ids = tuple(sorted(set(_tls_cases(over)) | extra))
             if ids:
                 runs.append(MatrixRun(tls_profile, None, ids))
-        if over_tls:  # TLS faults, and the faults of cases that apply over TLS only
-            secured = _applying(over_tls[0], role_cases)
-            only_tls = {c.id for c in secured} - {c.id for c in mine}
-
+        proven_ids = {c.id for c in mine}
+        for n, tls_profile in enumerate(over_tls):
+            # the TLS faults over profile 3; the faults of cases that apply over TLS only where
+            # they first apply (profile 3, else profile 2: Basic auth cases)
+            secured = _applying(tls_profile, role_cases)
+            only_here = {c.id for c in secured} - proven_ids
+            proven_ids |= only_here
             for fault in sorted({f for c in secured for f in c.kills}):
                 ids = tuple(
                     sorted(
                         c.id
                         for c in secured
-                        if fault in c.kills and (fault in tls_faults or c.id in only_tls)
+                        if fault in c.kills
+                        and ((fault in tls_faults and n == 0) or c.id in only_here)
                     )
                 )
                 if ids:
-                    runs.append(MatrixRun(over_tls[0], fault, ids))
+                    runs.append(MatrixRun(tls_profile, fault, ids))
         faults = sorted({f for c in mine for f in c.kills if version in FAULTS[f].versions})
         for fault in faults:
             ids = tuple(sorted(c.id for c in mine if fault in c.kills))
@@ -174,9 +180,12 @@ def run_pytest(run: MatrixRun, report: Path, timeout_s: float = 240) -> dict[str
 
 # -- the variant matrix (tests/test_variant_matrix.py) ---------------------------------------------
 #: Variants whose runs mostly wait (each answer takes 70% of response_s): their cases are run in
-#: chunks of :data:`CHUNK` so that xdist spreads them; they come first, the longest runs.
+#: chunks of :data:`CHUNK` so that xdist spreads them; they come first, the longest runs. The
+#: other variants run in chunks of :data:`OTHER_CHUNK` (a whole station profile takes minutes,
+#: mostly waiting: one run per variant would leave a long tail on one worker).
 SPLIT_VARIANTS = frozenset({"slow-answers"})
 CHUNK = 8
+OTHER_CHUNK = 45
 
 
 @dataclass(frozen=True)
@@ -205,11 +214,12 @@ def variant_matrix() -> list[VariantRun]:
         for profile in VARIANTS[name].suts:
             role, version = by_profile[profile]
             mine = sorted(c.id for c in cases if str(c.role) == role and version in c.versions)
-            if name not in SPLIT_VARIANTS:
+            size = CHUNK if name in SPLIT_VARIANTS else OTHER_CHUNK
+            if len(mine) <= size:
                 runs.append(VariantRun(profile, name, tuple(mine)))
                 continue
-            for n, start in enumerate(range(0, len(mine), CHUNK), 1):
-                runs.append(VariantRun(profile, name, tuple(mine[start : start + CHUNK]), str(n)))
+            for n, start in enumerate(range(0, len(mine), size), 1):
+                runs.append(VariantRun(profile, name, tuple(mine[start : start + size]), str(n)))
     return [run for run in runs if run.case_ids]
 
 

@@ -63,6 +63,8 @@ class CsmsPeer(Peer):
             max_size=max_frame_bytes,
         )
         self.server.on_handshake = self._on_handshake
+        #: The Basic auth password the station must present (security profile 1/2), if any.
+        self.basic_password: str | None = None
         #: One-shot TLS changes for the negative TLS cases (security profile 2/3), else None.
         self.tls_hooks = ServerTlsHooks(ssl_context) if ssl_context is not None else None
         self.connected = asyncio.Event()
