@@ -106,11 +106,13 @@ def _listed(outcome: CallOutcome, kind: str, pem: str, issuer: str | None = None
 async def _get(csms: CsmsPeer, kinds: list[str] | None) -> CallOutcome:
     """GetInstalledCertificateIds for ``kinds`` (None: certificateType omitted), answered
     with a CALLRESULT (M03.FR.01)."""
-    fields = {} if kinds is None else {"certificate_type": kinds}
+    fields: dict[str, Any] = {} if kinds is None else {"certificate_type": kinds}
     return (await csms.call("GetInstalledCertificateIds", req=ANSWERED, **fields)).must()
 
 
-async def _require_listed(csms: CsmsPeer, kinds: list[str] | None, wanted: dict[str, str]) -> None:
+async def _require_listed(
+    csms: CsmsPeer, kinds: list[str] | None, wanted: dict[str, str]
+) -> CallOutcome:
     """Reusable state GetInstalledCertificates: Accepted (M03.FR.03) with an entry of each
     ``wanted`` type carrying the hash data of its certificate (M03.FR.04); when types are asked
     for, no entry of another type (M03.FR.04: the matching certificates)."""
@@ -136,6 +138,7 @@ async def _require_listed(csms: CsmsPeer, kinds: list[str] | None, wanted: dict[
         actual=f"also {', '.join(map(str, others))}",
         frames=outcome.frames,
     )
+    return outcome
 
 
 async def _delete(csms: CsmsPeer, data: dict[str, Any], *, req: str) -> CallOutcome:
@@ -342,8 +345,7 @@ async def test_delete_certificate(csms: CsmsPeer, roots: Roots) -> None:
     station's TLS connection relies on."""
     async with _installed(csms, roots, CSMS_ROOT) as done:
         pem = done[CSMS_ROOT]
-        await _require_listed(csms, [CSMS_ROOT], done)
-        listed = await _get(csms, [CSMS_ROOT])
+        listed = await _require_listed(csms, [CSMS_ROOT], done)
         data = next(
             e["certificateHashData"]
             for e in _chain(listed)
