@@ -46,7 +46,8 @@ def client_certificates(profile: SutProfile) -> str | None:
 
 def ssl_object(link: Link) -> ssl.SSLObject | None:
     transport = link.ws.transport
-    return transport.get_extra_info("ssl_object") if transport is not None else None
+    obj = transport.get_extra_info("ssl_object") if transport is not None else None
+    return obj if isinstance(obj, ssl.SSLObject) else None
 
 
 def require_tls12(link: Link, peer: PeerView, *, req: str) -> ssl.SSLObject:
