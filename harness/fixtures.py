@@ -118,9 +118,10 @@ async def _start_csms_side(run: HarnessRun, state: _Session) -> None:
     if sut.security_profile in (1, 2):
 
         def credentials(identity: str, username: str, given: str) -> bool:
-            """Security profile 1/2: username = station identity, password from the environment."""
+            """Security profile 1/2: username = station identity, the password the peer expects
+            (from the environment, or as a case set it: A01)."""
             return username == identity == sut.identity and hmac.compare_digest(
-                given, password or ""
+                given, peer.basic_password or ""
             )
 
     peer = CsmsPeer(

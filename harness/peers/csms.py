@@ -17,7 +17,7 @@ from typing import Any
 from harness.ocppj.frames import Call, CallError, CallResult
 from harness.ocppj.session import Received
 from harness.peers.base import Peer
-from harness.peers.config_guard import SET_ACTIONS, ConfigGuard
+from harness.peers.config_guard import SET_ACTIONS, TAKEN, ConfigGuard, _key_2x
 from harness.peers.exchange import CallOutcome
 from harness.peers.sut_state import StationState
 from harness.progress import waiting
@@ -32,6 +32,16 @@ from harness.verdicts import SutFailure
 RECONNECT_GRACE_S = 2.0
 
 SUBPROTOCOL = {"1.6": "ocpp1.6", "2.0.1": "ocpp2.0.1", "2.1": "ocpp2.1"}
+
+
+def _password_items(payload: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """A01: the SetVariables items (by ConfigGuard key) that set SecurityCtrlr.BasicAuthPassword."""
+    return {
+        _key_2x(item): item
+        for item in payload.get("setVariableData") or []
+        if item.get("component", {}).get("name") == "SecurityCtrlr"
+        and item.get("variable", {}).get("name") == "BasicAuthPassword"
+    }
 
 
 class CsmsPeer(Peer):
@@ -256,6 +266,9 @@ class CsmsPeer(Peer):
     async def _before_call(
         self, action: str, payload: dict[str, Any], within_s: float | None
     ) -> None:
+        if action == "SetVariables" and self.in_case and self.basic_password is not None:
+            for key in _password_items(payload):  # write-only (A01): the harness knows it
+                self.config.known.setdefault(key, self.basic_password)
         if action in SET_ACTIONS and self.in_case:
             read = self.config.to_read(action, payload)
             if read is not None:
@@ -267,8 +280,20 @@ class CsmsPeer(Peer):
 
     def _after_call(self, action: str, payload: dict[str, Any], outcome: CallOutcome) -> None:
         self.config.observe(action, payload, outcome.response)
+        if action == "SetVariables" and self.basic_password is not None:
+            self._follow_password(payload, outcome)
         if action == "Reset" and outcome.get("status") == "Accepted":
             self.state.expect_reboot()  # B11/B12 (1.6 §5.14): it reboots now or once idle
+
+    def _follow_password(self, payload: dict[str, Any], outcome: CallOutcome) -> None:
+        """A01.FR.03: once the station took a new BasicAuthPassword (Accepted, RebootRequired)
+        the harness accepts that one only (a case's change and its restore alike)."""
+        asked = _password_items(payload)
+        for result in outcome.payload.get("setVariableResult") or []:
+            item = asked.get(_key_2x(result))
+            if item is not None and result.get("attributeStatus") in TAKEN:
+                self.basic_password = str(item.get("attributeValue"))
+                self.trace.event("the harness CSMS accepts the new BasicAuthPassword only now")
 
     async def restore_config(self) -> list[str]:
         """Put back what the case changed (into the between-cases trace); what failed."""

@@ -58,4 +58,18 @@ A_FAULTS: tuple[Fault, ...] = (
         "never reports a failed TLS handshake as a security event",
         "A00.FR.310: SecurityEventNotification InvalidCsmsCertificate",
     ),
+    Fault(
+        "password-change-ignored",
+        STATION,
+        V2,
+        "answers a new BasicAuthPassword Accepted but reconnects with the old one",
+        "A01.FR.01: the station reconnects with the new BasicAuthPassword",
+    ),
+    Fault(
+        "password-accepts-short",
+        STATION,
+        V2,
+        "accepts a BasicAuthPassword shorter than 16 characters",
+        "A00.FR.205/304: a BasicAuthPassword under 16 characters is Rejected",
+    ),
 )

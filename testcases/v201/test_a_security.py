@@ -3,13 +3,18 @@ Steps and criteria in our own words after OCPP 2.0.1 Part 6."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
+import secrets
+import string
 
 from harness import CsmsPeer, StationPeer, SutActions, oca
 from harness.checks import require
 from harness.config import SutProfile
 from harness.transport import ConnectFailed, Link
-from testcases.v201.states import boot_until_accepted, connector_status
+from harness.verdicts import SutFailure
+from testcases.v201.states import boot_until_accepted, connector_status, set_variable
 
 V2 = ("2.0.1", "2.1")
 #: HTTP statuses that refuse a handshake for its credentials (401; 403 also seen in the field).
@@ -138,3 +143,143 @@ async def test_station_basic_auth(csms: CsmsPeer, sut: SutActions, sut_profile: 
                 status="Available",
                 req="B01.FR.05: every connector's state reported after Accepted",
             )
+
+
+# -- A01: the CSMS sets a new BasicAuthPassword ---------------------------------------------------
+PASSWORD_CHARS = string.ascii_letters + string.digits + "*-_=:+|@."
+PASSWORD_VARIABLE = ("SecurityCtrlr", "BasicAuthPassword")
+NEW_PASSWORD_TAKEN = "A01.FR.01: a new BasicAuthPassword is Accepted (or RebootRequired)"
+NEW_PASSWORD_USED = "A01.FR.01: the station reconnects with the new BasicAuthPassword"
+SHORT_PASSWORD_REFUSED = "A00.FR.205/304: a BasicAuthPassword under 16 characters is Rejected"
+OLD_PASSWORD_USED = (
+    "A01.FR.01: after a Rejected change the station reconnects with the old password"
+)
+
+
+def new_password(low: int = 16, high: int = 40) -> str:
+    """A random passwordString of ``low``-``high`` characters (A00.FR.205, A01.FR.07)."""
+    length = low + secrets.randbelow(high - low + 1)
+    return "".join(secrets.choice(PASSWORD_CHARS) for _ in range(length))
+
+
+async def _closed_within(link: Link | None, seconds: float) -> bool:
+    if link is None:
+        return True
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(seconds):
+            await link.closed.wait()
+    return link.closed.is_set()
+
+
+async def _reconnected(csms: CsmsPeer, req: str, fallback: str | None) -> None:
+    """The station connects again (the harness CSMS takes only ``csms.basic_password``); on a
+    FAIL the harness goes back to ``fallback`` so the station can come back for the restore."""
+    try:
+        await csms.wait_connected(within_s=csms.action_s + csms.response_s, req=req)
+    except SutFailure as exc:
+        csms.basic_password = fallback
+        raise SutFailure(
+            req,
+            "a WebSocket upgrade request with the expected Basic credentials",
+            csms.refusals() or "no connection attempt",
+            exc.frames,
+        ) from None
+
+
+@oca(
+    "TC_A_09_CS",
+    "Update Charging Station Password for HTTP Basic Authentication - Accepted",
+    profile="core",
+    versions=V2,
+    kills=("password-change-ignored",),
+    applies=_basic_auth,
+)
+async def test_station_password_accepted(csms: CsmsPeer, sut_profile: SutProfile) -> None:
+    """TC_A_09_CS (A01.FR.01, B01.FR.01): SetVariables SecurityCtrlr.BasicAuthPassword with a
+    random 16-40 character passwordString (step 1); tool validation: Accepted or RebootRequired
+    (step 2). From then on the harness CSMS takes the new password only: the station reconnects
+    with it (steps 3-4). RebootRequired: unless it reboots by itself within the response time,
+    Reset OnIdle; then BootNotification (answered Accepted) and every connector's state (steps
+    5-8). Deviations: a station that answered Accepted and keeps its connection open for the
+    response time has it closed by the harness (the new password is for the next connection);
+    A01.FR.11/12 (the security log) are not checked (no log upload in this case). After the
+    case the configured password is set back (the harness follows it)."""
+    original = csms.basic_password
+    old = csms.link
+    item = await set_variable(
+        csms, *PASSWORD_VARIABLE, new_password(), req="A01.FR.02: SetVariables answered"
+    )
+    status = item.get("attributeStatus")
+    require(
+        status in ("Accepted", "RebootRequired"),
+        req=NEW_PASSWORD_TAKEN,
+        expected="attributeStatus Accepted or RebootRequired",
+        actual=repr(status),
+    )
+    reboot = status == "RebootRequired"
+    if reboot:
+        csms.hold("BootNotification")
+    if not await _closed_within(old, csms.response_s) and old is not None:
+        if reboot:
+            reset = await csms.call("Reset", type="OnIdle", req="B11.FR.01: Reset answered")
+            reset.must(status="Accepted", req="B11.FR.03: Reset OnIdle Accepted")
+        else:
+            csms.trace.event("the station kept its connection: the harness closes it")
+            await old.close(1000, "reconnect with the new BasicAuthPassword")
+    await _reconnected(csms, NEW_PASSWORD_USED, original)
+    if not reboot:
+        return
+    boot = await csms.expect(
+        "BootNotification",
+        within_s=csms.action_s + csms.response_s,
+        req="B01.FR.01: BootNotification after the reboot",
+    )
+    await boot.reply(status="Accepted", interval=300)
+    for evse in sut_profile.sut.evses:
+        for connector in range(1, evse.connectors + 1):
+            await connector_status(
+                csms,
+                evse_id=evse.id,
+                connector_id=connector,
+                status="Available",
+                req="B01.FR.05: every connector's state reported after Accepted",
+            )
+
+
+@oca(
+    "TC_A_10_CS",
+    "Update Charging Station Password for HTTP Basic Authentication - Rejected",
+    profile="core",
+    versions=V2,
+    kills=("password-accepts-short",),
+    applies=_basic_auth,
+)
+async def test_station_password_rejected(csms: CsmsPeer) -> None:
+    """TC_A_10_CS (A01.FR.01, A00.FR.205/304): SetVariables SecurityCtrlr.BasicAuthPassword with
+    a random passwordString of 8-15 characters (step 1); tool validation: Rejected (step 2).
+    Then the station connects with its old password (steps 3-4) and is still booted (step 5).
+    Deviation: the document does not say what ends the connection before step 3; the harness
+    closes it and waits for the station to reconnect."""
+    original = csms.basic_password
+    item = await set_variable(
+        csms, *PASSWORD_VARIABLE, new_password(8, 15), req="A01.FR.02: SetVariables answered"
+    )
+    status = item.get("attributeStatus")
+    require(
+        status == "Rejected",
+        req=SHORT_PASSWORD_REFUSED,
+        expected="attributeStatus Rejected",
+        actual=repr(status),
+    )
+    old = csms.link
+    if old is not None and not old.closed.is_set():
+        await old.close(1000, "reconnect with the same BasicAuthPassword")
+    await _reconnected(csms, OLD_PASSWORD_USED, original)
+    why = await csms.booted_within(csms.action_s)
+    require(
+        why is None,
+        req="B01.FR.01: the station is still booted after reconnecting",
+        expected="the station connected with its boot Accepted",
+        actual=why or "",
+        frames=csms.trace.render(last=6),
+    )

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from harness.ocppj.errors import ErrorKind
 from harness.ocppj.frames import Call
-from harness.reference.station import block_b, block_fg, block_m, legal, trigger
+from harness.reference.station import block_a, block_b, block_fg, block_m, legal, trigger
 from harness.reference.station.block_np import BlockNP
 from harness.reference.station.devmodel import DeviceModel
 from harness.reference.station.model import (
@@ -54,6 +54,7 @@ class V2:
         variables = standard_variables(
             self.hw, identity=station.identity, security_profile=profile, live=live
         )
+        variables += block_a.password_variables(station)  # A01
         self.dm = DeviceModel(legal.device_model(variables, station.variants), station.faults)
         self.txe = TxEngine(station, self.dm)
         self._handlers: dict[str, Callable[[Payload], Reply]] = {
@@ -168,7 +169,10 @@ class V2:
     def _set_variables(self, p: Payload) -> Reply:
         data = self._limit(p["setVariableData"], "SetVariables")
         self.txe.mv.ensure_clock()  # J01: clock-aligned values once an interval is set
-        return Reply({"setVariableResult": self.dm.set_variables(data)})
+        results = self.dm.set_variables(data)
+        return Reply(
+            {"setVariableResult": results}, then=block_a.password_reconnect(self.st, results)
+        )
 
     def _get_base_report(self, p: Payload) -> Reply:
         entries = self.dm.base_report(p["reportBase"])
