@@ -266,7 +266,10 @@ async def serve(ns: argparse.Namespace) -> None:
         )
         where = f"connecting to {ns.csms} as {ns.identity}"
     else:
+        import dataclasses
+
         from harness.reference.csms import ReferenceCsms
+        from harness.reference.csms.block_c import REFERENCE_TOKENS
 
         host, port = ns.listen
         identities = ns.identity or ["CS001"]
@@ -275,6 +278,7 @@ async def serve(ns: argparse.Namespace) -> None:
             host=host,
             port=port,
             valid_tokens=tuple(ns.token or ["VALID001"]),
+            tokens=dataclasses.replace(REFERENCE_TOKENS, valid=(ns.token or ["VALID001"])[0]),
             passwords={i: password for i in identities} if password else None,
         )
     loop = asyncio.get_running_loop()

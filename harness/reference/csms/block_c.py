@@ -20,6 +20,19 @@ from typing import Any
 from harness.config.model import Tokens
 from harness.reference.csms.commands import Command
 
+#: The tokens a reference CSMS holds when no profile says otherwise (``ocpp-harness reference
+#: csms``; the built-in profiles list the same).
+REFERENCE_TOKENS = Tokens(
+    valid="VALID001",
+    invalid="INVALID999",
+    valid2="VALID002",
+    group="GROUP001",
+    blocked="BLOCKED001",
+    expired="EXPIRED001",
+    masterpass="MASTER001",
+    masterpass_group="MASTERGROUP",
+)
+
 
 @dataclass(frozen=True, slots=True)
 class TokenEntry:
