@@ -179,7 +179,7 @@ def run_pytest(run: MatrixRun, report: Path, timeout_s: float = 240) -> dict[str
 
 
 # -- the variant matrix (tests/test_variant_matrix.py) ---------------------------------------------
-#: Variants whose runs mostly wait (each answer takes 70% of response_s): their cases are run in
+#: Variants whose runs mostly wait (each answer takes 60% of response_s): their cases are run in
 #: chunks of :data:`CHUNK` so that xdist spreads them; they come first, the longest runs. The
 #: other variants run in chunks of :data:`OTHER_CHUNK` (a whole station profile takes minutes,
 #: mostly waiting: one run per variant would leave a long tail on one worker).

@@ -30,9 +30,10 @@ _CSMSS = (CSMS_V16, CSMS_V201, CSMS_V21)
 _VERSION_SUFFIX = {"1.6": "v16", "2.0.1": "v201", "2.1": "v21"}
 
 #: Share of the profile's ``timeouts.response_s`` that ``slow-answers`` waits before answering.
-#: 70%, not the 90% first planned: with the built-in profiles' 2 s, 90% left 0.2 s, and a loaded
-#: 2-core CI machine delivered an answer 0.24 s late (a false FAIL of the matrix itself).
-SLOW_SHARE = 0.7
+#: 60%, not the 90% first planned: with the built-in profiles' 2 s, 90% left 0.2 s, and a loaded
+#: 2-core CI machine delivered an answer 0.24 s late (a false FAIL of the matrix itself); 70%
+#: too was once 0.6 s late on a machine running two test sessions at once.
+SLOW_SHARE = 0.6
 #: How long after the action an operator action returns under ``late-actions`` (seconds).
 LATE_ACTION_S = 1.0
 
