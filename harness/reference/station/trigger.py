@@ -40,6 +40,8 @@ def handle(v2: V2, p: Payload) -> Reply:
     if where is not None and evse is None:
         return Reply({"status": "Rejected"})
     message = p["requestedMessage"]
+    if message == "SignChargingStationCertificate" and v2.st.ssl_context is not None:
+        return v2.certs.trigger()  # A02 (block_a_certs)
     if message not in TRIGGERABLE:
         unknown = "Rejected" if "trigger-unknown-rejected" in v2.st.faults else None
         return Reply({"status": unknown or "NotImplemented"})

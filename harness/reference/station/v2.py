@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 from harness.ocppj.errors import ErrorKind
 from harness.ocppj.frames import Call
-from harness.reference.station import block_a, block_b, block_fg, block_m, legal, trigger
+from harness.reference.station import (
+    block_a,
+    block_a_certs,
+    block_b,
+    block_fg,
+    block_m,
+    legal,
+    trigger,
+)
 from harness.reference.station.block_np import BlockNP
 from harness.reference.station.devmodel import DeviceModel
 from harness.reference.station.model import (
@@ -76,6 +84,8 @@ class V2:
         self._handlers.update(self.np.handlers(self._handlers))
         self._handlers.update(block_b.handlers(self))  # block B (SetNetworkProfile)
         self._handlers.update(block_m.handlers(station))  # block M (CA certificates)
+        self.certs = block_a_certs.CertificateRenewal(station)  # A02/A03
+        self._handlers.update(self.certs.handlers())
 
     # -- what the core asks -------------------------------------------------------------------------
     def boot_payload(self, reason: str) -> Payload:
