@@ -287,6 +287,14 @@ class SutActions:
             evse_id=evse_id,
         )
 
+    async def set_basic_password(self) -> Any:
+        """A01: the CSMS sets a new BasicAuthPassword on the station (TC_A_09/10_CSMS)."""
+        return await self.ask_csms(
+            "set_basic_password",
+            "In the CSMS, set a new Basic authentication password (BasicAuthPassword) for the "
+            "station",
+        )
+
     async def clear_cache(self) -> Any:
         """C11: the CSMS asks the station to clear its authorization cache (TC_C_37/38_CSMS)."""
         return await self.ask_csms(

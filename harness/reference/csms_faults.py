@@ -71,6 +71,20 @@ CSMS_FAULTS: tuple[Fault, ...] = (
         "A00: a wrong password is refused",
     ),
     Fault(
+        "csms-password-not-stored",
+        CSMS,
+        V2,
+        "keeps a station's old Basic password after the station Accepted a new one",
+        "A01.FR.03: after Accepted only the new BasicAuthPassword is accepted",
+    ),
+    Fault(
+        "csms-password-stored-on-reject",
+        CSMS,
+        V2,
+        "takes the new Basic password even when the station Rejected it",
+        "A01.FR.04: after Rejected the old BasicAuthPassword is still accepted",
+    ),
+    Fault(
         "csms-accepts-unknown-token",
         CSMS,
         ALL,

@@ -12,6 +12,7 @@ import string
 from harness import CsmsPeer, StationPeer, SutActions, oca
 from harness.checks import require
 from harness.config import SutProfile
+from harness.peers.defaults import now_iso
 from harness.transport import ConnectFailed, Link
 from harness.verdicts import SutFailure
 from testcases.v201.states import boot_until_accepted, connector_status, set_variable
@@ -151,6 +152,8 @@ PASSWORD_VARIABLE = ("SecurityCtrlr", "BasicAuthPassword")
 NEW_PASSWORD_TAKEN = "A01.FR.01: a new BasicAuthPassword is Accepted (or RebootRequired)"
 NEW_PASSWORD_USED = "A01.FR.01: the station reconnects with the new BasicAuthPassword"
 SHORT_PASSWORD_REFUSED = "A00.FR.205/304: a BasicAuthPassword under 16 characters is Rejected"
+PASSWORD_STORED = "A01.FR.03: after Accepted only the new BasicAuthPassword is accepted"
+PASSWORD_KEPT = "A01.FR.04: after Rejected the old BasicAuthPassword is still accepted"
 OLD_PASSWORD_USED = (
     "A01.FR.01: after a Rejected change the station reconnects with the old password"
 )
@@ -283,3 +286,117 @@ async def test_station_password_rejected(csms: CsmsPeer) -> None:
         actual=why or "",
         frames=csms.trace.render(last=6),
     )
+
+
+async def _csms_sets_password(station: StationPeer, sut: SutActions, answer: str) -> str:
+    """Steps 1-2: the operator has the CSMS set a new BasicAuthPassword (action
+    ``set_basic_password``); tool validation: SetVariables of SecurityCtrlr.BasicAuthPassword;
+    the harness answers ``answer`` and disconnects. Returns the password sent."""
+    station.hold("SetVariables")
+    await sut.set_basic_password()
+    request = await station.expect(
+        "SetVariables", req="A01.FR.02: the CSMS sends SetVariablesRequest"
+    )
+    items = request.get("setVariableData") or []
+    ours = [
+        i
+        for i in items
+        if (i.get("component", {}).get("name"), i.get("variable", {}).get("name"))
+        == PASSWORD_VARIABLE
+    ]
+    require(
+        len(ours) == 1,
+        req="A01.FR.02: SetVariables of SecurityCtrlr.BasicAuthPassword",
+        expected="one setVariableData item for component SecurityCtrlr, variable BasicAuthPassword",
+        actual=", ".join(
+            f"{i.get('component', {}).get('name')}.{i.get('variable', {}).get('name')}"
+            for i in items
+        )
+        or "no item",
+        frames=station.trace.render(last=4),
+    )
+    password = str(ours[0].get("attributeValue", ""))
+    require(
+        BASIC_PASSWORD.fullmatch(password) is not None,
+        req="A00.FR.205/304: the new BasicAuthPassword is 16-40 allowed characters",
+        expected="16-40 characters: letters, digits, * - _ = : + | @ .",
+        actual=f"{len(password)} characters",
+    )
+    await request.reply(
+        set_variable_result=[
+            {
+                "attributeStatus": answer if i in ours else "Rejected",
+                "component": i["component"],
+                "variable": i["variable"],
+                **({"attributeType": i["attributeType"]} if "attributeType" in i else {}),
+            }
+            for i in items
+        ]
+    )
+    await station.disconnect()
+    return password
+
+
+async def _booted_available(station: StationPeer, sut_profile: SutProfile, req: str) -> None:
+    """Steps 5-8: BootNotification Accepted (tool validation), then every connector Available."""
+    boot = await boot_until_accepted(station, req="B01: BootNotification answered")
+    boot.must(status="Accepted", req=req)
+    for evse in sut_profile.sut.evses:
+        for connector in range(1, evse.connectors + 1):
+            await station.call(
+                "StatusNotification",
+                timestamp=now_iso(),
+                connector_status="Available",
+                evse_id=evse.id,
+                connector_id=connector,
+                req="B01: StatusNotification answered",
+            )
+
+
+@oca(
+    "TC_A_09_CSMS",
+    "Update Charging Station Password for HTTP Basic Authentication - Accepted",
+    profile="core",
+    versions=V2,
+    kills=("csms-password-not-stored",),
+    applies=_basic_auth,
+)
+async def test_csms_password_accepted(
+    station: StationPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_A_09_CSMS (A01.FR.02/03): the CSMS, asked by its operator, sends SetVariables of
+    SecurityCtrlr.BasicAuthPassword (step 1, tool validation); the harness answers Accepted
+    (step 2) and reconnects with the new password (steps 3-4); BootNotification Accepted (steps
+    5-6, tool validation) and every connector Available (steps 7-8). Additions: the new
+    password is 16-40 passwordString characters (A00.FR.205/304), and before step 3 the old
+    password is refused (A01.FR.03, the purpose's "only accepts the new credentials"). The
+    harness station keeps the new password for the rest of the session (a CSMS under test keeps
+    it too)."""
+    old = station.password
+    new = await _csms_sets_password(station, sut, "Accepted")
+    outcome = await station.try_connect(password=old)
+    _require_auth_refused(outcome, station, req=PASSWORD_STORED)
+    station.password = new
+    await station.connect(req=PASSWORD_STORED)
+    await _booted_available(station, sut_profile, "A01.FR.03: boot Accepted with the new password")
+
+
+@oca(
+    "TC_A_10_CSMS",
+    "Update Charging Station Password for HTTP Basic Authentication - Rejected",
+    profile="core",
+    versions=V2,
+    kills=("csms-password-stored-on-reject",),
+    applies=_basic_auth,
+)
+async def test_csms_password_rejected(
+    station: StationPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_A_10_CSMS (A01.FR.02/04/05): as TC_A_09_CSMS steps 1-2, answered Rejected; the harness
+    reconnects with its old password (steps 3-4, A01.FR.04); BootNotification Accepted (steps
+    5-6, tool validation: A01.FR.05 would allow Pending, the document asks for Accepted; a
+    Pending boot is repeated until the action time ends) and every connector Available (steps
+    7-8). Addition: the new password is 16-40 passwordString characters (A00.FR.205/304)."""
+    await _csms_sets_password(station, sut, "Rejected")
+    await station.connect(req=PASSWORD_KEPT)
+    await _booted_available(station, sut_profile, "A01.FR.04: boot Accepted with the old password")

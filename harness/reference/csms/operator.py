@@ -7,6 +7,7 @@ control API (:mod:`harness.reference.serve`) and the built-in SUT actions call t
 from __future__ import annotations
 
 import asyncio
+import secrets
 from collections.abc import Iterator
 from typing import Any
 
@@ -43,6 +44,7 @@ class OperatorCommands:
     _locks: dict[str, asyncio.Lock]
     _command_timeout_s: float
     _report_ids: Iterator[int]
+    passwords: dict[str, str] | None
 
     async def _command(self, identity: str, command: Command) -> dict[str, Any]:
         """Send ``command`` to ``identity`` and return its CALLRESULT payload (under the seeded
@@ -215,3 +217,26 @@ class OperatorCommands:
             return await self._command(identity, command)
 
         return await block_m.delete_certificate(self.faults, certificate_type, send)
+
+    async def set_basic_password(self, identity: str) -> dict[str, Any]:
+        """A01: SetVariables SecurityCtrlr.BasicAuthPassword with a new random password (A01.FR.02,
+        A00.FR.205); answered Accepted, only the new one is taken from then on (A01.FR.03), else
+        the old one stays (A01.FR.04). Faults ``csms-password-not-stored`` (the old one stays)
+        and ``csms-password-stored-on-reject`` (the new one is taken whatever the answer)."""
+        password = secrets.token_urlsafe(18)
+        item = {
+            "component": {"name": "SecurityCtrlr"},
+            "variable": {"name": "BasicAuthPassword"},
+            "attributeValue": password,
+        }
+        response = await self._command(identity, ("SetVariables", {"setVariableData": [item]}))
+        results = response.get("setVariableResult") or []
+        accepted = any(r.get("attributeStatus") == "Accepted" for r in results)
+        store = accepted and "csms-password-not-stored" not in self.faults
+        if (
+            self.passwords is not None
+            and identity in self.passwords
+            and (store or "csms-password-stored-on-reject" in self.faults)
+        ):
+            self.passwords[identity] = password
+        return response
