@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.ocppj.frames import Call, CallError, CallResultError, Frame, Send
+from harness.redact import redact
 
 #: Raw text kept per entry; longer frames are cut (and marked) so an oversized frame stays readable.
 MAX_RAW_CHARS = 64 * 1024
@@ -223,6 +224,7 @@ class Trace:
             return None
         text = raw if isinstance(raw, str) else "<binary> " + raw[:256].hex()
         mtype, uid, own_action, payload = _describe(frame)
+        text, payload = redact(text, payload)  # a password a CSMS sets stays out of reports
         if len(text) > MAX_RAW_CHARS:
             text = text[:MAX_RAW_CHARS] + f"... [{len(text) - MAX_RAW_CHARS} more characters]"
             if mtype is not None and mtype not in (4, 5):
