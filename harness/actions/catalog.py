@@ -70,6 +70,7 @@ _SPECS = (
     ActionSpec("install_certificate", CSMS, ("certificate_type",)),
     ActionSpec("get_installed_certificate_ids", CSMS, ("certificate_type",)),
     ActionSpec("delete_certificate", CSMS, ("certificate_type",)),
+    ActionSpec("renew_station_certificate", CSMS),
     ActionSpec("set_basic_password", CSMS),
 )
 

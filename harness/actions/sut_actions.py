@@ -363,6 +363,15 @@ class SutActions:
             certificate_type=certificate_type,
         )
 
+    async def renew_station_certificate(self) -> Any:
+        """A02: the CSMS has the station renew its certificate (TriggerMessage
+        SignChargingStationCertificate, then CertificateSigned; TC_A_11/14_CSMS)."""
+        return await self.ask_csms(
+            "renew_station_certificate",
+            "In the CSMS, have the station renew its charging station certificate (TriggerMessage "
+            "SignChargingStationCertificate; sign its CSR and send it the certificate)",
+        )
+
     async def delete_certificate(self, certificate_type: str) -> Any:
         """M04: the CSMS deletes a certificate of a type from the station, after asking which
         it holds (TC_M_20/21_CSMS)."""

@@ -30,6 +30,20 @@ A_FAULTS: tuple[Fault, ...] = (
         "A00.FR.407: an invalid station certificate is refused",
     ),
     Fault(
+        "csms-sign-certificate-rejected",
+        CSMS,
+        V2,
+        "answers every SignCertificateRequest Rejected",
+        "A02.FR.11: SignCertificateRequest is Accepted",
+    ),
+    Fault(
+        "csms-certificate-signed-wrong-key",
+        CSMS,
+        V2,
+        "issues the renewed station certificate for a key of its own, not the CSR's",
+        "A02.FR.03: the certificate is issued for the CSR's public key",
+    ),
+    Fault(
         "csms-ecdsa-only",
         CSMS,
         V2,

@@ -66,6 +66,7 @@ CSMS_ACTIONS = (
     "install_certificate",
     "get_installed_certificate_ids",
     "delete_certificate",
+    "renew_station_certificate",
     "set_basic_password",
 )
 #: Control API action names that differ from the reference SUT's method names (the names are

@@ -1,23 +1,33 @@
 """OCA block A (Security), OCPP 2.0.1 and 2.1, security profile 3: the charging station
 certificate renewed at the CSMS's request (A02, TriggerMessage F06): TC_A_11/14/15_CS with the
 station under test (the harness is the CSMS and signs the CSR with the session PKI's CPO Sub-CA
-2). Steps and criteria in our own words after OCPP 2.0.1 Part 6 (reusable state
+2), TC_A_11/14_CSMS with the CSMS under test (the harness is the station and makes the CSR with
+a new key: the operator action ``renew_station_certificate`` starts the renewal). Steps and criteria in our own words after OCPP 2.0.1 Part 6 (reusable state
 RenewChargingStationCertificate) and its errata."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
+import tempfile
+from pathlib import Path
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 
-from harness import CsmsPeer, oca
-from harness.checks import require
+from harness import CsmsPeer, StationPeer, SutActions, oca
+from harness.checks import require, should
 from harness.config import SutProfile
+from harness.peers.defaults import now_iso
 from harness.peers.exchange import InboundCall
-from harness.pki import CsrError, Pki, sign_csr
+from harness.pki import ChainError, CsrError, Pki, make_csr, sign_csr, verify_chain
 from harness.pki.csr import load_csr
+from harness.pki.recipes import DEFAULT_ORGANIZATION
+from harness.transport import Link
+from harness.transport.tls import client_context
 from harness.verdicts import Inconclusive
 from testcases.v201.tls_checks import client_certificates, peer_certificate, ssl_object
 
@@ -207,3 +217,198 @@ async def test_station_sign_certificate_rejected(csms: CsmsPeer) -> None:
     request = await _renewal_csr(csms)
     _check_csr(csms, request)
     await request.reply(status="Rejected")
+
+
+# -- the CSMS under test ---------------------------------------------------------------------
+CSMS_TRIGGERS = "A02: the CSMS sends TriggerMessage SignChargingStationCertificate"
+CSMS_ACCEPTS_CSR = "A02.FR.11: SignCertificateRequest is Accepted"
+CSMS_SIGNS = "A02: the CSMS sends CertificateSignedRequest"
+CSMS_SIGNS_CSR_KEY = "A02.FR.03: the certificate is issued for the CSR's public key"
+CSMS_CHAIN = "A02: the certificate chain is valid (each link issued by the next, in its period)"
+CSMS_TYPE = "A02.FR.14: certificateType ChargingStationCertificate, as in the request"
+CSMS_NEW_CERTIFICATE = "A02: the CSMS accepts a connection with the issued certificate"
+
+
+def _spki(public: object) -> bytes:
+    key = public.public_key()  # type: ignore[attr-defined]
+    return bytes(
+        key.public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
+
+
+async def _csms_renews(
+    station: StationPeer, sut: SutActions, identity: str
+) -> tuple[InboundCall, bytes, str]:
+    """Reusable state RenewChargingStationCertificate (CSMS), steps 1-5: the operator has the
+    CSMS trigger the renewal (action ``renew_station_certificate``); TriggerMessage with
+    requestedMessage SignChargingStationCertificate (tool validation), answered Accepted; the
+    harness sends SignCertificateRequest with a CSR of a new key (CN = its identity), which must
+    be Accepted (tool validation); then the CSMS's CertificateSignedRequest (held). Returns it,
+    the new private key and the CSR."""
+    station.hold("TriggerMessage")
+    station.hold("CertificateSigned")
+    await sut.renew_station_certificate()
+    trigger = await station.expect("TriggerMessage", within_s=station.action_s, req=CSMS_TRIGGERS)
+    wanted = trigger.get("requestedMessage")
+    await trigger.reply(
+        status="Accepted" if wanted == "SignChargingStationCertificate" else "Rejected"
+    )
+    require(
+        wanted == "SignChargingStationCertificate",
+        req=CSMS_TRIGGERS,
+        expected="requestedMessage SignChargingStationCertificate",
+        actual=repr(wanted),
+        frames=station.trace.render(last=4),
+    )
+    pki = station.tls.pki if station.tls is not None else None
+    organization = pki.organization if pki is not None else DEFAULT_ORGANIZATION
+    csr, key = make_csr(None, identity, organization, algorithm=pki.algorithm if pki else "ecdsa")
+    answer = await station.call(
+        "SignCertificate", csr=csr, certificate_type=STATION_CERTIFICATE, req=CSMS_ACCEPTS_CSR
+    )
+    answer.must(status="Accepted", req=CSMS_ACCEPTS_CSR)
+    signed = await station.expect("CertificateSigned", within_s=station.action_s, req=CSMS_SIGNS)
+    return signed, key, csr
+
+
+def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
+    try:
+        cert.verify_directly_issued_by(issuer)
+    except (ValueError, TypeError, InvalidSignature):
+        return False
+    return True
+
+
+def _check_chain(station: StationPeer, signed: InboundCall, csr: str) -> str:
+    """Tool validation of step 5: a chain whose leaf is issued for the CSR's key, each link
+    issued by the next and in its validity period; verified up to a CPO root of the harness PKI
+    where the chain leads to one (a CSMS whose CA the harness does not know: those checks only);
+    certificateType ChargingStationCertificate. Returns the chain."""
+    chain = str(signed.get("certificateChain") or "")
+    frames = station.trace.render(last=4)
+    try:
+        certs = x509.load_pem_x509_certificates(chain.encode("ascii", "replace"))
+    except ValueError as exc:
+        certs, problem = [], f"not a PEM certificate chain: {exc}"
+    else:
+        problem = ""
+    require(
+        bool(certs),
+        req=CSMS_CHAIN,
+        expected="a PEM certificate chain",
+        actual=problem,
+        frames=frames,
+    )
+    leaf_key, csr_key = _spki(certs[0]), _spki(x509.load_pem_x509_csr(csr.encode("ascii")))
+    require(
+        leaf_key == csr_key,
+        req=CSMS_SIGNS_CSR_KEY,
+        expected="the leaf certificate's public key = the one of the CSR sent",
+        actual=f"another key ({certs[0].subject.rfc4514_string()})",
+        frames=frames,
+    )
+    for child, parent in itertools.pairwise(certs):
+        try:
+            child.verify_directly_issued_by(parent)
+        except (ValueError, TypeError, InvalidSignature) as exc:
+            problem = f"{child.subject.rfc4514_string()} is not issued by the next: {exc}"
+            break
+    roots = [p.cpo_root for p in station.tls.pkis] if station.tls is not None else []
+    ours = [
+        r for r in roots if _issued_by(certs[-1], x509.load_pem_x509_certificate(r.read_bytes()))
+    ]
+    if not problem and ours:
+        try:
+            verify_chain(chain, ours[0].read_text())
+        except ChainError as exc:
+            problem = str(exc)
+    require(not problem, req=CSMS_CHAIN, expected="a valid chain", actual=problem, frames=frames)
+    kind = signed.get("certificateType")
+    require(
+        kind in (None, STATION_CERTIFICATE),
+        req=CSMS_TYPE,
+        expected=f"certificateType {STATION_CERTIFICATE}",
+        actual=repr(kind),
+    )
+    should(
+        station,
+        kind == STATION_CERTIFICATE,
+        req=CSMS_TYPE,
+        expected=f"certificateType {STATION_CERTIFICATE}",
+        actual="absent",
+    )
+    return chain
+
+
+@oca(
+    "TC_A_11_CSMS",
+    "Update Charging Station Certificate by request of CSMS - Success - Charging Station "
+    "Certificate",
+    profile="advanced-security",
+    versions=V2,
+    kills=("csms-sign-certificate-rejected", "csms-certificate-signed-wrong-key"),
+    applies=client_certificates,
+)
+async def test_csms_renews_station_certificate(
+    station: StationPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_A_11_CSMS (A02.FR.11/14, F06.FR.01; errata 2024-09 and 2025-04): reusable state
+    RenewChargingStationCertificate: the CSMS sends TriggerMessage SignChargingStationCertificate
+    (step 1, tool validation), answered Accepted (step 2); the harness sends SignCertificateRequest
+    with a CSR of a new key (step 3), Accepted (step 4, tool validation); the CSMS sends
+    CertificateSignedRequest (step 5; tool validation: the chain is issued for the CSR, type
+    ChargingStationCertificate), answered Accepted (step 6). The harness cannot know the CA a
+    CSMS signs with: it checks the leaf's key is the CSR's, each link is issued by the next and
+    valid now, and the full path only when the chain leads to a CPO root of the harness PKI.
+    Errata steps 2-3 and post-scenario validation: the harness reconnects with the new
+    certificate and the CSMS accepts the connection."""
+    identity = sut_profile.sut.identity
+    signed, key, csr = await _csms_renews(station, sut, identity)
+    chain = _check_chain(station, signed, csr)
+    await signed.reply(status="Accepted")
+    if station.tls is None:
+        raise Inconclusive("precondition: the session runs without TLS")
+    folder = Path(tempfile.mkdtemp(prefix="ocpp-harness-renewed-"))
+    (folder / "chain.pem").write_text(chain)
+    (folder / "key.pem").touch(mode=0o600)
+    (folder / "key.pem").write_bytes(key)
+    context = client_context(
+        list(station.tls.trust), chain=folder / "chain.pem", key=folder / "key.pem"
+    )
+    outcome = await station.try_connect(ssl_context=context)
+    require(
+        isinstance(outcome, Link),
+        req=CSMS_NEW_CERTIFICATE,
+        expected="the connection with the new certificate accepted",
+        actual=str(outcome),
+        frames=station.trace.render(last=6),
+    )
+
+
+@oca(
+    "TC_A_14_CSMS",
+    "Update Charging Station Certificate by request of CSMS - Invalid certificate",
+    profile="advanced-security",
+    versions=V2,
+    kills=("csms-sign-certificate-rejected",),
+    applies=client_certificates,
+)
+async def test_csms_renewal_rejected(
+    station: StationPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_A_14_CSMS (A02; errata 2024-09): as TC_A_11_CSMS steps 1-5 (tool validations: the
+    TriggerMessage's requestedMessage, SignCertificateResponse Accepted); the harness answers
+    the CertificateSignedRequest Rejected (step 6) and sends SecurityEventNotification
+    InvalidChargingStationCertificate (step 7), which the CSMS must answer (step 8). The chain
+    is not checked (the station rejects it anyway)."""
+    signed, _, _ = await _csms_renews(station, sut, sut_profile.sut.identity)
+    await signed.reply(status="Rejected", status_info={"reasonCode": "InvalidCertificate"})
+    event = await station.call(
+        "SecurityEventNotification",
+        type="InvalidChargingStationCertificate",
+        timestamp=now_iso(),
+        req="A04: SecurityEventNotification answered",
+    )
+    event.must(req="A04: SecurityEventNotification answered")

@@ -14,6 +14,7 @@ from typing import Any
 from harness.ocppj.frames import CallError, CallResult
 from harness.ocppj.session import LocalProtocolError
 from harness.reference.csms import (
+    block_a,
     block_b,
     block_c,
     block_ej,
@@ -240,3 +241,20 @@ class OperatorCommands:
         ):
             self.passwords[identity] = password
         return response
+
+    async def renew_station_certificate(self, identity: str) -> dict[str, Any]:
+        """A02: TriggerMessage SignChargingStationCertificate; once the station's CSR came (its
+        SignCertificateRequest answered Accepted by :mod:`.block_a`), CertificateSigned with the
+        chain issued for it; returns that answer (else the TriggerMessage's)."""
+        record = self.state.station(identity)
+        before = len(record.csrs)
+        trigger = ("TriggerMessage", {"requestedMessage": "SignChargingStationCertificate"})
+        response = await self._command(identity, trigger)
+        if response.get("status") != "Accepted":
+            return response
+        async with asyncio.timeout(self._command_timeout_s):
+            while len(record.csrs) <= before:  # noqa: ASYNC110 - handlers are plain functions
+                await asyncio.sleep(0.05)
+        block_a.trust_own_ca(getattr(getattr(self, "_server", None), "ssl_context", None))
+        command = block_a.certificate_signed(self.faults, record.csrs[-1])
+        return await self._command(identity, command)

@@ -43,6 +43,8 @@ class StationRecord:
     security_events: list[str] = field(default_factory=list)
     #: Actions the CSMS asked for with TriggerMessage before the station was Accepted (B02).
     triggered: set[str] = field(default_factory=set)
+    #: The CSRs of the station's SignCertificateRequests (A02/A03), oldest first.
+    csrs: list[str] = field(default_factory=list)
 
     @property
     def accepted(self) -> bool:
