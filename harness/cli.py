@@ -59,6 +59,11 @@ DEMO_PROFILES = (
     "reference-csms-v16",
     "reference-csms-v201",
     "reference-csms-v21",
+    # security profiles 2 and 3 over real TLS (a PKI per session)
+    "reference-station-v201-sp3",
+    "reference-csms-v201-sp3",
+    "reference-station-v201-sp2",
+    "reference-csms-v201-sp2",
 )
 
 

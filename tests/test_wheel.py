@@ -162,11 +162,11 @@ def test_installed_demo_verifies_every_builtin_sut(
     venv: Path, outside: tuple[Path, dict[str, str]]
 ) -> None:
     cwd, env = outside
-    result = _run([str(venv / "bin" / "ocpp-harness"), "demo"], cwd=cwd, env=env, timeout=600)
+    result = _run([str(venv / "bin" / "ocpp-harness"), "demo"], cwd=cwd, env=env, timeout=900)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]
     assert "not all built-in SUTs verified" not in output
     assert (cwd / "reports" / "demo" / "index.html").is_file()
-    for name in ("reference-station-v16", "reference-csms-v21"):
+    for name in ("reference-station-v16", "reference-csms-v21", "reference-station-v201-sp3"):
         document = load_results(cwd / "reports" / "demo" / name / "results.json")
         assert document["outcome"]["status"] == "verified", name

@@ -151,7 +151,7 @@ async def open_link(
             f"could not connect to {url}: connection refused (nothing listens there: is the "
             "CSMS running, and is sut.url right?)"
         ) from None
-    except (OSError, InvalidHandshake) as exc:
+    except (OSError, InvalidHandshake, ValueError) as exc:  # ValueError: e.g. ssl with ws://
         raise ConnectFailed(
             f"could not connect to {url}: {exc or type(exc).__name__}", tls_problem=tls_problem(exc)
         ) from None

@@ -1437,13 +1437,14 @@ async def test_set_network_profile_rejected(csms: CsmsPeer, sut_profile: SutProf
     answer.must(status="Rejected", req="B09.FR.02: a profile for an unknown slot is Rejected")
 
 
-def _dead_url() -> str:
-    """A ws:// URL on 127.0.0.1 where nothing listens (a port just freed): every attempt there
-    fails, as the OCA's unanswered first slot does."""
+def _dead_url(profile: SutProfile) -> str:
+    """A URL on 127.0.0.1 where nothing listens (a port just freed): every attempt there fails,
+    as the OCA's unanswered first slot does (wss:// under security profile 2/3)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    return f"ws://127.0.0.1:{port}/ocpp"
+    scheme = "wss" if profile.sut.security_profile >= 2 else "ws"
+    return f"{scheme}://127.0.0.1:{port}/ocpp"
 
 
 async def _migrate(
@@ -1566,7 +1567,7 @@ async def test_migrate_network_profile_fallback(csms: CsmsPeer, sut_profile: Sut
     state Booted). Deviation: the OCA's unanswered attempts are refused connections here (the
     harness cannot listen on the station's first slot without accepting); how many attempts the
     station made there is not visible to the harness."""
-    _, boot = await _migrate(csms, sut_profile, _dead_url())
+    _, boot = await _migrate(csms, sut_profile, _dead_url(sut_profile))
     path = _last_path(csms)
     require(
         not path.startswith(ALT_PATH + "/"),
