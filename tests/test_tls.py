@@ -182,19 +182,19 @@ def test_a_password_a_csms_sets_is_kept_out_of_the_trace() -> None:
     """The BasicAuthPassword of SetVariables (A01) and 1.6's AuthorizationKey never reach a
     trace (reports, results.json): only their length does."""
     from harness.ocppj.frames import parse_frame
-    from harness.trace import Trace
+    from harness.trace import Flow, Trace
 
     trace = Trace("case")
     raw = (
         '[2,"1","SetVariables",{"setVariableData":[{"component":{"name":"SecurityCtrlr"},'
         '"variable":{"name":"BasicAuthPassword"},"attributeValue":"s3cret-Password-1234"}]}]'
     )
-    entry = trace.record("sent", raw, parse_frame(raw, "2.0.1"))
+    entry = trace.record(Flow.SENT, raw, parse_frame(raw, "2.0.1"))
     assert entry is not None
     assert "s3cret" not in entry.raw
     assert "<redacted: 20 characters>" in entry.raw
     assert "s3cret" not in str(entry.payload)
     old = '[2,"2","ChangeConfiguration",{"key":"AuthorizationKey","value":"0123456789abcdef"}]'
-    kept = trace.record("sent", old, parse_frame(old, "1.6"))
+    kept = trace.record(Flow.SENT, old, parse_frame(old, "1.6"))
     assert kept is not None
     assert "0123456789abcdef" not in kept.raw
