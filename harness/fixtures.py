@@ -103,7 +103,7 @@ def _tls(run: HarnessRun, state: _Session) -> SessionTls | None:
         return None
     state.workdir = tempfile.mkdtemp(prefix="ocpp-harness-tls-")
     try:
-        tls = session_tls(run.profile, Path(state.workdir), run.faults)
+        tls = session_tls(run.profile, Path(state.workdir), run.faults, seeded_for(run).names)
     except TlsConfigError as exc:
         raise SetupError(str(exc)) from None
     return tls

@@ -96,10 +96,15 @@ def check_files(profile: SutProfile) -> None:
 
 
 def session_tls(
-    profile: SutProfile, workdir: Path, faults: frozenset[str] = frozenset()
+    profile: SutProfile,
+    workdir: Path,
+    faults: frozenset[str] = frozenset(),
+    variants: frozenset[str] = frozenset(),
 ) -> SessionTls | None:
     """The contexts for ``profile`` (None below security profile 2). ``workdir``: where a
-    built-in SUT's PKI goes; ``faults``: the seeded faults of the reference SUT."""
+    built-in SUT's PKI goes; ``faults`` and ``variants``: those seeded into the reference SUT
+    (``tls-1.2-only``: it speaks TLS 1.2 at most; ``rsa-keys``: the reference station's own
+    certificate is RSA)."""
     sut = profile.sut
     if sut.security_profile < 2:
         return None
@@ -123,10 +128,14 @@ def session_tls(
         ) from None
     try:
         if sut.role is Role.CHARGING_STATION:
-            return _csms_side(profile, pkis, ca, cert, key, faults)
-        return _station_side(profile, pkis, ca, cert, key, faults)
+            tls = _csms_side(profile, pkis, ca, cert, key, faults, variants)
+        else:
+            tls = _station_side(profile, pkis, ca, cert, key, faults)
     except TlsSetupError as exc:
         raise TlsConfigError(f"sut.tls: {exc}") from None
+    if tls.reference is not None and "tls-1.2-only" in variants:
+        tls.reference.maximum_version = ssl.TLSVersion.TLSv1_2
+    return tls
 
 
 def _servers(pkis: tuple[Pki, ...]) -> list[tuple[Path, Path]]:
@@ -145,6 +154,7 @@ def _csms_side(
     cert: Path | None,
     key: Path | None,
     faults: frozenset[str],
+    variants: frozenset[str] = frozenset(),
 ) -> SessionTls:
     """The harness is the CSMS: its server certificate(s); with profile 3 the station roots.
     The reference station trusts the CSMS roots and, with profile 3, presents its own."""
@@ -154,7 +164,10 @@ def _csms_side(
     harness = server_context(*own[0], client_ca=client_ca or None, also=own[1:])
     reference = None
     if profile.sut.builtin:
-        station = pkis[0].station(profile.sut.identity) if mutual else None
+        own_pki = next((p for p in pkis if p.algorithm == "rsa"), pkis[0])
+        if "rsa-keys" not in variants:
+            own_pki = pkis[0]
+        station = own_pki.station(profile.sut.identity) if mutual else None
         roots = [p.csms_root for p in pkis]
         if "accepts-unknown-csms-certificate" in faults:
             roots.append(_untrusted(pkis[0]))

@@ -112,6 +112,20 @@ VARIANTS: dict[str, Variant] = {
             drops=("C-29.1", "C-29.2", "C-29.3", "C-29.4", "C-29.5", "C-29.6"),
         ),
         Variant(
+            "tls-1.2-only",
+            (STATION_V201, CSMS_V201),
+            "over TLS (security profiles 2/3) speaks TLS 1.2 at most, with the OCPP suites "
+            "(no TLS 1.3)",
+            "2.0.1 Part 2 A00.FR.313/416 (TLS 1.2 or above), A00.FR.318/319 (the 1.2 suites)",
+        ),
+        Variant(
+            "rsa-keys",
+            (STATION_V201,),
+            "over security profile 3 presents an RSA station certificate (2048 bits) instead of "
+            "an ECDSA one",
+            "2.0.1 Part 2 A00.FR.319/422 (the ECDSA or the RSA suites), A00.FR.502 (RSA >= 2048)",
+        ),
+        Variant(
             "close-1011",
             (*_STATIONS, *_CSMSS),
             "closes the connection with code 1011 (unexpected condition) when a binary frame "
