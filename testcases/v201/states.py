@@ -266,3 +266,46 @@ async def boot_until_accepted(station: StationPeer, *, req: str) -> CallOutcome:
         await asyncio.sleep(wait)
         boot = await station.boot(req=req)
     return boot
+
+
+async def connectors_reported(
+    csms: CsmsPeer,
+    profile: SutProfile,
+    *,
+    req: str = "B01.FR.05: every connector's state reported after Accepted",
+) -> None:
+    """Reusable state Booted, its last part (Part 6 §2.18; B01.FR.05): every connector of the
+    station reported Available (a StatusNotification, or the NotifyEvent of its
+    AvailabilityState)."""
+    for evse in profile.sut.evses:
+        for connector in range(1, evse.connectors + 1):
+            await connector_status(
+                csms, evse_id=evse.id, connector_id=connector, status="Available", req=req
+            )
+
+
+async def accept_boot(
+    csms: CsmsPeer, boot: InboundCall, profile: SutProfile, *, interval: int = 300
+) -> None:
+    """Reusable state Booted, the CSMS half: the held BootNotification answered Accepted, then
+    every connector reported Available."""
+    await boot.reply(status="Accepted", interval=interval)
+    await connectors_reported(csms, profile)
+
+
+async def station_booted(station: StationPeer, profile: SutProfile, *, req: str) -> CallOutcome:
+    """Reusable state Booted as the station (Part 6 §3.18): BootNotification until Accepted
+    (``req``), then every connector reported Available, each answered."""
+    boot = await boot_until_accepted(station, req="B01: BootNotification answered")
+    boot.must(status="Accepted", req=req)
+    for evse in profile.sut.evses:
+        for connector in range(1, evse.connectors + 1):
+            await station.call(
+                "StatusNotification",
+                timestamp=boot["currentTime"],
+                connector_status="Available",
+                evse_id=evse.id,
+                connector_id=connector,
+                req="G01: StatusNotification answered",
+            ).must()
+    return boot

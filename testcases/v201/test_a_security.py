@@ -12,10 +12,14 @@ import string
 from harness import CsmsPeer, StationPeer, SutActions, oca
 from harness.checks import require
 from harness.config import SutProfile
-from harness.peers.defaults import now_iso
 from harness.transport import ConnectFailed, Link
 from harness.verdicts import SutFailure
-from testcases.v201.states import boot_until_accepted, connector_status, set_variable
+from testcases.v201.states import (
+    accept_boot,
+    boot_until_accepted,
+    set_variable,
+    station_booted,
+)
 
 V2 = ("2.0.1", "2.1")
 #: HTTP statuses that refuse a handshake for its credentials (401; 403 also seen in the field).
@@ -134,16 +138,7 @@ async def test_station_basic_auth(csms: CsmsPeer, sut: SutActions, sut_profile: 
         expected="16-40 characters: letters, digits, * - _ = : + | @ .",
         actual=f"{len(password)} characters",
     )
-    await boot.reply(status="Accepted", interval=300)
-    for evse in sut_profile.sut.evses:
-        for connector in range(1, evse.connectors + 1):
-            await connector_status(
-                csms,
-                evse_id=evse.id,
-                connector_id=connector,
-                status="Available",
-                req="B01.FR.05: every connector's state reported after Accepted",
-            )
+    await accept_boot(csms, boot, sut_profile)
 
 
 # -- A01: the CSMS sets a new BasicAuthPassword ---------------------------------------------------
@@ -237,16 +232,7 @@ async def test_station_password_accepted(csms: CsmsPeer, sut_profile: SutProfile
         within_s=csms.action_s + csms.response_s,
         req="B01.FR.01: BootNotification after the reboot",
     )
-    await boot.reply(status="Accepted", interval=300)
-    for evse in sut_profile.sut.evses:
-        for connector in range(1, evse.connectors + 1):
-            await connector_status(
-                csms,
-                evse_id=evse.id,
-                connector_id=connector,
-                status="Available",
-                req="B01.FR.05: every connector's state reported after Accepted",
-            )
+    await accept_boot(csms, boot, sut_profile)
 
 
 @oca(
@@ -339,18 +325,7 @@ async def _csms_sets_password(station: StationPeer, sut: SutActions, answer: str
 
 async def _booted_available(station: StationPeer, sut_profile: SutProfile, req: str) -> None:
     """Steps 5-8: BootNotification Accepted (tool validation), then every connector Available."""
-    boot = await boot_until_accepted(station, req="B01: BootNotification answered")
-    boot.must(status="Accepted", req=req)
-    for evse in sut_profile.sut.evses:
-        for connector in range(1, evse.connectors + 1):
-            await station.call(
-                "StatusNotification",
-                timestamp=now_iso(),
-                connector_status="Available",
-                evse_id=evse.id,
-                connector_id=connector,
-                req="B01: StatusNotification answered",
-            )
+    await station_booted(station, sut_profile, req=req)
 
 
 @oca(

@@ -12,7 +12,7 @@ from harness.peers.tls_setup import SessionTls
 from harness.transport import ConnectFailed, Link
 from harness.transport.tls import client_context, old_tls_client
 from harness.verdicts import Inconclusive
-from testcases.v201.states import boot_until_accepted
+from testcases.v201.states import station_booted
 from testcases.v201.tls_checks import (
     client_certificates,
     peer_certificate,
@@ -37,18 +37,9 @@ def _tls(station: StationPeer) -> SessionTls:
 async def _booted(station: StationPeer, link: Link, profile: SutProfile) -> None:
     """BootNotification (PowerUp) answered Accepted, then every connector reported Available,
     each answered (the steps after a secured connection is up)."""
-    boot = await boot_until_accepted(station, req="B01: BootNotification answered")
-    boot.must(status="Accepted", req="B01: the station is Accepted over the secured connection")
-    for evse in profile.sut.evses:
-        for connector in range(1, evse.connectors + 1):
-            await station.call(
-                "StatusNotification",
-                timestamp=boot["currentTime"],
-                connector_status="Available",
-                evse_id=evse.id,
-                connector_id=connector,
-                req="G01: StatusNotification answered",
-            ).must()
+    await station_booted(
+        station, profile, req="B01: the station is Accepted over the secured connection"
+    )
 
 
 async def _suites(station: StationPeer) -> None:

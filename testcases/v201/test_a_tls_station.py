@@ -14,7 +14,7 @@ from harness.peers.exchange import InboundCall
 from harness.transport.tls import server_context
 from harness.transport.tls_hooks import ServerTlsHooks
 from harness.verdicts import Inconclusive, SutFailure
-from testcases.v201.states import connector_status, set_variable
+from testcases.v201.states import accept_boot, set_variable
 from testcases.v201.tls_checks import (
     client_certificates,
     peer_certificate,
@@ -38,20 +38,6 @@ async def _booting(csms: CsmsPeer, sut: SutActions, *, req: str) -> InboundCall:
     csms.hold("BootNotification")
     await sut.reboot()
     return await csms.expect("BootNotification", within_s=csms.action_s + csms.response_s, req=req)
-
-
-async def _accepted(csms: CsmsPeer, boot: InboundCall, profile: SutProfile) -> None:
-    """BootNotification answered Accepted; every connector then reported Available."""
-    await boot.reply(status="Accepted", interval=300)
-    for evse in profile.sut.evses:
-        for connector in range(1, evse.connectors + 1):
-            await connector_status(
-                csms,
-                evse_id=evse.id,
-                connector_id=connector,
-                status="Available",
-                req="B01.FR.05: every connector's state reported after Accepted",
-            )
 
 
 def _link_tls(csms: CsmsPeer, *, req: str) -> None:
@@ -87,7 +73,7 @@ async def test_server_certificate_valid(
     answered Accepted and the connectors reported Available (steps 7-10)."""
     boot = await _booting(csms, sut, req="A00.FR.313: the station connects with TLS 1.2+")
     _link_tls(csms, req="A00.FR.313: TLS 1.2 or above")
-    await _accepted(csms, boot, sut_profile)
+    await accept_boot(csms, boot, sut_profile)
 
 
 @oca(
@@ -124,7 +110,7 @@ async def test_server_certificate_invalid(
     if hooks.alternate_served == 0:
         raise Inconclusive("the station made no TLS attempt that got the invalid certificate")
     _link_tls(csms, req="A00.FR.313: TLS 1.2 or above")
-    await _accepted(csms, boot, sut_profile)
+    await accept_boot(csms, boot, sut_profile)
     await csms.expect(
         "SecurityEventNotification",
         within_s=csms.action_s,
@@ -162,7 +148,7 @@ async def test_tls_version_too_low(
     if hooks.old_served == 0:
         raise Inconclusive("the station made no TLS attempt that got the old TLS version")
     _link_tls(csms, req="A00.FR.416: the station refuses a TLS version below 1.2")
-    await _accepted(csms, boot, sut_profile)
+    await accept_boot(csms, boot, sut_profile)
 
 
 @oca(
@@ -188,4 +174,4 @@ async def test_client_certificate_valid(
     assert csms.link is not None
     obj = require_tls12(csms.link, csms, req="A00.FR.416: TLS 1.2 or above")
     require_certificate_properties(peer_certificate(obj), "", csms, server=False)
-    await _accepted(csms, boot, sut_profile)
+    await accept_boot(csms, boot, sut_profile)

@@ -34,6 +34,7 @@ from testcases.v201 import reports
 from testcases.v201.states import (
     boot_until_accepted,
     connector_status,
+    connectors_reported,
     get_variable,
     no_error_info,
     set_variable,
@@ -75,11 +76,7 @@ async def _boot_connectors_available(csms: CsmsPeer, profile: SutProfile, req: s
     """Every connector's state after an Accepted boot: a StatusNotification (B01.FR.05), or the
     NotifyEvent of its AvailabilityState that 2.1's B01.FR.05 prefers and the OCA's reusable
     state Booted (Part 6 §2.18) accepts in 2.0.1 as well."""
-    for evse in profile.sut.evses:
-        for connector in range(1, evse.connectors + 1):
-            await connector_status(
-                csms, evse_id=evse.id, connector_id=connector, status="Available", req=req
-            )
+    await connectors_reported(csms, profile, req=req)
 
 
 @oca(
