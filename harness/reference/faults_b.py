@@ -196,6 +196,13 @@ B_FAULTS: tuple[Fault, ...] = (
         "B09.FR.02",
     ),
     Fault(
+        "network-profile-downgrade-accepted",
+        STATION,
+        V2,
+        "accepts a network profile of a lower security profile than the one in use",
+        "B09.FR.04: a lower security profile is Rejected",
+    ),
+    Fault(
         "offline-reports-all",
         STATION,
         V2,

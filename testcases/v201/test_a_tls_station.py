@@ -14,7 +14,7 @@ from harness.peers.exchange import InboundCall
 from harness.transport.tls import server_context
 from harness.transport.tls_hooks import ServerTlsHooks
 from harness.verdicts import Inconclusive, SutFailure
-from testcases.v201.states import accept_boot, set_variable
+from testcases.v201.states import accept_boot, get_variable, set_variable
 from testcases.v201.tls_checks import (
     client_certificates,
     peer_certificate,
@@ -175,3 +175,39 @@ async def test_client_certificate_valid(
     obj = require_tls12(csms.link, csms, req="A00.FR.416: TLS 1.2 or above")
     require_certificate_properties(peer_certificate(obj), "", csms, server=False)
     await accept_boot(csms, boot, sut_profile)
+
+
+@oca(
+    "TC_A_22_CS",
+    "Upgrade Charging Station Security Profile - Downgrade security profile - Rejected",
+    profile="core",
+    versions=V2,
+    kills=("network-profile-downgrade-accepted",),
+    applies=tls_profile,
+)
+async def test_downgrade_refused(csms: CsmsPeer) -> None:
+    """TC_A_22_CS (B09.FR.04; errata 2025-02: a downgrade to security profile 1): with a
+    connection over security profile 2 or 3, SetNetworkProfile for a slot not in use with
+    connectionData securityProfile 1 and a ws:// URL where nothing listens (step 1) is answered
+    Rejected (step 2, the tool validation). Deviation: the document's second connection slot
+    with its own server is not needed, as the answer alone is judged."""
+    item = await get_variable(
+        csms, "OCPPCommCtrlr", "NetworkConfigurationPriority", req="B10: priority read"
+    )
+    in_use = [s.strip() for s in str(item.get("attributeValue") or "").split(",") if s.strip()]
+    slot = int(in_use[0]) % 9 + 1 if in_use and in_use[0].isdigit() else 2
+    data = {
+        "ocppVersion": "OCPP20",
+        "ocppTransport": "JSON",
+        "ocppCsmsUrl": "ws://127.0.0.1:9/ocpp",
+        "messageTimeout": 30,
+        "securityProfile": 1,
+        "ocppInterface": "Wired0",
+    }
+    answer = await csms.call(
+        "SetNetworkProfile",
+        configuration_slot=slot,
+        connection_data=data,
+        req="B09: SetNetworkProfile answered",
+    )
+    answer.must(status="Rejected", req="B09.FR.04: a lower security profile is Rejected")

@@ -116,12 +116,24 @@ class NetworkProfiles:
 
     def set(self, p: Payload) -> Reply:
         """Store the profile of a known slot (Accepted, B09.FR.01); Reject any other slot
-        (B09.FR.02)."""
+        (B09.FR.02) and a lower security profile than the one in use (B09.FR.04)."""
         slot = p["configurationSlot"]
-        if slot not in self.slots() and "network-profile-any-slot" not in self.v2.st.faults:
+        st = self.v2.st
+        if slot not in self.slots() and "network-profile-any-slot" not in st.faults:
+            return Reply({"status": "Rejected"})
+        lower = int(p["connectionData"].get("securityProfile", 0)) < security_profile(st)
+        if lower and "network-profile-downgrade-accepted" not in st.faults:
             return Reply({"status": "Rejected"})
         self.profiles[slot] = p["connectionData"]
         return Reply({"status": "Accepted"})
+
+
+def security_profile(st: ReferenceStation) -> int:
+    """The security profile the station connects with: TLS with a certificate of its own 3,
+    TLS with Basic auth 2, Basic auth 1, neither 0."""
+    if st.ssl_context is not None:
+        return 2 if st.password is not None else 3
+    return 1 if st.password is not None else 0
 
 
 def handlers(v2: V2) -> dict[str, Callable[[Payload], Reply]]:
