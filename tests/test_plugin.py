@@ -140,13 +140,6 @@ def test_hostile_station_gives_fail_with_evidence(
     assert "Traceback" not in result.stdout.str()
 
 
-def test_tls_security_profiles_are_refused_clearly(pytester: pytest.Pytester) -> None:
-    profile = ROOT / "fixtures" / "sut" / "example-real-station.yaml"
-    result = pytester.runpytest_subprocess(str(B_CASES), "--ocpp-sut", str(profile))
-    assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*sut.security_profile: 2 needs TLS*"])
-
-
 def test_missing_password_variable_is_one_usage_error(
     pytester: pytest.Pytester, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
