@@ -21,7 +21,7 @@ demo: $(STAMP)
 
 # --dist loadgroup: a module marked xdist_group (tests/test_wheel.py) runs on one worker, once
 test: $(STAMP) chromium
-	$(RUN) $(BIN)/python -m pytest tests -q -n 6 --dist loadgroup -p no:cacheprovider
+	$(RUN) $(BIN)/python -m pytest tests -q -n 8 --dist loadgroup -p no:cacheprovider
 
 # The report's browser test opens index.html in headless Chromium (Debian package chromium).
 # Installed when missing and possible (root); otherwise that one test is skipped.
