@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -23,7 +24,7 @@ CS, CSMS_ROLE = Role.CHARGING_STATION, Role.CSMS
 FIXTURES = ROOT / "fixtures" / "sut"
 
 
-def _profile(name: str, features: tuple[str, ...] | None = None, **claims: object) -> SutProfile:
+def _profile(name: str, features: tuple[str, ...] | None = None, **claims: Any) -> SutProfile:
     profile = load_profile(resolve_profile_path(name))
     if features is not None:
         profile = dataclasses.replace(

@@ -128,14 +128,14 @@ def session_tls(
         ) from None
     try:
         if sut.role is Role.CHARGING_STATION:
-            tls = _csms_side(profile, pkis, ca, cert, key, faults, variants)
+            session = _csms_side(profile, pkis, ca, cert, key, faults, variants)
         else:
-            tls = _station_side(profile, pkis, ca, cert, key, faults)
+            session = _station_side(profile, pkis, ca, cert, key, faults)
     except TlsSetupError as exc:
         raise TlsConfigError(f"sut.tls: {exc}") from None
-    if tls.reference is not None and "tls-1.2-only" in variants:
-        tls.reference.maximum_version = ssl.TLSVersion.TLSv1_2
-    return tls
+    if session.reference is not None and "tls-1.2-only" in variants:
+        session.reference.maximum_version = ssl.TLSVersion.TLSv1_2
+    return session
 
 
 def _servers(pkis: tuple[Pki, ...]) -> list[tuple[Path, Path]]:

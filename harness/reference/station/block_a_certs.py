@@ -109,10 +109,10 @@ class CertificateRenewal:
                 self.st.send(Outgoing.fixed("SecurityEventNotification", event))
             return Reply({"status": "Rejected", "statusInfo": {"reasonCode": "InvalidCertificate"}})
         self.installed.append(chain)
-        unusable = problem is not None or self.pending_key is None
-        if unusable or "new-certificate-not-used" in self.st.faults:
+        key = self.pending_key
+        if problem is not None or key is None or "new-certificate-not-used" in self.st.faults:
             return Reply({"status": "Accepted"})
-        switched = self._load(chain, self.pending_key)
+        switched = self._load(chain, key)
         self.pending_key = self.pending_spki = None
         return Reply({"status": "Accepted"}, then=self._reconnect if switched else None)
 
