@@ -323,11 +323,6 @@ async def _csms_sets_password(station: StationPeer, sut: SutActions, answer: str
     return password
 
 
-async def _booted_available(station: StationPeer, sut_profile: SutProfile, req: str) -> None:
-    """Steps 5-8: BootNotification Accepted (tool validation), then every connector Available."""
-    await station_booted(station, sut_profile, req=req)
-
-
 @oca(
     "TC_A_09_CSMS",
     "Update Charging Station Password for HTTP Basic Authentication - Accepted",
@@ -353,7 +348,7 @@ async def test_csms_password_accepted(
     _require_auth_refused(outcome, station, req=PASSWORD_STORED)
     station.password = new
     await station.connect(req=PASSWORD_STORED)
-    await _booted_available(station, sut_profile, "A01.FR.03: boot Accepted with the new password")
+    await station_booted(station, sut_profile, req="A01.FR.03: boot Accepted with the new password")
 
 
 @oca(
@@ -374,4 +369,4 @@ async def test_csms_password_rejected(
     7-8). Addition: the new password is 16-40 passwordString characters (A00.FR.205/304)."""
     await _csms_sets_password(station, sut, "Rejected")
     await station.connect(req=PASSWORD_KEPT)
-    await _booted_available(station, sut_profile, "A01.FR.04: boot Accepted with the old password")
+    await station_booted(station, sut_profile, req="A01.FR.04: boot Accepted with the old password")
