@@ -9,13 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
-import tempfile
-from pathlib import Path
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 
 from harness import CsmsPeer, StationPeer, SutActions, oca
@@ -23,12 +18,11 @@ from harness.checks import require, should
 from harness.config import SutProfile
 from harness.peers.defaults import now_iso
 from harness.peers.exchange import InboundCall
-from harness.pki import ChainError, CsrError, Pki, make_csr, sign_csr, verify_chain
+from harness.pki import CsrError, Pki, make_csr, sign_csr
 from harness.pki.csr import load_csr
 from harness.pki.recipes import DEFAULT_ORGANIZATION
-from harness.transport import Link
-from harness.transport.tls import client_context
 from harness.verdicts import Inconclusive
+from testcases.v201.cert_checks import require_connects_with, require_issued_chain
 from testcases.v201.tls_checks import client_certificates, peer_certificate, ssl_object
 
 V2 = ("2.0.1", "2.1")
@@ -229,15 +223,6 @@ CSMS_TYPE = "A02.FR.14: certificateType ChargingStationCertificate, as in the re
 CSMS_NEW_CERTIFICATE = "A02: the CSMS accepts a connection with the issued certificate"
 
 
-def _spki(public: object) -> bytes:
-    key = public.public_key()  # type: ignore[attr-defined]
-    return bytes(
-        key.public_bytes(
-            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
-    )
-
-
 async def _csms_renews(
     station: StationPeer, sut: SutActions, identity: str
 ) -> tuple[InboundCall, bytes, str]:
@@ -273,58 +258,13 @@ async def _csms_renews(
     return signed, key, csr
 
 
-def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
-    try:
-        cert.verify_directly_issued_by(issuer)
-    except (ValueError, TypeError, InvalidSignature):
-        return False
-    return True
-
-
 def _check_chain(station: StationPeer, signed: InboundCall, csr: str) -> str:
     """Tool validation of step 5: a chain whose leaf is issued for the CSR's key, each link
     issued by the next and in its validity period; verified up to a CPO root of the harness PKI
     where the chain leads to one (a CSMS whose CA the harness does not know: those checks only);
     certificateType ChargingStationCertificate. Returns the chain."""
     chain = str(signed.get("certificateChain") or "")
-    frames = station.trace.render(last=4)
-    try:
-        certs = x509.load_pem_x509_certificates(chain.encode("ascii", "replace"))
-    except ValueError as exc:
-        certs, problem = [], f"not a PEM certificate chain: {exc}"
-    else:
-        problem = ""
-    require(
-        bool(certs),
-        req=CSMS_CHAIN,
-        expected="a PEM certificate chain",
-        actual=problem,
-        frames=frames,
-    )
-    leaf_key, csr_key = _spki(certs[0]), _spki(x509.load_pem_x509_csr(csr.encode("ascii")))
-    require(
-        leaf_key == csr_key,
-        req=CSMS_SIGNS_CSR_KEY,
-        expected="the leaf certificate's public key = the one of the CSR sent",
-        actual=f"another key ({certs[0].subject.rfc4514_string()})",
-        frames=frames,
-    )
-    for child, parent in itertools.pairwise(certs):
-        try:
-            child.verify_directly_issued_by(parent)
-        except (ValueError, TypeError, InvalidSignature) as exc:
-            problem = f"{child.subject.rfc4514_string()} is not issued by the next: {exc}"
-            break
-    roots = [p.cpo_root for p in station.tls.pkis] if station.tls is not None else []
-    ours = [
-        r for r in roots if _issued_by(certs[-1], x509.load_pem_x509_certificate(r.read_bytes()))
-    ]
-    if not problem and ours:
-        try:
-            verify_chain(chain, ours[0].read_text())
-        except ChainError as exc:
-            problem = str(exc)
-    require(not problem, req=CSMS_CHAIN, expected="a valid chain", actual=problem, frames=frames)
+    require_issued_chain(station, chain, csr, key_req=CSMS_SIGNS_CSR_KEY, chain_req=CSMS_CHAIN)
     kind = signed.get("certificateType")
     require(
         kind in (None, STATION_CERTIFICATE),
@@ -368,23 +308,7 @@ async def test_csms_renews_station_certificate(
     signed, key, csr = await _csms_renews(station, sut, identity)
     chain = _check_chain(station, signed, csr)
     await signed.reply(status="Accepted")
-    if station.tls is None:
-        raise Inconclusive("precondition: the session runs without TLS")
-    folder = Path(tempfile.mkdtemp(prefix="ocpp-harness-renewed-"))
-    (folder / "chain.pem").write_text(chain)
-    (folder / "key.pem").touch(mode=0o600)
-    (folder / "key.pem").write_bytes(key)
-    context = client_context(
-        list(station.tls.trust), chain=folder / "chain.pem", key=folder / "key.pem"
-    )
-    outcome = await station.try_connect(ssl_context=context)
-    require(
-        isinstance(outcome, Link),
-        req=CSMS_NEW_CERTIFICATE,
-        expected="the connection with the new certificate accepted",
-        actual=str(outcome),
-        frames=station.trace.render(last=6),
-    )
+    await require_connects_with(station, chain, key, req=CSMS_NEW_CERTIFICATE)
 
 
 @oca(

@@ -12,7 +12,6 @@ the next case finds the station's store as it was)."""
 from __future__ import annotations
 
 import contextlib
-import hashlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ from harness.checks import require, require_fields
 from harness.peers.exchange import CallOutcome, InboundCall
 from harness.pki import Pki, certificate_hash_data, ensure_pki
 from harness.verdicts import HarnessError, Inconclusive, SutFailure
+from testcases.v201.cert_checks import hash_data_of, made_up_hash_data, normalized_hash_data
 from testcases.v201.tls_checks import client_certificates, peer_certificate, ssl_object
 
 V2 = ("2.0.1", "2.1")
@@ -34,7 +34,6 @@ CSMS_ROOT = "CSMSRootCertificate"
 MANUFACTURER_ROOT = "ManufacturerRootCertificate"
 MO_ROOT = "MORootCertificate"
 HASH_ALGORITHMS = ("SHA256", "SHA384", "SHA512")
-HASHLIB_NAMES = {"SHA256": "sha256", "SHA384": "sha384", "SHA512": "sha512"}
 
 INSTALLED = "M05.FR.02: the installation is Accepted"
 FOUND = "M03.FR.03: Accepted when a certificate of the type is installed"
@@ -70,23 +69,15 @@ def roots(tmp_path_factory: pytest.TempPathFactory) -> Roots:
 
 
 # -- hash data ---------------------------------------------------------------------------------
-def _normalized(data: Any) -> tuple[str, ...]:
-    """CertificateHashDataType compared case-insensitively, the serial without leading zeros."""
-    if not isinstance(data, dict):
-        return ()
-    fields = ("hashAlgorithm", "issuerNameHash", "issuerKeyHash", "serialNumber")
-    values = [str(data.get(key, "")).strip().lower() for key in fields]
-    values[3] = values[3].lstrip("0") or "0"
-    return tuple(values)
-
-
 def _is(data: Any, pem: str, issuer: str) -> bool:
     """Whether ``data`` is the hash data of ``pem`` (issued by ``issuer``), in the hashAlgorithm
     it names."""
     algorithm = data.get("hashAlgorithm") if isinstance(data, dict) else None
     if algorithm not in HASH_ALGORITHMS:
         return False
-    return _normalized(data) == _normalized(certificate_hash_data(pem, issuer, algorithm=algorithm))
+    return normalized_hash_data(data) == normalized_hash_data(
+        certificate_hash_data(pem, issuer, algorithm=algorithm)
+    )
 
 
 def _chain(outcome: CallOutcome) -> list[dict[str, Any]]:
@@ -434,27 +425,6 @@ async def test_delete_station_certificate(csms: CsmsPeer) -> None:
 
 
 # -- CSMS under test ------------------------------------------------------------------------------
-def _made_up_hash_data(label: str, algorithm: str = "SHA256") -> dict[str, str]:
-    """Hash data of a certificate the harness station says it holds (it holds none but those the
-    CSMS installed): derived from ``label``, in ``algorithm``."""
-    digest = HASHLIB_NAMES[algorithm]
-    return {
-        "hashAlgorithm": algorithm,
-        "issuerNameHash": hashlib.new(digest, f"name {label}".encode()).hexdigest(),
-        "issuerKeyHash": hashlib.new(digest, f"key {label}".encode()).hexdigest(),
-        "serialNumber": hashlib.sha256(f"serial {label}".encode()).hexdigest()[:16].lstrip("0"),
-    }
-
-
-def _hash_data_of(pem: str, label: str, algorithm: str = "SHA256") -> dict[str, str]:
-    """The hash data of the root ``pem`` the CSMS installed; made up when it is not a
-    self-signed certificate the harness can read."""
-    try:
-        return certificate_hash_data(pem, pem, algorithm=algorithm)
-    except ValueError:
-        return _made_up_hash_data(label, algorithm)
-
-
 async def _csms_installs(
     station: StationPeer, sut: SutActions, kind: str, answer: str = "Accepted"
 ) -> str:
@@ -549,13 +519,13 @@ async def _csms_deletes(
         actual=f"certificateType {got!r}",
         frames=station.trace.render(last=6),
     )
-    data = _hash_data_of(pem, CSMS_ROOT, algorithm)
+    data = hash_data_of(pem, CSMS_ROOT, algorithm)
     await request.reply(status="Accepted", certificate_hash_data_chain=[_entry(CSMS_ROOT, data)])
     delete = await station.expect("DeleteCertificate", req="M04: the CSMS sends DeleteCertificate")
     await delete.reply(status=answer)
     sent = delete.get("certificateHashData")
     require(
-        _normalized(sent) == _normalized(data),
+        normalized_hash_data(sent) == normalized_hash_data(data),
         req="M04.FR.07: certificateHashData is the one the station reported",
         expected=f"certificateHashData {data}",
         actual=f"certificateHashData {sent}",
@@ -620,7 +590,7 @@ async def test_csms_get_manufacturer_roots(station: StationPeer, sut: SutActions
     [ManufacturerRootCertificate] (step 1, the tool validation), answered Accepted with the
     hash data of the harness station's manufacturer root (step 2)."""
     request = await _csms_asks_installed(station, sut, MANUFACTURER_ROOT)
-    data = _made_up_hash_data(MANUFACTURER_ROOT)
+    data = made_up_hash_data(MANUFACTURER_ROOT)
     await request.reply(
         status="Accepted", certificate_hash_data_chain=[_entry(MANUFACTURER_ROOT, data)]
     )
@@ -638,7 +608,7 @@ async def test_csms_get_all_types(station: StationPeer, sut: SutActions) -> None
     (step 1, the tool validation), answered Accepted with the hash data of every root the
     harness station holds, a CSMSRootCertificate and a ManufacturerRootCertificate (step 2)."""
     request = await _csms_asks_installed(station, sut, None)
-    chain = [_entry(kind, _made_up_hash_data(kind)) for kind in (CSMS_ROOT, MANUFACTURER_ROOT)]
+    chain = [_entry(kind, made_up_hash_data(kind)) for kind in (CSMS_ROOT, MANUFACTURER_ROOT)]
     await request.reply(status="Accepted", certificate_hash_data_chain=chain)
 
 
