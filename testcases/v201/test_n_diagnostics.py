@@ -17,8 +17,8 @@ from harness.checks import require, require_fields
 from harness.config import SutProfile
 from harness.fileserver import FileRequest, FileServer
 from harness.peers.defaults import now_iso
-from harness.peers.exchange import InboundCall
 from harness.trace import Flow
+from testcases.v201.log_states import csms_get_log, log_status
 
 V2 = ("2.0.1", "2.1")
 #: The failure statuses N01.FR.10 allows for a log upload.
@@ -384,37 +384,18 @@ async def test_clear_customer_by_identifier(csms: CsmsPeer, sut: SutActions) -> 
 
 
 # -- CSMS under test --------------------------------------------------------------------------
-async def _csms_get_log(
-    station: StationPeer, sut: SutActions, log_type: str, answer: str = "Accepted"
-) -> InboundCall:
-    """The operator has the CSMS ask for ``log_type`` (action ``get_log``); the harness station
-    answers the GetLogRequest with ``answer`` (a file name with it unless Rejected)."""
-    station.hold("GetLog")
-    await sut.get_log(log_type)
-    request = await station.expect("GetLog", req="N01: the CSMS sends GetLogRequest")
-    fields = {} if answer == "Rejected" else {"filename": f"{log_type}.log"}
-    await request.reply(status=answer, **fields)
-    return request
-
-
-async def _log_status(station: StationPeer, status: str, request_id: Any) -> None:
-    """LogStatusNotification ``status`` for ``request_id``, answered by the CSMS."""
-    result = await station.call("LogStatusNotification", status=status, request_id=request_id)
-    result.must(req="N01: LogStatusNotification answered")
-
-
 async def _csms_uploads(station: StationPeer, sut: SutActions, log_type: str) -> None:
     """TC_N_25/35_CSMS: GetLogRequest for ``log_type`` (tool validation), Accepted, then
     Uploading and Uploaded with its requestId, each answered."""
-    request = await _csms_get_log(station, sut, log_type)
+    request = await csms_get_log(station, sut, log_type)
     require_fields(
         request.payload,
         logType=log_type,
         req="N01: logType is the log asked for",
         frames=station.trace.render(last=6),
     )
-    await _log_status(station, "Uploading", request["requestId"])
-    await _log_status(station, "Uploaded", request["requestId"])
+    await log_status(station, "Uploading", request["requestId"])
+    await log_status(station, "Uploaded", request["requestId"])
 
 
 @oca(
@@ -456,7 +437,7 @@ async def test_csms_get_log_rejected(station: StationPeer, sut: SutActions) -> N
     """TC_N_34_CSMS (N01): the CSMS sends GetLogRequest (step 1) and the harness answers
     Rejected (step 2). The document has no tool validation: the CSMS sending the request (and
     the connection staying usable: a Heartbeat is answered) is what is checked."""
-    await _csms_get_log(station, sut, "DiagnosticsLog", answer="Rejected")
+    await csms_get_log(station, sut, "DiagnosticsLog", answer="Rejected")
     (await station.call("Heartbeat")).must(req="N01: the CSMS takes the Rejected in its stride")
 
 
@@ -474,12 +455,12 @@ async def test_csms_get_log_second_request(station: StationPeer, sut: SutActions
     second Uploading and Uploaded with its requestId (steps 9-12), every notification answered
     by the CSMS. The document has no tool validation; the log type asked for is DiagnosticsLog
     both times."""
-    first = await _csms_get_log(station, sut, "DiagnosticsLog")
-    await _log_status(station, "Uploading", first["requestId"])
-    second = await _csms_get_log(station, sut, "DiagnosticsLog", answer="AcceptedCanceled")
-    await _log_status(station, "AcceptedCanceled", first["requestId"])
-    await _log_status(station, "Uploading", second["requestId"])
-    await _log_status(station, "Uploaded", second["requestId"])
+    first = await csms_get_log(station, sut, "DiagnosticsLog")
+    await log_status(station, "Uploading", first["requestId"])
+    second = await csms_get_log(station, sut, "DiagnosticsLog", answer="AcceptedCanceled")
+    await log_status(station, "AcceptedCanceled", first["requestId"])
+    await log_status(station, "Uploading", second["requestId"])
+    await log_status(station, "Uploaded", second["requestId"])
 
 
 async def _csms_customer_information(

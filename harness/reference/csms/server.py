@@ -42,7 +42,6 @@ from harness.reference.csms import (
     handlers_v16,
 )
 from harness.reference.csms.handlers_common import Handler, Refusal
-from harness.reference.csms.operator import OperatorCommands
 from harness.reference.csms.records import (
     BOOT_STATUSES,
     CsmsState,
@@ -50,6 +49,7 @@ from harness.reference.csms.records import (
     TransactionId,
     TransactionRecord,
 )
+from harness.reference.csms.sec16 import Sec16Commands, server_tls
 from harness.reference.faults import select_faults
 from harness.reference.variants import NONE, Seeded
 from harness.transport.link import Link, LinkClosed
@@ -77,7 +77,7 @@ def _first_offered(offered: Sequence[str]) -> str | None:
     return offered[0] if offered else None
 
 
-class ReferenceCsms(OperatorCommands):
+class ReferenceCsms(Sec16Commands):
     """An in-process CSMS for one OCPP version (see the module docstring for its behaviour)."""
 
     def __init__(
@@ -117,6 +117,7 @@ class ReferenceCsms(OperatorCommands):
         selector: SubprotocolSelector | None = None
         if "csms-subprotocol-first-offered" in self.faults:
             selector = _first_offered
+        server_tls(self.faults, ssl_context)  # the 1.6 security extension's TLS faults
         self._server = OcppServer(
             host,
             port,
