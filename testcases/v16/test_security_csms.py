@@ -161,7 +161,7 @@ async def _installs(station: StationPeer, sut: SutActions, kind: str) -> str:
 @oca(
     "TC_075_1_CSMS",
     "Install a certificate on the Charge Point - ManufacturerRootCertificate",
-    profile="core",
+    profile="advanced-security",
     versions=V16,
     kills=("install-certificate-wrong-type-16",),
 )
@@ -176,7 +176,7 @@ async def test_install_manufacturer_root(station: StationPeer, sut: SutActions) 
 @oca(
     "TC_075_2_CSMS",
     "Install a certificate on the Charge Point - CentralSystemRootCertificate",
-    profile="core",
+    profile="advanced-security",
     versions=V16,
     kills=("install-certificate-wrong-type-16",),
 )
@@ -189,7 +189,7 @@ async def test_install_central_system_root(station: StationPeer, sut: SutActions
 @oca(
     "TC_076_CSMS",
     "Delete a specific certificate from the Charge Point",
-    profile="core",
+    profile="advanced-security",
     versions=V16,
     kills=("delete-certificate-wrong-hash-16",),
 )
@@ -230,7 +230,7 @@ async def test_delete_certificate(station: StationPeer, sut: SutActions) -> None
 @oca(
     "TC_077_CSMS",
     "Invalid ChargePointCertificate Security Event",
-    profile="core",
+    profile="advanced-security",
     versions=V16,
     kills=("security-event-not-answered-16",),
 )
@@ -257,7 +257,7 @@ async def test_invalid_charge_point_certificate_event(
 @oca(
     "TC_078_CSMS",
     "Invalid CentralSystemCertificate Security Event",
-    profile="core",
+    profile="advanced-security",
     versions=V16,
     kills=("security-event-not-answered-16",),
 )
@@ -284,7 +284,7 @@ async def test_invalid_central_system_certificate_event(station: StationPeer) ->
 @oca(
     "TC_079_CSMS",
     "Get Security Log",
-    profile="core",
+    profile="advanced-security",
     versions=V16,
     kills=("getlog-wrong-type-16", "log-status-refused-16"),
 )
@@ -349,7 +349,7 @@ async def _suites(station: StationPeer, req: str) -> None:
 @oca(
     "TC_086_CSMS",
     "TLS - server-side certificate - Valid certificate",
-    profile="core",
+    profile="advanced-security",
     versions=V16,
     kills=("tls-rsa-suites-missing-16",),
     own_connection=True,
