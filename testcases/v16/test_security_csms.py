@@ -21,10 +21,12 @@ from harness.peers.exchange import InboundCall
 from harness.pki import make_csr
 from harness.pki.recipes import DEFAULT_ORGANIZATION
 from testcases.v201.cert_checks import (
+    chain_certificates,
     hash_data_of,
     normalized_hash_data,
+    require_chain_valid,
     require_connects_with,
-    require_issued_chain,
+    require_leaf_for_csr,
 )
 from testcases.v201.log_states import csms_get_log, log_status
 from testcases.v201.states import boot_until_accepted
@@ -116,7 +118,9 @@ async def test_renew_charge_point_certificate(
     identity = sut_profile.sut.identity
     signed, key, csr = await _renewal(station, sut, identity)
     chain = str(signed.get("certificateChain") or "")
-    certs = require_issued_chain(station, chain, csr, key_req=SIGNS_CSR_KEY, chain_req=CHAIN)
+    certs = chain_certificates(station, chain, req=CHAIN)
+    require_leaf_for_csr(station, certs, csr, req=SIGNS_CSR_KEY)
+    require_chain_valid(station, chain, certs, req=CHAIN)
     await signed.reply(status="Accepted")
     names = certs[0].subject.get_attributes_for_oid(NameOID.COMMON_NAME)
     cn = str(names[0].value) if names else ""

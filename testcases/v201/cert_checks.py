@@ -45,14 +45,8 @@ def issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
     return True
 
 
-def require_issued_chain(
-    station: StationPeer, chain: str, csr: str, *, key_req: str, chain_req: str
-) -> list[x509.Certificate]:
-    """A PEM chain whose leaf is issued for the CSR's key (``key_req``), each link issued by the
-    next and in its validity period; verified up to a CPO root of the harness PKI where the
-    chain leads to one (a CSMS whose CA the harness does not know: those checks only;
-    ``chain_req``). Returns the certificates, leaf first."""
-    frames = station.trace.render(last=4)
+def chain_certificates(station: StationPeer, chain: str, *, req: str) -> list[x509.Certificate]:
+    """The certificates of the PEM ``chain``, leaf first; at least one (``req``)."""
     try:
         certs = x509.load_pem_x509_certificates(chain.encode("ascii", "replace"))
     except ValueError as exc:
@@ -61,19 +55,35 @@ def require_issued_chain(
         problem = ""
     require(
         bool(certs),
-        req=chain_req,
+        req=req,
         expected="a PEM certificate chain",
         actual=problem,
-        frames=frames,
+        frames=station.trace.render(last=4),
     )
+    return certs
+
+
+def require_leaf_for_csr(
+    station: StationPeer, certs: list[x509.Certificate], csr: str, *, req: str
+) -> None:
+    """The leaf (``certs[0]``) is issued for the public key of the PEM ``csr`` (``req``)."""
     leaf_key, csr_key = spki(certs[0]), spki(x509.load_pem_x509_csr(csr.encode("ascii")))
     require(
         leaf_key == csr_key,
-        req=key_req,
+        req=req,
         expected="the leaf certificate's public key = the one of the CSR sent",
         actual=f"another key ({certs[0].subject.rfc4514_string()})",
-        frames=frames,
+        frames=station.trace.render(last=4),
     )
+
+
+def require_chain_valid(
+    station: StationPeer, chain: str, certs: list[x509.Certificate], *, req: str
+) -> None:
+    """Each link of ``chain`` (``certs``, leaf first) issued by the next and in its validity
+    period; verified up to a CPO root of the harness PKI where the chain leads to one (a CSMS
+    whose CA the harness does not know: those checks only; ``req``)."""
+    problem = ""
     for child, parent in itertools.pairwise(certs):
         try:
             child.verify_directly_issued_by(parent)
@@ -89,8 +99,8 @@ def require_issued_chain(
             verify_chain(chain, ours[0].read_text())
         except ChainError as exc:
             problem = str(exc)
-    require(not problem, req=chain_req, expected="a valid chain", actual=problem, frames=frames)
-    return certs
+    frames = station.trace.render(last=4)
+    require(not problem, req=req, expected="a valid chain", actual=problem, frames=frames)
 
 
 async def require_connects_with(station: StationPeer, chain: str, key: bytes, *, req: str) -> None:

@@ -22,7 +22,12 @@ from harness.pki import CsrError, Pki, make_csr, sign_csr
 from harness.pki.csr import load_csr
 from harness.pki.recipes import DEFAULT_ORGANIZATION
 from harness.verdicts import Inconclusive
-from testcases.v201.cert_checks import require_connects_with, require_issued_chain
+from testcases.v201.cert_checks import (
+    chain_certificates,
+    require_chain_valid,
+    require_connects_with,
+    require_leaf_for_csr,
+)
 from testcases.v201.tls_checks import client_certificates, peer_certificate, ssl_object
 
 V2 = ("2.0.1", "2.1")
@@ -264,7 +269,9 @@ def _check_chain(station: StationPeer, signed: InboundCall, csr: str) -> str:
     where the chain leads to one (a CSMS whose CA the harness does not know: those checks only);
     certificateType ChargingStationCertificate. Returns the chain."""
     chain = str(signed.get("certificateChain") or "")
-    require_issued_chain(station, chain, csr, key_req=CSMS_SIGNS_CSR_KEY, chain_req=CSMS_CHAIN)
+    certs = chain_certificates(station, chain, req=CSMS_CHAIN)
+    require_leaf_for_csr(station, certs, csr, req=CSMS_SIGNS_CSR_KEY)
+    require_chain_valid(station, chain, certs, req=CSMS_CHAIN)
     kind = signed.get("certificateType")
     require(
         kind in (None, STATION_CERTIFICATE),
