@@ -66,6 +66,8 @@ DEMO_PROFILES = (
     "reference-csms-v201-sp2",
     "reference-csms-v16-sp3",
     "reference-csms-v16-sp2",
+    "reference-station-v16-sp3",
+    "reference-station-v16-sp2",
 )
 
 

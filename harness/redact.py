@@ -26,7 +26,8 @@ def _scrub(payload: Any) -> bool:
         if secret and "attributeValue" in item:
             item["attributeValue"] = _hidden(item["attributeValue"])
             changed = True
-    if payload.get("key") in SECRET_NAMES and "value" in payload:
+    key = payload.get("key")  # a list in GetConfiguration.req
+    if isinstance(key, str) and key in SECRET_NAMES and "value" in payload:
         payload["value"] = _hidden(payload["value"])
         changed = True
     return changed

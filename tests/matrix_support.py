@@ -58,6 +58,7 @@ TLS_BUILTIN = {
     ("charging-station", "2.0.1"): ("reference-station-v201-sp3", "reference-station-v201-sp2"),
     ("csms", "2.0.1"): ("reference-csms-v201-sp3", "reference-csms-v201-sp2"),
     ("csms", "1.6"): ("reference-csms-v16-sp3", "reference-csms-v16-sp2"),
+    ("charging-station", "1.6"): ("reference-station-v16-sp3", "reference-station-v16-sp2"),
 }
 
 

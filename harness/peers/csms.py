@@ -44,6 +44,11 @@ def _password_items(payload: dict[str, Any]) -> dict[str, dict[str, Any]]:
     }
 
 
+def _authorization_key(action: str, payload: dict[str, Any]) -> bool:
+    """1.6 SEC A01: a ChangeConfiguration of the (write-only) AuthorizationKey."""
+    return action == "ChangeConfiguration" and payload.get("key") == "AuthorizationKey"
+
+
 class CsmsPeer(Peer):
     """Plays the CSMS (central system) for a charging station under test."""
 
@@ -269,6 +274,8 @@ class CsmsPeer(Peer):
         if action == "SetVariables" and self.in_case and self.basic_password is not None:
             for key in _password_items(payload):  # write-only (A01): the harness knows it
                 self.config.known.setdefault(key, self.basic_password)
+        if _authorization_key(action, payload) and self.in_case and self.basic_password:
+            self.config.known["AuthorizationKey"] = self.basic_password  # 1.6 SEC §7.2, A01
         if action in SET_ACTIONS and self.in_case:
             read = self.config.to_read(action, payload)
             if read is not None:
@@ -282,6 +289,10 @@ class CsmsPeer(Peer):
         self.config.observe(action, payload, outcome.response)
         if action == "SetVariables" and self.basic_password is not None:
             self._follow_password(payload, outcome)
+        taken = outcome.get("status") in TAKEN
+        if _authorization_key(action, payload) and self.basic_password is not None and taken:
+            self.basic_password = str(payload.get("value"))  # 1.6 SEC A01.FR.03: the new one only
+            self.trace.event("the harness CSMS accepts the new AuthorizationKey only now")
         if action == "Reset" and outcome.get("status") == "Accepted":
             self.state.expect_reboot()  # B11/B12 (1.6 §5.14): it reboots now or once idle
 

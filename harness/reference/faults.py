@@ -21,6 +21,7 @@ from harness.reference.faults_ej import EJ_FAULTS
 from harness.reference.faults_fg import FG_FAULTS
 from harness.reference.faults_m import M_FAULTS
 from harness.reference.faults_np import NP_FAULTS
+from harness.reference.faults_sec16 import SEC16_FAULTS
 from harness.reference.robustness_faults import ROBUSTNESS_FAULTS
 from harness.reference.station_faults import STATION_FAULTS
 
@@ -37,6 +38,7 @@ FAULTS.update({f.name: f for f in FG_FAULTS})  # blocks F and G
 FAULTS.update({f.name: f for f in NP_FAULTS})  # blocks N and P
 FAULTS.update({f.name: f for f in M_FAULTS})  # block M (certificate management)
 FAULTS.update({f.name: f for f in SEC16_CSMS_FAULTS})  # 1.6 security extension (CSMS)
+FAULTS.update({f.name: f for f in SEC16_FAULTS})  # 1.6 security whitepaper (charge point)
 
 
 class UnknownFault(ValueError):

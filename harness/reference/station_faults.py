@@ -20,7 +20,10 @@ STATION_FAULTS: tuple[Fault, ...] = (
         ALL,
         "sends no StatusNotification for its connectors after an accepted boot",
         "B01.FR.05",
-        (("TC_001_CS", "1.6 §4.9: connectors reported Available after boot"),),
+        tuple(
+            (case, "1.6 §4.9: connectors reported Available after boot")
+            for case in ("TC_001_CS", "TC_085_CS", "TC_086_CS", "TC_087_CS")
+        ),
     ),
     Fault(
         "pending-sends-status",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from harness import CsmsPeer, StationPeer, SutActions, oca
 from harness.checks import require, require_recent_time
 from harness.config import SutProfile
+from testcases.v16.states import connectors_available
 from testcases.v201.states import boot_until_accepted
 
 V16 = ("1.6",)
@@ -20,12 +21,6 @@ PENDING_FORBIDDEN = (
     "StartTransaction",
     "StopTransaction",
 )
-
-
-async def _connectors_available(csms: CsmsPeer, profile: SutProfile, req: str) -> None:
-    count = sum(e.connectors for e in profile.sut.evses)
-    for connector in range(1, count + 1):
-        await csms.expect("StatusNotification", connector_id=connector, status="Available", req=req)
 
 
 @oca(
@@ -45,7 +40,7 @@ async def test_cold_boot(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfil
         "BootNotification", within_s=csms.action_s, req="1.6 §4.2: BootNotification at boot"
     )
     await boot.reply(status="Accepted", interval=INTERVAL_S)
-    await _connectors_available(
+    await connectors_available(
         csms, sut_profile, "1.6 §4.9: connectors reported Available after boot"
     )
     await csms.expect(
@@ -88,7 +83,7 @@ async def test_cold_boot_pending(csms: CsmsPeer, sut: SutActions, sut_profile: S
     )
     csms.allow()
     await retry.reply(status="Accepted", interval=300)
-    await _connectors_available(csms, sut_profile, "1.6 §4.9: connectors reported once Accepted")
+    await connectors_available(csms, sut_profile, "1.6 §4.9: connectors reported once Accepted")
 
 
 @oca(

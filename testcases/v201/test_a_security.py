@@ -3,8 +3,6 @@ Steps and criteria in our own words after OCPP 2.0.1 Part 6."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import re
 import secrets
 import string
@@ -13,7 +11,9 @@ from harness import CsmsPeer, StationPeer, SutActions, oca
 from harness.checks import require
 from harness.config import SutProfile
 from harness.transport import ConnectFailed, Link
-from harness.verdicts import SutFailure
+from testcases.v201.security_states import basic_auth as _basic_auth
+from testcases.v201.security_states import closed_within as _closed_within
+from testcases.v201.security_states import reconnected as _reconnected
 from testcases.v201.states import (
     accept_boot,
     boot_until_accepted,
@@ -24,12 +24,6 @@ from testcases.v201.states import (
 V2 = ("2.0.1", "2.1")
 #: HTTP statuses that refuse a handshake for its credentials (401; 403 also seen in the field).
 REFUSED_STATUS = (401, 403)
-
-
-def _basic_auth(profile: SutProfile) -> str | None:
-    if profile.sut.security_profile in (1, 2):
-        return None
-    return f"security profile {profile.sut.security_profile} does not use HTTP Basic authentication"
 
 
 def _require_auth_refused(outcome: Link | ConnectFailed, station: StationPeer, req: str) -> None:
@@ -158,30 +152,6 @@ def new_password(low: int = 16, high: int = 40) -> str:
     """A random passwordString of ``low``-``high`` characters (A00.FR.205, A01.FR.07)."""
     length = low + secrets.randbelow(high - low + 1)
     return "".join(secrets.choice(PASSWORD_CHARS) for _ in range(length))
-
-
-async def _closed_within(link: Link | None, seconds: float) -> bool:
-    if link is None:
-        return True
-    with contextlib.suppress(TimeoutError):
-        async with asyncio.timeout(seconds):
-            await link.closed.wait()
-    return link.closed.is_set()
-
-
-async def _reconnected(csms: CsmsPeer, req: str, fallback: str | None) -> None:
-    """The station connects again (the harness CSMS takes only ``csms.basic_password``); on a
-    FAIL the harness goes back to ``fallback`` so the station can come back for the restore."""
-    try:
-        await csms.wait_connected(within_s=csms.action_s + csms.response_s, req=req)
-    except SutFailure as exc:
-        csms.basic_password = fallback
-        raise SutFailure(
-            req,
-            "a WebSocket upgrade request with the expected Basic credentials",
-            csms.refusals() or "no connection attempt",
-            exc.frames,
-        ) from None
 
 
 @oca(

@@ -8,12 +8,12 @@ after OCPP 2.0.1 Part 6; the checks in :mod:`.tls_checks`."""
 from __future__ import annotations
 
 from harness import CsmsPeer, SutActions, oca
-from harness.checks import require
 from harness.config import SutProfile
-from harness.peers.exchange import InboundCall
 from harness.transport.tls import server_context
-from harness.transport.tls_hooks import ServerTlsHooks
-from harness.verdicts import Inconclusive, SutFailure
+from harness.verdicts import Inconclusive
+from testcases.v201.security_states import booting as _booting
+from testcases.v201.security_states import require_link_tls
+from testcases.v201.security_states import server_hooks as _hooks
 from testcases.v201.states import accept_boot, get_variable, set_variable
 from testcases.v201.tls_checks import (
     client_certificates,
@@ -26,32 +26,12 @@ from testcases.v201.tls_checks import (
 V2 = ("2.0.1", "2.1")
 
 
-def _hooks(csms: CsmsPeer) -> ServerTlsHooks:
-    if csms.tls_hooks is None:
-        raise Inconclusive("precondition: the session runs without TLS")
-    return csms.tls_hooks
-
-
-async def _booting(csms: CsmsPeer, sut: SutActions, *, req: str) -> InboundCall:
-    """Reusable state Booting: the station is power-cycled and its BootNotification (held, so
-    no automatic reply answers it) arrives over a new secured connection."""
-    csms.hold("BootNotification")
-    await sut.reboot()
-    return await csms.expect("BootNotification", within_s=csms.action_s + csms.response_s, req=req)
-
-
 def _link_tls(csms: CsmsPeer, *, req: str) -> None:
     """The station's connection runs over TLS 1.2+ with the session's certificate."""
-    link = csms.link
-    if link is None:
-        raise SutFailure(req, "a connection", "none", csms.trace.render(last=6))
-    obj = require_tls12(link, csms, req=req)
-    require(
-        obj.context is csms.tls_hooks.context if csms.tls_hooks else True,
-        req="A00.FR.311: the station ends a connection with an invalid CSMS certificate",
-        expected="the station's connection to use the valid server certificate",
-        actual="it went on over the invalid one",
-        frames=csms.trace.render(last=8),
+    require_link_tls(
+        csms,
+        req=req,
+        invalid_req="A00.FR.311: the station ends a connection with an invalid CSMS certificate",
     )
 
 

@@ -15,10 +15,11 @@ import pytest
 from harness import CsmsPeer, StationPeer, SutActions, oca
 from harness.checks import require, require_fields
 from harness.config import SutProfile
-from harness.fileserver import FileRequest, FileServer
+from harness.fileserver import FileServer
 from harness.peers.defaults import now_iso
 from harness.trace import Flow
 from testcases.v201.log_states import csms_get_log, log_status
+from testcases.v201.log_upload import log_server, log_uploaded
 
 V2 = ("2.0.1", "2.1")
 #: The failure statuses N01.FR.10 allows for a log upload.
@@ -34,63 +35,13 @@ MAX_PARTS = 50
 
 @pytest.fixture
 async def file_server(csms: CsmsPeer, sut_profile: SutProfile) -> AsyncIterator[FileServer]:
-    """The log server of N01 (Part 6 prerequisite) for one case, on a free port of the address
-    the harness CSMS listens on (``sut.listen.host``: the station reaches the harness there;
-    127.0.0.1 for the built-in SUTs). Every request it answers goes into the case's trace."""
-
-    def record(request: FileRequest) -> None:
-        csms.trace.event(request.describe())
-
-    async with FileServer(host=sut_profile.sut.listen.host, on_request=record) as server:
+    """The log server of N01 for one case (:func:`.log_upload.log_server`; 127.0.0.1 for the
+    built-in SUTs)."""
+    async with log_server(csms, sut_profile.sut.listen.host) as server:
         yield server
 
 
 # -- charging station under test -------------------------------------------------------------
-async def _log_uploaded(
-    csms: CsmsPeer, server: FileServer, log_type: str, request_id: int, content_req: str
-) -> None:
-    """GetLog of ``log_type`` to the file server: Accepted with a file name (N01.FR.01), then
-    LogStatusNotification Uploading (N01.FR.08) and Uploaded (N01.FR.09), both with the
-    GetLog's requestId (N01.FR.07/13)."""
-    result = await csms.call(
-        "GetLog",
-        log_type=log_type,
-        request_id=request_id,
-        log={"remoteLocation": server.url()},
-    )
-    result.must(status="Accepted", req="N01.FR.01: GetLog Accepted")
-    filename = result.get("filename")
-    require(
-        isinstance(filename, str) and filename.strip() != "",
-        req="N01.FR.01: the file name is given",
-        expected="filename present and not empty",
-        actual=repr(filename),
-        frames=result.frames,
-    )
-    await csms.expect(
-        "LogStatusNotification",
-        status="Uploading",
-        request_id=request_id,
-        within_s=csms.action_s,
-        req="N01.FR.08: LogStatusNotification Uploading (N01.FR.07: same requestId)",
-    )
-    await csms.expect(
-        "LogStatusNotification",
-        status="Uploaded",
-        request_id=request_id,
-        within_s=csms.action_s,
-        req="N01.FR.09: LogStatusNotification Uploaded (N01.FR.07: same requestId)",
-    )
-    uploaded = await server.wait_upload(timeout_s=0.5)
-    require(
-        uploaded is not None,
-        req=content_req,
-        expected=f"a {log_type} file uploaded to {server.url()}",
-        actual="nothing uploaded",
-        frames=csms.trace.render(last=12),
-    )
-
-
 @oca(
     "TC_N_25_CS",
     "Retrieve Log Information - Diagnostics Log - Success",
@@ -110,7 +61,7 @@ async def test_get_log_diagnostics(csms: CsmsPeer, file_server: FileServer) -> N
     the document's step 5 reads "Updated", a status LogStatusNotification does not have; the
     requirement it lists (N01.FR.09) is Uploaded. Beyond the OCA: the file reached the log
     server (N01.FR.02/04)."""
-    await _log_uploaded(
+    await log_uploaded(
         csms, file_server, "DiagnosticsLog", 2501, "N01.FR.02/04: the diagnostics log is uploaded"
     )
 
@@ -127,7 +78,7 @@ async def test_get_log_security(csms: CsmsPeer, file_server: FileServer) -> None
     LogStatusNotification Uploading (step 3; N01.FR.08) and Uploaded (step 5; N01.FR.09), each
     with the GetLog's requestId (N01.FR.07/13). Beyond the OCA: a filename is given (N01.FR.01)
     and the file reached the log server (N01.FR.02/03)."""
-    await _log_uploaded(
+    await log_uploaded(
         csms, file_server, "SecurityLog", 3501, "N01.FR.02/03: the security log is uploaded"
     )
 

@@ -33,8 +33,13 @@ LAX_PASSWORD = re.compile(r"[A-Za-z0-9*\-_=:+|@.]{1,40}")
 
 
 def connect_failed(st: ReferenceStation, exc: ConnectFailed) -> None:
-    """Queue the security event of a failed TLS handshake (2.x; 1.6 without the extension)."""
-    if exc.tls_problem is None or st.version == "1.6":
+    """Queue the security event of a failed TLS handshake (2.x; 1.6: :mod:`.sec16`)."""
+    if st.version == "1.6":
+        from harness.reference.station import sec16
+
+        sec16.connect_failed(st, exc)
+        return
+    if exc.tls_problem is None:
         return
     if "no-security-event-on-tls-failure" in st.faults:
         return

@@ -20,6 +20,12 @@ identity), ``certificate-signed-accepts-invalid`` (every chain is Accepted and l
 ``certificate-signed-no-security-event`` (Rejected without the security event),
 ``new-certificate-not-used`` (Accepted and stored, but the old certificate stays in use),
 ``sign-certificate-trigger-rejected`` (TriggerMessage SignChargingStationCertificate Rejected).
+
+OCPP 1.6 with the security extension (:mod:`~harness.reference.station.sec16`) uses the same class
+with ``v16=True``: the CSR goes out in SignCertificate.req without a certificateType, its O is the
+CpoName key (1.6 SEC A02.FR.13), CertificateSigned.req carries no certificateType and is answered
+without statusInfo, the event is InvalidChargePointCertificate (1.6 SEC A02.FR.07), and each
+fault above is named with the suffix ``-16`` (:mod:`harness.reference.faults_sec16`).
 """
 
 from __future__ import annotations
@@ -62,8 +68,16 @@ def _is_ca(cert: x509.Certificate) -> bool:
 class CertificateRenewal:
     """The pending CSR's key and the certificates the station was given (A02/A03)."""
 
-    def __init__(self, station: ReferenceStation) -> None:
+    def __init__(
+        self,
+        station: ReferenceStation,
+        *,
+        v16: bool = False,
+        organization: Callable[[], str] | None = None,
+    ) -> None:
         self.st = station
+        self.v16 = v16
+        self._organization = organization or (lambda: DEFAULT_ORGANIZATION)
         #: The private key of the last CSR sent, until a certificate for it is accepted.
         self.pending_key: bytes | None = None
         self.pending_spki: bytes | None = None
@@ -74,22 +88,28 @@ class CertificateRenewal:
     def handlers(self) -> dict[str, Callable[[Payload], Reply]]:
         return {"CertificateSigned": self.certificate_signed}
 
+    def fault(self, name: str) -> bool:
+        """Whether the fault ``name`` (its 1.6 twin ``name-16`` under 1.6) is seeded."""
+        return (f"{name}-16" if self.v16 else name) in self.st.faults
+
     # -- A02: TriggerMessage SignChargingStationCertificate ------------------------------------
     def trigger(self) -> Reply:
         """F06/A02: Accepted, then the SignCertificateRequest (Rejected under the fault)."""
-        if "sign-certificate-trigger-rejected" in self.st.faults:
+        if self.fault("sign-certificate-trigger-rejected"):
             return Reply({"status": "Rejected"})
         return Reply({"status": "Accepted"}, then=self.send_csr)
 
     def send_csr(self) -> None:
         """A02.FR.02/03: a new key pair and its CSR in a SignCertificateRequest."""
         cn = self.st.identity
-        if "csr-wrong-cn" in self.st.faults:
+        if self.fault("csr-wrong-cn"):
             cn = f"OTHER-{cn}"
-        csr_pem, key_pem = make_csr(None, cn, DEFAULT_ORGANIZATION)
+        csr_pem, key_pem = make_csr(None, cn, self._organization())
         self.pending_key = key_pem
         self.pending_spki = _spki(x509.load_pem_x509_csr(csr_pem.encode("ascii")))
-        payload = {"csr": csr_pem, "certificateType": STATION_CERTIFICATE}
+        payload = {"csr": csr_pem}
+        if not self.v16:
+            payload["certificateType"] = STATION_CERTIFICATE
         self.st.send(Outgoing.fixed("SignCertificate", payload, pre_boot=True))
 
     # -- A02: CertificateSigned --------------------------------------------------------------------
@@ -99,18 +119,22 @@ class CertificateRenewal:
         if kind != STATION_CERTIFICATE:
             return Reply({"status": "Rejected", "statusInfo": {"reasonCode": "NotSupported"}})
         problem = self.problem(chain)
-        if problem is not None and "certificate-signed-accepts-invalid" not in self.st.faults:
-            if "certificate-signed-no-security-event" not in self.st.faults:
+        if problem is not None and not self.fault("certificate-signed-accepts-invalid"):
+            if not self.fault("certificate-signed-no-security-event"):
                 event = {
-                    "type": "InvalidChargingStationCertificate",
+                    "type": "InvalidChargePointCertificate"
+                    if self.v16
+                    else "InvalidChargingStationCertificate",
                     "timestamp": now_iso(),
                     "techInfo": problem[:255],
                 }
                 self.st.send(Outgoing.fixed("SecurityEventNotification", event))
+            if self.v16:
+                return Reply({"status": "Rejected"})
             return Reply({"status": "Rejected", "statusInfo": {"reasonCode": "InvalidCertificate"}})
         self.installed.append(chain)
         key = self.pending_key
-        if problem is not None or key is None or "new-certificate-not-used" in self.st.faults:
+        if problem is not None or key is None or self.fault("new-certificate-not-used"):
             return Reply({"status": "Accepted"})
         switched = self._load(chain, key)
         self.pending_key = self.pending_spki = None

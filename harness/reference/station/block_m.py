@@ -18,7 +18,9 @@ station: its store of CA certificates by certificateType.
 Seeded faults (:mod:`harness.reference.faults_m`): ``install-certificate-accepts-invalid``,
 ``install-certificate-not-stored``, ``installed-certificates-ignore-type``,
 ``installed-certificates-one-type``, ``delete-certificate-not-deleted``,
-``delete-certificate-always-accepted``.
+``delete-certificate-always-accepted``. OCPP 1.6 with the security extension
+(:mod:`~harness.reference.station.sec16`) uses the same store with ``v16=True``: the faults are
+then the ones named with the suffix ``-16``.
 """
 
 from __future__ import annotations
@@ -79,9 +81,14 @@ def normalized(data: Any) -> tuple[str, ...]:
 class CertificateStore:
     """The CA certificates of one reference station, by certificateType (a list of PEMs)."""
 
-    def __init__(self, station: ReferenceStation) -> None:
+    def __init__(self, station: ReferenceStation, *, v16: bool = False) -> None:
         self.st = station
+        self.v16 = v16
         self._store: dict[str, list[str]] | None = None
+
+    def fault(self, name: str) -> bool:
+        """Whether the fault ``name`` (its 1.6 twin ``name-16`` under 1.6) is seeded."""
+        return (f"{name}-16" if self.v16 else name) in self.st.faults
 
     @property
     def store(self) -> dict[str, list[str]]:
@@ -98,9 +105,9 @@ class CertificateStore:
 
     def install(self, p: Payload) -> Reply:
         kind, pem = p["certificateType"], p["certificate"]
-        if not root_ca(pem) and "install-certificate-accepts-invalid" not in self.st.faults:
+        if not root_ca(pem) and not self.fault("install-certificate-accepts-invalid"):
             return Reply({"status": "Rejected"})  # M05.FR.07
-        if "install-certificate-not-stored" not in self.st.faults:
+        if not self.fault("install-certificate-not-stored"):
             entries = self.store.setdefault(kind, [])
             if pem not in entries:  # M05.FR.17: the same certificate again replaces it
                 entries.append(pem)
@@ -108,9 +115,9 @@ class CertificateStore:
 
     def _types(self, p: Payload) -> list[str]:
         wanted = list(p.get("certificateType") or [])
-        if wanted and "installed-certificates-one-type" in self.st.faults:
+        if wanted and self.fault("installed-certificates-one-type"):
             return wanted[:1]
-        if not wanted or "installed-certificates-ignore-type" in self.st.faults:
+        if not wanted or self.fault("installed-certificates-ignore-type"):
             return list(self.store)
         return wanted
 
@@ -139,10 +146,10 @@ class CertificateStore:
         for entries in self.store.values():
             for pem in entries:
                 if normalized(self._hash(pem, algorithm)) == wanted:
-                    if "delete-certificate-not-deleted" not in self.st.faults:
+                    if not self.fault("delete-certificate-not-deleted"):
                         entries.remove(pem)
                     return Reply({"status": "Accepted"})  # M04.FR.02
-        if "delete-certificate-always-accepted" in self.st.faults:
+        if self.fault("delete-certificate-always-accepted"):
             return Reply({"status": "Accepted"})
         return Reply({"status": "NotFound"})  # M04.FR.04
 

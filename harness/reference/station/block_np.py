@@ -72,6 +72,8 @@ class BlockNP:
         return {"status": "Idle"}
 
     def _status(self, status: str, request_id: int) -> None:
+        if "getlog-wrong-requestid-16" in self.st.faults:  # 1.6 SEC N01.FR.07 broken
+            request_id += 1
         payload: Payload = {"status": status, "requestId": request_id}
         self.st.send(Outgoing.fixed("LogStatusNotification", payload, pre_boot=True))
 

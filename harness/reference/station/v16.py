@@ -27,6 +27,7 @@ from harness.reference.station.model import (
     Transaction,
     now_iso,
 )
+from harness.reference.station.sec16 import Security16
 from harness.reference.station.v16tx import TxEngine16
 
 if TYPE_CHECKING:
@@ -60,6 +61,8 @@ class V16:
             "ClearCache": self._clear_cache,
             "DataTransfer": self._data_transfer,
         }
+        self.sec = Security16(self)  # the security whitepaper (sec16)
+        self._handlers.update(self.sec.handlers(self._handlers))
 
     # -- what the core asks -------------------------------------------------------------------------
     def boot_payload(self, reason: str) -> Payload:

@@ -1,0 +1,27 @@
+"""OCPP 1.6 steps shared by the 1.6 cases with the charge point under test (the harness is the
+Central System): a BootNotification answered Accepted and every connector reported Available
+(1.6 §4.2, §4.9). Used by :mod:`.test_cold_boot` and :mod:`.test_security`."""
+
+from __future__ import annotations
+
+from harness import CsmsPeer
+from harness.config import SutProfile
+from harness.peers.exchange import InboundCall
+
+#: What the charge point owes after an accepted boot (the requirement of its check).
+CONNECTORS_REPORTED = "1.6 §4.9: connectors reported Available after boot"
+
+
+async def connectors_available(csms: CsmsPeer, profile: SutProfile, req: str) -> None:
+    """Every connector of the charge point reported Available (StatusNotification, §4.9)."""
+    count = sum(e.connectors for e in profile.sut.evses)
+    for connector in range(1, count + 1):
+        await csms.expect("StatusNotification", connector_id=connector, status="Available", req=req)
+
+
+async def accept_boot(
+    csms: CsmsPeer, boot: InboundCall, profile: SutProfile, *, interval: int = 300
+) -> None:
+    """The held BootNotification answered Accepted, then every connector reported Available."""
+    await boot.reply(status="Accepted", interval=interval)
+    await connectors_available(csms, profile, CONNECTORS_REPORTED)

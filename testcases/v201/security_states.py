@@ -1,0 +1,102 @@
+"""Steps of the block A cases with the charging station under test (the harness is the CSMS)
+that the OCPP 1.6 security extension repeats (:mod:`testcases.v16.test_security`): waiting for
+the station to close its connection and come back with new credentials (A01), and a boot over a
+new secured connection whose TLS is checked (A00). Used by :mod:`.test_a_security` and
+:mod:`.test_a_tls_station`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from harness import CsmsPeer, SutActions
+from harness.checks import require, should
+from harness.config import SutProfile
+from harness.peers.exchange import InboundCall
+from harness.pki import Pki
+from harness.transport import Link
+from harness.transport.tls_hooks import ServerTlsHooks
+from harness.verdicts import Inconclusive, SutFailure
+from testcases.v201.tls_checks import require_tls12, ssl_object
+
+#: TLS versions a 1.6 charge point MAY still use where it cannot do 1.2 (1.6 SEC A00.FR.312/416).
+LEGACY_TLS = ("TLSv1", "TLSv1.1")
+
+
+def basic_auth(profile: SutProfile) -> str | None:
+    """Applicability of the HTTP Basic authentication cases: security profile 1 or 2."""
+    if profile.sut.security_profile in (1, 2):
+        return None
+    return f"security profile {profile.sut.security_profile} does not use HTTP Basic authentication"
+
+
+async def closed_within(link: Link | None, seconds: float) -> bool:
+    """Whether ``link`` is closed (or gone) within ``seconds``."""
+    if link is None:
+        return True
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(seconds):
+            await link.closed.wait()
+    return link.closed.is_set()
+
+
+async def reconnected(csms: CsmsPeer, req: str, fallback: str | None) -> None:
+    """The station connects again (the harness CSMS takes only ``csms.basic_password``); on a
+    FAIL the harness goes back to ``fallback`` so the station can come back for the restore."""
+    try:
+        await csms.wait_connected(within_s=csms.action_s + csms.response_s, req=req)
+    except SutFailure as exc:
+        csms.basic_password = fallback
+        raise SutFailure(
+            req,
+            "a WebSocket upgrade request with the expected Basic credentials",
+            csms.refusals() or "no connection attempt",
+            exc.frames,
+        ) from None
+
+
+def session_pki(csms: CsmsPeer) -> Pki:
+    """The session PKI the harness CSMS signs and takes certificates from (INCONCLUSIVE: the
+    session runs without one)."""
+    pki = csms.tls.pki if csms.tls is not None else None
+    if pki is None:
+        raise Inconclusive("precondition: no harness PKI to sign or take certificates from")
+    return pki
+
+
+def server_hooks(csms: CsmsPeer) -> ServerTlsHooks:
+    """The harness CSMS's TLS hooks (INCONCLUSIVE: the session runs without TLS)."""
+    if csms.tls_hooks is None:
+        raise Inconclusive("precondition: the session runs without TLS")
+    return csms.tls_hooks
+
+
+async def booting(csms: CsmsPeer, sut: SutActions, *, req: str) -> InboundCall:
+    """Reusable state Booting: the station is power-cycled and its BootNotification (held, so
+    no automatic reply answers it) arrives over a new secured connection."""
+    csms.hold("BootNotification")
+    await sut.reboot()
+    return await csms.expect("BootNotification", within_s=csms.action_s + csms.response_s, req=req)
+
+
+def require_link_tls(csms: CsmsPeer, *, req: str, invalid_req: str, legacy: bool = False) -> None:
+    """The station's connection runs over TLS 1.2+ (``req``; ``legacy``: TLS 1.0/1.1 only a
+    warning, as a 1.6 charge point may use them) with the session's certificate, not one the
+    hooks offered instead (``invalid_req``: the station ends such a connection)."""
+    link = csms.link
+    if link is None:
+        raise SutFailure(req, "a connection", "none", csms.trace.render(last=6))
+    obj = ssl_object(link)
+    version = obj.version() if obj is not None else None
+    if legacy and version in LEGACY_TLS:
+        should(csms, False, req=req, expected="TLS 1.2 or above", actual=str(version))
+    else:
+        obj = require_tls12(link, csms, req=req)
+    assert obj is not None
+    require(
+        obj.context is csms.tls_hooks.context if csms.tls_hooks else True,
+        req=invalid_req,
+        expected="the station's connection to use the valid server certificate",
+        actual="it went on over the invalid one",
+        frames=csms.trace.render(last=8),
+    )
