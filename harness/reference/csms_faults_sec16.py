@@ -21,7 +21,7 @@ SEC16_CSMS_FAULTS: tuple[Fault, ...] = (
         CSMS,
         V16,
         "issues the renewed charge point certificate for a key of its own, not the CSR's",
-        "the certificate is issued for the CSR's public key",
+        "1.6 SEC A02 (A02.FR.03): the certificate is issued for the CSR's public key",
     ),
     Fault(
         "install-certificate-wrong-type-16",
