@@ -23,6 +23,7 @@ from testcases.v201.security_states import (
     closed_within,
     reconnected,
     require_link_tls,
+    require_valid_certificate_used,
     server_hooks,
     session_pki,
 )
@@ -51,7 +52,8 @@ INVALID_REPORTED = (
 
 def _link_tls(csms: CsmsPeer) -> None:
     """TLS with the session's certificate; TLS 1.0/1.1 only a warning (A00.FR.312/416 MAY)."""
-    require_link_tls(csms, req=TLS_USED, invalid_req=INVALID_ENDED, legacy=True)
+    require_link_tls(csms, req=TLS_USED, legacy=True)
+    require_valid_certificate_used(csms, req=INVALID_ENDED)
 
 
 # -- A01: the AuthorizationKey ---------------------------------------------------------------------
@@ -97,7 +99,7 @@ async def test_update_authorization_key(csms: CsmsPeer) -> None:
     if not await closed_within(old, csms.response_s) and old is not None:
         csms.trace.event("the charge point kept its connection: the harness closes it")
         await old.close(1000, "reconnect with the new AuthorizationKey")
-    await reconnected(csms, KEY_USED, original)
+    await reconnected(csms, req=KEY_USED, fallback=original)
 
 
 @oca(

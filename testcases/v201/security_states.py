@@ -79,10 +79,9 @@ async def booting(csms: CsmsPeer, sut: SutActions, *, req: str) -> InboundCall:
     return await csms.expect("BootNotification", within_s=csms.action_s + csms.response_s, req=req)
 
 
-def require_link_tls(csms: CsmsPeer, *, req: str, invalid_req: str, legacy: bool = False) -> None:
+def require_link_tls(csms: CsmsPeer, *, req: str, legacy: bool = False) -> None:
     """The station's connection runs over TLS 1.2+ (``req``; ``legacy``: TLS 1.0/1.1 only a
-    warning, as a 1.6 charge point may use them) with the session's certificate, not one the
-    hooks offered instead (``invalid_req``: the station ends such a connection)."""
+    warning, as a 1.6 charge point may use them)."""
     link = csms.link
     if link is None:
         raise SutFailure(req, "a connection", "none", csms.trace.render(last=6))
@@ -91,11 +90,16 @@ def require_link_tls(csms: CsmsPeer, *, req: str, invalid_req: str, legacy: bool
     if legacy and version in LEGACY_TLS:
         should(csms, False, req=req, expected="TLS 1.2 or above", actual=str(version))
     else:
-        obj = require_tls12(link, csms, req=req)
-    assert obj is not None
+        require_tls12(link, csms, req=req)
+
+
+def require_valid_certificate_used(csms: CsmsPeer, *, req: str) -> None:
+    """The station's connection uses the session's server certificate, not one the hooks
+    offered instead (``req``: the station ends a connection with an invalid certificate)."""
+    obj = ssl_object(csms.link) if csms.link is not None else None
     require(
-        obj.context is csms.tls_hooks.context if csms.tls_hooks else True,
-        req=invalid_req,
+        obj is None or csms.tls_hooks is None or obj.context is csms.tls_hooks.context,
+        req=req,
         expected="the station's connection to use the valid server certificate",
         actual="it went on over the invalid one",
         frames=csms.trace.render(last=8),

@@ -194,7 +194,7 @@ async def test_station_password_accepted(csms: CsmsPeer, sut_profile: SutProfile
         else:
             csms.trace.event("the station kept its connection: the harness closes it")
             await old.close(1000, "reconnect with the new BasicAuthPassword")
-    await _reconnected(csms, NEW_PASSWORD_USED, original)
+    await _reconnected(csms, req=NEW_PASSWORD_USED, fallback=original)
     if not reboot:
         return
     boot = await csms.expect(
@@ -233,7 +233,7 @@ async def test_station_password_rejected(csms: CsmsPeer) -> None:
     old = csms.link
     if old is not None and not old.closed.is_set():
         await old.close(1000, "reconnect with the same BasicAuthPassword")
-    await _reconnected(csms, OLD_PASSWORD_USED, original)
+    await _reconnected(csms, req=OLD_PASSWORD_USED, fallback=original)
     why = await csms.booted_within(csms.action_s)
     require(
         why is None,

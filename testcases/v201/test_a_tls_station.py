@@ -12,7 +12,7 @@ from harness.config import SutProfile
 from harness.transport.tls import server_context
 from harness.verdicts import Inconclusive
 from testcases.v201.security_states import booting as _booting
-from testcases.v201.security_states import require_link_tls
+from testcases.v201.security_states import require_link_tls, require_valid_certificate_used
 from testcases.v201.security_states import server_hooks as _hooks
 from testcases.v201.states import accept_boot, get_variable, set_variable
 from testcases.v201.tls_checks import (
@@ -28,10 +28,9 @@ V2 = ("2.0.1", "2.1")
 
 def _link_tls(csms: CsmsPeer, *, req: str) -> None:
     """The station's connection runs over TLS 1.2+ with the session's certificate."""
-    require_link_tls(
-        csms,
-        req=req,
-        invalid_req="A00.FR.311: the station ends a connection with an invalid CSMS certificate",
+    require_link_tls(csms, req=req)
+    require_valid_certificate_used(
+        csms, req="A00.FR.311: the station ends a connection with an invalid CSMS certificate"
     )
 
 
