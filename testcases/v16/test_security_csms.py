@@ -107,14 +107,15 @@ async def _renewal(
 async def test_renew_charge_point_certificate(
     station: StationPeer, sut: SutActions, sut_profile: SutProfile
 ) -> None:
-    """TC_074_CSMS (1.6 SEC A02; steps after the 2.0.1 twin TC_A_11_CSMS): the Central System,
-    asked by its operator, sends ExtendedTriggerMessage SignChargePointCertificate (step 1,
-    checked), answered Accepted (step 2); the harness sends SignCertificate.req with a CSR of a
-    new key (step 3), Accepted (step 4, A02.FR.11); the Central System sends CertificateSigned.req
-    (step 5; checked: a PEM chain whose leaf carries the CSR's public key and the identity as CN,
-    each link issued by the next and valid now, up to a harness CPO root where the chain leads to
-    one), answered Accepted (step 6). With client certificates (security profile 3) the harness
-    then connects with the issued certificate, which must be accepted (A00.FR.403)."""
+    """TC_074_CSMS (1.6 SEC A02; the 1.6 document is not public, steps after the 2.0.1 twin
+    TC_A_11_CSMS): the Central System, asked by its operator, sends ExtendedTriggerMessage
+    SignChargePointCertificate (step 1, checked), answered Accepted (step 2); the harness sends
+    SignCertificate.req with a CSR of a new key (step 3), Accepted (step 4, A02.FR.11); the Central
+    System sends CertificateSigned.req (step 5; checked: a PEM chain whose leaf carries the CSR's
+    public key and the identity as CN, each link issued by the next and valid now, up to a harness
+    CPO root where the chain leads to one), answered Accepted (step 6). With client certificates
+    (security profile 3) the harness then connects with the issued certificate, which must be
+    accepted (A00.FR.403)."""
     identity = sut_profile.sut.identity
     signed, key, csr = await _renewal(station, sut, identity)
     chain = str(signed.get("certificateChain") or "")
@@ -170,10 +171,10 @@ async def _installs(station: StationPeer, sut: SutActions, kind: str) -> str:
     kills=("install-certificate-wrong-type-16",),
 )
 async def test_install_manufacturer_root(station: StationPeer, sut: SutActions) -> None:
-    """TC_075_1_CSMS (1.6 SEC M05; steps after the 2.0.1 twin TC_M_02_CSMS): the Central System,
-    asked by its operator, sends InstallCertificate.req with certificateType
-    ManufacturerRootCertificate and a PEM X.509 certificate (step 1, checked), answered Accepted
-    (step 2)."""
+    """TC_075_1_CSMS (1.6 SEC M05; the 1.6 document is not public, steps after the 2.0.1 twin
+    TC_M_02_CSMS): the Central System, asked by its operator, sends InstallCertificate.req with
+    certificateType ManufacturerRootCertificate and a PEM X.509 certificate (step 1, checked),
+    answered Accepted (step 2)."""
     await _installs(station, sut, MANUFACTURER_ROOT)
 
 
@@ -185,8 +186,8 @@ async def test_install_manufacturer_root(station: StationPeer, sut: SutActions) 
     kills=("install-certificate-wrong-type-16",),
 )
 async def test_install_central_system_root(station: StationPeer, sut: SutActions) -> None:
-    """TC_075_2_CSMS (1.6 SEC M05; steps after the 2.0.1 twin TC_M_01_CSMS): as TC_075_1_CSMS
-    for CentralSystemRootCertificate (steps 1-2)."""
+    """TC_075_2_CSMS (1.6 SEC M05; the 1.6 document is not public, steps after the 2.0.1 twin
+    TC_M_01_CSMS): as TC_075_1_CSMS for CentralSystemRootCertificate (steps 1-2)."""
     await _installs(station, sut, CENTRAL_SYSTEM_ROOT)
 
 
@@ -198,12 +199,12 @@ async def test_install_central_system_root(station: StationPeer, sut: SutActions
     kills=("delete-certificate-wrong-hash-16",),
 )
 async def test_delete_certificate(station: StationPeer, sut: SutActions) -> None:
-    """TC_076_CSMS (1.6 SEC M03/M04; steps after the 2.0.1 twins TC_M_20_CSMS and the listing of
-    TC_M_13/18_CSMS), once per hash algorithm (SHA256, SHA384, SHA512): a
-    CentralSystemRootCertificate installed as in TC_075_2_CSMS (step 1); the Central System,
-    asked to delete it (action ``delete_certificate``), sends GetInstalledCertificateIds.req for
-    CentralSystemRootCertificate (step 2, checked), answered Accepted with the root's hash data in
-    that algorithm (step 3); then DeleteCertificate.req with that very hash data (step 4,
+    """TC_076_CSMS (1.6 SEC M03/M04; the 1.6 document is not public, steps after the 2.0.1 twins
+    TC_M_20_CSMS and the listing of TC_M_13/18_CSMS), once per hash algorithm (SHA256, SHA384,
+    SHA512): a CentralSystemRootCertificate installed as in TC_075_2_CSMS (step 1); the Central
+    System, asked to delete it (action ``delete_certificate``), sends GetInstalledCertificateIds.req
+    for CentralSystemRootCertificate (step 2, checked), answered Accepted with the root's hash data
+    in that algorithm (step 3); then DeleteCertificate.req with that very hash data (step 4,
     checked: M04.FR.07, the charge point's hashAlgorithm), answered Accepted (step 5)."""
     for algorithm in ("SHA256", "SHA384", "SHA512"):
         pem = await _installs(station, sut, CENTRAL_SYSTEM_ROOT)
@@ -241,12 +242,13 @@ async def test_delete_certificate(station: StationPeer, sut: SutActions) -> None
 async def test_invalid_charge_point_certificate_event(
     station: StationPeer, sut: SutActions, sut_profile: SutProfile
 ) -> None:
-    """TC_077_CSMS (1.6 SEC A02.FR.07, A04.FR.03; steps after the 2.0.1 twin TC_A_14_CSMS): as
-    TC_074_CSMS steps 1-5 (the trigger and the SignCertificate.req answer checked); the harness
-    answers the CertificateSigned.req Rejected (step 6), as a charge point that finds the
-    certificate invalid, and sends SecurityEventNotification.req InvalidChargePointCertificate
-    (step 7), which the Central System must confirm (step 8, A04.FR.03). A04 asks nothing more of
-    the Central System; the chain is not checked (the charge point rejects it anyway)."""
+    """TC_077_CSMS (1.6 SEC A02.FR.07, A04.FR.03; the 1.6 document is not public, steps after the
+    2.0.1 twin TC_A_14_CSMS): as TC_074_CSMS steps 1-5 (the trigger and the SignCertificate.req
+    answer checked); the harness answers the CertificateSigned.req Rejected (step 6), as a charge
+    point that finds the certificate invalid, and sends SecurityEventNotification.req
+    InvalidChargePointCertificate (step 7), which the Central System must confirm (step 8,
+    A04.FR.03). A04 asks nothing more of the Central System; the chain is not checked (the charge
+    point rejects it anyway)."""
     signed, _, _ = await _renewal(station, sut, sut_profile.sut.identity)
     await signed.reply(status="Rejected")
     event = await station.call(
@@ -266,12 +268,12 @@ async def test_invalid_charge_point_certificate_event(
     kills=("security-event-not-answered-16",),
 )
 async def test_invalid_central_system_certificate_event(station: StationPeer) -> None:
-    """TC_078_CSMS (1.6 SEC A00.FR.309/413, A04.FR.02/03; no 2.0.1 twin with the CSMS under
-    test: the steps follow the A04 scenario): a charge point that found a Central System
-    certificate invalid ends that connection and, once connected to the valid Central System,
-    delivers the queued SecurityEventNotification.req InvalidCentralSystemCertificate (step 1);
-    the Central System must confirm it (step 2, A04.FR.03) and keep the connection usable (a
-    Heartbeat.req answered, step 3)."""
+    """TC_078_CSMS (1.6 SEC A00.FR.309/413, A04.FR.02/03; the 1.6 document is not public and 2.0.1
+    has no twin with the CSMS under test: the steps follow the A04 scenario): a charge point that
+    found a Central System certificate invalid ends that connection and, once connected to the valid
+    Central System, delivers the queued SecurityEventNotification.req
+    InvalidCentralSystemCertificate (step 1); the Central System must confirm it (step 2, A04.FR.03)
+    and keep the connection usable (a Heartbeat.req answered, step 3)."""
     event = await station.call(
         "SecurityEventNotification",
         type="InvalidCentralSystemCertificate",
@@ -293,12 +295,12 @@ async def test_invalid_central_system_certificate_event(station: StationPeer) ->
     kills=("getlog-wrong-type-16", "log-status-refused-16"),
 )
 async def test_get_security_log(station: StationPeer, sut: SutActions) -> None:
-    """TC_079_CSMS (1.6 SEC N01; steps after the 2.0.1 twin TC_N_35_CSMS): the Central System,
-    asked by its operator for the security log (action ``get_log``), sends GetLog.req with
-    logType SecurityLog, a requestId and a remoteLocation (step 1, checked; the requestId's
-    presence and type are the schema's), answered Accepted with a file name (step 2); the harness
-    sends LogStatusNotification.req Uploading and then Uploaded with that requestId (steps 3 and
-    6, N01.FR.07), each confirmed by the Central System (steps 4 and 7)."""
+    """TC_079_CSMS (1.6 SEC N01; the 1.6 document is not public, steps after the 2.0.1 twin
+    TC_N_35_CSMS): the Central System, asked by its operator for the security log (action
+    ``get_log``), sends GetLog.req with logType SecurityLog, a requestId and a remoteLocation (step
+    1, checked; the requestId's presence and type are the schema's), answered Accepted with a file
+    name (step 2); the harness sends LogStatusNotification.req Uploading and then Uploaded with that
+    requestId (steps 3 and 6, N01.FR.07), each confirmed by the Central System (steps 4 and 7)."""
     request = await csms_get_log(station, sut, "SecurityLog", req=GETLOG_SENT)
     frames = station.trace.render(last=4)
     require_fields(request.payload, logType="SecurityLog", req=GETLOG_TYPE, frames=frames)
@@ -360,13 +362,12 @@ async def _suites(station: StationPeer, req: str) -> None:
     applies=tls_profile,
 )
 async def test_server_certificate(station: StationPeer, sut_profile: SutProfile) -> None:
-    """TC_086_CSMS (1.6 SEC A00.FR.305/306, 312/313, 317, 502/503, 508, 510; steps after the
-    2.0.1 twin TC_A_04_CSMS): the harness connects anew over TLS (Basic credentials under
-    profile 2, its charge point certificate under 3; steps 1-6); checked: TLS 1.2 or above, the
-    server certificate's key strong enough, with a serial number and the FQDN as CN (not
-    checkable when the URL names an IP address), and a TLS 1.2 handshake with each of the four
-    suites of A00.FR.317. Then BootNotification Accepted and the connectors Available (steps
-    7-10)."""
+    """TC_086_CSMS (1.6 SEC A00.FR.305/306, 312/313, 317, 502/503, 508, 510; steps after the 2.0.1
+    twin TC_A_04_CSMS): the harness connects anew over TLS (Basic credentials under profile 2, its
+    charge point certificate under 3; steps 1-6); checked: TLS 1.2 or above, the server
+    certificate's key strong enough, with a serial number and the FQDN as CN (not checkable when the
+    URL names an IP address), and a TLS 1.2 handshake with each of the four suites of A00.FR.317.
+    Then BootNotification Accepted and the connectors Available (steps 7-10)."""
     link = await station.connect(req="1.6 SEC A00.FR.306: the Central System accepts TLS")
     obj = require_tls12(link, station, req="1.6 SEC A00.FR.312/313: TLS 1.2 or above")
     require_certificate_properties(peer_certificate(obj), station.base_url, station, server=True)
@@ -384,11 +385,11 @@ async def test_server_certificate(station: StationPeer, sut_profile: SutProfile)
     applies=client_certificates,
 )
 async def test_client_certificate(station: StationPeer, sut_profile: SutProfile) -> None:
-    """TC_087_CSMS (1.6 SEC A00.FR.401-403, 416; steps after the 2.0.1 twin TC_A_07_CSMS): the
-    harness connects anew presenting its charge point certificate (CN its identity, O the CPO
-    name; steps 1-6), which the Central System must accept (A00.FR.403); checked: TLS 1.2 or
-    above and the four suites; then BootNotification Accepted (steps 7-8) and the connectors
-    Available (steps 9-10)."""
+    """TC_087_CSMS (1.6 SEC A00.FR.401-403, 416; the 1.6 document is not public, steps after the
+    2.0.1 twin TC_A_07_CSMS): the harness connects anew presenting its charge point certificate (CN
+    its identity, O the CPO name; steps 1-6), which the Central System must accept (A00.FR.403);
+    checked: TLS 1.2 or above and the four suites; then BootNotification Accepted (steps 7-8) and
+    the connectors Available (steps 9-10)."""
     link = await station.connect(
         req="1.6 SEC A00.FR.403: the Central System accepts a valid charge point certificate"
     )
