@@ -128,6 +128,17 @@ class SutActions:
             customer_identifier=customer_identifier,
         )
 
+    async def restore_security_profile(self, security_profile: int, csms_url: str) -> None:
+        """After TC_A_19_CS (A05): OCPP cannot lower a station's security profile (B09.FR.04),
+        so a technician puts the station back to its original connection settings."""
+        await self.operator.perform(
+            "restore_security_profile",
+            f"Reconfigure the charging station to its original connection: security profile "
+            f"{security_profile}, CSMS URL {csms_url}",
+            security_profile=security_profile,
+            csms_url=csms_url,
+        )
+
     # -- CSMS under test ---------------------------------------------------------------------
     async def ask_csms(self, action: str, instruction: str, **params: Any) -> Any:
         """Have the operator ask the CSMS under test to act; return once it has acted.

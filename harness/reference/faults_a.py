@@ -121,4 +121,20 @@ A_FAULTS: tuple[Fault, ...] = (
         "rejects an invalid CertificateSigned chain without a security event",
         "A02.FR.07: SecurityEventNotification InvalidChargingStationCertificate",
     ),
+    # -- A05: security profile upgrade (harness.reference.station.block_b) ----------------------
+    Fault(
+        "upgrade-security-profile-not-updated",
+        STATION,
+        V2,
+        "after connecting over the higher security profile, SecurityProfile keeps its old value",
+        "A05.FR.06: SecurityProfile is the new security profile",
+    ),
+    Fault(
+        "upgrade-lower-profiles-kept",
+        STATION,
+        V2,
+        "after connecting over the higher security profile, keeps the profiles of the lower one "
+        "in NetworkConfigurationPriority",
+        "A05.FR.06: the profiles of a lower security profile are removed from the priority",
+    ),
 )

@@ -45,6 +45,7 @@ STATION_ACTIONS = (
     "go_offline",
     "go_online",
     "store_customer_identifier",
+    "restore_security_profile",
 )
 CSMS_ACTIONS = (
     "remote_start",

@@ -19,6 +19,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from websockets.asyncio.server import Server, ServerConnection, serve
@@ -136,6 +137,28 @@ class OcppServer:
         scheme = "wss" if self.ssl_context else "ws"
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"{scheme}://{host}:{self.port}"
+
+    def require_client_certificates(
+        self, roots: Sequence[Path], credentials: CredentialCheck | None = None
+    ) -> Callable[[], None]:
+        """From the next handshake on, security profile 3 on a TLS listener of profile 2 (TC_A_19:
+        the test system restarts its server with the station's new security profile): a client
+        certificate whose path ends in one of ``roots`` is required (A00.FR.403) and its CN must
+        be the identity (A00.FR.405); Basic auth is no longer asked for unless ``credentials``.
+        Returns what puts the listener back as it was."""
+        context = self.ssl_context
+        if context is None:
+            raise RuntimeError("security profile 3 needs a TLS listener")
+        saved = (context.verify_mode, self.credentials, self._client_certificates)
+        for root in roots:
+            context.load_verify_locations(cafile=str(root))
+        context.verify_mode = ssl.CERT_REQUIRED
+        self.credentials, self._client_certificates = credentials, True
+
+        def restore() -> None:
+            context.verify_mode, self.credentials, self._client_certificates = saved
+
+        return restore
 
     def _selector(
         self,

@@ -42,14 +42,14 @@ INVALID_REJECTED = "A02.FR.07: an invalid certificate in CertificateSignedReques
 INVALID_REPORTED = "A02.FR.07: SecurityEventNotification InvalidChargingStationCertificate"
 
 
-def _pki(csms: CsmsPeer) -> Pki:
+def harness_pki(csms: CsmsPeer) -> Pki:
     pki = csms.tls.pki if csms.tls is not None else None
     if pki is None:
         raise Inconclusive("precondition: no harness PKI to sign the station's CSR with")
     return pki
 
 
-async def _renewal_csr(csms: CsmsPeer) -> InboundCall:
+async def renewal_csr(csms: CsmsPeer) -> InboundCall:
     """Steps 1-3: TriggerMessage SignChargingStationCertificate, Accepted (tool validation);
     then the station's SignCertificateRequest (held: the case answers it)."""
     csms.hold("SignCertificate")
@@ -60,7 +60,7 @@ async def _renewal_csr(csms: CsmsPeer) -> InboundCall:
     return await csms.expect("SignCertificate", within_s=csms.action_s, req=CSR_SENT)
 
 
-def _check_csr(csms: CsmsPeer, request: InboundCall, identity: str | None = None) -> str:
+def check_csr(csms: CsmsPeer, request: InboundCall, identity: str | None = None) -> str:
     """Tool validation of step 3: a PEM CSR (RFC 2986) signed by its key, RSA >= 2048 or
     EC >= 224 bits; with ``identity`` also CN = the station identity and an O. Returns it."""
     csr = str(request.get("csr") or "")
@@ -96,7 +96,7 @@ def _check_csr(csms: CsmsPeer, request: InboundCall, identity: str | None = None
     return csr
 
 
-async def _closed_within(csms: CsmsPeer, seconds: float) -> bool:
+async def closed_within(csms: CsmsPeer, seconds: float) -> bool:
     link = csms.link
     if link is None:
         return True
@@ -127,9 +127,9 @@ async def test_station_certificate_renewed(csms: CsmsPeer, sut_profile: SutProfi
     must then connect with the new certificate; one that keeps its connection open for the
     response time has it closed by the harness, and its next TLS handshake must present the
     certificate just issued (same serial number)."""
-    pki = _pki(csms)
-    request = await _renewal_csr(csms)
-    csr = _check_csr(csms, request, sut_profile.sut.identity)
+    pki = harness_pki(csms)
+    request = await renewal_csr(csms)
+    csr = check_csr(csms, request, sut_profile.sut.identity)
     await request.reply(status="Accepted")
     chain = sign_csr(pki, csr)
     issued = x509.load_pem_x509_certificates(chain.encode("ascii"))[0]
@@ -141,7 +141,7 @@ async def test_station_certificate_renewed(csms: CsmsPeer, sut_profile: SutProfi
         req=SIGNED_ACCEPTED,
     )
     signed.must(status="Accepted", req=SIGNED_ACCEPTED)
-    if not await _closed_within(csms, csms.response_s) and old is not None:
+    if not await closed_within(csms, csms.response_s) and old is not None:
         csms.trace.event("the station kept its connection: the harness closes it")
         await old.close(1000, "reconnect with the new station certificate")
     link = await csms.wait_connected(within_s=csms.action_s, req=NEW_CERTIFICATE_USED)
@@ -180,9 +180,9 @@ async def test_station_certificate_invalid(csms: CsmsPeer, sut_profile: SutProfi
     issued by a root outside the CPO hierarchy (the PKI's untrusted root), not for the CSR's
     key (step 5); Rejected (step 6, tool validation); then SecurityEventNotification
     InvalidChargingStationCertificate (step 7, tool validation), answered (step 8)."""
-    pki = _pki(csms)
-    request = await _renewal_csr(csms)
-    _check_csr(csms, request)
+    pki = harness_pki(csms)
+    request = await renewal_csr(csms)
+    check_csr(csms, request)
     await request.reply(status="Accepted")
     invalid = pki.bad_station("unknown-ca", sut_profile.sut.identity).chain.read_text()
     signed = await csms.call(
@@ -213,8 +213,8 @@ async def test_station_sign_certificate_rejected(csms: CsmsPeer) -> None:
     the only tool validation); the station sends SignCertificateRequest (step 3), which the
     harness answers Rejected (step 4). The document requires nothing of the station after
     that; the harness checks only that the request came (a PEM CSR, as in TC_A_14_CS)."""
-    request = await _renewal_csr(csms)
-    _check_csr(csms, request)
+    request = await renewal_csr(csms)
+    check_csr(csms, request)
     await request.reply(status="Rejected")
 
 

@@ -83,6 +83,8 @@ class CertificateRenewal:
         self.pending_spki: bytes | None = None
         #: The chains Accepted so far (PEM), newest last.
         self.installed: list[str] = []
+        #: Whether a certificate of its own was loaded into the TLS context (A05.FR.03).
+        self.loaded = False
         self._dir: Path | None = None
 
     def handlers(self) -> dict[str, Callable[[Payload], Reply]]:
@@ -192,6 +194,7 @@ class CertificateRenewal:
         key_file.touch(mode=0o600)
         key_file.write_bytes(key)
         context.load_cert_chain(chain_file, key_file)
+        self.loaded = True
         return True
 
     def _reconnect(self) -> None:

@@ -19,12 +19,24 @@ table entry: Reset (B11, B12), SetNetworkProfile (B09) and the reconnection back
   NetworkConfigurationPriority with a profile (B10.FR.04), its own URL being its first slot's,
   and to the next one after NetworkProfileConnectionAttempts failed attempts (B10.FR.03).
 
+* Security profile upgrade (A05): SetVariables NetworkConfigurationPriority whose slots name a
+  profile of a higher security profile is Rejected without a CSMS root to trust (2 or 3,
+  A05.FR.02) or without a station certificate (3, A05.FR.03), else Accepted (A05.FR.04). Once a
+  connection over the profile of a higher security profile succeeded (after the reboot:
+  A05.FR.05), SecurityCtrlr.SecurityProfile takes its value and the profiles of a lower one
+  (the station's own first slot among them) leave NetworkConfigurationPriority (A05.FR.06). A
+  connection of security profile 3 carries no Basic auth. The operator action
+  ``restore_security_profile`` (not OCPP: what a technician does on site) puts the station back
+  to its own URL and security profile.
+
 Seeded faults (:mod:`harness.reference.faults_b`): ``network-profile-any-slot`` (any slot
 Accepted), ``network-priority-ignored`` (always its own URL), ``network-no-fallback`` (never the
 next slot), ``reset-no-reboot``, ``reset-onidle-immediate``
 (OnIdle with a transaction: Accepted and an immediate reset), ``reset-immediate-wrong-reason``
 (the transaction ends with stoppedReason Reboot), ``reset-forgets-unavailable`` (every connector
-operative again after the reboot).
+operative again after the reboot); of :mod:`harness.reference.faults_a`:
+``upgrade-security-profile-not-updated`` (SecurityProfile keeps its old value),
+``upgrade-lower-profiles-kept`` (the lower profiles stay in NetworkConfigurationPriority).
 """
 
 from __future__ import annotations
@@ -34,7 +46,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
-from harness.reference.station.devmodel import DeviceModel
+from harness.reference.station.devmodel import DeviceModel, Variable
 from harness.reference.station.model import Payload, Reply
 
 if TYPE_CHECKING:
@@ -82,7 +94,14 @@ class NetworkProfiles:
         self.v2 = v2
         self.profiles: dict[int, Payload] = {}
         self.own_slot = self.priority()[0] if self.priority() else 1
+        #: The security profile the station is at (A05.FR.06 raises it) and started with.
+        self.level = self.initial = security_profile(v2.st)
+        #: The slot the last connection attempt went to.
+        self.slot = self.own_slot
         _PROFILES[v2.st] = self
+        priority = v2.dm.find({"name": "OCPPCommCtrlr"}, {"name": "NetworkConfigurationPriority"})
+        if not isinstance(priority, str):
+            priority.accepts = self.priority_acceptable
 
     def priority(self) -> list[int]:
         """NetworkConfigurationPriority as slot numbers."""
@@ -94,6 +113,7 @@ class NetworkProfiles:
         profile (the station's own URL for its own slot); after NetworkProfileConnectionAttempts
         failed attempts, the next one's, and so on round. Faults ``network-priority-ignored``
         (always its own URL) and ``network-no-fallback`` (never the next slot)."""
+        self.slot = self.own_slot
         if "network-priority-ignored" in self.v2.st.faults:
             return self.v2.st.csms_url
         usable = [s for s in self.priority() if s in self.profiles or s == self.own_slot]
@@ -101,12 +121,63 @@ class NetworkProfiles:
             return self.v2.st.csms_url
         attempts = max(1, self.v2.dm.get_int("OCPPCommCtrlr", "NetworkProfileConnectionAttempts"))
         index = 0 if "network-no-fallback" in self.v2.st.faults else failures // attempts
-        slot = usable[index % len(usable)]
+        self.slot = usable[index % len(usable)]
         return (
             self.v2.st.csms_url
-            if slot == self.own_slot
-            else str(self.profiles[slot]["ocppCsmsUrl"])
+            if self.slot == self.own_slot
+            else str(self.profiles[self.slot]["ocppCsmsUrl"])
         )
+
+    def slot_level(self, slot: int) -> int:
+        """The security profile of a slot's profile (the station's own slot: the one it
+        started with)."""
+        if slot in self.profiles:
+            return int(self.profiles[slot].get("securityProfile", 0))
+        return self.initial
+
+    def priority_acceptable(self, value: str) -> bool:
+        """A05.FR.02/03: a priority naming the profile of a higher security profile needs a
+        CSMS root (2 or 3) and, for 3, a station certificate."""
+        slots = [int(v) for v in value.split(",") if v.strip().isdigit()]
+        top = max((self.slot_level(s) for s in slots if s in self.profiles), default=0)
+        if top <= self.level:
+            return True
+        st = self.v2.st
+        if st.ssl_context is None or not st.ssl_context.get_ca_certs():
+            return False  # A05.FR.02 (the reference's CSMS roots are its TLS trust)
+        certificate = self.initial == 3 or self.v2.certs.loaded
+        return top < 3 or certificate
+
+    def connected(self) -> None:
+        """A05.FR.06: after a connection over a higher security profile, SecurityProfile takes
+        its value and the profiles of a lower one leave NetworkConfigurationPriority."""
+        reached = self.slot_level(self.slot)
+        if reached <= self.level:
+            return
+        self.level = reached
+        faults = self.v2.st.faults
+        if "upgrade-security-profile-not-updated" not in faults:
+            self._variable("SecurityCtrlr", "SecurityProfile").value = str(reached)
+        if "upgrade-lower-profiles-kept" in faults:
+            return
+        kept = [s for s in self.priority() if self.slot_level(s) >= reached]
+        self.profiles = {s: p for s, p in self.profiles.items() if self.slot_level(s) >= reached}
+        self._variable("OCPPCommCtrlr", "NetworkConfigurationPriority").value = ",".join(
+            str(s) for s in kept
+        )
+
+    def restore(self) -> None:
+        """``restore_security_profile``: back to the station's own URL and security profile."""
+        self.profiles.clear()
+        self.level = self.initial
+        self._variable("SecurityCtrlr", "SecurityProfile").value = str(self.initial)
+        self._variable("OCPPCommCtrlr", "NetworkConfigurationPriority").value = str(self.own_slot)
+
+    def _variable(self, component: str, name: str) -> Variable:
+        found = self.v2.dm.find({"name": component}, {"name": name})
+        if isinstance(found, str):
+            raise LookupError(f"{component}.{name}: {found}")
+        return found
 
     def slots(self) -> frozenset[int]:
         """The configuration slots the station has: NetworkConfigurationPriority's valuesList."""
@@ -121,7 +192,7 @@ class NetworkProfiles:
         st = self.v2.st
         if slot not in self.slots() and "network-profile-any-slot" not in st.faults:
             return Reply({"status": "Rejected"})
-        lower = int(p["connectionData"].get("securityProfile", 0)) < security_profile(st)
+        lower = int(p["connectionData"].get("securityProfile", 0)) < self.level
         if lower and "network-profile-downgrade-accepted" not in st.faults:
             return Reply({"status": "Rejected"})
         self.profiles[slot] = p["connectionData"]
@@ -163,3 +234,25 @@ def csms_url(st: ReferenceStation, failures: int) -> str:
     profiles' choice (2.x), else its own URL."""
     profiles = _PROFILES.get(st)
     return profiles.url(failures) if profiles is not None else st.csms_url
+
+
+def basic_auth(st: ReferenceStation) -> bool:
+    """Whether the connection attempt :func:`csms_url` chose carries Basic auth: not over a
+    profile of security profile 3."""
+    profiles = _PROFILES.get(st)
+    level = profiles.slot_level(profiles.slot) if profiles is not None else 0
+    return st.password is not None and level != 3
+
+
+def connected(st: ReferenceStation) -> None:
+    """Told of every successful connection (A05.FR.06)."""
+    profiles = _PROFILES.get(st)
+    if profiles is not None:
+        profiles.connected()
+
+
+def restore_security_profile(st: ReferenceStation) -> None:
+    """The operator action: the station's own URL and security profile again."""
+    profiles = _PROFILES.get(st)
+    if profiles is not None:
+        profiles.restore()

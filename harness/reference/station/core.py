@@ -213,6 +213,12 @@ class ReferenceStation:
         self._offline = False
         self._online.set()
 
+    async def restore_security_profile(self, security_profile: int, csms_url: str) -> None:
+        """A technician's reconfiguration (after TC_A_19_CS): own URL and profile again."""
+        block_b.restore_security_profile(self)
+        if self.link is not None and not self.link.closed.is_set():
+            await self.link.close(1000, "reconfigured")
+
     async def store_customer_identifier(self, customer_identifier: str) -> None:
         """TC_N_62_CS memory state: customer data kept under ``customer_identifier``."""
         self.customers[customer_identifier] = f"customer {customer_identifier}: 1 session"
@@ -339,10 +345,11 @@ class ReferenceStation:
                 await asyncio.sleep(block_b.reconnect_delay(self, failures))
 
     async def _connect(self, failures: int = 0) -> Link | None:
-        auth = (self.identity, self.password) if self.password is not None else None
+        url = block_b.csms_url(self, failures)
+        auth = (self.identity, self.password or "") if block_b.basic_auth(self) else None
         try:
-            return await open_link(
-                station_url(block_b.csms_url(self, failures), self.identity),
+            link = await open_link(
+                station_url(url, self.identity),
                 identity=self.identity,
                 subprotocols=[SUBPROTOCOLS[self.version]],
                 basic_auth=auth,
@@ -353,6 +360,8 @@ class ReferenceStation:
             log.info("reference station %s: %s", self.identity, exc)
             block_a.connect_failed(self, exc)
             return None
+        block_b.connected(self)
+        return link
 
     async def _serve(self, link: Link) -> None:
         self.link = link

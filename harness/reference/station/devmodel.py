@@ -50,6 +50,8 @@ class Variable:
     unit: str | None = None
     getter: Callable[[], str] | None = None
     setter: Callable[[str], None] | None = None
+    #: A check beyond the data type (A05.FR.02/03: NetworkConfigurationPriority); False: Rejected.
+    accepts: Callable[[str], bool] | None = None
 
     def current(self) -> str:
         return self.getter() if self.getter is not None else self.value
@@ -227,6 +229,8 @@ class DeviceModel:
             result["attributeStatus"] = "NotSupportedAttributeType"
             return result
         value = found.normalise(str(item.get("attributeValue", "")))
+        if value is not None and found.accepts is not None and not found.accepts(value):
+            value = None
         if (value is None and "dm-badly-formatted-accepted" in self.faults) or (
             found.mutability == "ReadOnly" and "dm-read-only-set-accepted" in self.faults
         ):
