@@ -15,7 +15,13 @@ def pytest_configure(config: pytest.Config) -> None:
 #: Modules whose tests take longest, longest first: run first, so that with ``-n`` the workers
 #: do not end on one long test (the wheel group builds and installs a wheel and runs the demo
 #: from it; the variant runs of a station profile take minutes, mostly waiting).
-LONG_FIRST = ("test_wheel.py", "test_variant_matrix.py", "test_shuffle_matrix.py")
+LONG_FIRST = (
+    "test_wheel.py",
+    "test_report_tally.py",
+    "test_readme_walkthrough.py",
+    "test_variant_matrix.py",
+    "test_shuffle_matrix.py",
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
