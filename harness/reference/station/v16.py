@@ -5,7 +5,8 @@ transaction runs (SuspendedEV if the cable is pulled with StopTransactionOnEVSid
 Finishing after StopTransaction while the cable stays; Unavailable when inoperative. Connector 0 is
 the charge point as a whole. Commands: RemoteStart/StopTransaction (§5.11/§5.12), Reset (§5.14),
 ChangeAvailability (§5.2), Change/GetConfiguration (§5.3/§5.8), TriggerMessage (§5.17),
-UnlockConnector (§5.18), ClearCache (§5.4), DataTransfer (§5.6); other known actions get CALLERROR
+UnlockConnector (§5.18), ClearCache (§5.4), DataTransfer (§5.6); the security whitepaper's messages
+and keys are in :mod:`~harness.reference.station.sec16`; other known actions get CALLERROR
 NotSupported. Transactions are in :mod:`~harness.reference.station.v16tx`.
 """
 
