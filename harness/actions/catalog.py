@@ -45,7 +45,7 @@ _SPECS = (
     ActionSpec("go_offline", STATION),
     ActionSpec("go_online", STATION),
     ActionSpec("store_customer_identifier", STATION, ("customer_identifier",)),
-    ActionSpec("restore_security_profile", STATION, ("security_profile", "csms_url")),
+    ActionSpec("restore_security_profile", None, ("security_profile", "csms_url")),
     ActionSpec("remote_start", CSMS, ("id_token", "evse_id")),
     ActionSpec("remote_stop", CSMS, ("transaction_id",)),
     ActionSpec("request_reset", CSMS, ("kind",)),

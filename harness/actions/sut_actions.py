@@ -129,11 +129,12 @@ class SutActions:
         )
 
     async def restore_security_profile(self, security_profile: int, csms_url: str) -> None:
-        """After TC_A_19_CS (A05): OCPP cannot lower a station's security profile (B09.FR.04),
-        so a technician puts the station back to its original connection settings."""
-        await self.operator.perform(
+        """After TC_A_19 (A05): OCPP cannot lower a station's security profile (B09.FR.04) and
+        a CSMS refuses the old one for good (A05.FR.07): a technician puts it back."""
+        where = "the charging station to" if self.next_call is None else "the CSMS for"
+        await self.ask_csms(
             "restore_security_profile",
-            f"Reconfigure the charging station to its original connection: security profile "
+            f"Reconfigure {where} the original connection: security profile "
             f"{security_profile}, CSMS URL {csms_url}",
             security_profile=security_profile,
             csms_url=csms_url,

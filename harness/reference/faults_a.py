@@ -137,4 +137,11 @@ A_FAULTS: tuple[Fault, ...] = (
         "in NetworkConfigurationPriority",
         "A05.FR.06: the profiles of a lower security profile are removed from the priority",
     ),
+    Fault(
+        "csms-accepts-lower-profile-after-upgrade",
+        CSMS,
+        V2,
+        "after a station's upgrade to security profile 3, still accepts it over profile 2",
+        "A05.FR.07: the CSMS refuses a connection over the lower security profile",
+    ),
 )

@@ -180,6 +180,12 @@ B_FAULTS: tuple[Fault, ...] = (
         V2,
         "sends SetNetworkProfile with a security profile one above the one asked for",
         "B09.FR.01: connectionData as configured",
+        (
+            (
+                "TC_A_19_CSMS",
+                "A05: the CSMS sends SetNetworkProfileRequest of the next security profile",
+            ),
+        ),
     ),
     Fault(
         "csms-network-profile-not-sent",

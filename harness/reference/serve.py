@@ -57,6 +57,7 @@ CSMS_ACTIONS = (
     "get_setting",
     "get_base_report",
     "set_network_profile",
+    "restore_security_profile",
     "trigger",
     "trigger_evse",
     "unlock_connector",

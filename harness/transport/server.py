@@ -29,10 +29,14 @@ from websockets.protocol import CONNECTING
 from websockets.typing import Subprotocol
 
 from harness.transport.link import Link
-from harness.transport.tls import tls_info
+from harness.transport.tls import TlsInfo, tls_info
 
 #: Checks Basic credentials: (identity, username, password) -> accepted.
 CredentialCheck = Callable[[str, str, str], bool]
+#: Decides a handshake's admission in place of the Basic auth check (a CSMS that keeps a security
+#: profile per station, A05.FR.07): (identity, the TLS settled, Basic (username, password) or
+#: None) -> None to admit, or the HTTP status and note of the refusal.
+Admission = Callable[[str, TlsInfo | None, tuple[str, str] | None], tuple[int, str] | None]
 LinkHandler = Callable[[Link], Awaitable[None]]
 #: Picks the subprotocol from the offered ones (None: none), replacing the server's preference
 #: order; for servers that must negotiate differently (e.g. a seeded fault in a reference CSMS).
@@ -100,12 +104,14 @@ class OcppServer:
         select_subprotocol: SubprotocolSelector | None = None,
         max_size: int | None = DEFAULT_MAX_SIZE,
         check_client_cn: bool = True,
+        admit: Admission | None = None,
     ) -> None:
         self.host = host
         self.requested_port = port
         self.subprotocols = list(subprotocols)
         self.on_link = on_link
         self.credentials = credentials
+        self.admit = admit
         self.ssl_context = ssl_context
         #: Security profile 3: the server asks for client certificates and checks their CN.
         self._client_certificates = (
@@ -260,7 +266,11 @@ class OcppServer:
                 f"the client certificate's CN {tls.peer_cn!r} is not the station identity "
                 f"{identity!r} (A00.FR.405)",
             )
-        if self.credentials is not None:
+        if self.admit is not None:
+            refusal = self.admit(identity, tls, auth)
+            if refusal is not None:
+                return refuse(HTTPStatus(refusal[0]), refusal[1])
+        elif self.credentials is not None:
             if auth is None:
                 return refuse(HTTPStatus.UNAUTHORIZED, "HTTP Basic authentication required")
             if not self.credentials(identity, auth[0], auth[1]):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import ssl
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -103,19 +104,24 @@ def require_chain_valid(
     require(not problem, req=req, expected="a valid chain", actual=problem, frames=frames)
 
 
-async def require_connects_with(station: StationPeer, chain: str, key: bytes, *, req: str) -> None:
-    """The harness station connects anew presenting the certificate ``chain`` (PEM) with its
-    private ``key`` (PEM), and the CSMS accepts the connection (``req``)."""
+def renewed_context(station: StationPeer, chain: str, key: bytes) -> ssl.SSLContext:
+    """The harness station's TLS presenting the certificate ``chain`` (PEM) with its private
+    ``key`` (PEM; written 0600 to a temporary directory)."""
     if station.tls is None:
         raise Inconclusive("precondition: the session runs without TLS")
     folder = Path(tempfile.mkdtemp(prefix="ocpp-harness-renewed-"))
     (folder / "chain.pem").write_text(chain)
     (folder / "key.pem").touch(mode=0o600)
     (folder / "key.pem").write_bytes(key)
-    context = client_context(
+    return client_context(
         list(station.tls.trust), chain=folder / "chain.pem", key=folder / "key.pem"
     )
-    outcome = await station.try_connect(ssl_context=context)
+
+
+async def require_connects_with(station: StationPeer, chain: str, key: bytes, *, req: str) -> None:
+    """The harness station connects anew presenting the certificate ``chain`` (PEM) with its
+    private ``key`` (PEM), and the CSMS accepts the connection (``req``)."""
+    outcome = await station.try_connect(ssl_context=renewed_context(station, chain, key))
     require(
         isinstance(outcome, Link),
         req=req,

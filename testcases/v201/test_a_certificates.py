@@ -228,7 +228,7 @@ CSMS_TYPE = "A02.FR.14: certificateType ChargingStationCertificate, as in the re
 CSMS_NEW_CERTIFICATE = "A02: the CSMS accepts a connection with the issued certificate"
 
 
-async def _csms_renews(
+async def csms_renews(
     station: StationPeer, sut: SutActions, identity: str
 ) -> tuple[InboundCall, bytes, str]:
     """Reusable state RenewChargingStationCertificate (CSMS), steps 1-5: the operator has the
@@ -263,7 +263,7 @@ async def _csms_renews(
     return signed, key, csr
 
 
-def _check_chain(station: StationPeer, signed: InboundCall, csr: str) -> str:
+def check_chain(station: StationPeer, signed: InboundCall, csr: str) -> str:
     """Tool validation of step 5: a chain whose leaf is issued for the CSR's key, each link
     issued by the next and in its validity period; verified up to a CPO root of the harness PKI
     where the chain leads to one (a CSMS whose CA the harness does not know: those checks only);
@@ -312,8 +312,8 @@ async def test_csms_renews_station_certificate(
     Errata steps 2-3 and post-scenario validation: the harness reconnects with the new
     certificate and the CSMS accepts the connection."""
     identity = sut_profile.sut.identity
-    signed, key, csr = await _csms_renews(station, sut, identity)
-    chain = _check_chain(station, signed, csr)
+    signed, key, csr = await csms_renews(station, sut, identity)
+    chain = check_chain(station, signed, csr)
     await signed.reply(status="Accepted")
     await require_connects_with(station, chain, key, req=CSMS_NEW_CERTIFICATE)
 
@@ -334,7 +334,7 @@ async def test_csms_renewal_rejected(
     the CertificateSignedRequest Rejected (step 6) and sends SecurityEventNotification
     InvalidChargingStationCertificate (step 7), which the CSMS must answer (step 8). The chain
     is not checked (the station rejects it anyway)."""
-    signed, _, _ = await _csms_renews(station, sut, sut_profile.sut.identity)
+    signed, _, _ = await csms_renews(station, sut, sut_profile.sut.identity)
     await signed.reply(status="Rejected", status_info={"reasonCode": "InvalidCertificate"})
     event = await station.call(
         "SecurityEventNotification",

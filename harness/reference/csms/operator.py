@@ -32,6 +32,7 @@ from harness.reference.csms.commands import (
 )
 from harness.reference.csms.handlers_common import triggered_action
 from harness.reference.csms.records import CsmsState
+from harness.reference.csms.upgrade import SecurityLevels
 from harness.transport.link import Link, LinkClosed, ResponseTimeout
 
 
@@ -46,6 +47,7 @@ class OperatorCommands:
     _command_timeout_s: float
     _report_ids: Iterator[int]
     passwords: dict[str, str] | None
+    security: SecurityLevels
 
     async def _command(self, identity: str, command: Command) -> dict[str, Any]:
         """Send ``command`` to ``identity`` and return its CALLRESULT payload (under the seeded
@@ -137,7 +139,16 @@ class OperatorCommands:
         command = block_b.network_profile(self.version, self.faults, profile)
         if command is None:
             return {"status": "Accepted"}  # the seeded fault: nothing is sent
-        return await self._command(identity, command)
+        response = await self._command(identity, command)
+        if response.get("status") == "Accepted":  # A05: the upgrade awaits its connection
+            self.security.accepted(identity, security_profile)
+        return response
+
+    async def restore_security_profile(
+        self, identity: str, security_profile: int, csms_url: str
+    ) -> None:
+        """The operator sets the station's security profile back (after TC_A_19_CSMS)."""
+        self.security.restore(identity, security_profile)
 
     async def get_base_report(self, identity: str, report_base: str) -> dict[str, Any]:
         """2.x B07 GetBaseReport ``report_base`` (see :mod:`~harness.reference.csms.block_b`)."""

@@ -50,6 +50,7 @@ from harness.reference.csms.records import (
     TransactionRecord,
 )
 from harness.reference.csms.sec16 import Sec16Commands, server_tls
+from harness.reference.csms.upgrade import SecurityLevels, ask_client_certificates
 from harness.reference.faults import select_faults
 from harness.reference.variants import NONE, Seeded
 from harness.transport.link import Link, LinkClosed
@@ -118,15 +119,23 @@ class ReferenceCsms(Sec16Commands):
         if "csms-subprotocol-first-offered" in self.faults:
             selector = _first_offered
         server_tls(self.faults, ssl_context)  # the 1.6 security extension's TLS faults
+        check_cn = "csms-ignores-client-cn" not in self.faults
+        base = (2 if passwords else 3) if ssl_context else (1 if passwords else 0)
+        #: A05: each station's security profile (an upgrade raises it for good).
+        self.security = SecurityLevels(
+            base, self._credential_check(), self.faults, check_cn=check_cn
+        )
+        if base == 2:
+            ask_client_certificates(ssl_context)  # for a station upgraded to profile 3
         self._server = OcppServer(
             host,
             port,
             [SUBPROTOCOL_OF_VERSION[version]],
             self._on_link,
-            credentials=self._credential_check(),
             ssl_context=ssl_context,
             select_subprotocol=selector,
-            check_client_cn="csms-ignores-client-cn" not in self.faults,
+            check_client_cn=check_cn,
+            admit=self.security.admit,
         )
         self._links: dict[str, Link] = {}
         self._locks: dict[str, asyncio.Lock] = {}
