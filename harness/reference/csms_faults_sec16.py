@@ -1,6 +1,7 @@
 """Faults of the reference Central System's OCPP 1.6 security extension (Security Whitepaper
 edition 3), one behaviour each; the behaviour lives in :mod:`harness.reference.csms.sec16`.
-Killed by the cases of :mod:`testcases.v16.test_security_csms`."""
+Killed by the cases of :mod:`testcases.v16.test_security_csms` and
+:mod:`testcases.v16.test_security_csms_upgrade`."""
 
 from __future__ import annotations
 
@@ -72,5 +73,12 @@ SEC16_CSMS_FAULTS: tuple[Fault, ...] = (
         "demands revocation data it does not have for every client certificate, so it refuses "
         "a valid charge point certificate",
         "1.6 SEC A00.FR.403",
+    ),
+    Fault(
+        "security-profile-wrong-value-16",
+        CSMS,
+        V16,
+        "sends ChangeConfiguration.req SecurityProfile one above the security profile asked for",
+        "1.6 SEC A05: ChangeConfiguration.req SecurityProfile is the next security profile",
     ),
 )

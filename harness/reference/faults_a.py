@@ -121,6 +121,28 @@ A_FAULTS: tuple[Fault, ...] = (
         "rejects an invalid CertificateSigned chain without a security event",
         "A02.FR.07: SecurityEventNotification InvalidChargingStationCertificate",
     ),
+    # -- A02.FR.17/18: the back-off of an unanswered CSR (PICS AS-3) ------------------------------
+    Fault(
+        "csr-not-repeated",
+        STATION,
+        V2,
+        "never sends an Accepted CSR again when no CertificateSignedRequest follows",
+        "A02.FR.17: the CSR is sent again once CertSigningWaitMinimum has passed",
+    ),
+    Fault(
+        "csr-repeated-too-early",
+        STATION,
+        V2,
+        "sends an Accepted CSR again at once, ignoring CertSigningWaitMinimum",
+        "A02.FR.17: the CSR is not sent again before CertSigningWaitMinimum has passed",
+    ),
+    Fault(
+        "csr-wait-not-doubled",
+        STATION,
+        V2,
+        "waits CertSigningWaitMinimum before every resend of its CSR, never doubling it",
+        "A02.FR.18: the CSR is not sent again before twice CertSigningWaitMinimum has passed",
+    ),
     # -- A05: security profile upgrade (harness.reference.station.block_b) ----------------------
     Fault(
         "upgrade-security-profile-not-updated",
@@ -140,8 +162,9 @@ A_FAULTS: tuple[Fault, ...] = (
     Fault(
         "csms-accepts-lower-profile-after-upgrade",
         CSMS,
-        V2,
+        ("1.6", *V2),
         "after a station's upgrade to security profile 3, still accepts it over profile 2",
         "A05.FR.07: the CSMS refuses a connection over the lower security profile",
+        (("TC_083_CSMS", "1.6 SEC A05.FR.09"),),
     ),
 )

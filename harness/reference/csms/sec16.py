@@ -11,14 +11,16 @@ System: the 1.6 spelling of blocks A, M and N, next to :mod:`.block_a`, :mod:`.b
   :mod:`.block_a`); ``install_certificate`` sends InstallCertificate with the root of the asked
   type (the roots of :mod:`.block_m`, under their 1.6 names); ``delete_certificate`` sends
   GetInstalledCertificateIds for the type, then DeleteCertificate with the hash data the station
-  listed first (M04.FR.07); ``get_log`` sends GetLog with a fresh requestId and a remoteLocation.
+  listed first (M04.FR.07); ``get_log`` sends GetLog with a fresh requestId and a remoteLocation;
+  ``change_setting`` of SecurityProfile (A05): once the charge point Accepted the ChangeConfiguration,
+  its upgrade awaits its first connection over the new profile (:mod:`.upgrade`, A05.FR.09).
 * TLS (:func:`server_tls`): the seeded TLS faults of the 1.6 Central System.
 
 Faults (:mod:`harness.reference.csms_faults_sec16`): ``sign-certificate-rejected-16``,
 ``certificate-signed-wrong-key-16``, ``install-certificate-wrong-type-16``,
 ``delete-certificate-wrong-hash-16``, ``security-event-not-answered-16``,
 ``getlog-wrong-type-16``, ``log-status-refused-16``, ``tls-rsa-suites-missing-16``,
-``client-certificate-refused-16``.
+``client-certificate-refused-16``, ``security-profile-wrong-value-16``.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ MANUFACTURER_ROOT = "ManufacturerRootCertificate"
 _V2_NAME = {CENTRAL_SYSTEM_ROOT: block_m.CSMS_ROOT, MANUFACTURER_ROOT: MANUFACTURER_ROOT}
 _OTHER_ROOT = {CENTRAL_SYSTEM_ROOT: MANUFACTURER_ROOT, MANUFACTURER_ROOT: CENTRAL_SYSTEM_ROOT}
 _OTHER_LOG = {"DiagnosticsLog": "SecurityLog", "SecurityLog": "DiagnosticsLog"}
+#: The 1.6 SEC §7.6 configuration key of the charge point's security profile (A05).
+SECURITY_PROFILE = "SecurityProfile"
 #: Where the reference Central System asks for logs (the harness station does not upload).
 LOG_LOCATION = "ftp://127.0.0.1/logs/"
 #: The TLS 1.2 suites left under ``tls-rsa-suites-missing-16`` (ECDHE-ECDSA only).
@@ -120,6 +124,14 @@ def get_log(faults: frozenset[str], log_type: str) -> Command:
     return "GetLog", payload
 
 
+def security_profile(faults: frozenset[str], value: str) -> str:
+    """1.6 SEC A05 step 2: the SecurityProfile value ChangeConfiguration.req carries (one above
+    the one asked for under ``security-profile-wrong-value-16``)."""
+    if "security-profile-wrong-value-16" in faults and value.strip().isdigit():
+        return str(int(value) + 1)
+    return value
+
+
 def _hash_data(faults: frozenset[str], reported: dict[str, Any]) -> dict[str, Any]:
     """What DeleteCertificate.req names: the hash data as listed (its two hashes swapped under
     ``delete-certificate-wrong-hash-16``)."""
@@ -190,6 +202,18 @@ class Sec16Commands(OperatorCommands):
             f"the charge point lists no {kind} to delete (GetInstalledCertificateIds "
             f"{listed.get('status')})"
         )
+
+    async def change_setting(self, identity: str, key: str, value: str) -> dict[str, Any]:
+        """1.6 SEC A05: ChangeConfiguration SecurityProfile; once Accepted, the upgrade awaits
+        the charge point's connection over the new profile (then the old one is refused,
+        A05.FR.09). Any other setting or version: :meth:`OperatorCommands.change_setting`."""
+        if self.version != V16 or key != SECURITY_PROFILE:
+            return await super().change_setting(identity, key, value)
+        sent = security_profile(self.faults, value)
+        response = await super().change_setting(identity, key, sent)
+        if response.get("status") == "Accepted" and sent.strip().isdigit():
+            self.security.accepted(identity, int(sent))
+        return response
 
     async def get_log(self, identity: str, log_type: str) -> dict[str, Any]:
         """1.6 SEC N01: GetLog.req of ``log_type``."""
