@@ -20,6 +20,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
+from typing import Self
 from urllib.parse import unquote, urlsplit
 
 #: Uploads go under this path (anything below it is accepted).
@@ -111,7 +112,7 @@ class FileServer:
                 await asyncio.wait_for(self._server.wait_closed(), timeout=2.0)
             self._server = None
 
-    async def __aenter__(self) -> FileServer:
+    async def __aenter__(self) -> Self:
         await self.start()
         return self
 
@@ -160,9 +161,15 @@ class FileServer:
         headers: tuple[tuple[str, str], ...] = ()
         body = b""
         try:
-            async with asyncio.timeout(self.read_timeout_s):
+            deadline = asyncio.get_running_loop().time() + self.read_timeout_s
+            async with asyncio.timeout_at(deadline):
                 method, path, header_list = await self._head(reader)
-                headers = tuple(header_list)
+            headers = tuple(header_list)
+            own = await self._answer(writer, method, path, headers)
+            if own is not None:
+                self._record(own)
+                return
+            async with asyncio.timeout_at(deadline):
                 status, size, body = await self._route(reader, method, path, dict(header_list))
             if status == 201 and not self._released.is_set():
                 with contextlib.suppress(TimeoutError):
@@ -183,10 +190,26 @@ class FileServer:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(writer.drain(), timeout=self.read_timeout_s)
             writer.close()
-        request = FileRequest(method, path, status, size, headers)
+        self._record(FileRequest(method, path, status, size, headers))
+
+    def _record(self, request: FileRequest) -> None:
+        """Keep ``request`` in :attr:`requests` and report it to ``on_request``."""
         self.requests.append(request)
         if self.on_request is not None:
             self.on_request(request)
+
+    async def _answer(
+        self,
+        writer: asyncio.StreamWriter,
+        method: str,
+        path: str,
+        headers: tuple[tuple[str, str], ...],
+    ) -> FileRequest | None:
+        """A subclass's own answer to a request whose head has been read: it writes the whole
+        response, closes ``writer`` and returns what to record; None (here, always) leaves the
+        request to the handling above (:class:`harness.firmware_server.FirmwareServer` answers
+        downloads this way)."""
+        return None
 
     async def _head(self, reader: asyncio.StreamReader) -> tuple[str, str, list[tuple[str, str]]]:
         line = await self._line(reader)
