@@ -122,6 +122,12 @@ class ConfigGuard:
         self.known.clear()
         return problems
 
+    def set_back_by_sut(self, key: Key) -> None:
+        """``key`` is back at its original by other means than OCPP (a SUT action: 1.6 SEC
+        A05.FR.01 refuses to lower SecurityProfile, so only a technician can): nothing to
+        restore for it."""
+        self._forget(key)
+
     def _forget(self, key: Key) -> None:
         self.changed.pop(key, None)
         self.originals.pop(key, None)

@@ -88,4 +88,11 @@ SEC16_FAULTS: tuple[Fault, ...] = (
         "Accepts (and stores) ChangeConfiguration SecurityProfile to a lower profile",
         "1.6 SEC A05.FR.01: a lower SecurityProfile is Rejected",
     ),
+    Fault(
+        "security-profile-upgrade-no-reconnect-16",
+        STATION,
+        V16,
+        "Accepts ChangeConfiguration SecurityProfile 3 but stays connected (no reconnect)",
+        "1.6 SEC A05.FR.06: the charge point disconnects",
+    ),
 )

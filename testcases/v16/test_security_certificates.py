@@ -61,7 +61,7 @@ async def _cpo_name(csms: CsmsPeer) -> str | None:
     return None
 
 
-async def _renewal_csr(csms: CsmsPeer, identity: str) -> str:
+async def renewal_csr(csms: CsmsPeer, identity: str) -> str:
     """Steps 1-4: ExtendedTriggerMessage SignChargePointCertificate, Accepted (tool validation);
     SignCertificate.req with a PEM CSR (RFC 2986, RSA >= 2048 or EC >= 224 bits) whose CN is the
     identity and whose O is CpoName where the charge point reports that key; answered Accepted.
@@ -129,7 +129,7 @@ async def test_charge_point_certificate_renewed(csms: CsmsPeer, sut_profile: Sut
     handshake must present the certificate just issued (same serial number). Security profile 3
     only (client certificates); NOT-APPLICABLE otherwise."""
     pki = session_pki(csms)
-    csr = await _renewal_csr(csms, sut_profile.sut.identity)
+    csr = await renewal_csr(csms, sut_profile.sut.identity)
     chain = sign_csr(pki, csr)
     issued = x509.load_pem_x509_certificates(chain.encode("ascii"))[0]
     old = csms.link
@@ -171,7 +171,7 @@ async def test_invalid_charge_point_certificate(csms: CsmsPeer, sut_profile: Sut
     (step 7), answered (step 8). Security profile 3 only, as its twin."""
     pki = session_pki(csms)
     identity = sut_profile.sut.identity
-    await _renewal_csr(csms, identity)
+    await renewal_csr(csms, identity)
     invalid = pki.bad_station("unknown-ca", identity).chain.read_text()
     signed = await csms.call("CertificateSigned", certificate_chain=invalid, req=INVALID_REJECTED)
     signed.must(status="Rejected", req=INVALID_REJECTED)

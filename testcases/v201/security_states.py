@@ -104,3 +104,23 @@ def require_valid_certificate_used(csms: CsmsPeer, *, req: str) -> None:
         actual="it went on over the invalid one",
         frames=csms.trace.render(last=8),
     )
+
+
+async def restore_security_profile(csms: CsmsPeer, sut: SutActions, sp: int) -> bool:
+    """After an upgrade case: the station reconfigured by the SUT action
+    ``restore_security_profile`` (OCPP cannot lower a security profile) and reconnected at
+    ``sp``. A failure is traced, never a verdict (the next case finds the station missing);
+    returns whether it worked."""
+    upgraded = csms.link
+    try:
+        await sut.restore_security_profile(sp, csms.url)
+        if csms.link is upgraded and upgraded is not None and not upgraded.closed.is_set():
+            await upgraded.close(1000, f"back to security profile {sp}")
+        await csms.wait_connected(
+            within_s=csms.action_s + csms.response_s,
+            req=f"precondition restore: the station reconnects at security profile {sp}",
+        )
+    except Exception as exc:  # the case's verdict stands
+        csms.trace.event(f"restoring security profile {sp} failed: {exc}")
+        return False
+    return True

@@ -256,3 +256,6 @@ def restore_security_profile(st: ReferenceStation) -> None:
     profiles = _PROFILES.get(st)
     if profiles is not None:
         profiles.restore()
+    sec16 = getattr(st.behaviour, "sec", None)  # 1.6: the security whitepaper's SecurityProfile
+    if sec16 is not None:
+        sec16.restore()

@@ -20,13 +20,15 @@ It reuses the 2.x behaviour where the use case is the same, with the 1.6 message
 * Configuration keys (§7): AuthorizationKey (write-only: GetConfiguration lists it without a
   value; a change takes 16-40 password characters, then the charge point closes its connection
   once the answer is out and reconnects with it: A01), SecurityProfile (the profile in use;
-  a value lower than or equal to it is Rejected, A05.FR.01; a higher one too, as the reference
-  charge point cannot change its transport: A05.FR.03/04), CpoName (RW), and the read-only
+  a value lower than or equal to it is Rejected, A05.FR.01; 2 to 3 is Accepted once a charge
+  point certificate was loaded, then the charge point reconnects without Basic auth: A05.FR.04-07;
+  the SUT action ``restore_security_profile`` puts it back), CpoName (RW), and the read-only
   CertificateSignedMaxChainSize, CertificateStoreMaxLength, AdditionalRootCertificateCheck.
 
 Seeded faults (:mod:`harness.reference.faults_sec16`): ``authorization-key-readable-16``,
 ``password-not-applied-16``, ``security-profile-downgrade-accepted-16``,
-``sign-certificate-no-csr-16``, ``no-security-event-invalid-cs-cert-16``, and the 1.6 twins
+``sign-certificate-no-csr-16``, ``no-security-event-invalid-cs-cert-16``,
+``security-profile-upgrade-no-reconnect-16``, and the 1.6 twins
 (suffix ``-16``) of the block M, A02 and N01 faults the shared classes check.
 """
 
@@ -92,7 +94,9 @@ class Security16:
         self.v16 = v16
         self.st = v16.st
         config = v16.config
-        self.profile = security_profile(self.st)
+        self.profile = self.initial = security_profile(self.st)
+        #: The Basic auth password put aside by an upgrade to security profile 3 (A05.FR.07).
+        self._password: str | None = None
         for key in (
             Key("AdditionalRootCertificateCheck", "false", readonly=True, kind="bool"),
             Key("AuthorizationKey", self.st.password or ""),
@@ -167,16 +171,46 @@ class Security16:
         return Reply({"status": "Accepted"}, then=reconnect)
 
     def _security_profile(self, value: str) -> Reply:
-        """A05.FR.01: a profile lower than or equal to the one in use is Rejected; a higher one
-        too (A05.FR.03/04: the reference charge point cannot change its transport)."""
+        """A05.FR.01: a profile lower than or equal to the one in use is Rejected. A higher one
+        is Accepted where the prerequisites hold (A05.FR.05: from 2 to 3 once a charge point
+        certificate was loaded, A05.FR.04; Rejected from 1, as the reference charge point cannot
+        switch to TLS: A05.FR.03); the charge point then disconnects and reconnects with it
+        (A05.FR.06/07): under profile 3 without Basic auth."""
         text = value.strip()
         if not text.isdigit():
             return Reply({"status": "Rejected"})
         wanted = int(text)
-        if wanted <= self.profile and "security-profile-downgrade-accepted-16" in self.st.faults:
-            self.v16.config.keys["SecurityProfile"].value = str(wanted)
+        key = self.v16.config.keys["SecurityProfile"]
+        if wanted <= self.profile:
+            if "security-profile-downgrade-accepted-16" in self.st.faults:
+                key.value = str(wanted)
+                return Reply({"status": "Accepted"})
+            return Reply({"status": "Rejected"})
+        context = self.st.ssl_context
+        if wanted > 3 or context is None or not context.get_ca_certs():
+            return Reply({"status": "Rejected"})  # A05.FR.03
+        if wanted == 3 and not self.renewal.loaded:
+            return Reply({"status": "Rejected"})  # A05.FR.04
+        key.value, self.profile = str(wanted), wanted
+        if wanted == 3 and self.st.password is not None:
+            self._password, self.st.password = self.st.password, None
+        if "security-profile-upgrade-no-reconnect-16" in self.st.faults:
             return Reply({"status": "Accepted"})
-        return Reply({"status": "Rejected"})
+        link = self.st.link
+
+        def reconnect() -> None:
+            if link is not None and not link.closed.is_set():
+                self.st.spawn(link.close(1000, f"security profile {wanted}"))
+
+        return Reply({"status": "Accepted"}, then=reconnect)
+
+    def restore(self) -> None:
+        """The SUT action ``restore_security_profile`` (a technician, not OCPP): the security
+        profile and the credentials the charge point started with."""
+        self.profile = self.initial
+        self.v16.config.keys["SecurityProfile"].value = str(self.initial)
+        if self._password is not None:
+            self.st.password, self._password = self._password, None
 
     # -- certificate management (M03/M04/M05) --------------------------------------------------
     def install(self, p: Payload) -> Reply:
