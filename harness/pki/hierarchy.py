@@ -48,6 +48,8 @@ from harness.pki.store import (
 )
 
 BAD_DIR = "bad"
+#: The bad firmware signing certificates :meth:`Pki.bad_firmware_signing` issues.
+FIRMWARE_BAD_KINDS = ("expired", "unknown-ca")
 
 
 class PkiError(Exception):
@@ -183,6 +185,20 @@ class Pki:
             return sub2, (sub2.cert, sub1.cert)
 
         return self._bad(f"station-{identity}-{kind}", kind, spec, issuer)
+
+    def bad_firmware_signing(self, kind: str) -> Issued:
+        """A firmware signing certificate bad in the way ``kind`` says (L01.FR.21/22):
+        ``expired`` (issued by the manufacturer root, its validity over) or ``unknown-ca``
+        (issued by the root nobody trusts: a manufacturer the station was not given)."""
+        if kind not in FIRMWARE_BAD_KINDS:
+            raise ValueError(f"firmware signing certificate {kind!r}: use {FIRMWARE_BAD_KINDS}")
+        spec = bad_spec(kind, firmware_spec())
+        return self._bad(
+            f"firmware-signing-{kind}",
+            kind,
+            spec,
+            lambda: (self._ca("manufacturer-root", None), ()),
+        )
 
     def _bad(
         self,
