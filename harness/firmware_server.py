@@ -367,10 +367,10 @@ class FirmwareServer(FileServer):
                 writer.write(body[i : i + CHUNK])
                 await asyncio.wait_for(writer.drain(), timeout=self.read_timeout_s)
                 sent += len(body[i : i + CHUNK])
-        except (ConnectionError, TimeoutError, ssl.SSLError):
+        except (OSError, TimeoutError):  # ConnectionError and ssl.SSLError among them
             pass
         writer.close()
-        with contextlib.suppress(ConnectionError, TimeoutError, ssl.SSLError):
+        with contextlib.suppress(OSError, TimeoutError):
             await asyncio.wait_for(writer.wait_closed(), timeout=1.0)
         return sent
 
