@@ -121,6 +121,28 @@ A_FAULTS: tuple[Fault, ...] = (
         "rejects an invalid CertificateSigned chain without a security event",
         "A02.FR.07: SecurityEventNotification InvalidChargingStationCertificate",
     ),
+    # -- A02.FR.17/18: the back-off of an unanswered CSR (PICS AS-3) ------------------------------
+    Fault(
+        "csr-not-repeated",
+        STATION,
+        V2,
+        "never sends an Accepted CSR again when no CertificateSignedRequest follows",
+        "A02.FR.17: the CSR is sent again once CertSigningWaitMinimum has passed",
+    ),
+    Fault(
+        "csr-repeated-too-early",
+        STATION,
+        V2,
+        "sends an Accepted CSR again at once, ignoring CertSigningWaitMinimum",
+        "A02.FR.17: the CSR is not sent again before CertSigningWaitMinimum has passed",
+    ),
+    Fault(
+        "csr-wait-not-doubled",
+        STATION,
+        V2,
+        "waits CertSigningWaitMinimum before every resend of its CSR, never doubling it",
+        "A02.FR.18: the CSR is not sent again before twice CertSigningWaitMinimum has passed",
+    ),
     # -- A05: security profile upgrade (harness.reference.station.block_b) ----------------------
     Fault(
         "upgrade-security-profile-not-updated",

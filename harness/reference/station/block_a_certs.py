@@ -14,12 +14,22 @@ charging station certificate when the CSMS asks for it.
   closes its connection once the answer is out: it reconnects with the new certificate
   (A02.FR.08). An invalid one is Rejected and discarded, and a SecurityEventNotification
   InvalidChargingStationCertificate is queued (A02.FR.07).
+* The back-off of an unanswered CSR (A02.FR.17-19, PICS AS-3; 2.x only): once the CSMS has
+  Accepted a SignCertificateRequest and no CertificateSignedRequest came, the station sends the
+  same CSR again after SecurityCtrlr.CertSigningWaitMinimum seconds (counted from the Accepted
+  answer), then again after twice that, and so on: the back-off is doubled
+  CertSigningRepeatTimes times, so the CSR goes out again CertSigningRepeatTimes + 1 times at
+  most (the reading of Part 6 TC_A_23_CS: RepeatTimes 1, two resends). A CertificateSignedRequest
+  (valid or not: A02.FR.20) or a new trigger ends the back-off.
 
 Faults (:mod:`harness.reference.faults_a`): ``csr-wrong-cn`` (the CSR's CN is not the
 identity), ``certificate-signed-accepts-invalid`` (every chain is Accepted and loaded),
 ``certificate-signed-no-security-event`` (Rejected without the security event),
 ``new-certificate-not-used`` (Accepted and stored, but the old certificate stays in use),
-``sign-certificate-trigger-rejected`` (TriggerMessage SignChargingStationCertificate Rejected).
+``sign-certificate-trigger-rejected`` (TriggerMessage SignChargingStationCertificate Rejected),
+``csr-not-repeated`` (no back-off: the CSR is never sent again), ``csr-repeated-too-early`` (sent
+again at once, CertSigningWaitMinimum ignored), ``csr-wait-not-doubled`` (every back-off is
+CertSigningWaitMinimum).
 
 OCPP 1.6 with the security extension (:mod:`~harness.reference.station.sec16`) uses the same class
 with ``v16=True``: the CSR goes out in SignCertificate.req without a certificateType, its O is the
@@ -30,6 +40,7 @@ fault above is named with the suffix ``-16`` (:mod:`harness.reference.faults_sec
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import itertools
 import tempfile
@@ -48,6 +59,7 @@ from harness.reference.station.model import Outgoing, Payload, Reply, now_iso
 
 if TYPE_CHECKING:
     from harness.reference.station.core import ReferenceStation
+    from harness.reference.station.devmodel import DeviceModel
 
 STATION_CERTIFICATE = "ChargingStationCertificate"
 
@@ -74,9 +86,15 @@ class CertificateRenewal:
         *,
         v16: bool = False,
         organization: Callable[[], str] | None = None,
+        dm: DeviceModel | None = None,
     ) -> None:
         self.st = station
         self.v16 = v16
+        #: The 2.x device model with SecurityCtrlr.CertSigning* (None: no back-off, A02.FR.17).
+        self.dm = dm
+        #: Bumped by each new CSR and each CertificateSignedRequest: a back-off of an older
+        #: round is over.
+        self._round = 0
         self._organization = organization or (lambda: DEFAULT_ORGANIZATION)
         #: The private key of the last CSR sent, until a certificate for it is accepted.
         self.pending_key: bytes | None = None
@@ -112,10 +130,40 @@ class CertificateRenewal:
         payload = {"csr": csr_pem}
         if not self.v16:
             payload["certificateType"] = STATION_CERTIFICATE
-        self.st.send(Outgoing.fixed("SignCertificate", payload, pre_boot=True))
+        self._round += 1
+        self._send(payload, self._round, 0)
+
+    # -- A02.FR.17-19: the back-off of an unanswered CSR -------------------------------------------
+    def _send(self, payload: Payload, round_: int, attempt: int) -> None:
+        """SignCertificateRequest ``attempt`` (0: the first) of the CSR of ``round_``."""
+
+        def answered(result: Payload) -> None:
+            if result.get("status") == "Accepted" and round_ == self._round:
+                self._back_off(payload, round_, attempt)
+
+        self.st.send(Outgoing.fixed("SignCertificate", payload, pre_boot=True, on_result=answered))
+
+    def _back_off(self, payload: Payload, round_: int, attempt: int) -> None:
+        """A02.FR.17/18: the next send after CertSigningWaitMinimum * 2^attempt seconds; none
+        once the back-off was doubled CertSigningRepeatTimes times (A02.FR.19)."""
+        if self.dm is None or self.fault("csr-not-repeated"):
+            return
+        wait = self.dm.get_int("SecurityCtrlr", "CertSigningWaitMinimum")
+        if attempt > self.dm.get_int("SecurityCtrlr", "CertSigningRepeatTimes"):
+            return
+        delay = float(wait if self.fault("csr-wait-not-doubled") else wait * 2**attempt)
+        if self.fault("csr-repeated-too-early"):
+            delay = 0.0
+        self.st.spawn(self._resend(payload, round_, attempt + 1, delay))
+
+    async def _resend(self, payload: Payload, round_: int, attempt: int, delay: float) -> None:
+        await asyncio.sleep(delay)
+        if round_ == self._round:  # no CertificateSignedRequest, no new CSR meanwhile
+            self._send(payload, round_, attempt)
 
     # -- A02: CertificateSigned --------------------------------------------------------------------
     def certificate_signed(self, p: Payload) -> Reply:
+        self._round += 1  # A02.FR.17/20: a CertificateSignedRequest ends the back-off
         chain = str(p.get("certificateChain", ""))
         kind = p.get("certificateType", STATION_CERTIFICATE)
         if kind != STATION_CERTIFICATE:

@@ -136,6 +136,9 @@ def standard_variables(
         Variable("SecurityCtrlr", "Identity", "string", identity, RO),
         Variable("SecurityCtrlr", "OrganizationName", "string", "ocpp-harness"),
         Variable("SecurityCtrlr", "CertificateEntries", "integer", "0", RO),
+        # A02.FR.17-19 (PICS AS-3): the back-off of an unanswered CSR
+        Variable("SecurityCtrlr", "CertSigningWaitMinimum", "integer", "60", minimum=1, unit="s"),
+        Variable("SecurityCtrlr", "CertSigningRepeatTimes", "integer", "2", minimum=0),
         Variable("ClockCtrlr", "DateTime", "dateTime", mutability=RO, getter=now_iso),
         Variable("ClockCtrlr", "TimeSource", "SequenceList", "Heartbeat", values_list=TIME_SOURCES),
         Variable("ClockCtrlr", "NextTimeOffsetTransitionDateTime", "dateTime", now_iso()),
