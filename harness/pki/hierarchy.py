@@ -8,6 +8,8 @@ reused while still valid.
 * Manufacturer hierarchy: manufacturer root -> firmware signing certificate (L01).
 * A root nobody trusts, and server and station certificates each bad in one way
   (:mod:`harness.pki.bad`), for the negative cases.
+* A second CSMS root signed by the first (:meth:`Pki.linked_csms_root`), the only new CSMS root a
+  station with AdditionalRootCertificateCheck installs (M05.FR.10-12).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 from cryptography import x509
 
 from harness.pki.bad import bad_spec, check_kind
-from harness.pki.build import ROOT_DAYS, SUB_CA_DAYS, CertKey, ca_certificate
+from harness.pki.build import ROOT_DAYS, SUB_CA_DAYS, CertKey, ca_certificate, common_name, name
 from harness.pki.keys import Algorithm, check_algorithm, new_key
 from harness.pki.readme import readme
 from harness.pki.recipes import (
@@ -48,6 +50,7 @@ from harness.pki.store import (
 )
 
 BAD_DIR = "bad"
+LINKED_DIR = "linked"
 #: The bad firmware signing certificates :meth:`Pki.bad_firmware_signing` issues.
 FIRMWARE_BAD_KINDS = ("expired", "unknown-ca")
 
@@ -168,6 +171,22 @@ class Pki:
         bad = self.directory / BAD_DIR
         name = self._names()["untrusted-root"]
         return _ensure_ca(bad, "untrusted-root", name, self._algorithm, None, None)
+
+    def linked_csms_root(self) -> Path:
+        """A new CSMS root signed by this PKI's CSMS root (OCPP 2.0.1 M05.FR.10-12: with
+        AdditionalRootCertificateCheck true a station installs a new CSMSRootCertificate only
+        when the root it replaces signed it, and rejects any other, M05.FR.11). A CA
+        certificate of a key of its own, CN "... CSMS Root CA 2 (...)", issued by
+        ``csms-root``: ``linked/csms-root-2.pem`` (its key 0600), made on first use and kept
+        while valid under the CSMS root. Its hash data (M03) take the CSMS root as issuer."""
+        first = self._names()["csms-root"]
+        cn = (common_name(first) or "CSMS Root CA").replace("Root CA", "Root CA 2")
+        with locked(self.directory):
+            root = self._ca("csms-root", None)
+            subject = name(cn, self.organization)
+            directory = self.directory / LINKED_DIR
+            _ensure_ca(directory, "csms-root-2", subject, self._algorithm, root, None)
+        return cert_path(directory, "csms-root-2")
 
     def bad_server(self, kind: str) -> Issued:
         """A CSMS server certificate bad in the way ``kind`` says (:data:`BAD_KINDS`)."""

@@ -58,6 +58,14 @@ M_FAULTS: tuple[Fault, ...] = (
         "M04.FR.04: NotFound for a certificate that is not installed",
         (("TC_M_23_CS", "M04.FR.06: the Charging Station certificate is not deleted"),),
     ),
+    Fault(
+        "additional-root-check-ignored",
+        STATION,
+        V2,
+        "with AdditionalRootCertificateCheck true, installs a new CSMS root that the current "
+        "one did not sign",
+        "M05.FR.11: a new CSMS root not signed by the old one is Rejected",
+    ),
     # -- the reference CSMS -------------------------------------------------------------------
     Fault(
         "csms-install-certificate-not-sent",

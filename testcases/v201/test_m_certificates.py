@@ -7,12 +7,15 @@ With a station under test, the "configured new" roots the harness installs come 
 the session's own (a temporary directory, :func:`harness.pki.ensure_pki`), never from the TLS
 set-up: so a case can install and delete them without touching the CSMS root the station's
 connection relies on. Whatever a case installs it deletes again at its end (beyond the OCA:
-the next case finds the station's store as it was)."""
+the next case finds the station's store as it was). A station with AdditionalRootCertificateCheck
+(PICS AS-2) takes a new CSMS root only when its current one signed it (M05.FR.10/11): there the
+new CSMS root is the harness TLS PKI's second root, signed by the CSMS root of the TLS set-up
+(the OCA's note on TC_M_01_CS: a custom CSMSRootCertificate)."""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +26,7 @@ from cryptography.hazmat.primitives import serialization
 
 from harness import CsmsPeer, StationPeer, SutActions, oca
 from harness.checks import require, require_fields
+from harness.config import SutProfile
 from harness.peers.exchange import CallOutcome, InboundCall
 from harness.pki import Pki, certificate_hash_data, ensure_pki
 from harness.verdicts import HarnessError, Inconclusive, SutFailure
@@ -48,14 +52,24 @@ class Roots:
     of the TLS set-up), an expired certificate and one from a root nobody installed."""
 
     pki: Pki
+    #: With AdditionalRootCertificateCheck (AS-2): the TLS PKI whose CSMS root the station has.
+    linked: Pki | None = None
 
     def pem(self, kind: str) -> str:
+        if kind == CSMS_ROOT and self.linked is not None:  # M05.FR.10: signed by the old root
+            return self.linked.linked_csms_root().read_text()
         path = self.pki.csms_root if kind == CSMS_ROOT else self.pki.manufacturer_root
         return path.read_text()
 
+    def issuer(self, pem: str) -> str:
+        """The issuer (PEM) of a certificate :meth:`pem` gave: itself, but for a linked root."""
+        if self.linked is not None and pem == self.linked.linked_csms_root().read_text():
+            return self.linked.csms_root.read_text()
+        return pem
+
     def expired(self) -> tuple[str, str]:
         """An expired certificate (a CSMS server certificate) and its issuer, as PEM."""
-        return self.pki.bad_server("expired").cert.read_text(), self.pem(CSMS_ROOT)
+        return self.pki.bad_server("expired").cert.read_text(), self.pki.csms_root.read_text()
 
     def unknown(self) -> str:
         """A root the station has never been given."""
@@ -64,8 +78,17 @@ class Roots:
 
 
 @pytest.fixture(scope="session")
-def roots(tmp_path_factory: pytest.TempPathFactory) -> Roots:
-    return Roots(ensure_pki(Path(tmp_path_factory.mktemp("oca-block-m")) / "ecdsa"))
+def roots_pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
+    return ensure_pki(Path(tmp_path_factory.mktemp("oca-block-m")) / "ecdsa")
+
+
+@pytest.fixture
+def roots(roots_pki: Pki, csms: CsmsPeer, sut_profile: SutProfile) -> Roots:
+    """The new roots; for a station with AdditionalRootCertificateCheck (AS-2) the new CSMS
+    root is signed by the CSMS root of the harness TLS PKI (M05.FR.10)."""
+    tls = csms.tls.pki if csms.tls is not None else None
+    linked = tls if "AS-2" in sut_profile.sut.features else None
+    return Roots(roots_pki, linked)
 
 
 # -- hash data ---------------------------------------------------------------------------------
@@ -102,7 +125,10 @@ async def _get(csms: CsmsPeer, kinds: list[str] | None) -> CallOutcome:
 
 
 async def _require_listed(
-    csms: CsmsPeer, kinds: list[str] | None, wanted: dict[str, str]
+    csms: CsmsPeer,
+    kinds: list[str] | None,
+    wanted: dict[str, str],
+    issuer: Callable[[str], str] | None = None,
 ) -> CallOutcome:
     """Reusable state GetInstalledCertificates: Accepted (M03.FR.03) with an entry of each
     ``wanted`` type carrying the hash data of its certificate (M03.FR.04); when types are asked
@@ -111,7 +137,7 @@ async def _require_listed(
     outcome.must(status="Accepted", req=FOUND)
     for kind, pem in wanted.items():
         require(
-            _listed(outcome, kind, pem),
+            _listed(outcome, kind, pem, issuer(pem) if issuer else None),
             req=LISTED,
             expected=f"an entry of type {kind} with the hash data of the certificate installed",
             actual=repr(_chain(outcome)),
@@ -159,14 +185,14 @@ async def _installed(csms: CsmsPeer, roots: Roots, *kinds: str) -> AsyncIterator
         yield done
     finally:
         for pem in done.values():
-            await _remove(csms, pem)
+            await _remove(csms, pem, roots.issuer(pem))
 
 
 async def _install_and_list(csms: CsmsPeer, roots: Roots, kind: str) -> None:
     """TC_M_01/02/12/13_CS: a new root of ``kind`` installed (Accepted, M05.FR.02), then listed
     by GetInstalledCertificateIds for ``kind`` (M03.FR.03/04)."""
     async with _installed(csms, roots, kind) as done:
-        await _require_listed(csms, [kind], done)
+        await _require_listed(csms, [kind], done, roots.issuer)
 
 
 @oca(
@@ -180,8 +206,9 @@ async def test_install_csms_root(csms: CsmsPeer, roots: Roots) -> None:
     """TC_M_01_CS (M05): reusable state CertificateInstalled for CSMSRootCertificate, a new root
     ("Root 2"): InstallCertificate Accepted (step 1; M05.FR.01/02); reusable state
     GetInstalledCertificates for CSMSRootCertificate: Accepted with an entry of that type
-    carrying the new root's hash data (step 2; M03.FR.03/04). Not done: a custom root for a
-    station with AdditionalRootCertificateCheck true (TC_M_30/31 are for those)."""
+    carrying the new root's hash data (step 2; M03.FR.03/04). For a station with
+    AdditionalRootCertificateCheck true (AS-2) the OCA's custom root: one signed by the CSMS
+    root of the harness TLS PKI (M05.FR.10/12), its hash data taken with that root as issuer."""
     await _install_and_list(csms, roots, CSMS_ROOT)
 
 
@@ -271,7 +298,7 @@ async def test_get_both_roots(csms: CsmsPeer, roots: Roots) -> None:
     both types (step 1) is Accepted (M03.FR.03) with an entry of each carrying its root's
     hash data (M03.FR.04) and no entry of a third type."""
     async with _installed(csms, roots, CSMS_ROOT, MANUFACTURER_ROOT) as done:
-        await _require_listed(csms, [CSMS_ROOT, MANUFACTURER_ROOT], done)
+        await _require_listed(csms, [CSMS_ROOT, MANUFACTURER_ROOT], done, roots.issuer)
 
 
 @oca(
@@ -287,7 +314,7 @@ async def test_get_all_types(csms: CsmsPeer, roots: Roots) -> None:
     CSMSRootCertificate and one of ManufacturerRootCertificate, each with the hash data of the
     root installed (M03.FR.04), in any order."""
     async with _installed(csms, roots, CSMS_ROOT, MANUFACTURER_ROOT) as done:
-        await _require_listed(csms, None, done)
+        await _require_listed(csms, None, done, roots.issuer)
 
 
 @oca(
@@ -336,17 +363,17 @@ async def test_delete_certificate(csms: CsmsPeer, roots: Roots) -> None:
     station's TLS connection relies on."""
     async with _installed(csms, roots, CSMS_ROOT) as done:
         pem = done[CSMS_ROOT]
-        listed = await _require_listed(csms, [CSMS_ROOT], done)
+        listed = await _require_listed(csms, [CSMS_ROOT], done, roots.issuer)
         data = next(
             e["certificateHashData"]
             for e in _chain(listed)
-            if _is(e.get("certificateHashData"), pem, pem)
+            if _is(e.get("certificateHashData"), pem, roots.issuer(pem))
         )
         result = await _delete(csms, data, req="M04.FR.01: DeleteCertificate answered")
         result.must(status="Accepted", req="M04.FR.02: the certificate found is deleted, Accepted")
         after = await _get(csms, [CSMS_ROOT])
         require(
-            not _listed(after, CSMS_ROOT, pem),
+            not _listed(after, CSMS_ROOT, pem, roots.issuer(pem)),
             req="M04.FR.02: the deleted certificate is no longer installed",
             expected="no entry with the deleted certificate's hash data",
             actual=repr(_chain(after)),

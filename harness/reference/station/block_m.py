@@ -7,6 +7,16 @@ station: its store of CA certificates by certificateType.
 * InstallCertificate (M05): a PEM X.509 root CA certificate (self-signed, CA basic constraint,
   within its validity period) is stored under its certificateType and Accepted (M05.FR.02; the
   same certificate again replaces it, M05.FR.17); anything else is Rejected (M05.FR.07).
+* SecurityCtrlr.AdditionalRootCertificateCheck (M05.FR.09-12, PICS AS-2; ReadOnly, true on a
+  station that starts on security profile 3): the store then starts with the CSMS roots of the
+  station's TLS trust (those the CSMS's server certificate is checked with: one per key
+  algorithm of the harness PKI, where M05.FR.09 allows one), and a new CSMSRootCertificate is
+  installed only when it is a CA certificate, within its validity period, signed by a current
+  CSMS root (M05.FR.10): it replaces that one, which stays as the fallback, Accepted
+  (M05.FR.12); any other is Rejected and not installed (M05.FR.11). The
+  fallback is listed while it is kept; deleting the new root makes the fallback current again.
+  The store is not the TLS trust: the station goes on verifying the CSMS with the roots it was
+  started with (no switch to the new root, so no M05.FR.13/14 yet).
 * GetInstalledCertificateIds (M03): the hash data (SHA256) of every stored certificate whose
   type is listed (none listed: every type), Accepted (M03.FR.03/04); NotFound without a chain
   when nothing matches (M03.FR.02).
@@ -18,7 +28,8 @@ station: its store of CA certificates by certificateType.
 Seeded faults (:mod:`harness.reference.faults_m`): ``install-certificate-accepts-invalid``,
 ``install-certificate-not-stored``, ``installed-certificates-ignore-type``,
 ``installed-certificates-one-type``, ``delete-certificate-not-deleted``,
-``delete-certificate-always-accepted``. OCPP 1.6 with the security extension
+``delete-certificate-always-accepted``, ``additional-root-check-ignored`` (with the check on, a
+new CSMS root not signed by the current one is installed as without it). OCPP 1.6 with the security extension
 (:mod:`~harness.reference.station.sec16`) uses the same store with ``v16=True``: the faults are
 then the ones named with the suffix ``-16``.
 """
@@ -26,6 +37,7 @@ then the ones named with the suffix ``-16``.
 from __future__ import annotations
 
 import functools
+import ssl
 import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -40,6 +52,9 @@ from harness.reference.station.model import Payload, Reply
 
 if TYPE_CHECKING:
     from harness.reference.station.core import ReferenceStation
+    from harness.reference.station.devmodel import DeviceModel
+
+CSMS_ROOT = "CSMSRootCertificate"
 
 #: The hash data fields that identify a certificate (CertificateHashDataType).
 _HASH_FIELDS = ("hashAlgorithm", "issuerNameHash", "issuerKeyHash", "serialNumber")
@@ -68,6 +83,19 @@ def root_ca(pem: str) -> bool:
     return constraints.ca and cert.not_valid_before_utc <= now <= cert.not_valid_after_utc
 
 
+def linked_ca(pem: str, issuer_pem: str) -> bool:
+    """M05.FR.10: whether ``pem`` is one valid CA certificate signed by ``issuer_pem``."""
+    try:
+        cert = x509.load_pem_x509_certificate(pem.encode())
+        issuer = x509.load_pem_x509_certificate(issuer_pem.encode())
+        constraints = cert.extensions.get_extension_for_class(x509.BasicConstraints).value
+        cert.verify_directly_issued_by(issuer)
+    except (ValueError, TypeError, x509.ExtensionNotFound, InvalidSignature):
+        return False
+    now = datetime.now(UTC)
+    return constraints.ca and cert.not_valid_before_utc <= now <= cert.not_valid_after_utc
+
+
 def normalized(data: Any) -> tuple[str, ...]:
     """Hash data compared case-insensitively, the serial number without leading zeros."""
     if not isinstance(data, dict):
@@ -81,10 +109,20 @@ def normalized(data: Any) -> tuple[str, ...]:
 class CertificateStore:
     """The CA certificates of one reference station, by certificateType (a list of PEMs)."""
 
-    def __init__(self, station: ReferenceStation, *, v16: bool = False) -> None:
+    def __init__(
+        self, station: ReferenceStation, *, v16: bool = False, dm: DeviceModel | None = None
+    ) -> None:
         self.st = station
         self.v16 = v16
         self._store: dict[str, list[str]] | None = None
+        #: M05.FR.09-12: SecurityCtrlr.AdditionalRootCertificateCheck (ReadOnly) is true.
+        self.check_root = dm is not None and dm.get_bool(
+            "SecurityCtrlr", "AdditionalRootCertificateCheck"
+        )
+        #: M05.FR.12: the CSMS root a linked new one replaced, kept while that one is installed.
+        self.fallback: str | None = None
+        #: The issuer (PEM) of each stored certificate that is not self-signed.
+        self.issuers: dict[str, str] = {}
 
     def fault(self, name: str) -> bool:
         """Whether the fault ``name`` (its 1.6 twin ``name-16`` under 1.6) is seeded."""
@@ -94,6 +132,11 @@ class CertificateStore:
     def store(self) -> dict[str, list[str]]:
         if self._store is None:  # made on first use: most sessions never ask
             self._store = {kind: [pem] for kind, pem in seed_roots().items()}
+            context = self.st.ssl_context
+            if self.check_root and context is not None:  # M05.FR.09: the root it trusts
+                ders = context.get_ca_certs(binary_form=True)
+                pems = [ssl.DER_cert_to_PEM_cert(der) for der in ders]
+                self._store[CSMS_ROOT] = pems or self._store[CSMS_ROOT]
         return self._store
 
     def handlers(self) -> dict[str, Callable[[Payload], Reply]]:
@@ -105,6 +148,12 @@ class CertificateStore:
 
     def install(self, p: Payload) -> Reply:
         kind, pem = p["certificateType"], p["certificate"]
+        if self.check_root and kind == CSMS_ROOT:
+            reply = self._replace_root(pem)
+            if reply.payload["status"] == "Accepted" or not self.fault(
+                "additional-root-check-ignored"
+            ):
+                return reply
         if not root_ca(pem) and not self.fault("install-certificate-accepts-invalid"):
             return Reply({"status": "Rejected"})  # M05.FR.07
         if not self.fault("install-certificate-not-stored"):
@@ -112,6 +161,28 @@ class CertificateStore:
             if pem not in entries:  # M05.FR.17: the same certificate again replaces it
                 entries.append(pem)
         return Reply({"status": "Accepted"})
+
+    def _replace_root(self, pem: str) -> Reply:
+        """M05.FR.10-12: a new CSMS root signed by the current one replaces it (the old one the
+        fallback); any other is Rejected and not installed."""
+        current = self.store.get(CSMS_ROOT, [])
+        if pem in current:  # the current root again: nothing changes
+            return Reply({"status": "Accepted"})
+        signer = next((root for root in current if linked_ca(pem, root)), None)
+        if signer is None:
+            return Reply({"status": "Rejected"})  # M05.FR.11
+        if not self.fault("install-certificate-not-stored"):
+            self.fallback = signer
+            self.issuers[pem] = signer
+            self.store[CSMS_ROOT] = [pem if root == signer else root for root in current]
+        return Reply({"status": "Accepted"})  # M05.FR.12
+
+    def _entries(self, kind: str) -> list[str]:
+        """The stored certificates of ``kind``; for CSMS roots also a kept fallback."""
+        entries = list(self.store.get(kind, []))
+        if kind == CSMS_ROOT and self.fallback is not None:
+            entries.append(self.fallback)
+        return entries
 
     def _types(self, p: Payload) -> list[str]:
         wanted = list(p.get("certificateType") or [])
@@ -125,7 +196,7 @@ class CertificateStore:
         """The hash data of a stored root (None for a certificate that is not self-signed,
         which only the fault ``install-certificate-accepts-invalid`` stores)."""
         try:
-            return certificate_hash_data(pem, pem, algorithm=algorithm)
+            return certificate_hash_data(pem, self.issuers.get(pem, pem), algorithm=algorithm)
         except ValueError:
             return None
 
@@ -133,7 +204,7 @@ class CertificateStore:
         chain = [
             {"certificateType": kind, "certificateHashData": data}
             for kind in self._types(p)
-            for pem in self.store.get(kind, [])
+            for pem in self._entries(kind)
             if (data := self._hash(pem)) is not None
         ]
         if not chain:
@@ -143,17 +214,27 @@ class CertificateStore:
     def delete(self, p: Payload) -> Reply:
         wanted = normalized(p["certificateHashData"])
         algorithm = str(p["certificateHashData"].get("hashAlgorithm", "SHA256"))
+        if self.fallback is not None and normalized(self._hash(self.fallback, algorithm)) == wanted:
+            if not self.fault("delete-certificate-not-deleted"):
+                self.fallback = None
+            return Reply({"status": "Accepted"})  # M04.FR.02 (the fallback root)
         for entries in self.store.values():
             for pem in entries:
                 if normalized(self._hash(pem, algorithm)) == wanted:
                     if not self.fault("delete-certificate-not-deleted"):
                         entries.remove(pem)
+                        if self.fallback is not None and self.issuers.get(pem) == self.fallback:
+                            entries.append(self.fallback)  # the fallback is current again
+                            self.fallback = None
                     return Reply({"status": "Accepted"})  # M04.FR.02
         if self.fault("delete-certificate-always-accepted"):
             return Reply({"status": "Accepted"})
         return Reply({"status": "NotFound"})  # M04.FR.04
 
 
-def handlers(station: ReferenceStation) -> dict[str, Callable[[Payload], Reply]]:
-    """The block M CALLs this module answers, for the 2.x dispatch table."""
-    return CertificateStore(station).handlers()
+def handlers(
+    station: ReferenceStation, dm: DeviceModel | None = None
+) -> dict[str, Callable[[Payload], Reply]]:
+    """The block M CALLs this module answers, for the 2.x dispatch table (``dm``: the device
+    model with SecurityCtrlr.AdditionalRootCertificateCheck)."""
+    return CertificateStore(station, dm=dm).handlers()

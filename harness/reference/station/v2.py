@@ -83,7 +83,7 @@ class V2:
         self.np = BlockNP(station)  # blocks N and P
         self._handlers.update(self.np.handlers(self._handlers))
         self._handlers.update(block_b.handlers(self))  # block B (SetNetworkProfile)
-        self._handlers.update(block_m.handlers(station))  # block M (CA certificates)
+        self._handlers.update(block_m.handlers(station, self.dm))  # block M (CA certificates)
         self.certs = block_a_certs.CertificateRenewal(station, dm=self.dm)  # A02/A03
         self._handlers.update(self.certs.handlers())
 

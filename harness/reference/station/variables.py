@@ -139,6 +139,14 @@ def standard_variables(
         # A02.FR.17-19 (PICS AS-3): the back-off of an unanswered CSR
         Variable("SecurityCtrlr", "CertSigningWaitMinimum", "integer", "60", minimum=1, unit="s"),
         Variable("SecurityCtrlr", "CertSigningRepeatTimes", "integer", "2", minimum=0),
+        # M05.FR.09-12 (PICS AS-2): checked by the station that starts on security profile 3
+        Variable(
+            "SecurityCtrlr",
+            "AdditionalRootCertificateCheck",
+            "boolean",
+            "true" if security_profile == 3 else "false",
+            RO,
+        ),
         Variable("ClockCtrlr", "DateTime", "dateTime", mutability=RO, getter=now_iso),
         Variable("ClockCtrlr", "TimeSource", "SequenceList", "Heartbeat", values_list=TIME_SOURCES),
         Variable("ClockCtrlr", "NextTimeOffsetTransitionDateTime", "dateTime", now_iso()),
