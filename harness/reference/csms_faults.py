@@ -52,9 +52,10 @@ CSMS_FAULTS: tuple[Fault, ...] = (
     Fault(
         "csms-auth-rejects-all",
         CSMS,
-        V2,
+        ALL,
         "refuses every connection, even with valid credentials",
         "A01: valid Basic credentials are accepted",
+        (("TC_085_CSMS", "1.6 SEC A00.FR.202-204: valid Basic credentials are accepted"),),
     ),
     Fault(
         "csms-auth-ignores-username",
@@ -73,9 +74,10 @@ CSMS_FAULTS: tuple[Fault, ...] = (
     Fault(
         "csms-password-not-stored",
         CSMS,
-        V2,
+        ALL,
         "keeps a station's old Basic password after the station Accepted a new one",
         "A01.FR.03: after Accepted only the new BasicAuthPassword is accepted",
+        (("TC_073_CSMS", "1.6 SEC A01.FR.03: the old credentials are no longer accepted"),),
     ),
     Fault(
         "csms-password-stored-on-reject",

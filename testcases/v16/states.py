@@ -1,12 +1,14 @@
 """OCPP 1.6 steps shared by the 1.6 cases with the charge point under test (the harness is the
 Central System): a BootNotification answered Accepted and every connector reported Available
-(1.6 §4.2, §4.9). Used by :mod:`.test_cold_boot` and :mod:`.test_security`."""
+(1.6 §4.2, §4.9). Used by :mod:`.test_cold_boot` and :mod:`.test_security`; and the same as the
+charge point with the Central System under test (:func:`station_booted`)."""
 
 from __future__ import annotations
 
-from harness import CsmsPeer
+from harness import CsmsPeer, StationPeer
 from harness.config import SutProfile
 from harness.peers.exchange import InboundCall
+from testcases.v201.states import boot_until_accepted
 
 #: What the charge point owes after an accepted boot (the requirement of its check).
 CONNECTORS_REPORTED = "1.6 §4.9: connectors reported Available after boot"
@@ -25,3 +27,19 @@ async def accept_boot(
     """The held BootNotification answered Accepted, then every connector reported Available."""
     await boot.reply(status="Accepted", interval=interval)
     await connectors_available(csms, profile, CONNECTORS_REPORTED)
+
+
+async def station_booted(station: StationPeer, profile: SutProfile) -> None:
+    """BootNotification until Accepted, then each connector reported Available, each answered
+    (the steps after a secured connection is up; 1.6 §4.2, §4.9)."""
+    boot = await boot_until_accepted(station, req="1.6 §4.2: BootNotification answered")
+    boot.must(status="Accepted", req="1.6 §4.2: Accepted over the secured connection")
+    count = sum(evse.connectors for evse in profile.sut.evses)
+    for connector in range(1, count + 1):
+        await station.call(
+            "StatusNotification",
+            connector_id=connector,
+            error_code="NoError",
+            status="Available",
+            req="1.6 §4.9: StatusNotification answered",
+        ).must()

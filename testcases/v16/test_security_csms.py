@@ -20,6 +20,7 @@ from harness.peers.defaults import now_iso
 from harness.peers.exchange import InboundCall
 from harness.pki import make_csr
 from harness.pki.recipes import DEFAULT_ORGANIZATION
+from testcases.v16.states import station_booted
 from testcases.v201.cert_checks import (
     chain_certificates,
     hash_data_of,
@@ -29,7 +30,6 @@ from testcases.v201.cert_checks import (
     require_leaf_for_csr,
 )
 from testcases.v201.log_states import csms_get_log, log_status
-from testcases.v201.states import boot_until_accepted
 from testcases.v201.tls_checks import (
     client_certificates,
     peer_certificate,
@@ -318,22 +318,6 @@ async def test_get_security_log(station: StationPeer, sut: SutActions) -> None:
 
 
 # -- TC_086/087: TLS (§2.4, §2.5) ----------------------------------------------------------------
-async def _booted(station: StationPeer, profile: SutProfile) -> None:
-    """BootNotification until Accepted, then each connector reported Available, each answered
-    (the steps after a secured connection is up; 1.6 §4.2, §4.9)."""
-    boot = await boot_until_accepted(station, req="1.6 §4.2: BootNotification answered")
-    boot.must(status="Accepted", req="1.6 §4.2: Accepted over the secured connection")
-    count = sum(evse.connectors for evse in profile.sut.evses)
-    for connector in range(1, count + 1):
-        await station.call(
-            "StatusNotification",
-            connector_id=connector,
-            error_code="NoError",
-            status="Available",
-            req="1.6 §4.9: StatusNotification answered",
-        ).must()
-
-
 async def _suites(station: StationPeer, req: str) -> None:
     """A TLS 1.2 handshake succeeds with each of the four suites the Central System must
     support (``req``)."""
@@ -372,7 +356,7 @@ async def test_server_certificate(station: StationPeer, sut_profile: SutProfile)
     obj = require_tls12(link, station, req="1.6 SEC A00.FR.312/313: TLS 1.2 or above")
     require_certificate_properties(peer_certificate(obj), station.base_url, station, server=True)
     await _suites(station, "1.6 SEC A00.FR.317: the Central System supports the four suites")
-    await _booted(station, sut_profile)
+    await station_booted(station, sut_profile)
 
 
 @oca(
@@ -395,4 +379,4 @@ async def test_client_certificate(station: StationPeer, sut_profile: SutProfile)
     )
     require_tls12(link, station, req="1.6 SEC A00.FR.416: TLS 1.2 or above")
     await _suites(station, "1.6 SEC A00.FR.317: the Central System supports the four suites")
-    await _booted(station, sut_profile)
+    await station_booted(station, sut_profile)

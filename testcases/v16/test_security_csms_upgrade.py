@@ -17,8 +17,8 @@ from harness.checks import require
 from harness.config import SutProfile
 from harness.transport import Link
 from harness.verdicts import Inconclusive
+from testcases.v16.states import station_booted as booted
 from testcases.v16.test_security_csms import CHAIN, SIGNS_CSR_KEY
-from testcases.v16.test_security_csms import _booted as booted
 from testcases.v16.test_security_csms import _renewal as renewal
 from testcases.v201.cert_checks import (
     chain_certificates,

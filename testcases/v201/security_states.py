@@ -9,12 +9,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-from harness import CsmsPeer, SutActions
+from harness import CsmsPeer, StationPeer, SutActions
 from harness.checks import require, should
 from harness.config import SutProfile
 from harness.peers.exchange import InboundCall
 from harness.pki import Pki
-from harness.transport import Link
+from harness.transport import ConnectFailed, Link
 from harness.transport.tls_hooks import ServerTlsHooks
 from harness.verdicts import Inconclusive, SutFailure
 from testcases.v201.tls_checks import require_tls12, ssl_object
@@ -124,3 +124,23 @@ async def restore_security_profile(csms: CsmsPeer, sut: SutActions, sp: int) -> 
         csms.trace.event(f"restoring security profile {sp} failed: {exc}")
         return False
     return True
+
+
+#: HTTP statuses that refuse a handshake for its credentials (401; 403 also seen in the field).
+REFUSED_STATUS = (401, 403)
+
+
+def require_auth_refused(outcome: Link | ConnectFailed, station: StationPeer, req: str) -> None:
+    """The handshake was refused with HTTP 401 or 403: a timeout, an HTTP 500 or an accepted
+    connection is no authentication refusal."""
+    if isinstance(outcome, ConnectFailed):
+        actual = f"HTTP {outcome.status}" if outcome.status is not None else str(outcome)
+    else:
+        actual = "the CSMS accepted the connection"
+    require(
+        isinstance(outcome, ConnectFailed) and outcome.status in REFUSED_STATUS,
+        req=req,
+        expected="the handshake refused with HTTP 401 (or 403)",
+        actual=actual,
+        frames=station.trace.render(),
+    )

@@ -10,10 +10,10 @@ import string
 from harness import CsmsPeer, StationPeer, SutActions, oca
 from harness.checks import require
 from harness.config import SutProfile
-from harness.transport import ConnectFailed, Link
 from testcases.v201.security_states import basic_auth as _basic_auth
 from testcases.v201.security_states import closed_within as _closed_within
 from testcases.v201.security_states import reconnected as _reconnected
+from testcases.v201.security_states import require_auth_refused
 from testcases.v201.states import (
     accept_boot,
     boot_until_accepted,
@@ -22,24 +22,6 @@ from testcases.v201.states import (
 )
 
 V2 = ("2.0.1", "2.1")
-#: HTTP statuses that refuse a handshake for its credentials (401; 403 also seen in the field).
-REFUSED_STATUS = (401, 403)
-
-
-def _require_auth_refused(outcome: Link | ConnectFailed, station: StationPeer, req: str) -> None:
-    """The handshake was refused with HTTP 401 or 403: a timeout, an HTTP 500 or an accepted
-    connection is no authentication refusal."""
-    if isinstance(outcome, ConnectFailed):
-        actual = f"HTTP {outcome.status}" if outcome.status is not None else str(outcome)
-    else:
-        actual = "the CSMS accepted the connection"
-    require(
-        isinstance(outcome, ConnectFailed) and outcome.status in REFUSED_STATUS,
-        req=req,
-        expected="the handshake refused with HTTP 401 (or 403)",
-        actual=actual,
-        frames=station.trace.render(),
-    )
 
 
 @oca(
@@ -70,7 +52,7 @@ async def test_basic_auth_valid(station: StationPeer) -> None:
 async def test_basic_auth_wrong_username(station: StationPeer) -> None:
     """A00: a Basic username that is not the station identity is refused (right password)."""
     outcome = await station.try_connect(username=station.identity + "-other")
-    _require_auth_refused(outcome, station, req="A00: username must equal the station identity")
+    require_auth_refused(outcome, station, req="A00: username must equal the station identity")
     await station.connect(req="A00: the valid identity still connects afterwards")
 
 
@@ -86,7 +68,7 @@ async def test_basic_auth_wrong_username(station: StationPeer) -> None:
 async def test_basic_auth_wrong_password(station: StationPeer) -> None:
     """A00: a wrong Basic password is refused."""
     outcome = await station.try_connect(password="definitely-not-the-password")
-    _require_auth_refused(outcome, station, req="A00: a wrong password is refused")
+    require_auth_refused(outcome, station, req="A00: a wrong password is refused")
     await station.connect(req="A00: the valid password still connects afterwards")
 
 
@@ -315,7 +297,7 @@ async def test_csms_password_accepted(
     old = station.password
     new = await _csms_sets_password(station, sut, "Accepted")
     outcome = await station.try_connect(password=old)
-    _require_auth_refused(outcome, station, req=PASSWORD_STORED)
+    require_auth_refused(outcome, station, req=PASSWORD_STORED)
     station.password = new
     await station.connect(req=PASSWORD_STORED)
     await station_booted(station, sut_profile, req="A01.FR.03: boot Accepted with the new password")

@@ -243,7 +243,13 @@ class OperatorCommands:
         }
         response = await self._command(identity, ("SetVariables", {"setVariableData": [item]}))
         results = response.get("setVariableResult") or []
-        accepted = any(r.get("attributeStatus") == "Accepted" for r in results)
+        self._password_answered(
+            identity, password, any(r.get("attributeStatus") == "Accepted" for r in results)
+        )
+        return response
+
+    def _password_answered(self, identity: str, password: str, accepted: bool) -> None:
+        """A01.FR.03/04 (1.6 SEC alike): only an Accepted new password replaces the old one."""
         store = accepted and "csms-password-not-stored" not in self.faults
         if (
             self.passwords is not None
@@ -251,7 +257,6 @@ class OperatorCommands:
             and (store or "csms-password-stored-on-reject" in self.faults)
         ):
             self.passwords[identity] = password
-        return response
 
     async def renew_station_certificate(self, identity: str) -> dict[str, Any]:
         """A02: TriggerMessage SignChargingStationCertificate; once the station's CSR came (its

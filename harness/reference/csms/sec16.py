@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import secrets
 import ssl
 from typing import Any
 
@@ -213,6 +214,17 @@ class Sec16Commands(OperatorCommands):
         response = await super().change_setting(identity, key, sent)
         if response.get("status") == "Accepted" and sent.strip().isdigit():
             self.security.accepted(identity, int(sent))
+        return response
+
+    async def set_basic_password(self, identity: str) -> dict[str, Any]:
+        """1.6 SEC A01: ChangeConfiguration AuthorizationKey with a new random key, 40
+        hexadecimal digits (A01.FR.02, A00.FR.205); only an Accepted one is taken (A01.FR.03/04)."""
+        if self.version != V16:
+            return await super().set_basic_password(identity)
+        key = secrets.token_hex(20)
+        command = ("ChangeConfiguration", {"key": "AuthorizationKey", "value": key})
+        response = await self._command(identity, command)
+        self._password_answered(identity, key, response.get("status") == "Accepted")
         return response
 
     async def get_log(self, identity: str, log_type: str) -> dict[str, Any]:
