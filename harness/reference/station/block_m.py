@@ -13,8 +13,8 @@ station: its store of CA certificates by certificateType.
   algorithm of the harness PKI, where M05.FR.09 allows one), and a new CSMSRootCertificate is
   installed only when it is a CA certificate, within its validity period, signed by a current
   CSMS root (M05.FR.10): it replaces that one, which stays as the fallback, Accepted
-  (M05.FR.12); any other is Rejected and not installed (M05.FR.11). The
-  fallback is listed while it is kept; deleting the new root makes the fallback current again.
+  (M05.FR.12); any other is Rejected and not installed (M05.FR.11). The fallback is listed
+  while it is kept; deleting the new root makes the fallback current again.
   The store is not the TLS trust: the station goes on verifying the CSMS with the roots it was
   started with (no switch to the new root, so no M05.FR.13/14 yet).
 * GetInstalledCertificateIds (M03): the hash data (SHA256) of every stored certificate whose
@@ -29,9 +29,9 @@ Seeded faults (:mod:`harness.reference.faults_m`): ``install-certificate-accepts
 ``install-certificate-not-stored``, ``installed-certificates-ignore-type``,
 ``installed-certificates-one-type``, ``delete-certificate-not-deleted``,
 ``delete-certificate-always-accepted``, ``additional-root-check-ignored`` (with the check on, a
-new CSMS root not signed by the current one is installed as without it). OCPP 1.6 with the security extension
-(:mod:`~harness.reference.station.sec16`) uses the same store with ``v16=True``: the faults are
-then the ones named with the suffix ``-16``.
+new CSMS root not signed by the current one is installed as without it). OCPP 1.6 with the
+security extension (:mod:`~harness.reference.station.sec16`) uses the same store with
+``v16=True``: the faults are then the ones named with the suffix ``-16``.
 """
 
 from __future__ import annotations
