@@ -26,7 +26,10 @@ from harness.pki.csr import load_csr
 from harness.verdicts import HarnessError, SutFailure
 from testcases.v201.cert_checks import normalized_hash_data
 from testcases.v201.security_states import closed_within, session_pki
-from testcases.v201.tls_checks import client_certificates, peer_certificate, ssl_object
+from testcases.v201.tls_checks import (
+    client_certificates,
+    require_presented,
+)
 
 V16 = ("1.6",)
 CS_ROOT = "CentralSystemRootCertificate"
@@ -139,19 +142,7 @@ async def test_charge_point_certificate_renewed(csms: CsmsPeer, sut_profile: Sut
         csms.trace.event("the charge point kept its connection: the harness closes it")
         await old.close(1000, "reconnect with the new charge point certificate")
     link = await csms.wait_connected(within_s=csms.action_s, req=NEW_CERTIFICATE_USED)
-    obj = ssl_object(link)
-    presented = peer_certificate(obj) if obj is not None else None
-    require(
-        presented is not None and presented.serial_number == issued.serial_number,
-        req=NEW_CERTIFICATE_USED,
-        expected=f"the client certificate with serial number {issued.serial_number:x}",
-        actual=(
-            f"serial number {presented.serial_number:x} ({presented.subject.rfc4514_string()})"
-            if presented is not None
-            else "no client certificate"
-        ),
-        frames=csms.trace.render(last=6),
-    )
+    require_presented(link, issued, csms, req=NEW_CERTIFICATE_USED)
 
 
 @oca(

@@ -15,7 +15,6 @@ from __future__ import annotations
 from harness import StationPeer, SutActions, oca
 from harness.checks import require
 from harness.config import SutProfile
-from harness.transport import Link
 from harness.verdicts import Inconclusive
 from testcases.v16.states import station_booted as booted
 from testcases.v16.test_security_csms import CHAIN, SIGNS_CSR_KEY
@@ -26,8 +25,13 @@ from testcases.v201.cert_checks import (
     require_chain_valid,
     require_leaf_for_csr,
 )
-from testcases.v201.test_a_upgrade import RESTORE, upgradable
-from testcases.v201.test_a_upgrade import _allow_again as allow_again
+from testcases.v201.security_states import (
+    RESTORE,
+    allow_again,
+    connect_upgraded,
+    require_lower_refused,
+    upgradable,
+)
 
 V16 = ("1.6",)
 #: The configuration key of the charge point's security profile (1.6 SEC §7.6).
@@ -40,13 +44,6 @@ UPGRADE_ADMITTED = (
 LOWER_REFUSED = (
     "1.6 SEC A05.FR.09: the Central System refuses a connection over the lower security profile"
 )
-
-
-def upgradable_16(profile: SutProfile) -> str | None:
-    """Applicability of TC_083_CSMS: that of TC_A_19 (:func:`upgradable`), security profile 2;
-    its reasons name this case."""
-    reason = upgradable(profile)
-    return None if reason is None else reason.replace("TC_A_19", "TC_083_CSMS")
 
 
 async def _changes_security_profile(station: StationPeer, sut: SutActions, level: int) -> None:
@@ -77,7 +74,7 @@ async def _changes_security_profile(station: StationPeer, sut: SutActions, level
     profile="advanced-security",
     versions=V16,
     kills=("csms-accepts-lower-profile-after-upgrade", "security-profile-wrong-value-16"),
-    applies=upgradable_16,
+    applies=upgradable,
 )
 async def test_csms_upgrades_charge_point_security_profile(
     station: StationPeer, sut: SutActions, sut_profile: SutProfile
@@ -112,30 +109,10 @@ async def test_csms_upgrades_charge_point_security_profile(
     base = station.base_url
     try:
         await _changes_security_profile(station, sut, sp + 1)
-        link = await station.try_connect(use_auth=False, ssl_context=upgraded)
-        require(
-            isinstance(link, Link),
-            req=UPGRADE_ADMITTED,
-            expected=f"the connection over security profile {sp + 1} accepted",
-            actual=str(link),
-            frames=station.trace.render(last=6),
-        )
+        await connect_upgraded(station, upgraded, sp, req=UPGRADE_ADMITTED)
         await booted(station, sut_profile)
-        lower = await station.try_connect()
-        require(
-            not isinstance(lower, Link),
-            req=LOWER_REFUSED,
-            expected=f"the connection over security profile {sp} refused",
-            actual="it was accepted",
-            frames=station.trace.render(last=6),
-        )
-        again = await station.try_connect(use_auth=False, ssl_context=upgraded)
-        require(
-            isinstance(again, Link),
-            req=UPGRADE_ADMITTED,
-            expected=f"the connection over security profile {sp + 1} accepted again",
-            actual=str(again),
-        )
+        await require_lower_refused(station, sp, req=LOWER_REFUSED)
+        await connect_upgraded(station, upgraded, sp, req=UPGRADE_ADMITTED, again=True)
     finally:
         station.base_url = base
         await allow_again(station, sut, sp, base)

@@ -14,24 +14,20 @@ from harness.config import SutProfile
 from harness.pki import sign_csr
 from harness.verdicts import Inconclusive
 from testcases.v16.test_security_certificates import renewal_csr
-from testcases.v201.security_states import closed_within, restore_security_profile, session_pki
-from testcases.v201.tls_checks import peer_certificate, ssl_object
+from testcases.v201.security_states import (
+    RESTORE,
+    closed_within,
+    restore_security_profile,
+    session_pki,
+    upgradable,
+)
+from testcases.v201.tls_checks import require_presented
 
 V16 = ("1.6",)
-RESTORE = "restore_security_profile"
 KEY = "SecurityProfile"
 UPGRADE_ACCEPTED = "1.6 SEC A05.FR.05: a higher SecurityProfile is Accepted"
 DISCONNECTED = "1.6 SEC A05.FR.06: the charge point disconnects"
 RECONNECTED = "1.6 SEC A05.FR.07: the charge point reconnects with the new security profile"
-
-
-def upgradable(profile: SutProfile) -> str | None:
-    """Applicability: security profile 2 (the upgrade from 1 needs a TLS endpoint the harness
-    does not set up yet, as for TC_A_19_CS)."""
-    sp = profile.sut.security_profile
-    if sp == 1:
-        return "not implemented for security profile 1: the upgrade needs a TLS endpoint"
-    return None if sp == 2 else f"the case upgrades from security profile 2, not {sp}"
 
 
 async def _renewed(csms: CsmsPeer, identity: str) -> x509.Certificate:
@@ -102,19 +98,7 @@ async def test_upgrade_security_profile(
             frames=csms.trace.render(last=4),
         )
         link = await csms.wait_connected(within_s=csms.action_s, req=RECONNECTED)
-        obj = ssl_object(link)
-        presented = peer_certificate(obj) if obj is not None else None
-        require(
-            presented is not None and presented.serial_number == issued.serial_number,
-            req=RECONNECTED,
-            expected=f"a connection with the client certificate {issued.serial_number:x}",
-            actual=(
-                f"client certificate {presented.serial_number:x}"
-                if presented is not None
-                else "a connection without a client certificate"
-            ),
-            frames=csms.trace.render(last=6),
-        )
+        require_presented(link, issued, csms, req=RECONNECTED)
         level = await _security_profile(csms)
         require(
             level == str(sp + 1),

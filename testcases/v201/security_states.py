@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ssl
 
 from harness import CsmsPeer, StationPeer, SutActions
 from harness.checks import require, should
@@ -144,3 +145,61 @@ def require_auth_refused(outcome: Link | ConnectFailed, station: StationPeer, re
         actual=actual,
         frames=station.trace.render(),
     )
+
+
+# -- A05: security profile upgrade (TC_A_19, 1.6 TC_083) ---------------------------------------
+#: The SUT action that puts a station (or a CSMS's record of it) back after an upgrade.
+RESTORE = "restore_security_profile"
+
+
+def upgradable(profile: SutProfile) -> str | None:
+    """Applicability of TC_A_19 and 1.6 TC_083: security profile 1 or 2 (Part 6 prerequisite;
+    1.6 SEC A05); from 1 the
+    upgraded connection needs a TLS endpoint the session does not have, which the harness does
+    not set up yet (said in the reason, so the report shows the gap)."""
+    sp = profile.sut.security_profile
+    if sp == 1:
+        return (
+            "not implemented for security profile 1: the upgrade to 2 needs a TLS endpoint the "
+            "harness does not set up yet (run the case at security profile 2)"
+        )
+    return None if sp == 2 else f"the case upgrades from security profile 1 or 2, not {sp}"
+
+
+async def connect_upgraded(
+    station: StationPeer, upgraded: ssl.SSLContext, sp: int, *, req: str, again: bool = False
+) -> None:
+    """The harness station connects over security profile ``sp + 1`` (its certificate in
+    ``upgraded``, no Basic auth) to its current URL; the CSMS must accept it."""
+    link = await station.try_connect(use_auth=False, ssl_context=upgraded)
+    require(
+        isinstance(link, Link),
+        req=req,
+        expected=f"the connection to {station.base_url} over security profile {sp + 1} accepted"
+        + (" again" if again else ""),
+        actual=str(link),
+        frames=station.trace.render(last=6),
+    )
+
+
+async def require_lower_refused(station: StationPeer, sp: int, *, req: str) -> None:
+    """A05.FR.07 (1.6 SEC A05.FR.09): a connection over the old security profile ``sp`` (the
+    session's TLS and Basic auth) is refused after the upgrade."""
+    lower = await station.try_connect()
+    require(
+        not isinstance(lower, Link),
+        req=req,
+        expected=f"the connection over security profile {sp} refused",
+        actual="it was accepted",
+        frames=station.trace.render(last=6),
+    )
+
+
+async def allow_again(station: StationPeer, sut: SutActions, sp: int, url: str) -> None:
+    """After the case: the operator lets the station in over its old profile again; a failure
+    is traced (the next case then finds no connection)."""
+    try:
+        await sut.restore_security_profile(sp, url)
+        await station.connect(req=f"precondition restore: connected at security profile {sp}")
+    except Exception as exc:  # the case's verdict stands
+        station.trace.event(f"restoring security profile {sp} failed: {exc}")

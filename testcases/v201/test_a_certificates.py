@@ -28,7 +28,10 @@ from testcases.v201.cert_checks import (
     require_connects_with,
     require_leaf_for_csr,
 )
-from testcases.v201.tls_checks import client_certificates, peer_certificate, ssl_object
+from testcases.v201.tls_checks import (
+    client_certificates,
+    require_presented,
+)
 
 V2 = ("2.0.1", "2.1")
 STATION_CERTIFICATE = "ChargingStationCertificate"
@@ -145,19 +148,7 @@ async def test_station_certificate_renewed(csms: CsmsPeer, sut_profile: SutProfi
         csms.trace.event("the station kept its connection: the harness closes it")
         await old.close(1000, "reconnect with the new station certificate")
     link = await csms.wait_connected(within_s=csms.action_s, req=NEW_CERTIFICATE_USED)
-    obj = ssl_object(link)
-    presented = peer_certificate(obj) if obj is not None else None
-    require(
-        presented is not None and presented.serial_number == issued.serial_number,
-        req=NEW_CERTIFICATE_USED,
-        expected=f"the client certificate with serial number {issued.serial_number:x}",
-        actual=(
-            f"serial number {presented.serial_number:x} ({presented.subject.rfc4514_string()})"
-            if presented is not None
-            else "no client certificate"
-        ),
-        frames=csms.trace.render(last=6),
-    )
+    require_presented(link, issued, csms, req=NEW_CERTIFICATE_USED)
 
 
 @oca(

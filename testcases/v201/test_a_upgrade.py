@@ -20,9 +20,16 @@ from harness import CsmsPeer, StationPeer, SutActions, oca
 from harness.checks import require, require_fields
 from harness.config import SutProfile
 from harness.pki import sign_csr
-from harness.transport import Link
 from harness.verdicts import Inconclusive
 from testcases.v201.cert_checks import renewed_context
+from testcases.v201.security_states import (
+    RESTORE,
+    allow_again,
+    connect_upgraded,
+    require_lower_refused,
+    restore_security_profile,
+    upgradable,
+)
 from testcases.v201.states import accept_boot, get_variable, set_variable, station_booted
 from testcases.v201.test_a_certificates import (
     STATION_CERTIFICATE,
@@ -33,29 +40,15 @@ from testcases.v201.test_a_certificates import (
     harness_pki,
     renewal_csr,
 )
-from testcases.v201.tls_checks import peer_certificate, ssl_object
+from testcases.v201.tls_checks import require_presented
 
 V2 = ("2.0.1", "2.1")
-RESTORE = "restore_security_profile"
 PRIORITY_KEY = "OCPPCommCtrlr.NetworkConfigurationPriority"
 PROFILE_ACCEPTED = "A05.FR.04: SetNetworkProfile of a higher security profile is Accepted"
 PRIORITY_ACCEPTED = "A05.FR.04: the new NetworkConfigurationPriority is Accepted"
 RECONNECTED = "A05.FR.05: after the reboot the station connects with the new profile"
 LEVEL_UPDATED = "A05.FR.06: SecurityProfile is the new security profile"
 LOWER_REMOVED = "A05.FR.06: the profiles of a lower security profile are removed from the priority"
-
-
-def upgradable(profile: SutProfile) -> str | None:
-    """Applicability of TC_A_19: security profile 1 or 2 (Part 6 prerequisite); from 1 the
-    upgraded connection needs a TLS endpoint the session does not have, which the harness does
-    not set up yet (said in the reason, so the report shows the gap)."""
-    sp = profile.sut.security_profile
-    if sp == 1:
-        return (
-            "not implemented for security profile 1: the upgrade to 2 needs a TLS endpoint the "
-            "harness does not set up yet (run TC_A_19 at security profile 2)"
-        )
-    return None if sp == 2 else f"the case upgrades from security profile 1 or 2, not {sp}"
 
 
 def _slots(item: Any) -> list[str]:
@@ -160,19 +153,7 @@ async def test_security_profile_upgraded(
             "BootNotification", within_s=csms.action_s + 2 * csms.response_s, req=RECONNECTED
         )
         link = csms.link
-        obj = ssl_object(link) if link is not None else None
-        presented = peer_certificate(obj) if obj is not None else None
-        require(
-            presented is not None and presented.serial_number == issued.serial_number,
-            req=RECONNECTED,
-            expected=f"a connection with the client certificate {issued.serial_number:x}",
-            actual=(
-                f"client certificate {presented.serial_number:x}"
-                if presented is not None
-                else "a connection without a client certificate"
-            ),
-            frames=csms.trace.render(last=6),
-        )
+        require_presented(link, issued, csms, req=RECONNECTED)
         await accept_boot(csms, boot, sut_profile)
         level = await get_variable(csms, "SecurityCtrlr", "SecurityProfile", req=LEVEL_UPDATED)
         require(
@@ -193,23 +174,7 @@ async def test_security_profile_upgraded(
     finally:
         restore_listener()
         csms.trace.event(f"the harness CSMS is back at security profile {sp}")
-        await _restore(csms, sut, sp)
-
-
-async def _restore(csms: CsmsPeer, sut: SutActions, sp: int) -> None:
-    """After the case: the station reconfigured (SUT action) and reconnected at its security
-    profile; a failure here is traced, and the next case finds the station missing."""
-    upgraded = csms.link
-    try:
-        await sut.restore_security_profile(sp, csms.url)
-        if csms.link is upgraded and upgraded is not None and not upgraded.closed.is_set():
-            await upgraded.close(1000, f"back to security profile {sp}")
-        await csms.wait_connected(
-            within_s=csms.action_s + csms.response_s,
-            req=f"precondition restore: the station reconnects at security profile {sp}",
-        )
-    except Exception as exc:  # the case's verdict stands; the next case sees the station gone
-        csms.trace.event(f"restoring security profile {sp} failed: {exc}")
+        await restore_security_profile(csms, sut, sp)
 
 
 #: TC_A_19_CSMS: the configuration slot the operator has the CSMS set (one a station offers).
@@ -316,42 +281,12 @@ async def test_csms_upgrades_security_profile(
     url = await _csms_network_steps(station, sut, sp)
     try:
         station.base_url = url
-        link = await station.try_connect(use_auth=False, ssl_context=upgraded)
-        require(
-            isinstance(link, Link),
-            req=UPGRADE_ADMITTED,
-            expected=f"the connection to {url} over security profile {sp + 1} accepted",
-            actual=str(link),
-            frames=station.trace.render(last=6),
-        )
+        await connect_upgraded(station, upgraded, sp, req=UPGRADE_ADMITTED)
         await station_booted(station, sut_profile, req="B01.FR.01: Booted after the upgrade")
         station.base_url = base
-        lower = await station.try_connect()
-        require(
-            not isinstance(lower, Link),
-            req=LOWER_REFUSED,
-            expected=f"the connection over security profile {sp} refused",
-            actual="it was accepted",
-            frames=station.trace.render(last=6),
-        )
+        await require_lower_refused(station, sp, req=LOWER_REFUSED)
         station.base_url = url
-        again = await station.try_connect(use_auth=False, ssl_context=upgraded)
-        require(
-            isinstance(again, Link),
-            req=UPGRADE_ADMITTED,
-            expected=f"the connection over security profile {sp + 1} accepted again",
-            actual=str(again),
-        )
+        await connect_upgraded(station, upgraded, sp, req=UPGRADE_ADMITTED, again=True)
     finally:
         station.base_url = base
-        await _allow_again(station, sut, sp, base)
-
-
-async def _allow_again(station: StationPeer, sut: SutActions, sp: int, url: str) -> None:
-    """After the case: the operator lets the station in over its old profile again; a failure
-    is traced (the next case then finds no connection)."""
-    try:
-        await sut.restore_security_profile(sp, url)
-        await station.connect(req=f"precondition restore: connected at security profile {sp}")
-    except Exception as exc:  # the case's verdict stands
-        station.trace.event(f"restoring security profile {sp} failed: {exc}")
+        await allow_again(station, sut, sp, base)

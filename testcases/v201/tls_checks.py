@@ -70,6 +70,26 @@ def peer_certificate(obj: ssl.SSLObject) -> x509.Certificate | None:
     return x509.load_der_x509_certificate(der) if der else None
 
 
+def require_presented(
+    link: Link | None, issued: x509.Certificate, peer: PeerView, *, req: str
+) -> None:
+    """The connection ``link`` presents the client certificate ``issued`` (the same serial
+    number): a renewed certificate in use (A02.FR.08), an upgraded security profile (A05)."""
+    obj = ssl_object(link) if link is not None else None
+    presented = peer_certificate(obj) if obj is not None else None
+    require(
+        presented is not None and presented.serial_number == issued.serial_number,
+        req=req,
+        expected=f"the client certificate with serial number {issued.serial_number:x}",
+        actual=(
+            f"serial number {presented.serial_number:x} ({presented.subject.rfc4514_string()})"
+            if presented is not None
+            else "no client certificate"
+        ),
+        frames=peer.trace.render(last=6),
+    )
+
+
 def require_certificate_properties(
     cert: x509.Certificate | None, url: str, peer: PeerView, *, server: bool
 ) -> None:
