@@ -22,6 +22,7 @@ from testcases.v201.security_states import (
     booting,
     closed_within,
     reconnected,
+    require_basic_credentials,
     require_link_tls,
     require_valid_certificate_used,
     server_hooks,
@@ -119,20 +120,12 @@ async def test_basic_auth_valid(csms: CsmsPeer, sut: SutActions, sut_profile: Su
     boot = await booting(
         csms, sut, req="1.6 SEC A00.FR.203/302: the charge point connects with Basic credentials"
     )
-    shake = [h for h in csms.server.handshakes if h.status == 101][-1]
-    require(
-        shake.username == shake.identity,
-        req="1.6 SEC A00.FR.204/303: the Basic username is the charge point identity",
-        expected=f"username {shake.identity!r}",
-        actual=f"username {shake.username!r}",
-        frames=csms.trace.render(last=6),
-    )
-    password = csms.basic_password or ""
-    require(
-        BASIC_PASSWORD.fullmatch(password) is not None,
-        req="1.6 SEC A00.FR.205/304: the AuthorizationKey is 16-40 characters",
-        expected="16 to 40 characters",
-        actual=f"{len(password)} characters",
+    require_basic_credentials(
+        csms,
+        username_req="1.6 SEC A00.FR.204/303: the Basic username is the charge point identity",
+        password_req="1.6 SEC A00.FR.205/304: the AuthorizationKey is 16-40 characters",
+        rule=BASIC_PASSWORD,
+        shape="16 to 40 characters",
     )
     await accept_boot(csms, boot, sut_profile)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import ssl
 
 from harness import CsmsPeer, StationPeer, SutActions
@@ -203,3 +204,26 @@ async def allow_again(station: StationPeer, sut: SutActions, sp: int, url: str) 
         await station.connect(req=f"precondition restore: connected at security profile {sp}")
     except Exception as exc:  # the case's verdict stands
         station.trace.event(f"restoring security profile {sp} failed: {exc}")
+
+
+def require_basic_credentials(
+    csms: CsmsPeer, *, username_req: str, password_req: str, rule: re.Pattern[str], shape: str
+) -> None:
+    """The last accepted upgrade request carried Basic credentials whose username is the station
+    identity (``username_req``) and whose password, the one the harness holds for it, matches
+    ``rule`` (``password_req``; ``shape`` says what it allows)."""
+    shake = [h for h in csms.server.handshakes if h.status == 101][-1]
+    require(
+        shake.username == shake.identity,
+        req=username_req,
+        expected=f"username {shake.identity!r}",
+        actual=f"username {shake.username!r}",
+        frames=csms.trace.render(last=6),
+    )
+    password = csms.basic_password or ""
+    require(
+        rule.fullmatch(password) is not None,
+        req=password_req,
+        expected=shape,
+        actual=f"{len(password)} characters",
+    )

@@ -13,7 +13,7 @@ from harness.config import SutProfile
 from testcases.v201.security_states import basic_auth as _basic_auth
 from testcases.v201.security_states import closed_within as _closed_within
 from testcases.v201.security_states import reconnected as _reconnected
-from testcases.v201.security_states import require_auth_refused
+from testcases.v201.security_states import require_auth_refused, require_basic_credentials
 from testcases.v201.states import (
     accept_boot,
     boot_until_accepted,
@@ -98,21 +98,12 @@ async def test_station_basic_auth(csms: CsmsPeer, sut: SutActions, sut_profile: 
         within_s=csms.action_s + csms.response_s,
         req="A00.FR.203: the station connects with its Basic credentials",
     )
-    accepted = [h for h in csms.server.handshakes if h.status == 101]
-    shake = accepted[-1]
-    require(
-        shake.username == shake.identity,
-        req="A00.FR.204: the Basic username is the station identity",
-        expected=f"username {shake.identity!r}",
-        actual=f"username {shake.username!r}",
-        frames=csms.trace.render(last=6),
-    )
-    password = csms.basic_password or ""
-    require(
-        BASIC_PASSWORD.fullmatch(password) is not None,
-        req="A00.FR.205: the BasicAuthPassword is 16-40 allowed characters",
-        expected="16-40 characters: letters, digits, * - _ = : + | @ .",
-        actual=f"{len(password)} characters",
+    require_basic_credentials(
+        csms,
+        username_req="A00.FR.204: the Basic username is the station identity",
+        password_req="A00.FR.205: the BasicAuthPassword is 16-40 allowed characters",
+        rule=BASIC_PASSWORD,
+        shape="16-40 characters: letters, digits, * - _ = : + | @ .",
     )
     await accept_boot(csms, boot, sut_profile)
 
