@@ -9,7 +9,8 @@ reused while still valid.
 * A root nobody trusts, and server and station certificates each bad in one way
   (:mod:`harness.pki.bad`), for the negative cases.
 * A second CSMS root signed by the first (:meth:`Pki.linked_csms_root`), the only new CSMS root a
-  station with AdditionalRootCertificateCheck installs (M05.FR.10-12).
+  station with AdditionalRootCertificateCheck installs (M05.FR.10-12), and a CSMS server
+  certificate under it (:meth:`Pki.linked_csms_server`, M05.FR.13).
 """
 
 from __future__ import annotations
@@ -187,6 +188,24 @@ class Pki:
             directory = self.directory / LINKED_DIR
             _ensure_ca(directory, "csms-root-2", subject, self._algorithm, root, None)
         return cert_path(directory, "csms-root-2")
+
+    def linked_csms_server(self) -> Issued:
+        """A CSMS server certificate issued by :meth:`linked_csms_root` (Part 6 TC_M_30_CS: the
+        CSMS certificate signed by the new CSMS root); its chain file holds it and that root,
+        so the path leads to the first CSMS root too. ``linked/csms-server-2*`` (key 0600)."""
+        root_pem = self.linked_csms_root()
+        directory = root_pem.parent
+        spec = server_spec(self.csms_host, self.organization)
+        with locked(self.directory):
+            root = self._ca("csms-root", None)
+            pair = load(directory, "csms-root-2")
+            if pair is None or not matches(
+                pair, Wanted(pair.cert.subject, root.cert, self._algorithm)
+            ):
+                raise PkiError(f"{root_pem} is missing or stale: ask linked_csms_root again")
+            return _ensure_leaf(
+                directory, "csms-server-2", spec, pair, self._algorithm, (pair.cert,)
+            )
 
     def bad_server(self, kind: str) -> Issued:
         """A CSMS server certificate bad in the way ``kind`` says (:data:`BAD_KINDS`)."""

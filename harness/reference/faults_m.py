@@ -66,6 +66,22 @@ M_FAULTS: tuple[Fault, ...] = (
         "one did not sign",
         "M05.FR.11: a new CSMS root not signed by the old one is Rejected",
     ),
+    Fault(
+        "csms-root-fallback-not-kept",
+        STATION,
+        V2,
+        "with AdditionalRootCertificateCheck true, drops the old CSMS root as soon as a new one "
+        "signed by it is installed (no fallback)",
+        "M05.FR.14: the old CSMS root (fallback) is still installed after reconnecting with it",
+    ),
+    Fault(
+        "csms-root-fallback-not-removed",
+        STATION,
+        V2,
+        "with AdditionalRootCertificateCheck true, keeps the old CSMS root after connecting with "
+        "a server certificate of the new one",
+        "M05.FR.13: the old CSMS root is removed after connecting with the new one",
+    ),
     # -- the reference CSMS -------------------------------------------------------------------
     Fault(
         "csms-install-certificate-not-sent",

@@ -14,9 +14,13 @@ station: its store of CA certificates by certificateType.
   installed only when it is a CA certificate, within its validity period, signed by a current
   CSMS root (M05.FR.10): it replaces that one, which stays as the fallback, Accepted
   (M05.FR.12); any other is Rejected and not installed (M05.FR.11). The fallback is listed
-  while it is kept; deleting the new root makes the fallback current again.
-  The store is not the TLS trust: the station goes on verifying the CSMS with the roots it was
-  started with (no switch to the new root, so no M05.FR.13/14 yet).
+  while it is kept. Once the station's connection runs with a server certificate issued by the
+  new root, the fallback is removed (M05.FR.13; looked at when the store is next asked). The
+  TLS trust itself is not switched: the station goes on verifying the CSMS with the roots it was
+  started with, so a server certificate of the old root still connects (what the fallback of
+  M05.FR.14 achieves) and one of the new root connects through the path new root -> old root.
+  Deleting a new root puts its old one back (the fallback, or the root the station was started
+  with: the reference station never stays without the CSMS root it trusts).
 * GetInstalledCertificateIds (M03): the hash data (SHA256) of every stored certificate whose
   type is listed (none listed: every type), Accepted (M03.FR.03/04); NotFound without a chain
   when nothing matches (M03.FR.02).
@@ -29,9 +33,11 @@ Seeded faults (:mod:`harness.reference.faults_m`): ``install-certificate-accepts
 ``install-certificate-not-stored``, ``installed-certificates-ignore-type``,
 ``installed-certificates-one-type``, ``delete-certificate-not-deleted``,
 ``delete-certificate-always-accepted``, ``additional-root-check-ignored`` (with the check on, a
-new CSMS root not signed by the current one is installed as without it). OCPP 1.6 with the
-security extension (:mod:`~harness.reference.station.sec16`) uses the same store with
-``v16=True``: the faults are then the ones named with the suffix ``-16``.
+new CSMS root not signed by the current one is installed as without it),
+``csms-root-fallback-not-kept`` (the old root is dropped at once, M05.FR.12),
+``csms-root-fallback-not-removed`` (the fallback stays after connecting with the new root).
+OCPP 1.6 with the security extension (:mod:`~harness.reference.station.sec16`) uses the same
+store with ``v16=True``: the faults are then the ones named with the suffix ``-16``.
 """
 
 from __future__ import annotations
@@ -94,6 +100,15 @@ def linked_ca(pem: str, issuer_pem: str) -> bool:
         return False
     now = datetime.now(UTC)
     return constraints.ca and cert.not_valid_before_utc <= now <= cert.not_valid_after_utc
+
+
+def _issued(cert: x509.Certificate, issuer_pem: str) -> bool:
+    """Whether ``cert`` is signed by the certificate ``issuer_pem``."""
+    try:
+        cert.verify_directly_issued_by(x509.load_pem_x509_certificate(issuer_pem.encode()))
+    except (ValueError, TypeError, InvalidSignature):
+        return False
+    return True
 
 
 def normalized(data: Any) -> tuple[str, ...]:
@@ -172,13 +187,30 @@ class CertificateStore:
         if signer is None:
             return Reply({"status": "Rejected"})  # M05.FR.11
         if not self.fault("install-certificate-not-stored"):
-            self.fallback = signer
+            self.fallback = None if self.fault("csms-root-fallback-not-kept") else signer
             self.issuers[pem] = signer
             self.store[CSMS_ROOT] = [pem if root == signer else root for root in current]
         return Reply({"status": "Accepted"})  # M05.FR.12
 
+    def _settle(self) -> None:
+        """M05.FR.13: the fallback is removed once the connection runs with a server
+        certificate issued by a new root that replaced it."""
+        link = self.st.link
+        transport = link.ws.transport if link is not None else None
+        obj = transport.get_extra_info("ssl_object") if transport is not None else None
+        der = obj.getpeercert(binary_form=True) if isinstance(obj, ssl.SSLObject) else None
+        if self.fallback is None or not der or self.fault("csms-root-fallback-not-removed"):
+            return
+        server = x509.load_der_x509_certificate(der)
+        for pem in self.store.get(CSMS_ROOT, []):
+            if self.issuers.get(pem) == self.fallback and _issued(server, pem):
+                self.fallback = None
+                return
+
     def _entries(self, kind: str) -> list[str]:
         """The stored certificates of ``kind``; for CSMS roots also a kept fallback."""
+        if kind == CSMS_ROOT:
+            self._settle()
         entries = list(self.store.get(kind, []))
         if kind == CSMS_ROOT and self.fallback is not None:
             entries.append(self.fallback)
@@ -223,9 +255,11 @@ class CertificateStore:
                 if normalized(self._hash(pem, algorithm)) == wanted:
                     if not self.fault("delete-certificate-not-deleted"):
                         entries.remove(pem)
-                        if self.fallback is not None and self.issuers.get(pem) == self.fallback:
-                            entries.append(self.fallback)  # the fallback is current again
-                            self.fallback = None
+                        old = self.issuers.get(pem)
+                        if old is not None and old not in entries:
+                            entries.append(old)  # the old root is current again
+                            if self.fallback == old:
+                                self.fallback = None
                     return Reply({"status": "Accepted"})  # M04.FR.02
         if self.fault("delete-certificate-always-accepted"):
             return Reply({"status": "Accepted"})
