@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from harness.ocppj.frames import CallError, CallResult
@@ -262,9 +262,18 @@ class OperatorCommands:
         """A02: TriggerMessage SignChargingStationCertificate; once the station's CSR came (its
         SignCertificateRequest answered Accepted by :mod:`.block_a`), CertificateSigned with the
         chain issued for it; returns that answer (else the TriggerMessage's)."""
+        trigger = ("TriggerMessage", {"requestedMessage": "SignChargingStationCertificate"})
+        return await self._renew(
+            identity, trigger, lambda csr: block_a.certificate_signed(self.faults, csr)
+        )
+
+    async def _renew(
+        self, identity: str, trigger: Command, signed: Callable[[str], Command]
+    ) -> dict[str, Any]:
+        """A02 (1.6 SEC A02 alike): ``trigger``; once the station's CSR came, the command
+        ``signed`` makes of it; returns its answer (else the trigger's)."""
         record = self.state.station(identity)
         before = len(record.csrs)
-        trigger = ("TriggerMessage", {"requestedMessage": "SignChargingStationCertificate"})
         response = await self._command(identity, trigger)
         if response.get("status") != "Accepted":
             return response
@@ -272,5 +281,4 @@ class OperatorCommands:
             while len(record.csrs) <= before:  # noqa: ASYNC110 - handlers are plain functions
                 await asyncio.sleep(0.05)
         block_a.trust_own_ca(getattr(getattr(self, "_server", None), "ssl_context", None))
-        command = block_a.certificate_signed(self.faults, record.csrs[-1])
-        return await self._command(identity, command)
+        return await self._command(identity, signed(record.csrs[-1]))

@@ -25,7 +25,6 @@ Faults (:mod:`harness.reference.csms_faults_sec16`): ``sign-certificate-rejected
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import secrets
 import ssl
@@ -165,17 +164,10 @@ class Sec16Commands(OperatorCommands):
         for it; returns that answer (else the ExtendedTriggerMessage's)."""
         if self.version != V16:
             return await super().renew_station_certificate(identity)
-        record = self.state.station(identity)
-        before = len(record.csrs)
         trigger = ("ExtendedTriggerMessage", {"requestedMessage": "SignChargePointCertificate"})
-        response = await self._command(identity, trigger)
-        if response.get("status") != "Accepted":
-            return response
-        async with asyncio.timeout(self._command_timeout_s):
-            while len(record.csrs) <= before:  # noqa: ASYNC110 - handlers are plain functions
-                await asyncio.sleep(0.05)
-        block_a.trust_own_ca(getattr(getattr(self, "_server", None), "ssl_context", None))
-        return await self._command(identity, certificate_signed(self.faults, record.csrs[-1]))
+        return await self._renew(
+            identity, trigger, lambda csr: certificate_signed(self.faults, csr)
+        )
 
     async def install_certificate(self, identity: str, certificate_type: str) -> dict[str, Any]:
         """1.6 SEC M05: InstallCertificate.req of a root of ``certificate_type``."""
