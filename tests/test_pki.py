@@ -560,3 +560,27 @@ def test_cli_certs_init_writes_then_keeps(
     assert "PRIVATE KEY" not in out
     assert cli_main(["certs", "init", str(target), "--identity", "10.1.1.1"]) == 2
     assert "IP address" in capsys.readouterr().err
+
+
+def test_linked_csms_root_is_a_ca_signed_by_the_csms_root(pki: Pki) -> None:
+    """M05.FR.10-12 (TC_M_09/30/31_CS): the second CSMS root is a CA certificate of a key of its
+    own, issued by the first; its server certificate chains up to it; both keys 0600; asking
+    again gives the same files."""
+    first = x509.load_pem_x509_certificate(pki.csms_root.read_bytes())
+    path = pki.linked_csms_root()
+    linked = x509.load_pem_x509_certificate(path.read_bytes())
+    linked.verify_directly_issued_by(first)
+    assert linked.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    assert linked.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    ) != first.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    server = pki.linked_csms_server()
+    chain = x509.load_pem_x509_certificates(server.chain.read_bytes())
+    chain[0].verify_directly_issued_by(linked)
+    assert chain[-1] == linked
+    for key in (path.with_name("csms-root-2.key"), server.key):
+        if key.exists():
+            assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert pki.linked_csms_root().read_bytes() == path.read_bytes()
