@@ -7,6 +7,12 @@ turns that into :class:`KeyboardInterrupt` once the test's own ``finally`` block
 anywhere else :class:`KeyboardInterrupt` is raised at once. pytest then tears down and runs
 ``pytest_sessionfinish``, which writes the report, marked interrupted.
 
+SIGINT inside an asyncio test reaches ``asyncio.Runner``'s handler, which only cancels the
+test's task: a case whose code swallows that cancellation (Python 3.11's ``asyncio.timeout``
+turns a cancellation that races its own expiry into :class:`TimeoutError`) would run on, and
+the session with it. So the Runner's handler is wrapped to ask pytest to stop after the current
+item first, as SIGTERM does.
+
 A repeat within ``grace_s`` (``ocpp-harness run`` forwards the signal it got, and a terminal's
 ^C reaches both processes) or while the report is being written is ignored; a later one ends
 the process the default way, so a stuck teardown can still be killed.
@@ -14,6 +20,7 @@ the process the default way, so a stuck teardown can still be killed.
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import threading
 import time
@@ -21,6 +28,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 from typing import Any
+
+#: True while a stop handler hands its signal to ``asyncio.Runner``'s SIGINT handler (which is
+#: then no SIGINT of its own for the wrapper of :meth:`StopOnSignal.install`).
+_forwarding = False
 
 
 class StopOnSignal:
@@ -35,18 +46,39 @@ class StopOnSignal:
         self._finishing = False
         self._previous: Any = None
         self._installed = False
+        self._runner_sigint: Any = None
 
     def install(self) -> None:
-        """Handle SIGTERM (main thread only: elsewhere Python cannot)."""
+        """Handle SIGTERM (main thread only: elsewhere Python cannot), and see SIGINT through
+        ``asyncio.Runner``'s handler."""
         if threading.current_thread() is threading.main_thread() and not self._installed:
             self._previous = signal.signal(signal.SIGTERM, self)
+            self._runner_sigint = getattr(asyncio.Runner, "_on_sigint", None)
+            original, stopper = self._runner_sigint, self
+            if original is not None:
+
+                def on_sigint(runner: Any, signum: int, frame: Any, main_task: Any) -> Any:
+                    if not _forwarding:  # a real SIGINT, not a stop handler's forwarding
+                        stopper.interrupted("SIGINT")
+                    return original(runner, signum, frame, main_task)
+
+                asyncio.Runner._on_sigint = on_sigint  # type: ignore[attr-defined]
             self._installed = True
 
     def uninstall(self) -> None:
-        """Put the previous SIGTERM handler back."""
+        """Put the previous SIGTERM handler and the Runner's SIGINT handler back."""
         if self._installed:  # None: the previous handler was not set from Python
             signal.signal(signal.SIGTERM, self._previous or signal.SIG_DFL)
+            if self._runner_sigint is not None:
+                asyncio.Runner._on_sigint = self._runner_sigint  # type: ignore[attr-defined]
             self._installed = False
+
+    def interrupted(self, name: str) -> None:
+        """A SIGINT seen by the asyncio runner: no further case starts (the runner cancels the
+        running one); a repeat or one during the report's writing changes nothing."""
+        if self.received is None and not self._finishing:
+            self.note(name)
+            self.on_stop(name)
 
     def note(self, name: str) -> None:
         """Record a stop that reached pytest some other way (^C: ``pytest_keyboard_interrupt``)."""
@@ -80,6 +112,11 @@ class StopOnSignal:
         self.on_stop(name)
         interrupt = signal.getsignal(signal.SIGINT)
         if callable(interrupt) and interrupt is not signal.default_int_handler:
-            interrupt(signal.SIGINT, frame)  # asyncio.Runner: cancel the running test's task
+            global _forwarding
+            _forwarding = True
+            try:
+                interrupt(signal.SIGINT, frame)  # asyncio.Runner: cancel the running test's task
+            finally:
+                _forwarding = False
             return
         raise KeyboardInterrupt(f"{name}: stopping; the report keeps every finished case")

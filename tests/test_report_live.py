@@ -316,3 +316,31 @@ def test_the_case_running_when_sigterm_arrives_gets_no_verdict(tmp_path: Path) -
     assert reasons == {"TC_B_02_CS": "interrupted", "TC_B_03_CS": "not reached"}
     assert document["run"]["counts"]["pass"] == 1
     assert "1 passed" in result.stdout
+
+
+def test_a_sigint_the_asyncio_runner_takes_also_stops_the_session(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """^C inside an asyncio test reaches ``asyncio.Runner``'s handler, which only cancels the
+    test's task (a case may swallow that): the installed stop handler also stops the session
+    after the current case, once; a stop handler's own forwarding does not count."""
+    import asyncio
+
+    seen: list[int] = []
+
+    def runner_handler(runner: object, signum: int, frame: object, main_task: object) -> None:
+        seen.append(signum)
+
+    monkeypatch.setattr(asyncio.Runner, "_on_sigint", runner_handler)
+    stops: list[str] = []
+    stop = StopOnSignal(stops.append)
+    stop.install()
+    try:
+        asyncio.Runner._on_sigint(None, signal.SIGINT, None, None)  # type: ignore[attr-defined]
+        asyncio.Runner._on_sigint(None, signal.SIGINT, None, None)  # type: ignore[attr-defined]
+    finally:
+        stop.uninstall()
+    assert stops == ["SIGINT"]
+    assert stop.received == "SIGINT"
+    assert seen == [signal.SIGINT, signal.SIGINT]  # the Runner still cancels the task
+    assert asyncio.Runner._on_sigint is runner_handler  # type: ignore[attr-defined]
