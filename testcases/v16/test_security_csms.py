@@ -34,9 +34,9 @@ from testcases.v201.tls_checks import (
     client_certificates,
     peer_certificate,
     require_certificate_properties,
+    require_suites,
     require_tls12,
     tls_profile,
-    unsupported_suites,
 )
 
 V16 = ("1.6",)
@@ -318,24 +318,6 @@ async def test_get_security_log(station: StationPeer, sut: SutActions) -> None:
 
 
 # -- TC_086/087: TLS (§2.4, §2.5) ----------------------------------------------------------------
-async def _suites(station: StationPeer, req: str) -> None:
-    """A TLS 1.2 handshake succeeds with each of the four suites the Central System must
-    support (``req``)."""
-    tls = station.tls
-    failed = (
-        await unsupported_suites(station.base_url, tls.trust, chain=tls.own_chain, key=tls.own_key)
-        if tls is not None
-        else {"all": "the session runs without TLS"}
-    )
-    require(
-        not failed,
-        req=req,
-        expected="TLS 1.2 handshakes with all four suites",
-        actual="; ".join(f"{suite}: {why}" for suite, why in failed.items()),
-        frames=station.trace.render(last=6),
-    )
-
-
 @oca(
     "TC_086_CSMS",
     "TLS - server-side certificate - Valid certificate",
@@ -355,7 +337,9 @@ async def test_server_certificate(station: StationPeer, sut_profile: SutProfile)
     link = await station.connect(req="1.6 SEC A00.FR.306: the Central System accepts TLS")
     obj = require_tls12(link, station, req="1.6 SEC A00.FR.312/313: TLS 1.2 or above")
     require_certificate_properties(peer_certificate(obj), station.base_url, station, server=True)
-    await _suites(station, "1.6 SEC A00.FR.317: the Central System supports the four suites")
+    await require_suites(
+        station, req="1.6 SEC A00.FR.317: the Central System supports the four suites"
+    )
     await station_booted(station, sut_profile)
 
 
@@ -378,5 +362,7 @@ async def test_client_certificate(station: StationPeer, sut_profile: SutProfile)
         req="1.6 SEC A00.FR.403: the Central System accepts a valid charge point certificate"
     )
     require_tls12(link, station, req="1.6 SEC A00.FR.416: TLS 1.2 or above")
-    await _suites(station, "1.6 SEC A00.FR.317: the Central System supports the four suites")
+    await require_suites(
+        station, req="1.6 SEC A00.FR.317: the Central System supports the four suites"
+    )
     await station_booted(station, sut_profile)

@@ -17,9 +17,11 @@ from cryptography.x509.oid import NameOID
 
 from harness.checks import require
 from harness.config import SutProfile
+from harness.peers.station import StationPeer
 from harness.peers.view import PeerView
 from harness.transport import Link
 from harness.transport.tls import client_context, with_suite
+from harness.verdicts import Inconclusive
 
 #: The four TLS 1.2 suites a CSMS must support (A00.FR.318/421), IANA name -> OpenSSL name.
 CSMS_SUITES = {
@@ -183,3 +185,21 @@ async def unsupported_suites(
         if why is not None:
             failed[iana] = why
     return failed
+
+
+async def require_suites(station: StationPeer, *, req: str) -> None:
+    """A TLS 1.2 handshake with the CSMS succeeds with each of the four suites it must support
+    (2.0.1 A00.FR.318; 1.6 SEC A00.FR.317): ``req``."""
+    tls = station.tls
+    if tls is None:
+        raise Inconclusive("precondition: the session runs without TLS")
+    failed = await unsupported_suites(
+        station.base_url, tls.trust, chain=tls.own_chain, key=tls.own_key
+    )
+    require(
+        not failed,
+        req=req,
+        expected="TLS 1.2 handshakes with all four suites",
+        actual="; ".join(f"{suite}: {why}" for suite, why in failed.items()),
+        frames=station.trace.render(last=6),
+    )

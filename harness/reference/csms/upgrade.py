@@ -30,7 +30,7 @@ Credentials = Callable[[str, str, str], bool]
 
 def ask_client_certificates(context: ssl.SSLContext | None) -> None:
     """Security profile 2: ask for a client certificate without requiring one."""
-    if context is not None and context.verify_mode == ssl.CERT_NONE:
+    if context is not None and context.verify_mode not in (ssl.CERT_OPTIONAL, ssl.CERT_REQUIRED):
         context.verify_mode = ssl.CERT_OPTIONAL
 
 
