@@ -279,6 +279,7 @@ async def csms(
         wait_s=wait_s,
         reset_wait_s=t.connect_s + t.action_s,
     )
+    await peer.settle_replies()
     request.node.stash[TRACE_KEY] = peer.begin_case(request.node.nodeid)
     request.node.stash[FINDINGS_KEY] = peer.findings
     _record_boot(request.config, peer)
@@ -316,6 +317,7 @@ async def station(
     case = case_of(request.node)
     if case is None or not case.own_connection:
         await restore_csms_or_reset(peer, sut, case=name, previous=ocpp_session.previous)
+    await peer.settle_replies()
     request.node.stash[TRACE_KEY] = peer.begin_case(request.node.nodeid)
     request.node.stash[FINDINGS_KEY] = peer.findings
     try:

@@ -133,11 +133,21 @@ class Peer(PeerView):
             )
         found.consumed = True
         if not found.held:
-            asyncio.get_running_loop().call_later(
-                REPLY_GRACE_S, lambda: self._spawn(self._answer_default(found))
-            )
+            self._spawn(self._answer_after_grace(found))
         self._raise_violations()
         return found
+
+    async def _answer_after_grace(self, item: InboundCall) -> None:
+        """The default reply to an expected CALL, :data:`REPLY_GRACE_S` after it was taken (the
+        script may answer it itself in the meantime)."""
+        await asyncio.sleep(REPLY_GRACE_S)
+        await self._answer_default(item)
+
+    async def settle_replies(self, timeout_s: float = 1.0) -> None:
+        """Before the next case's view: the default replies still due go out now, so that they
+        are traced between the cases, not in the next case (its trace starts clean)."""
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=timeout_s)
 
     def _deadline(self, what: str, timeout: float, req: str | None) -> None:
         """Mark the moment a wait ran out in the trace: it is the failing point of the verdict."""
