@@ -75,7 +75,9 @@ def test_v16_central_system_cases_against_ocpp_csms(tmp_path: Path) -> None:
     )
     # ocpp-csms names the charge point after the last URL segment: <url>/INTEROP-CP-1.
     assert "ConnectedEvent(charge_point_id='INTEROP-CP-1')" in log, output
-    assert log.rstrip().endswith("# ocpp-csms exit code 0"), f"no clean exit on SIGINT\n{output}"
+    # how fast the peer exits on SIGINT is its own affair (under load it can take longer than the
+    # stop allows, and it is then killed): that it was stopped and its exit code logged is ours
+    assert "# ocpp-csms exit code" in log, f"ocpp-csms was not stopped\n{output}"
     results = report / "results.json"
     assert results.is_file(), f"no results.json (exit {proc.returncode})\n{output}"
     cases: list[dict[str, Any]] = json.loads(results.read_text("utf-8"))["cases"]
