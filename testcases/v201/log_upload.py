@@ -26,6 +26,25 @@ async def log_server(csms: CsmsPeer, host: str) -> AsyncIterator[FileServer]:
         yield server
 
 
+async def uploading_then_uploaded(csms: CsmsPeer, request_id: int) -> None:
+    """LogStatusNotification Uploading (N01.FR.08), then Uploaded (N01.FR.09), both with the
+    GetLog's ``request_id`` (N01.FR.07)."""
+    await csms.expect(
+        "LogStatusNotification",
+        status="Uploading",
+        request_id=request_id,
+        within_s=csms.action_s,
+        req="N01.FR.08: LogStatusNotification Uploading (N01.FR.07: same requestId)",
+    )
+    await csms.expect(
+        "LogStatusNotification",
+        status="Uploaded",
+        request_id=request_id,
+        within_s=csms.action_s,
+        req="N01.FR.09: LogStatusNotification Uploaded (N01.FR.07: same requestId)",
+    )
+
+
 async def log_uploaded(
     csms: CsmsPeer, server: FileServer, log_type: str, request_id: int, content_req: str
 ) -> None:
@@ -47,20 +66,7 @@ async def log_uploaded(
         actual=repr(filename),
         frames=result.frames,
     )
-    await csms.expect(
-        "LogStatusNotification",
-        status="Uploading",
-        request_id=request_id,
-        within_s=csms.action_s,
-        req="N01.FR.08: LogStatusNotification Uploading (N01.FR.07: same requestId)",
-    )
-    await csms.expect(
-        "LogStatusNotification",
-        status="Uploaded",
-        request_id=request_id,
-        within_s=csms.action_s,
-        req="N01.FR.09: LogStatusNotification Uploaded (N01.FR.07: same requestId)",
-    )
+    await uploading_then_uploaded(csms, request_id)
     uploaded = await server.wait_upload(timeout_s=0.5)
     require(
         uploaded is not None,

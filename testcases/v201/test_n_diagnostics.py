@@ -19,7 +19,7 @@ from harness.fileserver import FileServer
 from harness.peers.defaults import now_iso
 from harness.trace import Flow
 from testcases.v201.log_states import csms_get_log, log_status
-from testcases.v201.log_upload import log_server, log_uploaded
+from testcases.v201.log_upload import log_server, log_uploaded, uploading_then_uploaded
 
 V2 = ("2.0.1", "2.1")
 #: The failure statuses N01.FR.10 allows for a log upload.
@@ -213,20 +213,7 @@ async def test_get_log_second_request(csms: CsmsPeer, file_server: FileServer) -
         within_s=csms.action_s,
         req="N01.FR.20: LogStatusNotification AcceptedCanceled (N01.FR.07: the first requestId)",
     )
-    await csms.expect(
-        "LogStatusNotification",
-        status="Uploading",
-        request_id=second,
-        within_s=csms.action_s,
-        req="N01.FR.08: LogStatusNotification Uploading (N01.FR.07: same requestId)",
-    )
-    await csms.expect(
-        "LogStatusNotification",
-        status="Uploaded",
-        request_id=second,
-        within_s=csms.action_s,
-        req="N01.FR.09: LogStatusNotification Uploaded (N01.FR.07: same requestId)",
-    )
+    await uploading_then_uploaded(csms, second)
 
 
 @oca(
