@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 
 from harness.reference.csms_faults import CSMS_FAULTS
+from harness.reference.csms_faults_l import L_CSMS_FAULTS
 from harness.reference.csms_faults_sec16 import SEC16_CSMS_FAULTS
 from harness.reference.fault_model import PRECONDITION, Fault
 from harness.reference.faults_a import A_FAULTS
@@ -38,6 +39,7 @@ FAULTS.update({f.name: f for f in FG_FAULTS})  # blocks F and G
 FAULTS.update({f.name: f for f in NP_FAULTS})  # blocks N and P
 FAULTS.update({f.name: f for f in M_FAULTS})  # block M (certificate management)
 FAULTS.update({f.name: f for f in SEC16_CSMS_FAULTS})  # 1.6 security extension (CSMS)
+FAULTS.update({f.name: f for f in L_CSMS_FAULTS})  # block L (firmware, CSMS)
 FAULTS.update({f.name: f for f in SEC16_FAULTS})  # 1.6 security whitepaper (charge point)
 
 

@@ -65,6 +65,7 @@ CSMS_ACTIONS = (
     "get_log",
     "customer_information",
     "customer_information_by_identifier",
+    "update_firmware",
     "install_certificate",
     "get_installed_certificate_ids",
     "delete_certificate",

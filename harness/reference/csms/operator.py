@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
 from harness.ocppj.frames import CallError, CallResult
@@ -19,6 +19,7 @@ from harness.reference.csms import (
     block_c,
     block_ej,
     block_fg,
+    block_l,
     block_m,
     block_np,
     commands,
@@ -48,6 +49,7 @@ class OperatorCommands:
     _report_ids: Iterator[int]
     passwords: dict[str, str] | None
     security: SecurityLevels
+    _spawn: Callable[[Coroutine[Any, Any, Any]], None]
 
     async def _command(self, identity: str, command: Command) -> dict[str, Any]:
         """Send ``command`` to ``identity`` and return its CALLRESULT payload (under the seeded
@@ -205,6 +207,20 @@ class OperatorCommands:
         command = block_np.customer_information_by_identifier(
             self.faults, customer_identifier, report, clear
         )
+        return await self._command(identity, command)
+
+    async def update_firmware(
+        self, identity: str, retrieve_in_s: int = 0, install_in_s: int = 0
+    ) -> dict[str, Any]:
+        """L01 UpdateFirmware of a signed image the CSMS serves, to be downloaded ``retrieve_in_s``
+        and installed ``install_in_s`` seconds from now (0: at once; :mod:`.block_l`)."""
+        if "csms-firmware-not-sent" in self.faults:
+            return {"status": "Accepted"}
+        host = getattr(self, "_firmware_host", None)
+        if host is None:
+            host = self._firmware_host = block_l.FirmwareHost()
+        server = await host.server(self._spawn)
+        command = block_l.update_firmware(self.faults, server, retrieve_in_s, install_in_s)
         return await self._command(identity, command)
 
     async def install_certificate(self, identity: str, certificate_type: str) -> dict[str, Any]:

@@ -45,6 +45,8 @@ class StationRecord:
     triggered: set[str] = field(default_factory=set)
     #: The CSRs of the station's SignCertificateRequests (A02/A03), oldest first.
     csrs: list[str] = field(default_factory=list)
+    #: L01: (requestId, status) of every FirmwareStatusNotification, oldest first.
+    firmware_statuses: list[tuple[int | None, str]] = field(default_factory=list)
 
     @property
     def accepted(self) -> bool:
