@@ -41,6 +41,8 @@ EXAMPLES: Mapping[str, str] = {
     "sut.features": "features: [C-09.1, C-44, AQ-2]",
     "sut.tokens": "tokens: {valid: VALID001, invalid: INVALID999, type: ISO14443}",
     "sut.tls": "tls: {certs: certs, algorithm: ecdsa}  (or ca:, cert:, key: of your own)",
+    "sut.firmware": "firmware: {image: fw/acme-4.3.0.bin, signing_certificate: fw/signing.pem, "
+    "signature_file: fw/acme-4.3.0.sig, version: 4.3.0}",
     "sut.station": "station: {vendor: Acme, model: AC22, serial: SN-0001, firmware: 4.2.0}",
     "claims.profiles": f"profiles: [core, smart-charging] (from {', '.join(Profile)})",
     "claims.versions": f'versions: ["2.0.1", "2.1"] (each one of {_VERSIONS})',

@@ -178,6 +178,27 @@ class TlsConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class FirmwareConfig:
+    """``sut.firmware``: the vendor's signed firmware a real station under test can install
+    (block L; 1.6 SignedUpdateFirmware). Paths are relative to the profile. ``image``: the
+    firmware file; ``signing_certificate``: its firmware signing certificate (PEM);
+    ``signature``: the base64 signature of the image (or ``signature_file``, a file holding it);
+    ``version``: the firmwareVersion the station reports once it runs it. ``failing_image`` with
+    ``failing_signature`` (or ``failing_signature_file``): a correctly signed image whose
+    installation fails (TC_L_08_CS). Without the section the cases that need an installable
+    image are NOT-APPLICABLE on a real station."""
+
+    image: str
+    signing_certificate: str
+    version: str
+    signature: str | None = None
+    signature_file: str | None = None
+    failing_image: str | None = None
+    failing_signature: str | None = None
+    failing_signature_file: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class StationInfo:
     """How the harness station presents itself (BootNotification) when a CSMS is under test."""
 
@@ -232,6 +253,7 @@ class SutConfig:
     tokens: Tokens
     station: StationInfo
     tls: TlsConfig = TlsConfig()
+    firmware: FirmwareConfig | None = None
 
     def password(self) -> str | None:
         """The Basic-auth password from the environment, read at connect time (None: no password).

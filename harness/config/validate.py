@@ -16,6 +16,7 @@ from harness.config.model import (
     ActionsConfig,
     Claims,
     Evse,
+    FirmwareConfig,
     Limits,
     ListenAddress,
     OcppVersion,
@@ -31,7 +32,7 @@ from harness.config.model import (
 
 _SUT_KEYS = (
     "role", "ocpp", "builtin", "identity", "security_profile", "password_env", "evses", "listen",
-    "url", "tls", "actions", "timeouts", "features", "tokens", "station",
+    "url", "tls", "actions", "timeouts", "features", "tokens", "station", "firmware",
 )  # fmt: skip
 _SECRET_KEYS = frozenset({"password", "passwd", "secret"})
 _ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]*")
@@ -63,7 +64,7 @@ def profile_from_mapping(
     name = reader.text(top.get("name"), "name")
     if top.get("sut") is None:
         reader.fail("sut", "missing (required)")
-    sut = _sut(reader, reader.section(top["sut"], "sut", _SUT_KEYS))
+    sut = _sut(reader, reader.section(top["sut"], "sut", _SUT_KEYS), path)
     return SutProfile(
         name,
         sut,
@@ -104,7 +105,7 @@ def claims_from_mapping(data: Any, *, path: Path | None = None) -> Claims:
     return _claims(reader, data)
 
 
-def _sut(r: FieldReader, s: Mapping[str, Any]) -> SutConfig:
+def _sut(r: FieldReader, s: Mapping[str, Any], path: Path | None = None) -> SutConfig:
     role = r.choice(s.get("role"), "sut.role", Role)
     ocpp = r.version(s.get("ocpp"), "sut.ocpp")
     builtin = r.optional_text(s.get("builtin"), "sut.builtin")
@@ -168,6 +169,7 @@ def _sut(r: FieldReader, s: Mapping[str, Any]) -> SutConfig:
         tokens=_tokens(r, s.get("tokens"), ocpp),
         station=_station(r, s.get("station"), ocpp),
         tls=_tls(r, s.get("tls"), sp),
+        firmware=_firmware(r, s.get("firmware"), role, path),
     )
 
 
@@ -299,6 +301,52 @@ def _tls(r: FieldReader, value: Any, sp: int) -> TlsConfig:
         )
     return TlsConfig(
         algorithm=algorithm, host=r.optional_text(m.get("host"), "sut.tls.host"), **texts
+    )
+
+
+_FIRMWARE_KEYS = (
+    "image", "signing_certificate", "signature", "signature_file", "version", "failing_image",
+    "failing_signature", "failing_signature_file",
+)  # fmt: skip
+
+
+def _firmware(r: FieldReader, value: Any, role: Role, path: Path | None) -> FirmwareConfig | None:
+    """``sut.firmware`` (block L): the vendor's signed image of a real station; the files must
+    exist (relative to the profile's folder)."""
+    if value is None:
+        return None
+    m = r.section(value, "sut.firmware", _FIRMWARE_KEYS)
+    if role is not Role.CHARGING_STATION:
+        r.fail("sut.firmware", "the firmware a station installs: only for a charging station")
+    texts = {k: r.optional_text(m.get(k), f"sut.firmware.{k}") for k in _FIRMWARE_KEYS}
+    for key in ("image", "signing_certificate", "version"):
+        if texts[key] is None:
+            r.fail(f"sut.firmware.{key}", "missing (required with sut.firmware)")
+    for prefix in ("", "failing_"):
+        inline, in_file = texts[f"{prefix}signature"], texts[f"{prefix}signature_file"]
+        needed = prefix == "" or texts["failing_image"] is not None
+        if needed and (inline is None) == (in_file is None):
+            r.fail(
+                f"sut.firmware.{prefix}signature",
+                f"give exactly one of {prefix}signature (base64 text) and {prefix}signature_file",
+            )
+    base = path.parent if path is not None else None
+    files = ("image", "signing_certificate", "signature_file", "failing_image")
+    for key in (*files, "failing_signature_file"):
+        name = texts[key]
+        if name is not None and base is not None and not (base / name).is_file():
+            r.fail(
+                f"sut.firmware.{key}", f"no file {base / name} (paths are relative to the profile)"
+            )
+    return FirmwareConfig(
+        image=str(texts["image"]),
+        signing_certificate=str(texts["signing_certificate"]),
+        version=r.text(texts["version"], "sut.firmware.version", max_len=50),
+        signature=texts["signature"],
+        signature_file=texts["signature_file"],
+        failing_image=texts["failing_image"],
+        failing_signature=texts["failing_signature"],
+        failing_signature_file=texts["failing_signature_file"],
     )
 
 

@@ -212,6 +212,34 @@ VARIANTS: dict[str, Variant] = {
             "1.6 §5.14 (Reset: the charge point may report its state before it restarts)",
         ),
         Variant(
+            "firmware-no-install-rebooting",
+            _STATIONS_V2,
+            "reboots to activate new firmware without reporting InstallRebooting first: only "
+            "Installed, from the new firmware",
+            "2.0.1 L01.FR.32 option (b); L01.FR.15 applies to a reboot before installing only",
+        ),
+        Variant(
+            "firmware-download-resume",
+            _STATIONS_V2,
+            "after a truncated firmware download, the next attempt asks only for the missing "
+            "bytes (Range: bytes=n-) and joins them to what arrived",
+            "RFC 9110 §14 (range requests); 2.0.1 L01 leaves how a download is retried to the "
+            "station",
+        ),
+        Variant(
+            "firmware-unavailable-before-install",
+            _STATIONS_V2,
+            "reports its connectors Unavailable just before installing new firmware",
+            "OCA Part 6 TC_L_01_CS step 9 and the other block L cases (optional step); 2.0.1 "
+            "L01 does not forbid it",
+        ),
+        Variant(
+            "firmware-downloading-each-retry",
+            _STATIONS_V2,
+            "reports FirmwareStatusNotification Downloading again on every download retry",
+            "2.0.1 L01.FR.30 (note: MAY send Downloading upon each retry attempt)",
+        ),
+        Variant(
             "late-actions",
             _STATIONS + _CSMSS,
             f"every operator action (plug in, present a token, reboot, make the CSMS start a "

@@ -88,6 +88,8 @@ def _triggered(
 
         return meters
     current = v2.np.log_status() if message == "LogStatusNotification" else None
+    if message == "FirmwareStatusNotification":
+        current = v2.fw.status_payload()  # L01.FR.25/26 (block_l)
     payload: Payload = (
         {} if message == "Heartbeat" else block_fg.idle_status(v2.st, message, current)
     )

@@ -20,10 +20,12 @@ from harness.reference.station import (
     block_a_certs,
     block_b,
     block_fg,
+    block_l,
     block_m,
     legal,
     trigger,
 )
+from harness.reference.station.block_l import FirmwareUpdater, manufacturer_roots
 from harness.reference.station.block_np import BlockNP
 from harness.reference.station.devmodel import DeviceModel
 from harness.reference.station.model import (
@@ -63,6 +65,7 @@ class V2:
             self.hw, identity=station.identity, security_profile=profile, live=live
         )
         variables += block_a.password_variables(station)  # A01
+        variables += block_l.variables()  # L01.FR.07 (C-20)
         self.dm = DeviceModel(legal.device_model(variables, station.variants), station.faults)
         self.txe = TxEngine(station, self.dm)
         self._handlers: dict[str, Callable[[Payload], Reply]] = {
@@ -83,7 +86,10 @@ class V2:
         self.np = BlockNP(station)  # blocks N and P
         self._handlers.update(self.np.handlers(self._handlers))
         self._handlers.update(block_b.handlers(self))  # block B (SetNetworkProfile)
-        self._handlers.update(block_m.handlers(station, self.dm))  # block M (CA certificates)
+        ca = block_m.CertificateStore(station, dm=self.dm)  # block M (CA certificates)
+        self._handlers.update(ca.handlers())
+        self.fw = FirmwareUpdater(self, lambda: manufacturer_roots(ca.store))  # block L
+        self._handlers.update(self.fw.handlers())
         self.certs = block_a_certs.CertificateRenewal(station, dm=self.dm)  # A02/A03
         self._handlers.update(self.certs.handlers())
 
@@ -96,12 +102,15 @@ class V2:
                 "vendorName": "ocpp-harness",
                 "model": "reference-station",
                 "serialNumber": f"REF-{self.st.identity}"[:25],
-                "firmwareVersion": "1.0.0",
+                "firmwareVersion": self.fw.version,
             },
         }
 
     def statuses(self) -> list[tuple[Hashable, str]]:
-        return [((c.evse_id, c.connector_id), _status(c)) for c in self.hw.connectors()]
+        return [
+            ((c.evse_id, c.connector_id), self.fw.connector_status(c, _status(c)))
+            for c in self.hw.connectors()
+        ]
 
     def status_payload(self, key: Any, status: str) -> Payload:
         evse_id, connector_id = key
@@ -155,7 +164,8 @@ class V2:
                 "Available" if any(e.operative for e in self.hw.evses.values()) else "Unavailable"
             )
         if connector_id is not None:
-            return _status(self.hw.connector(evse_id, connector_id))
+            c = self.hw.connector(evse_id, connector_id)
+            return self.fw.connector_status(c, _status(c))
         evse = self.hw.evse(evse_id)
         if not evse.operative:
             return "Unavailable"
@@ -214,7 +224,8 @@ class V2:
     # -- remote control (F01-F06) -------------------------------------------------------------------
     def _can_start(self, evse: Evse) -> bool:
         tx = self.txe.tx.get(evse.id)
-        return evse.operative and (tx is None or not tx.authorized) and evse.id not in self.txe.held
+        free = evse.operative and (tx is None or not tx.authorized) and evse.id not in self.txe.held
+        return free and not (self.fw.hold and tx is None)  # L01.FR.07
 
     def _request_start(self, p: Payload) -> Reply:
         """F01/F02: Accepted on a free EVSE (or one whose cable-first transaction waits for
