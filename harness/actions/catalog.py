@@ -64,6 +64,7 @@ _SPECS = (
     ActionSpec("unlock_connector", CSMS, ("evse_id", "connector_id")),
     ActionSpec("clear_cache", CSMS),
     ActionSpec("get_log", CSMS, ("log_type",)),
+    ActionSpec("get_diagnostics", CSMS),
     ActionSpec("customer_information", CSMS, ("id_token", "token_type", "report", "clear")),
     ActionSpec(
         "customer_information_by_identifier", CSMS, ("customer_identifier", "report", "clear")

@@ -321,6 +321,13 @@ class SutActions:
             log_type=log_type,
         )
 
+    async def get_diagnostics(self) -> Any:
+        """1.6 §5.9: the Central System asks the charge point for its diagnostics file
+        (GetDiagnostics; TC_045_1/2_CSMS)."""
+        return await self.ask_csms(
+            "get_diagnostics", "In the Central System, request the charge point's diagnostics"
+        )
+
     async def customer_information(
         self,
         *,

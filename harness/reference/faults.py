@@ -20,6 +20,7 @@ from harness.reference.faults_b import B_FAULTS
 from harness.reference.faults_c import C_FAULTS
 from harness.reference.faults_ej import EJ_FAULTS
 from harness.reference.faults_fg import FG_FAULTS
+from harness.reference.faults_fw16 import FW16_FAULTS
 from harness.reference.faults_m import M_FAULTS
 from harness.reference.faults_np import NP_FAULTS
 from harness.reference.faults_sec16 import SEC16_FAULTS
@@ -41,6 +42,7 @@ FAULTS.update({f.name: f for f in M_FAULTS})  # block M (certificate management)
 FAULTS.update({f.name: f for f in SEC16_CSMS_FAULTS})  # 1.6 security extension (CSMS)
 FAULTS.update({f.name: f for f in L_CSMS_FAULTS})  # block L (firmware, CSMS)
 FAULTS.update({f.name: f for f in SEC16_FAULTS})  # 1.6 security whitepaper (charge point)
+FAULTS.update({f.name: f for f in FW16_FAULTS})  # 1.6 firmware management, signed firmware
 
 
 class UnknownFault(ValueError):

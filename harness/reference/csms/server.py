@@ -41,6 +41,7 @@ from harness.reference.csms import (
     handlers_v2,
     handlers_v16,
 )
+from harness.reference.csms.firmware16 import Firmware16Commands
 from harness.reference.csms.handlers_common import Handler, Refusal
 from harness.reference.csms.records import (
     BOOT_STATUSES,
@@ -78,7 +79,7 @@ def _first_offered(offered: Sequence[str]) -> str | None:
     return offered[0] if offered else None
 
 
-class ReferenceCsms(Sec16Commands):
+class ReferenceCsms(Firmware16Commands, Sec16Commands):
     """An in-process CSMS for one OCPP version (see the module docstring for its behaviour)."""
 
     def __init__(

@@ -66,7 +66,7 @@ class Config16:
             Key("StopTransactionOnInvalidId", "true", kind="bool"),
             Key("StopTxnAlignedData", "", kind="csl"),
             Key("StopTxnSampledData", "", kind="csl"),
-            Key("SupportedFeatureProfiles", "Core,RemoteTrigger", readonly=True),
+            Key("SupportedFeatureProfiles", "Core,FirmwareManagement,RemoteTrigger", readonly=True),
             Key("TransactionMessageAttempts", "3", kind="int", minimum=1),
             Key("TransactionMessageRetryInterval", "1", kind="int"),
             Key("UnlockConnectorOnEVSideDisconnect", "true", kind="bool"),

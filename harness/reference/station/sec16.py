@@ -9,8 +9,9 @@ It reuses the 2.x behaviour where the use case is the same, with the 1.6 message
   store holds CertificateStoreMaxLength certificates (M05.FR.03).
 * ExtendedTriggerMessage (§5.5): BootNotification, Heartbeat, StatusNotification, MeterValues
   (the 1.6 TriggerMessage's), LogStatusNotification (Idle, or Uploading with the running
-  upload's requestId: N01.FR.12), FirmwareStatusNotification (SignedFirmwareStatusNotification
-  Idle) and SignChargePointCertificate (A02: the renewal of
+  upload's requestId: N01.FR.12), FirmwareStatusNotification (the last
+  SignedFirmwareStatusNotification, Idle after Installed: L01.FR.28/29) and
+  SignChargePointCertificate (A02: the renewal of
   :class:`~harness.reference.station.block_a_certs.CertificateRenewal`, the CSR's O = CpoName).
 * GetLog / LogStatusNotification (N01): :class:`~harness.reference.station.block_np.BlockNP`.
 * SecurityEventNotification (A04): InvalidChargePointCertificate (A02.FR.07, from the renewal),
@@ -249,9 +250,11 @@ class Security16:
                     Outgoing.fixed("LogStatusNotification", status, pre_boot=True)
                 ),
             )
-        if wanted == "FirmwareStatusNotification":
-            idle = Outgoing.fixed("SignedFirmwareStatusNotification", {"status": "Idle"})
-            return Reply({"status": "Accepted"}, then=lambda: self.st.send(idle))
+        if wanted == "FirmwareStatusNotification":  # L01.FR.28/29
+            last = Outgoing.fixed(
+                "SignedFirmwareStatusNotification", self.v16.firmware.triggered_signed()
+            )
+            return Reply({"status": "Accepted"}, then=lambda: self.st.send(last))
         if wanted == "SignChargePointCertificate":
             if "sign-certificate-no-csr-16" in self.st.faults:
                 return Reply({"status": "Accepted"})

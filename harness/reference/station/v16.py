@@ -6,8 +6,9 @@ Finishing after StopTransaction while the cable stays; Unavailable when inoperat
 the charge point as a whole. Commands: RemoteStart/StopTransaction (§5.11/§5.12), Reset (§5.14),
 ChangeAvailability (§5.2), Change/GetConfiguration (§5.3/§5.8), TriggerMessage (§5.17),
 UnlockConnector (§5.18), ClearCache (§5.4), DataTransfer (§5.6); the security whitepaper's messages
-and keys are in :mod:`~harness.reference.station.sec16`; other known actions get CALLERROR
-NotSupported. Transactions are in :mod:`~harness.reference.station.v16tx`.
+and keys are in :mod:`~harness.reference.station.sec16`, firmware update and diagnostics (and
+the signed firmware update) in :mod:`~harness.reference.station.firmware16`; other known actions
+get CALLERROR NotSupported. Transactions are in :mod:`~harness.reference.station.v16tx`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from harness.ocppj.errors import ErrorKind
 from harness.ocppj.frames import Call
 from harness.reference.station import legal
 from harness.reference.station.config16 import Config16
+from harness.reference.station.firmware16 import Firmware16
 from harness.reference.station.model import (
     CallRefused,
     Connector,
@@ -64,6 +66,8 @@ class V16:
         }
         self.sec = Security16(self)  # the security whitepaper (sec16)
         self._handlers.update(self.sec.handlers(self._handlers))
+        self.firmware = Firmware16(self)  # Firmware Management and signed firmware (firmware16)
+        self._handlers.update(self.firmware.handlers())
 
     # -- what the core asks -------------------------------------------------------------------------
     def boot_payload(self, reason: str) -> Payload:
@@ -72,7 +76,7 @@ class V16:
             "chargePointVendor": "ocpp-harness",
             "chargePointModel": "reference-station",
             "chargePointSerialNumber": f"REF-{self.st.identity}"[:25],
-            "firmwareVersion": "1.0.0",
+            "firmwareVersion": self.firmware.boot_version(),
         }
 
     def statuses(self) -> list[tuple[Hashable, str]]:
@@ -237,16 +241,20 @@ class V16:
                         self.txe.meter_values(c, self.txe.tx.get(number), "Trigger", pre_boot=True)
                     )
 
-        def idle(action: str) -> Callable[[], None]:
-            return lambda: send(Outgoing.fixed(action, {"status": "Idle"}, pre_boot=True))
+        def current(action: str, status: Callable[[], Payload]) -> Callable[[], None]:
+            return lambda: send(Outgoing.fixed(action, status(), pre_boot=True))
 
         actions: dict[str, Callable[[], None]] = {
             "BootNotification": self._trigger_boot,
             "Heartbeat": lambda: send(Outgoing.fixed("Heartbeat", {}, pre_boot=True)),
             "StatusNotification": statuses,
             "MeterValues": meters,
-            "DiagnosticsStatusNotification": idle("DiagnosticsStatusNotification"),
-            "FirmwareStatusNotification": idle("FirmwareStatusNotification"),
+            "DiagnosticsStatusNotification": current(
+                "DiagnosticsStatusNotification", self.firmware.triggered_diagnostics
+            ),
+            "FirmwareStatusNotification": current(
+                "FirmwareStatusNotification", self.firmware.triggered_firmware
+            ),
         }
         action = actions.get(p["requestedMessage"])
         if action is None:
