@@ -21,6 +21,7 @@ from harness.reference.faults_c import C_FAULTS
 from harness.reference.faults_ej import EJ_FAULTS
 from harness.reference.faults_fg import FG_FAULTS
 from harness.reference.faults_fw16 import FW16_FAULTS
+from harness.reference.faults_l import L_FAULTS
 from harness.reference.faults_m import M_FAULTS
 from harness.reference.faults_np import NP_FAULTS
 from harness.reference.faults_sec16 import SEC16_FAULTS
@@ -39,6 +40,7 @@ FAULTS.update({f.name: f for f in C_FAULTS})  # block C (Authorization)
 FAULTS.update({f.name: f for f in FG_FAULTS})  # blocks F and G
 FAULTS.update({f.name: f for f in NP_FAULTS})  # blocks N and P
 FAULTS.update({f.name: f for f in M_FAULTS})  # block M (certificate management)
+FAULTS.update({f.name: f for f in L_FAULTS})  # block L (firmware management, 2.x station)
 FAULTS.update({f.name: f for f in SEC16_CSMS_FAULTS})  # 1.6 security extension (CSMS)
 FAULTS.update({f.name: f for f in L_CSMS_FAULTS})  # block L (firmware, CSMS)
 FAULTS.update({f.name: f for f in SEC16_FAULTS})  # 1.6 security whitepaper (charge point)
