@@ -217,8 +217,8 @@ async def until(station: StationPeer, request: InboundCall, field: str) -> None:
         await asyncio.sleep(wait)
 
 
-def in_future(station: StationPeer, request: InboundCall, field: str, case: str) -> None:
-    """Tool validation of ``case``: ``firmware.<field>`` is a date-time in the future."""
+def in_future(station: StationPeer, request: InboundCall, field: str, *, req: str) -> None:
+    """A tool validation (``req``): ``firmware.<field>`` is a date-time in the future."""
     value = _firmware(request).get(field)
     try:
         when = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
@@ -227,7 +227,7 @@ def in_future(station: StationPeer, request: InboundCall, field: str, case: str)
         ahead = None
     require(
         ahead is not None and ahead > 0,
-        req=f"L01: {field} in the future ({case} tool validation)",
+        req=req,
         expected=f"firmware.{field} a date-time after the request",
         actual=f"{field} {value!r}",
         frames=station.trace.render(last=4),

@@ -96,7 +96,12 @@ async def test_csms_firmware_install_scheduled(
     InstallRebooting, the reboot (BootNotification FirmwareUpdate Accepted, the tool
     validation) and Installed (steps 2-20), every message answered."""
     request = await csms_update_firmware(station, sut, install_in_s=SCHEDULE_S)
-    in_future(station, request, "installDateTime", "TC_L_02_CSMS")
+    in_future(
+        station,
+        request,
+        "installDateTime",
+        req="L01: installDateTime in the future (TC_L_02_CSMS tool validation)",
+    )
     request_id = request["requestId"]
     await statuses(station, DOWNLOADED, request_id)
     await firmware_verified(station, request)
@@ -125,7 +130,12 @@ async def test_csms_firmware_download_scheduled(
     InstallRebooting, the reboot (BootNotification FirmwareUpdate Accepted, the tool
     validation) and Installed (steps 2-20), every message answered."""
     request = await csms_update_firmware(station, sut, retrieve_in_s=SCHEDULE_S)
-    in_future(station, request, "retrieveDateTime", "TC_L_03_CSMS")
+    in_future(
+        station,
+        request,
+        "retrieveDateTime",
+        req="L01: retrieveDateTime in the future (TC_L_03_CSMS tool validation)",
+    )
     await status(station, "DownloadScheduled", request["requestId"])
     await until(station, request, "retrieveDateTime")
     await statuses(station, DOWNLOADED, request["requestId"])
