@@ -70,7 +70,6 @@ _SPECS = (
         "customer_information_by_identifier", CSMS, ("customer_identifier", "report", "clear")
     ),
     ActionSpec("update_firmware", CSMS, ("retrieve_in_s", "install_in_s")),
-    ActionSpec("update_firmware", CSMS, ("retrieve_in_s", "install_in_s")),
     ActionSpec("install_certificate", CSMS, ("certificate_type",)),
     ActionSpec("get_installed_certificate_ids", CSMS, ("certificate_type",)),
     ActionSpec("delete_certificate", CSMS, ("certificate_type",)),
@@ -112,8 +111,6 @@ SAMPLE_VALUES: Mapping[str, object] = MappingProxyType(
         "interface": "Wired0",
         "report_base": "FullInventory",
         "certificate_type": "CSMSRootCertificate",
-        "retrieve_in_s": 0,
-        "install_in_s": 10,
         "retrieve_in_s": 0,
         "install_in_s": 10,
     }

@@ -383,25 +383,6 @@ class SutActions:
             install_in_s=install_in_s,
         )
 
-    async def update_firmware(self, *, retrieve_in_s: int = 0, install_in_s: int = 0) -> Any:
-        """L01 (1.6: UpdateFirmware / SignedUpdateFirmware): the CSMS has the station update its
-        firmware with a signed firmware (TC_L_01-13_CSMS); ``retrieve_in_s`` / ``install_in_s``
-        ask for a download / an install that many seconds from now (0: at once, no install
-        time)."""
-        when = []
-        if retrieve_in_s > 0:
-            when.append(f"downloaded about {retrieve_in_s} s from now (retrieveDateTime)")
-        if install_in_s > 0:
-            when.append(f"installed about {install_in_s} s from now (installDateTime)")
-        return await self.ask_csms(
-            "update_firmware",
-            "In the CSMS, have the station update its firmware (UpdateFirmware with a signed "
-            "firmware: signing certificate and signature)"
-            + (", to be " + " and ".join(when) if when else ""),
-            retrieve_in_s=retrieve_in_s,
-            install_in_s=install_in_s,
-        )
-
     async def install_certificate(self, certificate_type: str) -> Any:
         """M05: the CSMS installs a root certificate in the station (TC_M_01/02/05/20/21_CSMS)."""
         return await self.ask_csms(

@@ -13,7 +13,6 @@ import difflib
 
 from harness.reference.csms_faults import CSMS_FAULTS
 from harness.reference.csms_faults_l import L_CSMS_FAULTS
-from harness.reference.csms_faults_l import L_CSMS_FAULTS
 from harness.reference.csms_faults_sec16 import SEC16_CSMS_FAULTS
 from harness.reference.fault_model import PRECONDITION, Fault
 from harness.reference.faults_a import A_FAULTS
@@ -43,7 +42,6 @@ FAULTS.update({f.name: f for f in NP_FAULTS})  # blocks N and P
 FAULTS.update({f.name: f for f in M_FAULTS})  # block M (certificate management)
 FAULTS.update({f.name: f for f in L_FAULTS})  # block L (firmware management, 2.x station)
 FAULTS.update({f.name: f for f in SEC16_CSMS_FAULTS})  # 1.6 security extension (CSMS)
-FAULTS.update({f.name: f for f in L_CSMS_FAULTS})  # block L (firmware, CSMS)
 FAULTS.update({f.name: f for f in L_CSMS_FAULTS})  # block L (firmware, CSMS)
 FAULTS.update({f.name: f for f in SEC16_FAULTS})  # 1.6 security whitepaper (charge point)
 FAULTS.update({f.name: f for f in FW16_FAULTS})  # 1.6 firmware management, signed firmware
