@@ -1,5 +1,7 @@
 """Faults of OCA block L (firmware management) of the reference CSMS, 2.x (the behaviour lives in
-:mod:`harness.reference.csms.block_l` and the operator's ``update_firmware``)."""
+:mod:`harness.reference.csms.block_l` and the operator's ``update_firmware``). Refusing every
+FirmwareStatusNotification is ``csms-firmware-status-refused`` of :mod:`.faults_fg` (TC_F_18_CSMS
+and the block L cases kill it)."""
 
 from __future__ import annotations
 
@@ -61,13 +63,6 @@ L_CSMS_FAULTS: tuple[Fault, ...] = (
             ("TC_L_02_CSMS", "installDateTime in the future"),
             ("TC_L_03_CSMS", "retrieveDateTime in the future"),
         ),
-    ),
-    Fault(
-        "csms-firmware-status-refused",
-        CSMS,
-        V2,
-        "answers every FirmwareStatusNotification with CALLERROR InternalError",
-        STATUS_ANSWERED,
     ),
     Fault(
         "csms-firmware-status-partial",

@@ -16,8 +16,9 @@ Faults (:mod:`harness.reference.csms_faults_l`): ``csms-firmware-not-sent``,
 ``csms-firmware-no-signing-certificate``, ``csms-firmware-certificate-not-pem``,
 ``csms-firmware-no-signature``, ``csms-firmware-wrong-signature``,
 ``csms-firmware-location-not-served``, ``csms-firmware-schedule-ignored``,
-``csms-firmware-status-refused``, ``csms-firmware-status-partial``,
-``csms-firmware-security-event-refused``, ``csms-firmware-boot-rejected``.
+``csms-firmware-status-partial``, ``csms-firmware-security-event-refused``,
+``csms-firmware-boot-rejected``; this handler also keeps ``csms-firmware-status-refused`` of
+:mod:`harness.reference.faults_fg` (it replaces block F/G's wrapper of the acknowledgement).
 """
 
 from __future__ import annotations
