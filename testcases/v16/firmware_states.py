@@ -88,15 +88,7 @@ async def firmware_server(csms: CsmsPeer, host: str) -> AsyncIterator[FirmwareSe
         yield server
 
 
-async def statuses(
-    csms: CsmsPeer, action: str, sequence: tuple[tuple[str, str], ...], **fields: object
-) -> list[InboundCall]:
-    """Each (status, requirement) of ``sequence`` in turn: ``action`` with that status (and
-    ``fields``), within the action time; each answered by default."""
-    found = []
-    for status, req in sequence:
-        call = await csms.expect(
-            action, status=status, within_s=csms.action_s + 3, req=req, **fields
-        )
-        found.append(call)
-    return found
+async def reported(csms: CsmsPeer, action: str, status: str, *, req: str) -> InboundCall:
+    """``action`` with ``status`` within the action time (``req``: that it comes); answered by
+    default."""
+    return await csms.expect(action, status=status, within_s=csms.action_s + 3, req=req)

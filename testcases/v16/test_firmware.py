@@ -22,7 +22,7 @@ from testcases.v16.firmware_states import (
     image,
     new_version,
     plain_firmware,
-    statuses,
+    reported,
 )
 
 FIRMWARE = "FirmwareStatusNotification"
@@ -79,7 +79,8 @@ async def test_firmware_update(csms: CsmsPeer, sut_profile: SutProfile) -> None:
     async with firmware_server(csms, sut_profile.sut.listen.host) as server:
         url = server.serve(PATH, image(version))
         await _update_firmware(csms, url)
-        await statuses(csms, FIRMWARE, (("Downloading", DOWNLOADING), ("Downloaded", DOWNLOADED)))
+        await reported(csms, FIRMWARE, "Downloading", req=DOWNLOADING)
+        await reported(csms, FIRMWARE, "Downloaded", req=DOWNLOADED)
         tries = await server.wait_attempts(PATH, 1, timeout_s=1.0)
         fetched = [a for a in tries if a.status == 200]
         require(
@@ -89,7 +90,7 @@ async def test_firmware_update(csms: CsmsPeer, sut_profile: SutProfile) -> None:
             actual="no complete download on the firmware server",
             frames=csms.trace.render(last=8),
         )
-        await statuses(csms, FIRMWARE, (("Installing", INSTALLING),))
+        await reported(csms, FIRMWARE, "Installing", req=INSTALLING)
         boot = await csms.expect(
             "BootNotification",
             within_s=sut_profile.sut.timeouts.connect_s + csms.action_s,
@@ -102,7 +103,7 @@ async def test_firmware_update(csms: CsmsPeer, sut_profile: SutProfile) -> None:
             actual=repr(boot.get("firmwareVersion")),
             frames=csms.trace.render(last=6),
         )
-        await statuses(csms, FIRMWARE, (("Installed", INSTALLED),))
+        await reported(csms, FIRMWARE, "Installed", req=INSTALLED)
 
 
 @oca(
@@ -125,7 +126,7 @@ async def test_firmware_download_failed(csms: CsmsPeer, sut_profile: SutProfile)
         url = server.serve(PATH, image(new_version()))
         server.set_fault(PATH, "not-found")
         await _update_firmware(csms, url, retries=RETRIES)
-        await statuses(csms, FIRMWARE, (("Downloading", DOWNLOADING),))
+        await reported(csms, FIRMWARE, "Downloading", req=DOWNLOADING)
         await csms.expect(
             FIRMWARE,
             status="DownloadFailed",
@@ -168,15 +169,9 @@ async def test_firmware_installation_failed(csms: CsmsPeer, sut_profile: SutProf
         url = server.serve(PATH, image(new_version()))
         server.set_fault(PATH, "wrong-content")
         await _update_firmware(csms, url)
-        await statuses(
-            csms,
-            FIRMWARE,
-            (
-                ("Downloading", DOWNLOADING),
-                ("Downloaded", DOWNLOADED),
-                ("InstallationFailed", INSTALL_FAILED),
-            ),
-        )
+        await reported(csms, FIRMWARE, "Downloading", req=DOWNLOADING)
+        await reported(csms, FIRMWARE, "Downloaded", req=DOWNLOADED)
+        await reported(csms, FIRMWARE, "InstallationFailed", req=INSTALL_FAILED)
 
 
 @oca(
@@ -210,7 +205,8 @@ async def test_get_diagnostics(csms: CsmsPeer, sut_profile: SutProfile) -> None:
             actual=repr(name),
             frames=answer.frames,
         )
-        await statuses(csms, DIAGNOSTICS, (("Uploading", UPLOADING), ("Uploaded", UPLOADED)))
+        await reported(csms, DIAGNOSTICS, "Uploading", req=UPLOADING)
+        await reported(csms, DIAGNOSTICS, "Uploaded", req=UPLOADED)
         uploaded = await server.wait_upload(timeout_s=1.0)
         require(
             uploaded is not None,
@@ -244,7 +240,7 @@ async def test_get_diagnostics_upload_failed(csms: CsmsPeer, sut_profile: SutPro
             req="1.6 §5.9: GetDiagnostics.req answered",
         )
         answer.must(req="1.6 §5.9: GetDiagnostics.req answered")
-        await statuses(csms, DIAGNOSTICS, (("Uploading", UPLOADING),))
+        await reported(csms, DIAGNOSTICS, "Uploading", req=UPLOADING)
         await csms.expect(
             DIAGNOSTICS,
             status="UploadFailed",

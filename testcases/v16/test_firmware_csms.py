@@ -54,14 +54,8 @@ def _require_uri(station: StationPeer, location: object, req: str) -> None:
     )
 
 
-async def _request(station: StationPeer, sut: SutActions, action: str) -> InboundCall:
-    """The operator has the Central System send ``action`` (SUT action ``update_firmware`` or
-    ``get_diagnostics``); the request, held for the case to answer."""
-    station.hold(action)
-    if action == "GetDiagnostics":
-        await sut.get_diagnostics()
-    else:
-        await sut.update_firmware()
+async def _held(station: StationPeer, action: str) -> InboundCall:
+    """The ``action`` request the operator's command caused, held for the case to answer."""
     return await station.expect(
         action, within_s=station.action_s, req=f"1.6: the Central System sends {action}.req"
     )
@@ -78,7 +72,9 @@ async def _report(
 
 async def _update_firmware(station: StationPeer, sut: SutActions) -> None:
     """UpdateFirmware.req (steps 1-2): its location a URI (§5.16), answered (no fields)."""
-    request = await _request(station, sut, "UpdateFirmware")
+    station.hold("UpdateFirmware")
+    await sut.update_firmware()
+    request = await _held(station, "UpdateFirmware")
     await request.reply()
     _require_uri(station, request.get("location"), FIRMWARE_LOCATION)
 
@@ -86,7 +82,9 @@ async def _update_firmware(station: StationPeer, sut: SutActions) -> None:
 async def _signed_update(station: StationPeer, sut: SutActions) -> int:
     """SignedUpdateFirmware.req (steps 1-2): a location URI, the signing certificate in PEM
     (L01.FR.11) and a base64 signature; Accepted. Returns its requestId."""
-    request = await _request(station, sut, "SignedUpdateFirmware")
+    station.hold("SignedUpdateFirmware")
+    await sut.update_firmware()
+    request = await _held(station, "SignedUpdateFirmware")
     firmware = request.get("firmware")
     firmware = firmware if isinstance(firmware, dict) else {}
     await request.reply(status="Accepted")
@@ -170,7 +168,9 @@ async def test_csms_firmware_installation_failed(station: StationPeer, sut: SutA
 
 async def _get_diagnostics(station: StationPeer, sut: SutActions) -> None:
     """GetDiagnostics.req (steps 1-2): its location a URI (§5.9), answered with a fileName."""
-    request = await _request(station, sut, "GetDiagnostics")
+    station.hold("GetDiagnostics")
+    await sut.get_diagnostics()
+    request = await _held(station, "GetDiagnostics")
     await request.reply(file_name=f"diagnostics-{now_iso()[:10]}.log")
     _require_uri(station, request.get("location"), DIAGNOSTICS_LOCATION)
 
