@@ -272,14 +272,20 @@ def _own_request_id(station: StationPeer, first: InboundCall, second: InboundCal
     "Secure Firmware Update - AcceptedCanceled",
     profile="core",
     versions=V2,
-    kills=(*IMAGE_FAULTS, "csms-firmware-status-refused", "csms-firmware-boot-rejected"),
+    kills=(
+        *IMAGE_FAULTS,
+        "csms-firmware-status-refused",
+        "csms-firmware-status-partial",
+        "csms-firmware-boot-rejected",
+    ),
 )
 async def test_csms_firmware_accepted_canceled(
     station: StationPeer, sut: SutActions, sut_profile: SutProfile
 ) -> None:
     """TC_L_10_CSMS (L01.FR.01/11/24): a first UpdateFirmwareRequest answered Accepted and its
-    Downloading; a second one while it runs, answered AcceptedCanceled (steps 1-6); then the
-    second update to Installed: Downloading, Downloaded, SignatureVerified (after the harness
+    Downloading; a second one while it runs, answered AcceptedCanceled (steps 1-6); the
+    cancelled first update reported DownloadFailed with its requestId (the errata allows it,
+    L01.FR.24 note); then the second update to Installed: Downloading, Downloaded, SignatureVerified (after the harness
     verified the second image), Installing, InstallRebooting, the reboot (BootNotification
     FirmwareUpdate Accepted, the tool validation) and Installed with the second requestId
     (steps 7-22; errata), every message answered."""
@@ -287,6 +293,7 @@ async def test_csms_firmware_accepted_canceled(
     await status(station, "Downloading", first["requestId"])
     second = await csms_update_firmware(station, sut, "AcceptedCanceled")
     _own_request_id(station, first, second)
+    await status(station, "DownloadFailed", first["requestId"])
     await statuses(station, DOWNLOADED, second["requestId"])
     await installed(station, sut_profile, second)
 
