@@ -39,8 +39,17 @@ from testcases.v201.tx_states import (
 )
 
 V2 = ("2.0.1", "2.1")
-#: How far ahead TC_L_02/03_CSMS ask the CSMS to schedule the install / the download (s).
+#: How far ahead TC_L_02/03_CSMS ask the built-in CSMS to schedule the install / the download
+#: (s); a real CSMS's operator is given a minute (the case waits for the time the CSMS sets,
+#: at most the profile's action time).
 SCHEDULE_S = 3
+OPERATOR_SCHEDULE_S = 60
+
+
+def _schedule_s(profile: SutProfile) -> int:
+    return SCHEDULE_S if profile.sut.builtin is not None else OPERATOR_SCHEDULE_S
+
+
 #: What every case's UpdateFirmwareRequest may fail on (its checks run in every case).
 REQUEST_FAULTS = (
     "csms-firmware-not-sent",
@@ -95,7 +104,7 @@ async def test_csms_firmware_install_scheduled(
     verified the image), InstallScheduled; once installDateTime has come, Installing,
     InstallRebooting, the reboot (BootNotification FirmwareUpdate Accepted, the tool
     validation) and Installed (steps 2-20), every message answered."""
-    request = await csms_update_firmware(station, sut, install_in_s=SCHEDULE_S)
+    request = await csms_update_firmware(station, sut, install_in_s=_schedule_s(sut_profile))
     in_future(
         station,
         request,
@@ -129,7 +138,7 @@ async def test_csms_firmware_download_scheduled(
     Downloaded, SignatureVerified (after the harness verified the image), Installing,
     InstallRebooting, the reboot (BootNotification FirmwareUpdate Accepted, the tool
     validation) and Installed (steps 2-20), every message answered."""
-    request = await csms_update_firmware(station, sut, retrieve_in_s=SCHEDULE_S)
+    request = await csms_update_firmware(station, sut, retrieve_in_s=_schedule_s(sut_profile))
     in_future(
         station,
         request,
