@@ -5,12 +5,14 @@ timing. Every status the station sends is written into the case's trace as it is
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from harness import CsmsPeer
 from harness.checks import require
+from harness.peers.matching import one_of
 from harness.trace import Flow
 from harness.verdicts import SutFailure
 
@@ -194,3 +196,29 @@ def not_before(csms: CsmsPeer, when: float | None, due: float, *, req: str, what
 
 def monotonic_at(offset_s: float) -> float:
     return time.monotonic() + offset_s
+
+
+async def settle(csms: CsmsPeer) -> None:
+    """After a case: an update it started that has not reached a final status (a case that
+    failed half-way) is waited for, bounded, so that the next case finds the station idle (a
+    running update would make its UpdateFirmware a cancellation)."""
+    last: dict[Any, str] = {}
+    for entry in csms.trace.entries():
+        if (
+            entry.flow is Flow.RECEIVED
+            and entry.action == "FirmwareStatusNotification"
+            and entry.message_type == 2
+            and entry.payload is not None
+        ):
+            last[entry.payload.get("requestId")] = str(entry.payload.get("status"))
+    for request_id, status in last.items():
+        if status in TERMINAL:
+            continue
+        with contextlib.suppress(Exception):
+            await csms.expect(
+                "FirmwareStatusNotification",
+                request_id=request_id,
+                status=one_of(*TERMINAL),
+                within_s=install_wait(csms),
+                req="clean-up: the started firmware update ends",
+            )

@@ -34,6 +34,7 @@ from testcases.v201.firmware_flow import (
     not_before,
     require_sequence,
     security_event,
+    settle,
     update_firmware,
 )
 
@@ -53,6 +54,7 @@ async def fw_server(csms: CsmsPeer, sut_profile: SutProfile) -> AsyncIterator[Fi
     """The firmware server of one case (:func:`testcases.firmware_package.firmware_server`)."""
     async with firmware_server(csms, sut_profile) as server:
         yield server
+        await settle(csms)
 
 
 def _vendor(profile: SutProfile) -> str | None:

@@ -29,6 +29,7 @@ from testcases.v201.firmware_flow import (
     follow,
     installed,
     require_sequence,
+    settle,
     status_times,
     update_firmware,
 )
@@ -57,6 +58,7 @@ async def fw_server(csms: CsmsPeer, sut_profile: SutProfile) -> AsyncIterator[Fi
     """The firmware server of one case (:func:`testcases.firmware_package.firmware_server`)."""
     async with firmware_server(csms, sut_profile) as server:
         yield server
+        await settle(csms)
 
 
 def _vendor(profile: SutProfile) -> str | None:
@@ -122,12 +124,14 @@ async def _during_transactions(
             require_sequence(csms, seen, (*INSTALLED_PATH[:3], ("InstallScheduled", "Installing")))
         else:
             seen = await follow(csms, request_id, until=("DownloadScheduled",))
+        await csms.expect_none(
+            "FirmwareStatusNotification", for_s=DWELL_S, status="Installed", req=NOT_DURING_TX
+        )
+        _not_activated(csms, request_id)
         for evse in profile.sut.evses[1:] if not allow_new else ():
             await connector_status(
                 csms, evse_id=evse.id, connector_id=1, status="Unavailable", req=HELD
             )
-        await csms.expect_none("FirmwareStatusNotification", for_s=DWELL_S, status="Installed")
-        _not_activated(csms, request_id)
         if allow_new:
             sessions.append(await _second_session(csms, sut, profile))
             _not_activated(csms, request_id)
