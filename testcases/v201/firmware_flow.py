@@ -202,7 +202,7 @@ async def settle(csms: CsmsPeer) -> None:
     """After a case: an update it started that has not reached a final status (a case that
     failed half-way) is waited for, bounded, so that the next case finds the station idle (a
     running update would make its UpdateFirmware a cancellation)."""
-    last: dict[Any, str] = {}
+    last: tuple[Any, str] | None = None  # the latest update only: earlier ones were canceled
     for entry in csms.trace.entries():
         if (
             entry.flow is Flow.RECEIVED
@@ -210,10 +210,9 @@ async def settle(csms: CsmsPeer) -> None:
             and entry.message_type == 2
             and entry.payload is not None
         ):
-            last[entry.payload.get("requestId")] = str(entry.payload.get("status"))
-    for request_id, status in last.items():
-        if status in TERMINAL:
-            continue
+            last = (entry.payload.get("requestId"), str(entry.payload.get("status")))
+    if last is not None and last[1] not in TERMINAL:
+        request_id = last[0]
         with contextlib.suppress(Exception):
             await csms.expect(
                 "FirmwareStatusNotification",

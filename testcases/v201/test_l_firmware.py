@@ -236,7 +236,8 @@ async def test_firmware_download_failed(
         await update_firmware(csms, 701, firmware, retries=RETRIES, retry_interval=RETRY_INTERVAL_S)
         seen = await follow(csms, 701)
         require_sequence(csms, seen, ("DownloadFailed",))
-        tries = fw_server.attempts(missing)
+        # the server records an attempt once its answer is closed: it may come just after
+        tries = await fw_server.wait_attempts(missing, RETRIES + 1, timeout_s=2.0)
         require(
             len(tries) >= RETRIES + 1,
             req="L01.FR.30: DownloadFailed only after every retry",
