@@ -29,19 +29,34 @@ TERMINAL = frozenset(
         "RevokedCertificate",
     }
 )
+
+
+def step(status: str, *, req: str) -> tuple[str, str]:
+    """A status of the sequence and the requirement its absence fails on."""
+    return status, req
+
+
 #: What a missing status in the sequence fails on, by status.
-STATUS_REQ: Mapping[str, str] = {
-    "DownloadScheduled": "L01.FR.13: FirmwareStatusNotification DownloadScheduled",
-    "Downloading": "L01.FR.01: FirmwareStatusNotification Downloading",
-    "Downloaded": "L01.FR.01: FirmwareStatusNotification Downloaded",
-    "SignatureVerified": "L01.FR.01/04: FirmwareStatusNotification SignatureVerified",
-    "InstallScheduled": "L01.FR.16: FirmwareStatusNotification InstallScheduled",
-    "Installing": "L01.FR.01: FirmwareStatusNotification Installing (or InstallRebooting)",
-    "Installed": "L01.FR.28: FirmwareStatusNotification Installed",
-    "InvalidSignature": "L01.FR.04: FirmwareStatusNotification InvalidSignature",
-    "DownloadFailed": "L01.FR.30: FirmwareStatusNotification DownloadFailed",
-    "InstallVerificationFailed": "L01.FR.29: InstallVerificationFailed or InstallationFailed",
-}
+STATUS_REQ: Mapping[str, str] = dict(
+    (
+        step("DownloadScheduled", req="L01.FR.13: FirmwareStatusNotification DownloadScheduled"),
+        step("Downloading", req="L01.FR.01: FirmwareStatusNotification Downloading"),
+        step("Downloaded", req="L01.FR.01: FirmwareStatusNotification Downloaded"),
+        step("SignatureVerified", req="L01.FR.01/04: FirmwareStatusNotification SignatureVerified"),
+        step("InstallScheduled", req="L01.FR.16: FirmwareStatusNotification InstallScheduled"),
+        step(
+            "Installing",
+            req="L01.FR.01: FirmwareStatusNotification Installing (or InstallRebooting)",
+        ),
+        step("Installed", req="L01.FR.28: FirmwareStatusNotification Installed"),
+        step("InvalidSignature", req="L01.FR.04: FirmwareStatusNotification InvalidSignature"),
+        step("DownloadFailed", req="L01.FR.30: FirmwareStatusNotification DownloadFailed"),
+        step(
+            "InstallVerificationFailed",
+            req="L01.FR.29: InstallVerificationFailed or InstallationFailed",
+        ),
+    )
+)
 REQUEST_ID = "L01.FR.10: every FirmwareStatusNotification carries the UpdateFirmware's requestId"
 UPDATED = "L01.FR.31: SecurityEventNotification FirmwareUpdated"
 ACCEPTED = "L01.FR.21: UpdateFirmware with a trusted signing certificate Accepted"
