@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from harness import CsmsPeer
-from harness.checks import require
+from harness.checks import require, should
 from harness.peers.matching import one_of
 from harness.trace import Flow
 from harness.verdicts import SutFailure
@@ -236,3 +236,26 @@ async def settle(csms: CsmsPeer) -> None:
                 within_s=install_wait(csms),
                 req="clean-up: the started firmware update ends",
             )
+
+
+def reports_version(csms: CsmsPeer, version: str | None) -> None:
+    """L01.FR.28 (SHOULD have activated the new firmware): a BootNotification after the update
+    reports ``version`` (None: not known, nothing checked); a spec warning otherwise."""
+    boots = [
+        entry.payload
+        for entry in csms.trace.entries()
+        if entry.flow is Flow.RECEIVED
+        and entry.action == "BootNotification"
+        and entry.message_type == 2
+        and entry.payload is not None
+    ]
+    if version is None or not boots:
+        return
+    reported = (boots[-1].get("chargingStation") or {}).get("firmwareVersion")
+    should(
+        csms,
+        reported == version,
+        req="L01.FR.28: the new firmware is activated (BootNotification firmwareVersion)",
+        expected=f"firmwareVersion {version!r} after the reboot",
+        actual=repr(reported),
+    )

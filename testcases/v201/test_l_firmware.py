@@ -32,6 +32,7 @@ from testcases.v201.firmware_flow import (
     installed,
     monotonic_at,
     not_before,
+    reports_version,
     require_sequence,
     security_event,
     settle,
@@ -83,12 +84,15 @@ async def test_firmware_installed(
     """TC_L_01_CS (L01): UpdateFirmware with retrieve and install times in the past and a trusted
     signing certificate is Accepted (L01.FR.21); Downloading, Downloaded, SignatureVerified
     (L01.FR.04/12), Installing or InstallRebooting, then Installed (L01.FR.28), every one with the
-    request's requestId (L01.FR.10), and SecurityEventNotification FirmwareUpdated (L01.FR.31)."""
+    request's requestId (L01.FR.10), and SecurityEventNotification FirmwareUpdated (L01.FR.31).
+    Beyond the OCA: the BootNotification after the reboot reports the new firmwareVersion
+    (a warning: L01.FR.28 only says SHOULD about activating it)."""
     pki = session_pki(csms)
     package = signed_package(fw_server, sut_profile, pki)
     async with manufacturer_root(csms, pki, needed=package.harness_made):
         await update_firmware(csms, 101, package.firmware(install=at(-7200)))
         await installed(csms, 101)
+        reports_version(csms, package.version)
 
 
 @oca(
