@@ -248,6 +248,20 @@ VARIANTS: dict[str, Variant] = {
             "OCA Part 6 §2/§3: operator steps take their own time; a case arms what it waits "
             "for before it triggers the action",
         ),
+        Variant(
+            "tx-retry-late",
+            _STATIONS_V2,
+            "sends a failed TransactionEvent again 0.8 s later than MessageAttemptInterval"
+            "TransactionEvent times the transmissions so far (a station busy elsewhere)",
+            "2.0.1 E13.FR.03 sets the least wait before a retry, not an upper bound",
+        ),
+        Variant(
+            "status-queue-dropped",
+            _STATIONS_V2,
+            "drops the StatusNotifications still queued when the connection is lost (and reports "
+            "those connectors again once back); transaction messages stay queued",
+            "2.0.1 E11.FR.01/E12.FR.01 and B04: only transaction messages must be queued offline",
+        ),
     )
 }
 

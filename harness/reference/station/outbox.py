@@ -4,16 +4,29 @@ OCPP-J allows one open CALL per direction (OCPP-J 1.6 §4.1.1, OCPP 2.0.1 Part 4
 station's sender takes the head of this queue, sends it, and only then the next one. Transaction
 messages survive connection loss and reboots (OCPP 1.6 §3.3 / 2.0.1 E12: delivered later, in
 order); other messages are dropped by :meth:`Outbox.drop_volatile` on a power cycle.
+
+Retries (2.0.1 E13, 1.6 §3.3): :meth:`Outbox.retry` decides whether a failed transaction message is
+sent again and when: a CALLERROR or no answer is a failed attempt, the n-th retry waits the attempt
+interval times the transmissions so far (E13.FR.03), after the last attempt the message is
+discarded (E13.FR.04). :meth:`Outbox.went_offline` marks what is still queued offline (E11.FR.07).
+Seeded faults (:mod:`harness.reference.faults_offline`) bend exactly these rules.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable, Mapping
 
-from harness.reference.station.model import Outgoing
+from harness.reference.station.model import Outgoing, Transaction
+
+#: Seconds a retry comes later under the legal variant ``tx-retry-late`` (E13.FR.03 sets the
+#: least wait; a station busy with other work may take longer).
+LATE_RETRY_S = 0.8
+#: TransactionEvents kept queued offline under the fault ``tx-queue-drops-beyond``.
+QUEUE_LIMIT = 2
 
 
 class Outbox:
@@ -22,6 +35,8 @@ class Outbox:
     def __init__(self) -> None:
         self._items: deque[Outgoing] = deque()
         self._changed = asyncio.Event()
+        #: Transactions renumbered from 0 in this offline period (``tx-offline-seqno-reset``).
+        self._renumbered: set[str] = set()
 
     def __len__(self) -> int:
         return len(self._items)
@@ -93,9 +108,11 @@ class Outbox:
             item.transactional and (tx_key is None or item.tx_key == tx_key) for item in self._items
         )
 
-    def drop_volatile(self) -> None:
-        """Forget everything but transaction messages (they are kept across a power cycle)."""
-        self._items = deque(item for item in self._items if item.transactional)
+    def drop_volatile(self, faults: frozenset[str] = frozenset()) -> None:
+        """Forget everything but transaction messages (they are kept across a power cycle;
+        fault ``tx-queue-lost-on-reboot``: they are not)."""
+        lost = "tx-queue-lost-on-reboot" in faults
+        self._items = deque(item for item in self._items if item.transactional and not lost)
         for item in self._items:
             item.pre_boot = False
 
@@ -109,3 +126,76 @@ class Outbox:
                 return False
             await self.wait_change(remaining)
         return True
+
+    # -- E11/E13: offline marking and retries ---------------------------------------------------
+    def went_offline(
+        self,
+        faults: frozenset[str],
+        variants: Container[str],
+        forget_status: Callable[[Mapping[str, object]], None] | None = None,
+    ) -> None:
+        """The connection is gone: E11.FR.07, every queued TransactionEvent is now offline
+        (fault ``tx-offline-flag-missing``: not). Legal variant ``status-queue-dropped``: the
+        queued StatusNotifications are dropped (not transaction messages; ``forget_status`` makes
+        the station report that connector again once back)."""
+        if "tx-offline-flag-missing" not in faults:
+            for item in self._items:
+                if item.action == "TransactionEvent":
+                    item.build()["offline"] = True
+        if "status-queue-dropped" in variants:
+            dropped = [item for item in self._items if item.action == "StatusNotification"]
+            for item in dropped:
+                self._items.remove(item)
+                if forget_status is not None:
+                    forget_status(item.build())
+
+    def queued(self, action: str) -> int:
+        """How many ``action`` messages are queued."""
+        return sum(1 for item in self._items if item.action == action)
+
+    def retry(
+        self,
+        item: Outgoing,
+        attempts: int,
+        interval: float,
+        faults: frozenset[str],
+        variants: Container[str] = (),
+    ) -> bool:
+        """One more failed attempt of ``item``: True when it is to be sent again (its
+        ``not_before`` set), False when it is to be discarded (E13.FR.02-04). Faults:
+        ``tx-retries-too-many`` (one attempt more), ``tx-retries-too-few`` (one fewer),
+        ``tx-retry-no-interval`` (retried at once)."""
+        item.attempts += 1
+        if not item.transactional:
+            return False
+        if "tx-retries-too-many" in faults:
+            attempts += 1
+        if "tx-retries-too-few" in faults:
+            attempts = max(1, attempts - 1)
+        if item.attempts >= attempts:
+            return False
+        wait = interval * item.attempts
+        if "tx-retry-no-interval" in faults:
+            wait = 0.0
+        if "tx-retry-late" in variants:
+            wait += LATE_RETRY_S
+        item.not_before = time.monotonic() + wait
+        return True
+
+    def seq_no(
+        self, tx: Transaction, online: bool, faults: frozenset[str], *, ended: bool
+    ) -> int | None:
+        """The next seqNo of ``tx`` (E01.FR.07), or None for an event the fault
+        ``tx-queue-drops-beyond`` leaves out (more than :data:`QUEUE_LIMIT` queued offline).
+        Fault ``tx-offline-seqno-reset``: the first event offline counts from 0 again."""
+        offline = not online
+        if online:
+            self._renumbered.discard(tx.key)
+        elif "tx-offline-seqno-reset" in faults and tx.key not in self._renumbered:
+            self._renumbered.add(tx.key)
+            tx.seq_no = 0
+        seq = tx.next_seq()
+        full = self.queued("TransactionEvent") >= QUEUE_LIMIT
+        if offline and not ended and full and "tx-queue-drops-beyond" in faults:
+            return None
+        return seq

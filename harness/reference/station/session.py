@@ -242,9 +242,7 @@ class Session:
 
     def _failed(self, item: Outgoing, why: str) -> None:
         attempts, interval = self.st.behaviour.retry_policy()
-        item.attempts += 1
-        if item.transactional and item.attempts < attempts:
-            item.not_before = time.monotonic() + interval * item.attempts
+        if self.st.outbox.retry(item, attempts, interval, self.st.faults, self.st.variants):
             log.info("reference station: %s failed (%s), retrying", item.action, why)
             return
         log.info("reference station: %s failed (%s), dropped", item.action, why)

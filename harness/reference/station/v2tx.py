@@ -6,12 +6,10 @@ TxStopPoint (E06: EVConnected lost E06.FR.02, authorization ended E06.FR.03). Ev
 TransactionEvent carries the next seqNo (0, 1, 2... E01), the chargingState, the EVSE (and
 connector, once known) in the first event after it became known, the idToken when authorization
 starts or ends, and meter values at begin, end and every TxUpdatedInterval seconds (E02, E03).
-Events that happen while the connection is down are queued with ``offline: true`` (E12).
+Events that happen while the connection is down are queued with ``offline: true`` (E11/E12).
 Cable first is E02, token first E03 (EVConnectionTimeOut ends it when no cable comes), stop by the
 same token E07, unplug E10, remote start F01/F02 (remoteStartId in the next event: F02.FR.01),
-remote stop F03.
-
-Its faults are listed in :mod:`~harness.reference.station_faults` and ``faults_ej``.
+remote stop F03. Its faults: :mod:`~harness.reference.station_faults`, ``faults_ej``, ``faults_offline``.
 """
 
 from __future__ import annotations
@@ -354,7 +352,9 @@ class TxEngine:
             tx.remote_start_reported = True
         if stopped is not None:
             info["stoppedReason"] = "Other" if "tx-stopped-reason-other" in faults else stopped
-        seq_no = tx.next_seq()
+        seq_no = self.st.outbox.seq_no(tx, self.st.connected, faults, ended=event_type == "Ended")
+        if seq_no is None:
+            return  # the seeded fault tx-queue-drops-beyond
         payload: Payload = {
             "eventType": event_type,
             "timestamp": stamp or now_iso(),
@@ -362,8 +362,8 @@ class TxEngine:
             "seqNo": 0 if "tx-seqno-repeats" in faults else seq_no,
             "transactionInfo": info,
         }
-        if not self.st.connected:
-            payload["offline"] = True
+        if not self.st.connected and "tx-offline-flag-missing" not in faults:
+            payload["offline"] = True  # E11.FR.02/E12.FR.02
         if id_token and tx.id_token is not None:
             token = tx.id_token
             if "tx-reports-wrong-token" in self.st.faults:
