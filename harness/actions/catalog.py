@@ -48,6 +48,7 @@ _SPECS = (
     ActionSpec("restore_security_profile", None, ("security_profile", "csms_url")),
     ActionSpec("remote_start", CSMS, ("id_token", "evse_id")),
     ActionSpec("remote_stop", CSMS, ("transaction_id",)),
+    ActionSpec("transaction_records", CSMS, ("transaction_id",)),
     ActionSpec("request_reset", CSMS, ("kind",)),
     ActionSpec("change_availability", CSMS, ("evse_id", "operative")),
     ActionSpec("change_connector_availability", CSMS, ("evse_id", "connector_id", "operative")),

@@ -204,6 +204,22 @@ class SutActions:
             transaction_id=transaction_id,
         )
 
+    async def transaction_records(self, transaction_id: str | int) -> Any:
+        """Read-only (issue 12): the CSMS's billing records of one transaction, as a JSON list of
+        objects with ``energyWh`` (one per bill; none while it runs). Nothing is sent to the
+        station, so the operator's answer is awaited as it is. A CSMS that cannot report them
+        (no such action configured, or an answer that is no such list) makes the billing check
+        NOT-APPLICABLE, never the case; a person at the terminal (the manual operator) cannot
+        hand a list back, so is not asked."""
+        manual = getattr(self.operator, "closes_when_acted", False)
+        if manual or not self.operator.provides("transaction_records"):
+            return None
+        return await self.operator.perform(
+            "transaction_records",
+            f"In the CSMS, report the billing records of transaction {transaction_id}",
+            transaction_id=transaction_id,
+        )
+
     async def request_reset(self, kind: str = "Immediate") -> Any:
         """In the CSMS, reset the charging station (not the lifecycle :meth:`reset`)."""
         return await self.ask_csms(

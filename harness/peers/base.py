@@ -251,8 +251,10 @@ class Peer(PeerView):
         within_s: float | None = None,
         req: str | None = None,
         validate: bool = True,
+        unique_id: str | None = None,
     ) -> CallOutcome:
-        """:meth:`call` with a ready wire payload (camelCase, nothing converted)."""
+        """:meth:`call` with a ready wire payload (camelCase, nothing converted); ``unique_id``:
+        the CALL's message id instead of a new one (a message re-sent on a new connection)."""
         await self._prepare()
         await self._before_call(action, payload, within_s)
         link = await self._link_for_call()
@@ -260,7 +262,9 @@ class Peer(PeerView):
         requirement = req or f"{action} answered"
         try:
             with waiting(f"the answer to {action}", timeout):
-                event = await link.call(action, payload, timeout=timeout, validate=validate)
+                event = await link.call(
+                    action, payload, timeout=timeout, validate=validate, unique_id=unique_id
+                )
         except LocalProtocolError as exc:
             raise HarnessError(f"the test script built an invalid {action}: {exc}") from None
         except ResponseTimeout:

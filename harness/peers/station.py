@@ -176,6 +176,14 @@ class StationPeer(Peer):
     async def stop(self) -> None:
         await self.disconnect()
 
+    async def restore_connection(self, *, req: str) -> None:
+        """The network is back after an outage (E11/E12, 1.6 §4.8/§4.10): a new connection under
+        the same identity. The station did not reboot, so no BootNotification: whether the CSMS
+        had accepted it is kept."""
+        booted = self.booted
+        await self.connect(req=req)
+        self.booted = booted
+
     def boot_payload(self, **fields: Any) -> dict[str, Any]:
         """A BootNotification payload for this version, from the profile's station info."""
         info = self.boot_fields

@@ -13,6 +13,7 @@ import difflib
 
 from harness.reference.csms_faults import CSMS_FAULTS
 from harness.reference.csms_faults_l import L_CSMS_FAULTS
+from harness.reference.csms_faults_offline import OFFLINE_CSMS_FAULTS
 from harness.reference.csms_faults_sec16 import SEC16_CSMS_FAULTS
 from harness.reference.fault_model import PRECONDITION, Fault
 from harness.reference.faults_a import A_FAULTS
@@ -46,6 +47,7 @@ FAULTS.update({f.name: f for f in SEC16_CSMS_FAULTS})  # 1.6 security extension 
 FAULTS.update({f.name: f for f in L_CSMS_FAULTS})  # block L (firmware, CSMS)
 FAULTS.update({f.name: f for f in SEC16_FAULTS})  # 1.6 security whitepaper (charge point)
 FAULTS.update({f.name: f for f in FW16_FAULTS})  # 1.6 firmware management, signed firmware
+FAULTS.update({f.name: f for f in OFFLINE_CSMS_FAULTS})  # offline transaction delivery (CSMS)
 FAULTS.update({f.name: f for f in OFFLINE_FAULTS})  # issue 12: offline queue and retries
 
 

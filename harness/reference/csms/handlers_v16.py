@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from harness.ocppj.errors import ErrorKind
-from harness.reference.csms import firmware16, sec16
+from harness.reference.csms import block_ej, firmware16, sec16
 from harness.reference.csms.handlers_common import COMMON, Handler, Refusal, acknowledge
 from harness.reference.csms.records import CsmsState, StationRecord, TransactionRecord
 
@@ -37,8 +37,11 @@ def start_transaction(
     The CSMS records the transaction even when the idTag is not accepted: the charge point then
     decides to stop it (StopTransactionOnInvalidId), and it still reports a StopTransaction.
     """
+    block_ej.refuse_late(state, str(payload["timestamp"]))  # started offline (1.6 §4.8)
     transaction_id = state.next_transaction_id()
     id_tag = str(payload["idTag"])
+    status = state.transaction_token_status(id_tag)
+    status = block_ej.offline_token_status(state, str(payload["timestamp"]), status)
     record = TransactionRecord(
         transaction_id,
         station.identity,
@@ -51,7 +54,7 @@ def start_transaction(
     state.transactions[transaction_id] = record
     return {
         "transactionId": transaction_id,
-        "idTagInfo": {"status": state.transaction_token_status(id_tag)},
+        "idTagInfo": {"status": status},
     }
 
 
@@ -64,18 +67,38 @@ def stop_transaction(
         raise Refusal(
             ErrorKind.INTERNAL_ERROR, "the transaction could not be closed (seeded fault)"
         )
+    block_ej.refuse_late(state, str(payload["timestamp"]))  # stopped offline (1.6 §4.10)
     transaction_id = int(payload["transactionId"])
     record = state.transactions.get(transaction_id)
     if record is None:  # a transaction the CSMS never saw start (e.g. it was started offline)
         record = TransactionRecord(transaction_id, station.identity)
         state.transactions[transaction_id] = record
+    again = record.status == "Ended"  # re-sent (its answer was lost): not applied again
+    block_ej.bill(state, record, again=again)
+    if again:
+        return _stop_answer(state, payload)
     record.status = "Ended"
     record.meter_stop_wh = float(payload["meterStop"])
     record.stopped_at = str(payload["timestamp"])
     record.stopped_reason = payload.get("reason", "Local")
+    return _stop_answer(state, payload)
+
+
+def _stop_answer(state: CsmsState, payload: dict[str, Any]) -> dict[str, Any]:
+    """StopTransaction.conf: idTagInfo only when the request names an idTag (§6.52)."""
     if "idTag" not in payload:
         return {}
     return {"idTagInfo": {"status": state.token_status(str(payload["idTag"]))}}
+
+
+def meter_values(
+    state: CsmsState, station: StationRecord, payload: dict[str, Any]
+) -> dict[str, Any]:
+    """§4.7 MeterValues: acknowledged; one delivered late from the offline queue too (refused
+    under the seeded fault ``csms-tx-late-refused``)."""
+    for meter_value in payload.get("meterValue", []):
+        block_ej.refuse_late(state, str(meter_value.get("timestamp", "")))
+    return {}
 
 
 def status_notification(
@@ -92,7 +115,7 @@ HANDLERS: dict[str, Handler] = {
     "StartTransaction": start_transaction,
     "StopTransaction": stop_transaction,
     "StatusNotification": status_notification,
-    "MeterValues": acknowledge,
+    "MeterValues": meter_values,
     "DiagnosticsStatusNotification": acknowledge,
     "SignedFirmwareStatusNotification": acknowledge,
 }

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from harness.ocppj.errors import ErrorKind
-from harness.reference.csms import block_a, block_fg, block_l, block_np
+from harness.reference.csms import block_a, block_ej, block_fg, block_l, block_np
 from harness.reference.csms.block_ej import meter_values, refuse_transaction_event
 from harness.reference.csms.handlers_common import COMMON, Handler, Refusal, acknowledge
 from harness.reference.csms.records import (
@@ -70,12 +70,26 @@ def transaction_event(
             ErrorKind.INTERNAL_ERROR, "the transaction could not be closed (seeded fault)"
         )
     refuse_transaction_event(state, payload)
+    block_ej.refuse_late(state, str(payload["timestamp"]))  # offline delivery (E11/E12)
+    seq_no = int(payload["seqNo"])
+    block_ej.refuse_seq_reset(state, station, seq_no)
     info = payload["transactionInfo"]
     transaction_id = str(info["transactionId"])
     record = state.transactions.get(transaction_id)
     if record is None:
         record = TransactionRecord(transaction_id, station.identity)
         state.transactions[transaction_id] = record
+    if seq_no in record.seq_nos:  # re-sent (E13 retry): answered, not applied again
+        if payload["eventType"] == "Ended":
+            block_ej.bill(state, record, again=True)
+        return _token_answer(state, record, payload)
+    _apply_event(state, record, payload)
+    return _token_answer(state, record, payload)
+
+
+def _apply_event(state: CsmsState, record: TransactionRecord, payload: dict[str, Any]) -> None:
+    """Record one (new) TransactionEvent in its transaction; an Ended one bills it (once)."""
+    info = payload["transactionInfo"]
     record.seq_nos.append(int(payload["seqNo"]))
     evse = payload.get("evse")
     if evse is not None:
@@ -88,15 +102,24 @@ def transaction_event(
     if event == "Started" or record.started_at is None:
         record.started_at = str(payload["timestamp"])
     if event == "Ended":
+        block_ej.bill(state, record, again=record.status == "Ended")
         record.status = "Ended"
         record.stopped_at = str(payload["timestamp"])
         record.stopped_reason = info.get("stoppedReason", "Local")
     token = payload.get("idToken")
+    if token is not None and record.token is None:
+        record.token = str(token["idToken"])
+
+
+def _token_answer(
+    state: CsmsState, record: TransactionRecord, payload: dict[str, Any]
+) -> dict[str, Any]:
+    """The TransactionEventResponse: idTokenInfo when the event carries an idToken (E01.FR.12)."""
+    token = payload.get("idToken")
     if token is None:
         return {}
-    if record.token is None:
-        record.token = str(token["idToken"])
     status = state.transaction_token_status(str(token["idToken"]), token_type=token.get("type"))
+    status = block_ej.offline_token_status(state, str(payload["timestamp"]), status)
     return {"idTokenInfo": state.id_token_info(str(token["idToken"]), status)}
 
 

@@ -100,6 +100,12 @@ class OperatorCommands:
         target = block_ej.stop_target(self.faults, transaction_id)  # F03 (fault: another)
         return await self._command(identity, commands.remote_stop(self.version, target))
 
+    async def transaction_records(
+        self, identity: str, transaction_id: str | int
+    ) -> list[dict[str, Any]]:
+        """Read-only: the bills of the station's transaction (issue 12; nothing is sent)."""
+        return block_ej.billing_records(self.state, identity, transaction_id)
+
     async def reset(self, identity: str, kind: str = "Immediate") -> dict[str, Any]:
         """Reset the station (1.6: Immediate→Hard, OnIdle→Soft)."""
         return await self._command(identity, block_b.reset(self.version, self.faults, kind))

@@ -125,6 +125,12 @@ class CsmsState:
     transactions: dict[TransactionId, TransactionRecord] = field(default_factory=dict)
     #: Responses the CSMS could not build correctly (a bug of the reference, never the SUT's).
     internal_errors: list[str] = field(default_factory=list)
+    #: One entry per bill issued, the transaction's id (a transaction ends billed once: the
+    #: ``transaction_records`` action reports them, :mod:`harness.reference.csms.block_ej`).
+    billed: list[TransactionId] = field(default_factory=list)
+    #: The last TransactionEvent seqNo each station sent (only the seeded fault
+    #: ``csms-tx-seqno-reset-refused`` looks at it).
+    last_seq_no: dict[str, int] = field(default_factory=dict)
     _tx_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _remote_start_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
