@@ -28,6 +28,7 @@ matches it whole, or else the longest template it starts with, followed by `` (`
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -59,8 +60,15 @@ class Check:
 
     def pattern(self, *, whole: bool) -> re.Pattern[str]:
         """A regular expression for the texts this check reports (its whole text, or a prefix)."""
-        body = ".+?".join(re.escape(part) for part in self.text.split(WILDCARD))
-        return re.compile(body + (r"\Z" if whole else r"(?:\Z| \(|:)"), re.DOTALL)
+        return _pattern(self.text, whole)
+
+
+@functools.cache
+def _pattern(text: str, whole: bool) -> re.Pattern[str]:
+    """The compiled :meth:`Check.pattern` (kept: ``re``'s own cache holds 512 patterns, fewer
+    than the checks, so the matrix's lookups recompiled every one of them every time)."""
+    body = ".+?".join(re.escape(part) for part in text.split(WILDCARD))
+    return re.compile(body + (r"\Z" if whole else r"(?:\Z| \(|:)"), re.DOTALL)
 
 
 # -- the scan ------------------------------------------------------------------------------------
