@@ -33,8 +33,9 @@ OFFLINE_CSMS_FAULTS: tuple[Fault, ...] = (
         "csms-tx-late-refused",
         CSMS,
         ALL,
-        "refuses (CALLERROR) transaction messages about events more than two minutes old "
-        "(delivered from the station's offline queue)",
+        "refuses (CALLERROR) transaction messages about events more than two minutes old, "
+        "delivered from the station's offline queue (TransactionEvent; 1.6: MeterValues and "
+        "StopTransaction, whose answer is a SHALL)",
         LATE_ANSWERED,
     ),
     Fault(

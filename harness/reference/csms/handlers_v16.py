@@ -37,7 +37,6 @@ def start_transaction(
     The CSMS records the transaction even when the idTag is not accepted: the charge point then
     decides to stop it (StopTransactionOnInvalidId), and it still reports a StopTransaction.
     """
-    block_ej.refuse_late(state, str(payload["timestamp"]))  # started offline (1.6 §4.8)
     transaction_id = state.next_transaction_id()
     id_tag = str(payload["idTag"])
     status = state.transaction_token_status(id_tag)
