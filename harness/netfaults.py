@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 #: The longest any single fault lasts (seconds): a wrong argument cannot hang a session.
 MAX_FAULT_S = 120.0
+#: How long :meth:`NetworkFaults.drop` waits to see the dropped connection closed.
+CLOSE_S = 2.0
 
 
 def _bounded(seconds: float) -> float:
@@ -68,14 +70,18 @@ class NetworkFaults:
         task.add_done_callback(self._tasks.discard)
 
     # -- the faults ---------------------------------------------------------------------------
-    def drop(self) -> None:
-        """Close the station's connection without a close frame (a cable pulled)."""
+    async def drop(self) -> None:
+        """Close the station's connection without a close frame (a cable pulled); returns once
+        the harness has seen it closed (bounded)."""
         link = self.csms.link
         if link is None or link.closed.is_set():
             self._note("drop asked, but no connection is open")
             return
         self._note("connection dropped without a close frame")
         link.abort()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(CLOSE_S):
+                await link.closed.wait()
 
     def refuse_for(self, seconds: float) -> None:
         """Refuse every reconnection attempt for ``seconds`` from now (HTTP 503)."""
@@ -83,12 +89,17 @@ class NetworkFaults:
         self._note(f"reconnections refused for {seconds:g} s")
         self.csms.server.refuse_for(seconds)
 
-    def offline(self, seconds: float) -> None:
+    def accept(self) -> None:
+        """End a refusal early: the station's next attempt is accepted."""
+        self._note("reconnections accepted again")
+        self.csms.server.accept_again()
+
+    async def offline(self, seconds: float) -> None:
         """Drop the connection and refuse reconnections for ``seconds``: the station is offline
         for that long (the OCA's "closes the WebSocket connection AND does not accept a
-        reconnect")."""
+        reconnect"); :meth:`accept` ends it earlier."""
         self.refuse_for(seconds)
-        self.drop()
+        await self.drop()
 
     def half_open(self, seconds: float) -> None:
         """Stop reading the station's frames (its pings and CALLs go unanswered); after
@@ -139,7 +150,7 @@ class NetworkFaults:
         times = max(0, min(times, 20))
         self._note(f"flapping link: {times} x (down {down_s:g} s, up {up_s:g} s)")
         for _ in range(times):
-            self.offline(down_s)
+            await self.offline(down_s)
             await asyncio.sleep(_bounded(down_s))
             await self.csms.wait_connected(within_s, req="the station reconnects after a flap")
             await asyncio.sleep(_bounded(up_s))

@@ -61,4 +61,37 @@ OFFLINE_FAULTS: tuple[Fault, ...] = (
         "forgets its queued transaction messages when it reboots",
         "E12.FR.01",
     ),
+    Fault(
+        "tx-status-always-ongoing",
+        STATION,
+        V2,
+        "answers GetTransactionStatus with ongoingIndicator true for any transactionId, also "
+        "one it does not know or whose transaction has ended",
+        "E14.FR.03",
+        per_case=(("TC_E_28_CS", "E14.FR.01"),),
+    ),
+    Fault(
+        "tx-status-queue-ignored",
+        STATION,
+        V2,
+        "answers GetTransactionStatus with messagesInQueue false while transaction messages "
+        "are still queued",
+        "E14.FR.04",
+        per_case=(("TC_E_33_CS", "E14.FR.07"),),
+    ),
+    Fault(
+        "tx-status-queue-always",
+        STATION,
+        V2,
+        "answers GetTransactionStatus with messagesInQueue true while nothing is queued",
+        "E14.FR.05",
+        per_case=(("TC_E_28_CS", "E14.FR.01"), ("TC_E_34_CS", "E14.FR.08")),
+    ),
+    Fault(
+        "tx-status-ongoing-without-id",
+        STATION,
+        V2,
+        "answers a GetTransactionStatus without transactionId with an ongoingIndicator",
+        "E14.FR.06",
+    ),
 )

@@ -332,11 +332,15 @@ class V2:
 
     def _transaction_status(self, p: Payload) -> Reply:
         """E14: whether the transaction runs and whether messages for it are still queued."""
-        tid = p.get("transactionId")
+        tid, faults = p.get("transactionId"), self.st.faults
+        queued = self.st.outbox.has_transactional(tid) and "tx-status-queue-ignored" not in faults
+        queued = queued or "tx-status-queue-always" in faults
         if tid is None:
-            return Reply({"messagesInQueue": self.st.outbox.has_transactional()})
+            if "tx-status-ongoing-without-id" in faults:  # E14.FR.06 broken
+                return Reply({"messagesInQueue": queued, "ongoingIndicator": bool(self.txe.tx)})
+            return Reply({"messagesInQueue": queued})
         ongoing = any(tx.key == tid for tx in self.txe.tx.values())
-        queued = self.st.outbox.has_transactional(tid)
+        ongoing = ongoing or "tx-status-always-ongoing" in faults
         return Reply({"ongoingIndicator": ongoing, "messagesInQueue": queued})
 
     def _clear_cache(self, p: Payload) -> Reply:
