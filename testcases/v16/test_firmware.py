@@ -2,7 +2,9 @@
 System): firmware update (1.6 §4.4, §5.16: TC_044_1/2/3_CS) and diagnostics (1.6 §4.5, §5.9:
 TC_045_1/2_CS). The 1.6 test case document is not public: the ids and titles are the
 catalogue's (section 19/20), the steps ours, after OCPP 1.6 edition 2 and the OCA 2.0.1 twin
-each case names. Applicability and the harness's firmware image: :mod:`.firmware_states`."""
+each case names. Applicability: :mod:`.firmware_states`; the firmware (a harness image on the
+built-in reference, the vendor's ``sut.firmware`` on a real charge point) and its server:
+:mod:`testcases.firmware_package`."""
 
 from __future__ import annotations
 
@@ -13,17 +15,18 @@ from harness.checks import require, should
 from harness.config import SutProfile
 from harness.fileserver import UPLOAD_PREFIX
 from harness.peers.defaults import now_iso
+from testcases.firmware_package import firmware_server, harness_image, session_pki, signed_package
 from testcases.v16.firmware_states import (
     RETRIES,
     RETRY_INTERVAL_S,
     V16,
     firmware_management,
-    firmware_server,
-    image,
-    new_version,
     plain_firmware,
+    plain_install,
+    plain_install_failing,
     reported,
 )
+from testcases.v201.log_upload import log_server
 
 FIRMWARE = "FirmwareStatusNotification"
 DIAGNOSTICS = "DiagnosticsStatusNotification"
@@ -65,23 +68,24 @@ async def _update_firmware(csms: CsmsPeer, url: str, *, retries: int = 1) -> Non
     profile="firmware-management",
     versions=V16,
     kills=("firmware-no-downloaded-16", "firmware-version-unchanged-16"),
-    applies=plain_firmware,
+    applies=plain_install,
 )
 async def test_firmware_update(csms: CsmsPeer, sut_profile: SutProfile) -> None:
     """TC_044_1_CS (1.6 §4.4, §5.16; the 1.6 test case document is not public: the steps follow
-    the OCA 2.0.1 twin TC_L_01_CS without the signature): the harness offers a new firmware on its
-    firmware server and sends UpdateFirmware.req with its location and retrieveDate now (step 1),
+    the OCA 2.0.1 twin TC_L_01_CS without the signature): the harness offers a new firmware (a
+    harness image on the built-in reference, ``sut.firmware``'s image on a real charge point) on
+    its firmware server and sends UpdateFirmware.req with its location and retrieveDate now (step 1),
     answered (step 2); FirmwareStatusNotification Downloading, Downloaded and Installing (steps
     3-8, each answered); the charge point reboots to install: its BootNotification reports the new
     firmwareVersion (answered Accepted), then FirmwareStatusNotification Installed. The image must
     have been fetched from the server."""
-    version = new_version()
-    async with firmware_server(csms, sut_profile.sut.listen.host) as server:
-        url = server.serve(PATH, image(version))
+    async with firmware_server(csms, sut_profile) as server:
+        package = signed_package(server, sut_profile, session_pki(csms))
+        url, version = package.url, package.version
         await _update_firmware(csms, url)
         await reported(csms, FIRMWARE, "Downloading", req=DOWNLOADING)
         await reported(csms, FIRMWARE, "Downloaded", req=DOWNLOADED)
-        tries = await server.wait_attempts(PATH, 1, timeout_s=1.0)
+        tries = await server.wait_attempts(package.path, 1, timeout_s=1.0)
         fetched = [a for a in tries if a.status == 200]
         require(
             bool(fetched),
@@ -99,7 +103,7 @@ async def test_firmware_update(csms: CsmsPeer, sut_profile: SutProfile) -> None:
         require(
             boot.get("firmwareVersion") == version,
             req=NEW_VERSION,
-            expected=f"firmwareVersion {version!r} (the installed image)",
+            expected=f"firmwareVersion {version!r} (the installed image's)",
             actual=repr(boot.get("firmwareVersion")),
             frames=csms.trace.render(last=6),
         )
@@ -122,8 +126,8 @@ async def test_firmware_download_failed(csms: CsmsPeer, sut_profile: SutProfile)
     (each answered). Checked on the firmware server: at least ``retries`` attempts (the 1.6
     definition of retries: how many times it tries before giving up), each retry not earlier than
     retryInterval after the one before (a warning: 1.6 says a retry may come after it)."""
-    async with firmware_server(csms, sut_profile.sut.listen.host) as server:
-        url = server.serve(PATH, image(new_version()))
+    async with firmware_server(csms, sut_profile) as server:
+        url = server.serve(PATH, harness_image("0.0.1"))
         server.set_fault(PATH, "not-found")
         await _update_firmware(csms, url, retries=RETRIES)
         await reported(csms, FIRMWARE, "Downloading", req=DOWNLOADING)
@@ -157,18 +161,18 @@ async def test_firmware_download_failed(csms: CsmsPeer, sut_profile: SutProfile)
     profile="firmware-management",
     versions=V16,
     kills=("firmware-bad-image-installed-16",),
-    applies=plain_firmware,
+    applies=plain_install_failing,
 )
 async def test_firmware_installation_failed(csms: CsmsPeer, sut_profile: SutProfile) -> None:
     """TC_044_3_CS (1.6 §4.4, §5.16; the 1.6 test case document is not public: the steps follow
-    the OCA 2.0.1 twin TC_L_08_CS): the firmware server sends a corrupt image (as many bytes as
-    the firmware, every one changed); UpdateFirmware.req (step 1), answered (step 2);
+    the OCA 2.0.1 twin TC_L_08_CS): the firmware server offers an image whose installation fails
+    (a harness image marked not installable on the built-in reference, ``sut.firmware``'s
+    failing_image on a real charge point); UpdateFirmware.req (step 1), answered (step 2);
     FirmwareStatusNotification Downloading and Downloaded, then InstallationFailed (Installing
     before it allowed), each answered."""
-    async with firmware_server(csms, sut_profile.sut.listen.host) as server:
-        url = server.serve(PATH, image(new_version()))
-        server.set_fault(PATH, "wrong-content")
-        await _update_firmware(csms, url)
+    async with firmware_server(csms, sut_profile) as server:
+        package = signed_package(server, sut_profile, session_pki(csms), "failing")
+        await _update_firmware(csms, package.url)
         await reported(csms, FIRMWARE, "Downloading", req=DOWNLOADING)
         await reported(csms, FIRMWARE, "Downloaded", req=DOWNLOADED)
         await reported(csms, FIRMWARE, "InstallationFailed", req=INSTALL_FAILED)
@@ -188,7 +192,7 @@ async def test_get_diagnostics(csms: CsmsPeer, sut_profile: SutProfile) -> None:
     server (1.6 names FTP; an HTTP URI is a URI as well) (step 1), answered with the fileName
     (step 2); DiagnosticsStatusNotification Uploading and Uploaded (steps 3-6, each answered); the
     file reached the server."""
-    async with firmware_server(csms, sut_profile.sut.listen.host) as server:
+    async with log_server(csms, sut_profile.sut.listen.host) as server:
         answer = await csms.call(
             "GetDiagnostics",
             location=server.url(UPLOAD_PREFIX),
@@ -231,7 +235,7 @@ async def test_get_diagnostics_upload_failed(csms: CsmsPeer, sut_profile: SutPro
     refuses every upload to (404), retries 1 and retryInterval 1 s (step 1), answered (step 2);
     DiagnosticsStatusNotification Uploading, then UploadFailed once the charge point gave up
     (each answered)."""
-    async with firmware_server(csms, sut_profile.sut.listen.host) as server:
+    async with log_server(csms, sut_profile.sut.listen.host) as server:
         answer = await csms.call(
             "GetDiagnostics",
             location=server.url("/refused/"),

@@ -4,10 +4,12 @@ SignedFirmwareStatusNotification (1.6 SEC L01, §5.19-5.22): TC_080_CS and TC_08
 test case document is not public: the ids and titles are the catalogue's (section 25), the steps
 ours, after the whitepaper's use case L01 and the OCA 2.0.1 twin each case names.
 
-The firmware is the harness's test image (:mod:`.firmware_states`) signed with the session PKI's
-firmware signing key (:mod:`harness.pki.firmware`); the charge point is first given the PKI's
-ManufacturerRootCertificate (InstallCertificate, 1.6 SEC M05), the root its signing certificate
-must lead to (L01.FR.23)."""
+The firmware (:mod:`testcases.firmware_package`, shared with block L): on the built-in reference
+a harness image signed with the session PKI's firmware signing key (:mod:`harness.pki.firmware`),
+the charge point first given the PKI's ManufacturerRootCertificate (InstallCertificate, 1.6 SEC
+M05; deleted again afterwards), the root its signing certificate must lead to (L01.FR.23); on a
+real charge point the vendor's signed image (``sut.firmware``) for TC_080_CS, and a harness image
+with a real signature of other bytes for TC_081_CS."""
 
 from __future__ import annotations
 
@@ -16,19 +18,14 @@ from harness.checks import require
 from harness.config import SutProfile
 from harness.peers.defaults import now_iso
 from harness.peers.exchange import InboundCall
-from harness.pki import Pki
-from harness.pki.firmware import SignedFirmware, signed_firmware
-from testcases.v16.firmware_states import (
-    RETRY_INTERVAL_S,
-    V16,
+from testcases.firmware_package import (
+    FirmwarePackage,
     firmware_server,
-    image,
-    new_version,
+    manufacturer_root,
+    session_pki,
+    signed_package,
 )
-from testcases.v16.firmware_states import (
-    signed_firmware as signed_applies,
-)
-from testcases.v201.security_states import session_pki
+from testcases.v16.firmware_states import RETRY_INTERVAL_S, V16, signed_firmware, signed_install
 
 SIGNED = "SignedFirmwareStatusNotification"
 ACCEPTED = "1.6 SEC L01.FR.23: SignedUpdateFirmware.req with a valid certificate is Accepted"
@@ -38,38 +35,17 @@ VERIFIED = "1.6 SEC L01.FR.01: SignatureVerified"
 UPDATED_EVENT = "1.6 SEC A04: SecurityEventNotification FirmwareUpdated"
 BAD_SIGNATURE = "1.6 SEC L01.FR.04: SignedFirmwareStatusNotification InvalidSignature"
 SIGNATURE_EVENT = "1.6 SEC L01.FR.03: SecurityEventNotification InvalidFirmwareSignature"
-ROOT_INSTALLED = "precondition: the ManufacturerRootCertificate is installed (1.6 SEC M05)"
-PATH = "/firmware/ocpp16-signed.bin"
 
 
-async def _manufacturer_root(csms: CsmsPeer) -> Pki:
-    """The session PKI, its ManufacturerRootCertificate installed on the charge point (1.6 SEC
-    M05: the root the firmware signing certificate leads to)."""
-    pki = session_pki(csms)
-    installed = await csms.call(
-        "InstallCertificate",
-        certificate_type="ManufacturerRootCertificate",
-        certificate=pki.manufacturer_root.read_text(encoding="ascii"),
-        req=ROOT_INSTALLED,
-    )
-    installed.must(status="Accepted", req=ROOT_INSTALLED)
-    return pki
-
-
-async def _send(csms: CsmsPeer, url: str, signed: SignedFirmware, request_id: int) -> None:
-    """SignedUpdateFirmware.req with ``url``, retrieveDateTime now, no installDateTime, the
-    signing certificate and signature (step 1), Accepted (step 2)."""
+async def _send(csms: CsmsPeer, package: FirmwarePackage, request_id: int) -> None:
+    """SignedUpdateFirmware.req with the package's location, retrieveDateTime now, no
+    installDateTime, its signing certificate and signature (step 1), Accepted (step 2)."""
     answer = await csms.call(
         "SignedUpdateFirmware",
         request_id=request_id,
         retries=1,
         retry_interval=RETRY_INTERVAL_S,
-        firmware={
-            "location": url,
-            "retrieveDateTime": now_iso(),
-            "signingCertificate": signed.certificate,
-            "signature": signed.signature,
-        },
+        firmware=package.firmware(retrieve=now_iso()),
         req=ACCEPTED,
     )
     answer.must(status="Accepted", req=ACCEPTED)
@@ -101,7 +77,7 @@ async def _status(csms: CsmsPeer, status: str, request_id: int, req: str = "") -
         "signed-firmware-skips-signature-verified-16",
         "signed-firmware-no-updated-event-16",
     ),
-    applies=signed_applies,
+    applies=signed_install,
 )
 async def test_secure_firmware_update(csms: CsmsPeer, sut_profile: SutProfile) -> None:
     """TC_080_CS (1.6 SEC L01.FR.01/04/05/10/12/15/23; the 1.6 test case document is not public:
@@ -113,21 +89,20 @@ async def test_secure_firmware_update(csms: CsmsPeer, sut_profile: SutProfile) -
     18) and SecurityEventNotification FirmwareUpdated (step 20), in either order. Every
     notification is answered by default."""
     request_id = 8001
-    pki = await _manufacturer_root(csms)
-    data = image(new_version())
-    signed = signed_firmware(pki, data, "valid")
-    async with firmware_server(csms, sut_profile.sut.listen.host) as server:
-        url = server.serve(PATH, data)
-        await _send(csms, url, signed, request_id)
-        for status in ("Downloading", "Downloaded"):
-            await _status(csms, status, request_id)
-        await _status(csms, "SignatureVerified", request_id, VERIFIED)
-        await _status(csms, "Installing", request_id)
-        await csms.expect(
-            "BootNotification",
-            within_s=sut_profile.sut.timeouts.connect_s + csms.action_s,
-            req="1.6 SEC L01.FR.05: the charge point installs the firmware (and reboots)",
-        )
+    pki = session_pki(csms)
+    async with firmware_server(csms, sut_profile) as server:
+        package = signed_package(server, sut_profile, pki, "valid")
+        async with manufacturer_root(csms, pki, needed=package.harness_made, v16=True):
+            await _send(csms, package, request_id)
+            await _status(csms, "Downloading", request_id)
+            await _status(csms, "Downloaded", request_id)
+            await _status(csms, "SignatureVerified", request_id, VERIFIED)
+            await _status(csms, "Installing", request_id)
+            await csms.expect(
+                "BootNotification",
+                within_s=sut_profile.sut.timeouts.connect_s + csms.action_s,
+                req="1.6 SEC L01.FR.05: the charge point installs the firmware (and reboots)",
+            )
     await _status(csms, "Installed", request_id)
     await csms.expect(
         "SecurityEventNotification",
@@ -143,7 +118,7 @@ async def test_secure_firmware_update(csms: CsmsPeer, sut_profile: SutProfile) -
     profile="advanced-security",
     versions=V16,
     kills=("signed-firmware-accepts-bad-signature-16", "signed-firmware-no-signature-event-16"),
-    applies=signed_applies,
+    applies=signed_firmware,
 )
 async def test_secure_firmware_invalid_signature(csms: CsmsPeer, sut_profile: SutProfile) -> None:
     """TC_081_CS (1.6 SEC L01.FR.01/03/04/10; the 1.6 test case document is not public: the steps
@@ -153,18 +128,17 @@ async def test_secure_firmware_invalid_signature(csms: CsmsPeer, sut_profile: Su
     (step 7) with the request's requestId and SecurityEventNotification InvalidFirmwareSignature
     (step 9), those two in either order (2.0.1 errata)."""
     request_id = 8101
-    pki = await _manufacturer_root(csms)
-    data = image(new_version())
-    signed = signed_firmware(pki, data, "wrong-signature")
-    async with firmware_server(csms, sut_profile.sut.listen.host) as server:
-        url = server.serve(PATH, data)
-        await _send(csms, url, signed, request_id)
-        for status in ("Downloading", "Downloaded"):
-            await _status(csms, status, request_id)
-        await _status(csms, "InvalidSignature", request_id, BAD_SIGNATURE)
-        await csms.expect(
-            "SecurityEventNotification",
-            type="InvalidFirmwareSignature",
-            within_s=csms.action_s,
-            req=SIGNATURE_EVENT,
-        )
+    pki = session_pki(csms)
+    async with firmware_server(csms, sut_profile) as server:
+        package = signed_package(server, sut_profile, pki, "wrong-signature")
+        async with manufacturer_root(csms, pki, needed=package.harness_made, v16=True):
+            await _send(csms, package, request_id)
+            await _status(csms, "Downloading", request_id)
+            await _status(csms, "Downloaded", request_id)
+            await _status(csms, "InvalidSignature", request_id, BAD_SIGNATURE)
+            await csms.expect(
+                "SecurityEventNotification",
+                type="InvalidFirmwareSignature",
+                within_s=csms.action_s,
+                req=SIGNATURE_EVENT,
+            )

@@ -3,11 +3,12 @@ signed firmware update (1.6 SEC L01) at the 1.6 reference charge point.
 
 * UpdateFirmware (§5.16): answered at once (the answer has no fields), then, from
   ``retrieveDate`` on (a date in the past: at once; a later one is waited for, at most
-  :data:`MAX_WAIT_S`), the image is downloaded by HTTP GET: FirmwareStatusNotification
+  :data:`MAX_WAIT_S`), the image is downloaded by HTTP(S) GET
+  (:func:`~harness.reference.station.firmware_fetch.fetch`): FirmwareStatusNotification
   Downloading, and after a failed attempt up to ``retries`` more attempts ``retryInterval`` s apart,
   then DownloadFailed (§4.4). A downloaded image is Downloaded, then Installing; an image the
-  charge point cannot install (not the harness's image format, :data:`IMAGE_MAGIC`) ends in
-  InstallationFailed; a good one is installed by a reboot, after which BootNotification reports the
+  charge point cannot install (not a harness image, :data:`IMAGE_MAGIC`, or one marked
+  ``installable=no``) ends in InstallationFailed; a good one is installed by a reboot, after which BootNotification reports the
   new ``firmwareVersion`` (the image's) and FirmwareStatusNotification Installed follows.
 * GetDiagnostics (§5.9): answered with the ``fileName`` it uploads, then the file is sent by HTTP
   PUT to ``location`` + file name (OCPP 1.6 names FTP; an HTTP URI is a URI too):
@@ -33,10 +34,10 @@ Seeded faults (:mod:`harness.reference.faults_fw16`), one behaviour each, named 
 from __future__ import annotations
 
 import asyncio
+import ssl
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from cryptography.exceptions import InvalidSignature
 
@@ -45,6 +46,7 @@ from harness.ocppj.errors import ErrorKind
 from harness.pki.build import CODE_SIGNING
 from harness.pki.firmware import verify_firmware
 from harness.pki.verify import ChainError, verify_chain
+from harness.reference.station.firmware_fetch import FetchError, fetch
 from harness.reference.station.model import CallRefused, Outgoing, Payload, Reply, now_iso
 
 if TYPE_CHECKING:
@@ -52,24 +54,28 @@ if TYPE_CHECKING:
 
 #: The first line of an image the reference charge point can install: this, then the version.
 IMAGE_MAGIC = b"OCPP-HARNESS-FIRMWARE "
+NOT_INSTALLABLE = b"installable=no"
 INITIAL_VERSION = "1.0.0"
 #: The longest a retrieve or install date in the future is waited for (s).
 MAX_WAIT_S = 30.0
 #: How long one download or upload attempt may take (s).
 TRANSFER_TIMEOUT_S = 5.0
-#: The largest image the reference charge point takes (bytes).
-MAX_IMAGE = 1024 * 1024
 #: How long queued status messages may take to go out before the installing reboot (s).
 FLUSH_S = 2.0
 
 
 def image_version(data: bytes) -> str | None:
-    """The firmware version an image carries in its first line, None when it is not one."""
-    head, _, _ = data.partition(b"\n")
-    if not head.startswith(IMAGE_MAGIC):
+    """The firmware version a harness image installs (its first line: :data:`IMAGE_MAGIC`, then
+    ``version=<v>`` or ``<v>``); None for an image the charge point cannot install (another
+    format, or marked ``installable=no``)."""
+    head = data.split(b"\n", 1)[0]
+    if not head.startswith(IMAGE_MAGIC.rstrip()):
         return None
-    version = head[len(IMAGE_MAGIC) :].decode("ascii", "replace").strip()
-    return version[:50] or None
+    words = head[len(IMAGE_MAGIC.rstrip()) :].split()
+    if NOT_INSTALLABLE in words or not words:
+        return None
+    version = next((w[8:] for w in words if w.startswith(b"version=")), words[0])
+    return version.decode("ascii", "replace")[:50] or None
 
 
 def seconds_until(value: object) -> float:
@@ -83,44 +89,14 @@ def seconds_until(value: object) -> float:
     return min(max((when - datetime.now(UTC)).total_seconds(), 0.0), MAX_WAIT_S)
 
 
-async def fetch(url: str, max_size: int = MAX_IMAGE) -> bytes:
-    """One plain-HTTP GET of ``url``: the whole body, as long as Content-Length says (a shorter
-    one is a failed download); :class:`TransferError` for anything else."""
-    parts = urlsplit(url)
-    if parts.scheme != "http" or parts.hostname is None:
-        raise TransferError(f"unsupported location {url!r} (plain http only)")
-    head = f"GET {parts.path or '/'} HTTP/1.1\r\nHost: {parts.netloc}\r\nConnection: close\r\n\r\n"
-    try:
-        async with asyncio.timeout(TRANSFER_TIMEOUT_S):
-            reader, writer = await asyncio.open_connection(parts.hostname, parts.port or 80)
-            try:
-                writer.write(head.encode("latin-1"))
-                await writer.drain()
-                data = await reader.read(max_size + 64 * 1024)
-                while chunk := await reader.read(64 * 1024):
-                    data += chunk
-                    if len(data) > max_size + 64 * 1024:
-                        raise TransferError(f"GET {url}: more than {max_size} bytes")
-            finally:
-                writer.close()
-    except (OSError, TimeoutError) as exc:
-        raise TransferError(f"GET {url}: {exc or type(exc).__name__}") from None
-    raw_head, _, body = data.partition(b"\r\n\r\n")
-    lines = raw_head.decode("latin-1").split("\r\n")
-    fields = lines[0].split(" ")
-    if len(fields) < 2 or fields[1] != "200":
-        raise TransferError(f"GET {url}: {lines[0]!r}")
-    length = next(
-        (
-            v.strip()
-            for k, _, v in (h.partition(":") for h in lines[1:])
-            if k.lower() == "content-length"
-        ),
-        None,
-    )
-    if length is not None and length.isdigit() and int(length) != len(body):
-        raise TransferError(f"GET {url}: {len(body)} of {length} bytes")
-    return body
+def client_ssl(context: ssl.SSLContext | None) -> ssl.SSLContext | None:
+    """HTTPS downloads trust what the charge point trusts for its Central System connection."""
+    ders = context.get_ca_certs(binary_form=True) if context is not None else []
+    if not ders:
+        return None
+    client = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
+    client.load_verify_locations(cadata="".join(ssl.DER_cert_to_PEM_cert(d) for d in ders))
+    return client
 
 
 class Firmware16:
@@ -202,8 +178,10 @@ class Firmware16:
             retries = 0
         for attempt in range(retries + 1):
             try:
-                return await fetch(url)
-            except TransferError:
+                return await fetch(
+                    url, ssl_context=client_ssl(self.st.ssl_context), timeout_s=TRANSFER_TIMEOUT_S
+                )
+            except FetchError:
                 if attempt < retries:
                     await asyncio.sleep(interval)
         return None
