@@ -32,12 +32,15 @@ async def _set(csms: CsmsPeer, component: str, variable: str, value: str, why: s
     return result.get("attributeStatus") in ("Accepted", "RebootRequired")
 
 
-async def offline_preparation(csms: CsmsPeer, *, meter_values: bool = True) -> None:
+async def offline_preparation(
+    csms: CsmsPeer, *, meter_values: bool = True, backoff: bool = True
+) -> None:
     """The Before of TC_E_29/E_33/E_40 (and, without meter values, E_31/E_43): the transaction's
     periodic meter values every :data:`TX_UPDATED_S` s with the energy register among the
     measurands, OfflineThreshold the back-off plus 60 s, RetryBackOffWaitMinimum
-    :data:`BACKOFF_S`, RetryBackOffRandomRange 0. NOT-APPLICABLE where the station refuses the
-    meter value settings (the case needs events while it is offline)."""
+    :data:`BACKOFF_S`, RetryBackOffRandomRange 0 (``backoff`` False: those three as they are).
+    NOT-APPLICABLE where the station refuses the meter value settings (the case needs events
+    while it is offline)."""
     if meter_values:
         ok = await _set(csms, "SampledDataCtrlr", "TxUpdatedInterval", str(TX_UPDATED_S), "E11")
         applicable_unless(not ok, "SampledDataCtrlr.TxUpdatedInterval cannot be set")
@@ -46,6 +49,8 @@ async def offline_preparation(csms: CsmsPeer, *, meter_values: bool = True) -> N
             ok = await _set(csms, "SampledDataCtrlr", "TxUpdatedMeasurands", ENERGY, "E11")
             applicable_unless(not ok, f"SampledDataCtrlr.TxUpdatedMeasurands cannot hold {ENERGY}")
         await _set(csms, "SampledDataCtrlr", "Enabled", "true", "E11 (if implemented)")
+    if not backoff:
+        return
     await _set(csms, "OCPPCommCtrlr", "OfflineThreshold", str(BACKOFF_S + 60), "B04")
     await _set(csms, "OCPPCommCtrlr", "RetryBackOffWaitMinimum", str(BACKOFF_S), "Part 4 §5.3")
     await _set(csms, "OCPPCommCtrlr", "RetryBackOffRandomRange", "0", "Part 4 §5.3")
