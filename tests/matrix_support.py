@@ -224,18 +224,34 @@ class VariantRun:
 
 def variant_matrix() -> list[VariantRun]:
     """A run per (built-in profile, legal variant that applies to it) over every case of the
-    profile (in chunks for the variants in :data:`SPLIT_VARIANTS`, which come first)."""
+    profile that the variant can reach (:meth:`~harness.reference.variants.Variant.reaches`), in
+    chunks (:data:`CHUNK` for the variants in :data:`SPLIT_VARIANTS`, which come first).
+
+    As in the mutant matrix (:func:`matrix`), OCPP 2.1 runs the 2.0.1 cases against the same 2.x
+    behaviour of the reference SUTs: a variant that applies to both leaves out of its 2.1 runs
+    the cases its 2.0.1 runs already prove (same role, same case); the 2.1-only cases stay. The
+    2.1 pass run and the shuffle matrix still run every case under 2.1."""
     from harness.reference.variants import VARIANTS
 
     by_profile = {profile: key for key, profile in BUILTIN.items()}
     cases = all_cases()
     runs: list[VariantRun] = []
     for name in sorted(VARIANTS, key=lambda n: (n not in SPLIT_VARIANTS, n)):
-        for base in VARIANTS[name].suts:
+        variant = VARIANTS[name]
+        for base in variant.suts:
             role, version = by_profile[base]
             # a TLS variant shows only over TLS: it runs on the security profile 3 built-in
             profile = TLS_BUILTIN[(role, version)][0] if name in TLS_VARIANTS else base
-            mine = sorted(c.id for c in cases if str(c.role) == role and version in c.versions)
+            twin = BUILTIN.get((role, "2.0.1")) if version == "2.1" else None
+            proven = twin in variant.suts and name not in TLS_VARIANTS
+            mine = sorted(
+                c.id
+                for c in cases
+                if str(c.role) == role
+                and version in c.versions
+                and variant.reaches(c.id)
+                and not (proven and "2.0.1" in c.versions)
+            )
             size = CHUNK if name in SPLIT_VARIANTS else OTHER_CHUNK
             if len(mine) <= size:
                 runs.append(VariantRun(profile, name, tuple(mine)))
@@ -243,6 +259,20 @@ def variant_matrix() -> list[VariantRun]:
             for n, start in enumerate(range(0, len(mine), size), 1):
                 runs.append(VariantRun(profile, name, tuple(mine[start : start + size]), str(n)))
     return [run for run in runs if run.case_ids]
+
+
+def variant_covered(profile: str, name: str) -> bool:
+    """Whether the variant matrix proves variant ``name`` on built-in ``profile``: a run of its
+    own, or (2.1) the runs of its 2.0.1 twin, which prove the same cases (:func:`variant_matrix`)."""
+    from harness.reference.variants import VARIANTS
+
+    runs = {(run.profile, run.variant) for run in variant_matrix()}
+    role, version = next(k for k, v in BUILTIN.items() if v == profile)
+    on = TLS_BUILTIN[(role, version)][0] if name in TLS_VARIANTS else profile
+    if (on, name) in runs:
+        return True
+    twin = BUILTIN.get((role, "2.0.1")) if version == "2.1" else None
+    return twin is not None and twin in VARIANTS[name].suts and (twin, name) in runs
 
 
 def run_variant(run: VariantRun, report: Path, timeout_s: float = 400) -> dict[str, Any]:

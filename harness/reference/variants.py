@@ -14,6 +14,7 @@ The reference SUTs receive a :class:`Seeded` (the names plus the profile's ``res
 from __future__ import annotations
 
 import difflib
+import fnmatch
 import weakref
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,8 @@ CSMS_V21 = "reference-csms-v21"
 _STATIONS = (STATION_V16, STATION_V201, STATION_V21)
 _STATIONS_V2 = (STATION_V201, STATION_V21)
 _CSMSS = (CSMS_V16, CSMS_V201, CSMS_V21)
+#: Only an UpdateFirmware starts the firmware flow: the block L cases send one.
+_FIRMWARE_CASES = ("TC_L_*",)
 _VERSION_SUFFIX = {"1.6": "v16", "2.0.1": "v201", "2.1": "v21"}
 
 #: Share of the profile's ``timeouts.response_s`` that ``slow-answers`` waits before answering.
@@ -49,14 +52,25 @@ class Variant:
     #: PICS items (``sut.features``) a SUT with this variant no longer declares: the cases whose
     #: Part 5 condition needs them become NOT-APPLICABLE (``harness.features``).
     drops: tuple[str, ...] = ()
+    #: Case ids (``fnmatch`` patterns) whose flows reach the changed behaviour, when only some
+    #: cases can (empty: any case can). A firmware variant changes what a station does after an
+    #: UpdateFirmware, which only the block L cases send: the variant matrix runs those cases.
+    cases: tuple[str, ...] = ()
+
+    def reaches(self, case_id: str) -> bool:
+        """Whether a case's flow can reach what this variant changes (see :attr:`cases`)."""
+        return not self.cases or any(fnmatch.fnmatchcase(case_id, p) for p in self.cases)
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        document: dict[str, Any] = {
             "name": self.name,
             "suts": list(self.suts),
             "changes": self.changes,
             "rule": self.rule,
         }
+        if self.cases:
+            document["cases"] = list(self.cases)
+        return document
 
 
 VARIANTS: dict[str, Variant] = {
@@ -217,6 +231,7 @@ VARIANTS: dict[str, Variant] = {
             "reboots to activate new firmware without reporting InstallRebooting first: only "
             "Installed, from the new firmware",
             "2.0.1 L01.FR.32 option (b); L01.FR.15 applies to a reboot before installing only",
+            cases=_FIRMWARE_CASES,
         ),
         Variant(
             "firmware-download-resume",
@@ -225,6 +240,7 @@ VARIANTS: dict[str, Variant] = {
             "bytes (Range: bytes=n-) and joins them to what arrived",
             "RFC 9110 §14 (range requests); 2.0.1 L01 leaves how a download is retried to the "
             "station",
+            cases=_FIRMWARE_CASES,
         ),
         Variant(
             "firmware-unavailable-before-install",
@@ -232,12 +248,14 @@ VARIANTS: dict[str, Variant] = {
             "reports its connectors Unavailable just before installing new firmware",
             "OCA Part 6 TC_L_01_CS step 9 and the other block L cases (optional step); 2.0.1 "
             "L01 does not forbid it",
+            cases=_FIRMWARE_CASES,
         ),
         Variant(
             "firmware-downloading-each-retry",
             _STATIONS_V2,
             "reports FirmwareStatusNotification Downloading again on every download retry",
             "2.0.1 L01.FR.30 (note: MAY send Downloading upon each retry attempt)",
+            cases=_FIRMWARE_CASES,
         ),
         Variant(
             "late-actions",
