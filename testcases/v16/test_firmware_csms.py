@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -54,6 +55,22 @@ def _require_uri(station: StationPeer, location: object, req: str) -> None:
     )
 
 
+def _require_date(station: StationPeer, value: object, req: str) -> None:
+    """``value`` is an RFC 3339 date-time (what the harness charge point retrieves from)."""
+    try:
+        datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        ok = isinstance(value, str)
+    except ValueError:
+        ok = False
+    require(
+        ok,
+        req=req,
+        expected="a date-time (RFC 3339)",
+        actual=repr(value),
+        frames=station.trace.render(last=4),
+    )
+
+
 async def _held(station: StationPeer, action: str) -> InboundCall:
     """The ``action`` request the operator's command caused, held for the case to answer."""
     return await station.expect(
@@ -71,17 +88,19 @@ async def _report(
 
 
 async def _update_firmware(station: StationPeer, sut: SutActions) -> None:
-    """UpdateFirmware.req (steps 1-2): its location a URI (§5.16), answered (no fields)."""
+    """UpdateFirmware.req (steps 1-2): its location a URI and retrieveDate a date-time (§5.16),
+    answered (no fields)."""
     station.hold("UpdateFirmware")
     await sut.update_firmware()
     request = await _held(station, "UpdateFirmware")
     await request.reply()
     _require_uri(station, request.get("location"), FIRMWARE_LOCATION)
+    _require_date(station, request.get("retrieveDate"), "1.6 §5.16: retrieveDate is a date-time")
 
 
 async def _signed_update(station: StationPeer, sut: SutActions) -> int:
-    """SignedUpdateFirmware.req (steps 1-2): a location URI, the signing certificate in PEM
-    (L01.FR.11) and a base64 signature; Accepted. Returns its requestId."""
+    """SignedUpdateFirmware.req (steps 1-2): a location URI, a retrieveDateTime, the signing
+    certificate in PEM (L01.FR.11) and a base64 signature; Accepted. Returns its requestId."""
     station.hold("SignedUpdateFirmware")
     await sut.update_firmware()
     request = await _held(station, "SignedUpdateFirmware")
@@ -90,6 +109,9 @@ async def _signed_update(station: StationPeer, sut: SutActions) -> int:
     await request.reply(status="Accepted")
     frames = station.trace.render(last=4)
     _require_uri(station, firmware.get("location"), "1.6 SEC L01: firmware.location is a URI")
+    _require_date(
+        station, firmware.get("retrieveDateTime"), "1.6 SEC §6.7: retrieveDateTime is a date-time"
+    )
     facts = read_certificate(firmware.get("signingCertificate"))
     require(
         not facts.problem,
