@@ -28,9 +28,11 @@ What a case uses::
 
 from __future__ import annotations
 
+import atexit
 import base64
 import contextlib
 import itertools
+import shutil
 import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -44,7 +46,7 @@ from harness.fileserver import FileRequest
 from harness.firmware_server import FirmwareServer
 from harness.pki import Pki, certificate_hash_data, ensure_pki
 from harness.pki.firmware import signed_firmware
-from harness.verdicts import NotApplicable
+from harness.verdicts import Inconclusive, NotApplicable
 
 MANUFACTURER_ROOT = "ManufacturerRootCertificate"
 #: The first line of a harness image (what the reference station reads; any station installs
@@ -60,6 +62,7 @@ def session_pki(csms: CsmsPeer) -> Pki:
         return csms.tls.pki
     if "pki" not in _PKI:
         folder = Path(tempfile.mkdtemp(prefix="ocpp-harness-firmware-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
         _PKI["pki"] = ensure_pki(folder / "ecdsa")
     return _PKI["pki"]
 
@@ -125,7 +128,12 @@ async def firmware_server(csms: CsmsPeer, profile: SutProfile) -> AsyncIterator[
         csms.trace.event(request.describe())
 
     tls = csms.tls.pki if csms.tls is not None else None
-    async with FirmwareServer(host=profile.sut.listen.host, tls=tls, on_request=record) as server:
+    host = profile.sut.listen.host
+    try:
+        server = FirmwareServer(host=host, tls=tls, on_request=record)
+    except ValueError as exc:  # the firmware server serves loopback addresses only
+        raise Inconclusive(f"precondition: no firmware server on sut.listen.host: {exc}") from None
+    async with server:
         yield server
 
 
