@@ -25,6 +25,7 @@ from harness.reference.faults_fw16 import FW16_FAULTS
 from harness.reference.faults_l import L_FAULTS
 from harness.reference.faults_m import M_FAULTS
 from harness.reference.faults_np import NP_FAULTS
+from harness.reference.faults_offline16 import OFFLINE16_FAULTS
 from harness.reference.faults_offline import OFFLINE_FAULTS
 from harness.reference.faults_sec16 import SEC16_FAULTS
 from harness.reference.robustness_faults import ROBUSTNESS_FAULTS
@@ -48,6 +49,7 @@ FAULTS.update({f.name: f for f in L_CSMS_FAULTS})  # block L (firmware, CSMS)
 FAULTS.update({f.name: f for f in SEC16_FAULTS})  # 1.6 security whitepaper (charge point)
 FAULTS.update({f.name: f for f in FW16_FAULTS})  # 1.6 firmware management, signed firmware
 FAULTS.update({f.name: f for f in OFFLINE_CSMS_FAULTS})  # offline transaction delivery (CSMS)
+FAULTS.update({f.name: f for f in OFFLINE16_FAULTS})  # offline delivery (1.6 charge point)
 FAULTS.update({f.name: f for f in OFFLINE_FAULTS})  # issue 12: offline queue and retries
 
 

@@ -115,10 +115,12 @@ class V16:
         return {tx.key: tx for tx in self.txe.tx.values()}
 
     def retry_policy(self) -> tuple[int, float]:
-        return (
-            self.config.get_int("TransactionMessageAttempts"),
-            float(self.config.get_int("TransactionMessageRetryInterval")),
-        )
+        """§3.7.1: attempts and interval of a failed transaction message (fault
+        ``cp16-retry-no-interval``: retried at once)."""
+        interval = float(self.config.get_int("TransactionMessageRetryInterval"))
+        if "cp16-retry-no-interval" in self.st.faults:
+            interval = 0.0
+        return self.config.get_int("TransactionMessageAttempts"), interval
 
     def offline_threshold(self) -> float:
         return float("inf")  # 1.6 reports what changed while offline, nothing more

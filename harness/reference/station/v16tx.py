@@ -9,10 +9,19 @@ that does not accept the idTag (DeAuthorized, StopTransactionOnInvalidId). Meter
 MeterValueSampleInterval seconds while it runs (§4.7). StopTransaction and MeterValues carry the
 transactionId the Central System gave, or -1 if it never did (1.6 errata §3.18).
 
+Offline (§3.7): StartTransaction, StopTransaction and the transaction's MeterValues wait in the
+station's outbox while the connection is down and go out in order once it is back; a failed one is
+retried per TransactionMessageAttempts / TransactionMessageRetryInterval (§3.7.1, the outbox's
+retry rule). StopTransaction carries transactionData (Transaction.Begin, the periodic samples and
+Transaction.End of the energy register) when StopTxnSampledData lists that measurand, none when it
+is empty (errata §9.1.27).
+
 Seeded faults: ``tx-reports-wrong-token`` (another idTag in StartTransaction) and
 ``tx-stopped-reason-other`` (reason Other in every StopTransaction), ``local-stop-ignored``
 (the idTag that started a transaction does not stop it) and ``stop-transaction-wrong-id``
-(StopTransaction carries -1, not the transactionId the Central System gave).
+(StopTransaction carries -1, not the transactionId the Central System gave); offline
+(:mod:`harness.reference.faults_offline16`): ``cp16-offline-messages-lost``,
+``cp16-queue-newest-first`` and ``cp16-stop-no-transaction-data``.
 """
 
 from __future__ import annotations
@@ -49,6 +58,28 @@ class TxEngine16:
         self._samplers: dict[str, asyncio.Task[None]] = {}
         #: Connectors whose Authorize is still unanswered (a second tap meanwhile is ignored).
         self._authorizing: set[int] = set()
+        #: Energy register readings of each running transaction for its transactionData.
+        self._readings: dict[str, list[Payload]] = {}
+
+    def _send_tx(self, item: Outgoing) -> None:
+        """A transaction message: queued like any other, offline too (§3.7). Faults:
+        ``cp16-offline-messages-lost`` (one made while offline is dropped),
+        ``cp16-queue-newest-first`` (one made while offline goes before the older ones)."""
+        link = self.st.link
+        offline = link is None or link.closed.is_set()
+        if offline and "cp16-offline-messages-lost" in self.st.faults:
+            return
+        self.st.send(item, front=offline and "cp16-queue-newest-first" in self.st.faults)
+
+    def _reading(self, c: Connector, context: str) -> Payload:
+        """One MeterValue of the energy register (§7.31) at this moment."""
+        value = {"value": str(int(c.meter.read())), "context": context, "measurand": ENERGY}
+        return {"timestamp": now_iso(), "sampledValue": [{**value, "unit": "Wh"}]}
+
+    def _keep(self, tx: Transaction, reading: Payload) -> None:
+        """Keep ``reading`` for the transactionData when StopTxnSampledData lists the register."""
+        if ENERGY in self.config.keys["StopTxnSampledData"].value.split(","):
+            self._readings.setdefault(tx.key, []).append(reading)
 
     def can_start(self, c: Connector) -> bool:
         return c.operative and c.number not in self.tx and c.pending_tag is None
@@ -160,6 +191,8 @@ class TxEngine16:
         tx = Transaction(c.evse_id, c, id_token=tag, authorized=True)
         tx.meter_start_wh = int(c.meter.read())
         self.tx[c.number] = tx
+        self._readings.pop(tx.key, None)
+        self._keep(tx, self._reading(c, "Transaction.Begin"))
         c.meter.flowing(True)
         shown = wrong_token(tag, ID_TAG_MAX) if "tx-reports-wrong-token" in self.st.faults else tag
         payload = {
@@ -175,7 +208,7 @@ class TxEngine16:
             if not accepted and self.config.get_bool("StopTransactionOnInvalidId"):
                 self.stop(tx, "DeAuthorized")
 
-        self.st.send(
+        self._send_tx(
             Outgoing.fixed(
                 "StartTransaction", payload, transactional=True, tx_key=tx.key, on_result=started
             )
@@ -194,6 +227,10 @@ class TxEngine16:
             sampler.cancel()
         c.meter.flowing(False)
         meter_stop, stamp = int(c.meter.read()), now_iso()
+        self._keep(tx, self._reading(c, "Transaction.End"))
+        data = self._readings.pop(tx.key, [])
+        if "cp16-stop-no-transaction-data" in self.st.faults:
+            data = []
         if "tx-stopped-reason-other" in self.st.faults:
             reason = "Other"
 
@@ -207,9 +244,11 @@ class TxEngine16:
             }
             if id_tag is not None:
                 payload["idTag"] = id_tag
+            if data:
+                payload["transactionData"] = data
             return payload
 
-        self.st.send(Outgoing("StopTransaction", build, transactional=True, tx_key=tx.key))
+        self._send_tx(Outgoing("StopTransaction", build, transactional=True, tx_key=tx.key))
         c.finished = c.plugged
         if c.scheduled is not None:
             c.operative, c.scheduled = c.scheduled, None
@@ -221,22 +260,14 @@ class TxEngine16:
             interval = self.config.get_int("MeterValueSampleInterval")
             await asyncio.sleep(interval if interval > 0 else 1.0)
             if interval > 0 and not tx.ended:
-                self.st.send(self.meter_values(tx.connector, tx, "Sample.Periodic"))
+                self._send_tx(self.meter_values(tx.connector, tx, "Sample.Periodic"))
 
     def meter_values(
         self, c: Connector, tx: Transaction | None, context: str, *, pre_boot: bool = False
     ) -> Outgoing:
-        sample = {
-            "timestamp": now_iso(),
-            "sampledValue": [
-                {
-                    "value": str(int(c.meter.read())),
-                    "context": context,
-                    "measurand": ENERGY,
-                    "unit": "Wh",
-                }
-            ],
-        }
+        sample = self._reading(c, context)
+        if tx is not None and context == "Sample.Periodic":
+            self._keep(tx, sample)
 
         def build() -> Payload:
             payload: Payload = {"connectorId": c.number, "meterValue": [sample]}
