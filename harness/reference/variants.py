@@ -251,6 +251,25 @@ VARIANTS: dict[str, Variant] = {
             cases=_FIRMWARE_CASES,
         ),
         Variant(
+            "firmware-cancel-refused",
+            _STATIONS_V2,
+            "cannot cancel a running firmware update: a second UpdateFirmware meanwhile is "
+            "Rejected and the first goes on (PICS C-60 not declared)",
+            "2.0.1 L01.FR.24 (SHOULD cancel), L01.FR.27 (MAY answer Rejected when unable to)",
+            drops=("C-60",),
+            cases=_FIRMWARE_CASES,
+        ),
+        Variant(
+            "firmware-download-after-transactions",
+            _STATIONS_V2,
+            "does not download firmware while a transaction runs: DownloadScheduled until every "
+            "transaction ended, then download and install (PICS AQ-7 not declared)",
+            "2.0.1 L01.FR.13 (DownloadScheduled when busy charging), OCA Part 5 AQ-7 (an "
+            "additional question, either answer allowed)",
+            drops=("AQ-7",),
+            cases=_FIRMWARE_CASES,
+        ),
+        Variant(
             "firmware-downloading-each-retry",
             _STATIONS_V2,
             "reports FirmwareStatusNotification Downloading again on every download retry",

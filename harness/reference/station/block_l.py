@@ -22,7 +22,10 @@ secure firmware update) done for real.
   before. With ongoing transactions the station downloads (PICS AQ-7) but does not install
   (not C-43): InstallScheduled (the MAY of L01.FR.34) and it waits until they all ended
   (L01.FR.06); with ChargingStation.AllowNewSessionsPendingFirmwareUpdate false the EVSEs not in
-  use are Unavailable meanwhile (L01.FR.07; true: C-20, new sessions may start).
+  use are Unavailable meanwhile (L01.FR.07; true: C-20, new sessions may start). The variant
+  ``firmware-download-after-transactions`` (not AQ-7) waits before the download instead, with
+  DownloadScheduled (L01.FR.13); ``firmware-cancel-refused`` (not C-60) answers a second
+  UpdateFirmware Rejected while one runs (L01.FR.27).
 * An image the harness marked not installable (:data:`NOT_INSTALLABLE` in its first line):
   Installing, then InstallVerificationFailed (L01.FR.29), no reboot; the old firmware stays.
 * Otherwise Installing, InstallRebooting (L01.FR.15/32 option a; the variant
@@ -149,6 +152,8 @@ class FirmwareUpdater:
                 then=lambda: self._event("InvalidFirmwareSigningCertificate"),
             )
         status = "Accepted"
+        if self.running() and "firmware-cancel-refused" in self.st.variants:
+            return Reply({"status": "Rejected"})  # L01.FR.27 (the variant drops C-60)
         if self.running() and not self.fault("firmware-no-cancel"):
             assert self.task is not None
             self.task.cancel()  # L01.FR.24
@@ -199,6 +204,8 @@ class FirmwareUpdater:
         if wait > 0 and not self.fault("firmware-downloads-early"):
             self._status("DownloadScheduled", request_id)  # L01.FR.13
             await asyncio.sleep(wait)
+        if "firmware-download-after-transactions" in self.st.variants:
+            await self._transactions_ended(request_id, "DownloadScheduled")  # not AQ-7
         data = await self._download(request_id, str(fw["location"]), retries, interval)
         if data is None:
             self._status("DownloadFailed", request_id)  # L01.FR.30
@@ -218,7 +225,7 @@ class FirmwareUpdater:
             self._status("InstallScheduled", request_id)  # L01.FR.16
             if not self.fault("firmware-installs-early"):
                 await asyncio.sleep(wait)
-        await self._transactions_ended(request_id)
+        await self._transactions_ended(request_id, "InstallScheduled")
         if "firmware-unavailable-before-install" in self.st.variants and not self.hold:
             self.hold = True  # Part 6 TC_L_01 step 9: optional
             self.st.refresh_status()
@@ -261,12 +268,14 @@ class FirmwareUpdater:
         client.load_verify_locations(cadata="".join(ssl.DER_cert_to_PEM_cert(d) for d in ders))
         return client
 
-    async def _transactions_ended(self, request_id: int) -> None:
-        """L01.FR.06/07/34: no installation while a transaction runs."""
+    async def _transactions_ended(self, request_id: int, scheduled: str) -> None:
+        """L01.FR.06/07/34: no installation (with the variant
+        ``firmware-download-after-transactions``: no download either, L01.FR.13) while a
+        transaction runs; ``scheduled`` is the status reported meanwhile."""
         if not self.v2.txe.tx or self.fault("firmware-installs-during-transaction"):
             return
-        if self.last_status != "InstallScheduled":
-            self._status("InstallScheduled", request_id)  # L01.FR.34 (MAY)
+        if self.last_status != scheduled:
+            self._status(scheduled, request_id)  # L01.FR.13 / L01.FR.34 (MAY)
         allow = self.v2.dm.get_bool("ChargingStation", "AllowNewSessionsPendingFirmwareUpdate")
         if not allow and not self.fault("firmware-evse-not-held"):
             self.hold = True
