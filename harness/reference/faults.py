@@ -22,6 +22,7 @@ from harness.reference.faults_c import C_FAULTS
 from harness.reference.faults_ej import EJ_FAULTS
 from harness.reference.faults_fg import FG_FAULTS
 from harness.reference.faults_fw16 import FW16_FAULTS
+from harness.reference.faults_k import K_FAULTS
 from harness.reference.faults_l import L_FAULTS
 from harness.reference.faults_m import M_FAULTS
 from harness.reference.faults_np import NP_FAULTS
@@ -51,6 +52,7 @@ FAULTS.update({f.name: f for f in FW16_FAULTS})  # 1.6 firmware management, sign
 FAULTS.update({f.name: f for f in OFFLINE_CSMS_FAULTS})  # offline transaction delivery (CSMS)
 FAULTS.update({f.name: f for f in OFFLINE16_FAULTS})  # offline delivery (1.6 charge point)
 FAULTS.update({f.name: f for f in OFFLINE_FAULTS})  # issue 12: offline queue and retries
+FAULTS.update({f.name: f for f in K_FAULTS})  # block K (smart charging, 2.x station)
 
 
 class UnknownFault(ValueError):

@@ -40,11 +40,17 @@ class Meter:
 
     wh: float = 0.0
     _since: float | None = None
+    #: Energy (Wh) drawn in a wall-clock interval when a limit applies (block K sets it).
+    energy_wh: Callable[[float, float], float] | None = None
 
     def read(self) -> float:
         if self._since is not None:
             now = time.monotonic()
-            self.wh += (now - self._since) * CHARGING_POWER_W / 3600.0
+            if self.energy_wh is None:
+                self.wh += (now - self._since) * CHARGING_POWER_W / 3600.0
+            else:
+                wall = time.time()
+                self.wh += self.energy_wh(wall - (now - self._since), wall)
             self._since = now
         return self.wh
 
@@ -143,6 +149,8 @@ class Transaction:
     meter_start_wh: int = 0
     csms_id: int | None = None
     ended: bool = False
+    #: When it started (POSIX s): the origin of a Relative charging profile (K01.FR.42).
+    started: float = field(default_factory=time.time)
 
     def next_seq(self) -> int:
         """seqNo for the next TransactionEvent: 0, 1, 2... per transaction."""

@@ -20,6 +20,7 @@ from harness.reference.station import (
     block_a_certs,
     block_b,
     block_fg,
+    block_k,
     block_l,
     block_m,
     legal,
@@ -92,6 +93,7 @@ class V2:
         self._handlers.update(self.fw.handlers())
         self.certs = block_a_certs.CertificateRenewal(station, dm=self.dm)  # A02/A03
         self._handlers.update(self.certs.handlers())
+        self._handlers.update(block_k.BlockK(self).handlers())  # block K (smart charging)
 
     # -- what the core asks -------------------------------------------------------------------------
     def boot_payload(self, reason: str) -> Payload:

@@ -1,0 +1,269 @@
+"""OCA block K (smart charging) of the reference station, OCPP 2.0.1/2.1.
+
+* SetChargingProfile (K01): Rejected for an unknown EVSE (K01.FR.28), a rate unit the station
+  does not support (K01.FR.26), a ChargingStationMaxProfile off EVSE 0 or Relative (§3.2,
+  K01.FR.38), a TxProfile on EVSE 0 (K01.FR.16) or without a transaction on its EVSE (K01.FR.09)
+  or for an unknown transactionId (K01.FR.33), ChargingStationExternalConstraints (K01.FR.22),
+  a TxDefaultProfile whose stackLevel is taken on EVSE 0 / a specific EVSE by another id
+  (K01.FR.52/53), a first period not at 0 or periods not ascending (K01.FR.31/35). A profile
+  with a known id replaces it (K01.FR.05), as does one with the same stackLevel, purpose and EVSE
+  (K01.FR.06, the station keeps one per combination).
+* ClearChargingProfile (K10): by id (K10.FR.03) or by criteria as a logical AND (K10.FR.04);
+  Unknown when nothing matches (K10.FR.01).
+* GetChargingProfiles (K09): NoProfiles when nothing matches, else Accepted and one
+  ReportChargingProfiles per EVSE with the requestId (K09.FR.01) and tbc on all but the last
+  (K09.FR.02); evseId 0 reports the station's own profiles only (K09.FR.05).
+* GetCompositeSchedule (K08): the :mod:`harness.smart_charging` oracle's schedule from the
+  moment of receipt (K08.FR.02); Rejected for an unknown EVSE (K08.FR.05) or unit (K08.FR.07).
+* Profiles stay over a reboot (K01.FR.27: this object outlives a power cycle); a TxProfile goes
+  with its transaction (§3.2). The simulated EV draws at most the composite limit: each
+  connector's meter asks :meth:`BlockK.energy_wh` (K01.FR.02: the limit schedule is used).
+
+Its faults (:mod:`harness.reference.faults_k`) change what the station computes, and so both
+what it reports and what it delivers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from harness.reference.station.model import CHARGING_POWER_W, Outgoing, Payload, Reply
+from harness.smart_charging import (
+    V201,
+    CompositeSchedule,
+    Period,
+    Profile,
+    Purpose,
+    TxState,
+    compose,
+)
+
+if TYPE_CHECKING:
+    from harness.reference.station.v2 import V2
+
+#: ChargingScheduleChargingRateUnit of the reference station (K01.FR.26, K08.FR.07).
+RATE_UNITS = frozenset({"A", "W"})
+#: The reference's nominal line voltage (K01.FR.50).
+VOLTAGE_V = 230.0
+
+
+class BlockK:
+    """Installed charging profiles and the four block K requests of the reference station."""
+
+    def __init__(self, v2: V2, units: frozenset[str] = RATE_UNITS) -> None:
+        self.v2 = v2
+        self.st = v2.st
+        self.units = units
+        #: Installed profiles by id, with the chargingProfile as received (K09 reports it).
+        self.profiles: dict[int, tuple[Profile, Payload]] = {}
+        self._order: dict[int, int] = {}  # installation order (the stack-level fault)
+        for c in self.st.hardware.connectors():
+            c.meter.energy_wh = partial(self.energy_wh, c.evse_id)
+
+    def handlers(self) -> dict[str, Callable[[Payload], Reply]]:
+        return {
+            "SetChargingProfile": self.set_profile,
+            "ClearChargingProfile": self.clear_profile,
+            "GetChargingProfiles": self.get_profiles,
+            "GetCompositeSchedule": self.composite_request,
+        }
+
+    # -- state ------------------------------------------------------------------------------------
+    def transactions(self) -> dict[int, TxState]:
+        return {evse: TxState(evse, tx.key, tx.started) for evse, tx in self.v2.txe.tx.items()}
+
+    def _prune(self) -> None:
+        """§3.2: a TxProfile holds for its transaction only; it goes when that ends."""
+        running = {tx.key for tx in self.v2.txe.tx.values()}
+        for pid, (profile, _) in list(self.profiles.items()):
+            if profile.purpose is Purpose.TX and profile.transaction_id not in running:
+                del self.profiles[pid]
+
+    def installed(self) -> list[Profile]:
+        self._prune()
+        return [p for p, _ in self.profiles.values()]
+
+    # -- K01 SetChargingProfile --------------------------------------------------------------------
+    def set_profile(self, p: Payload) -> Reply:
+        evse_id, raw = int(p["evseId"]), p["chargingProfile"]
+        self._prune()
+        reason = self._refusal(evse_id, raw)
+        if reason is not None:
+            return Reply({"status": "Rejected", "statusInfo": {"reasonCode": reason}})
+        profile = Profile.from_payload(raw, evse_id, V201)
+        for pid, (old, _) in list(self.profiles.items()):
+            same_slot = (old.purpose, old.stack_level, old.location) == (
+                profile.purpose,
+                profile.stack_level,
+                profile.location,
+            ) and (
+                profile.purpose is not Purpose.TX or old.transaction_id == profile.transaction_id
+            )
+            if pid == profile.id or same_slot:  # K01.FR.05 / K01.FR.06
+                del self.profiles[pid]
+        self.profiles[profile.id] = (profile, raw)
+        self._order[profile.id] = len(self._order)
+        return Reply({"status": "Accepted"})
+
+    def _refusal(self, evse_id: int, raw: Payload) -> str | None:
+        """Why a SetChargingProfile is Rejected (reasonCode), or None (module doc)."""
+        faults = self.st.faults
+        purpose, kind = raw["chargingProfilePurpose"], raw["chargingProfileKind"]
+        schedules = raw["chargingSchedule"]
+        if evse_id != 0 and evse_id not in self.st.hardware.evses:
+            return "UnknownEvse"  # K01.FR.28
+        if len(schedules) != 1 or any(s["chargingRateUnit"] not in self.units for s in schedules):
+            return "UnsupportedParam"  # K01.FR.34 / K01.FR.26
+        starts = [int(x["startPeriod"]) for x in schedules[0]["chargingSchedulePeriod"]]
+        if starts[0] != 0 or starts != sorted(set(starts)):
+            return "InvalidSchedule"  # K01.FR.31 / K01.FR.35
+        if purpose == Purpose.EXTERNAL:
+            return "InvalidProfile"  # K01.FR.22
+        if purpose == Purpose.MAX and (evse_id != 0 or kind == "Relative"):
+            return "InvalidProfile"  # §3.2 / K01.FR.38
+        if purpose == Purpose.TX:
+            if evse_id == 0:
+                return "InvalidProfile"  # K01.FR.16
+            tx = self.v2.txe.tx.get(evse_id)
+            if tx is None and "sc-txprofile-without-transaction" not in faults:
+                return "TxNotFound"  # K01.FR.09
+            if tx is not None and "transactionId" in raw and raw["transactionId"] != tx.key:
+                return "TxNotFound"  # K01.FR.33
+        if purpose == Purpose.TX_DEFAULT:
+            for old, _ in self.profiles.values():
+                clash = (
+                    old.purpose is Purpose.TX_DEFAULT
+                    and old.stack_level == raw["stackLevel"]
+                    and old.id != raw["id"]
+                    and (old.location == 0) != (evse_id == 0)
+                )
+                if clash:
+                    return "DuplicateProfile"  # K01.FR.52 / K01.FR.53
+        return None
+
+    # -- K10 ClearChargingProfile ------------------------------------------------------------------
+    def clear_profile(self, p: Payload) -> Reply:
+        self._prune()
+        criteria = p.get("chargingProfileCriteria") or {}
+        wanted = p.get("chargingProfileId")
+
+        def matches(profile: Profile) -> bool:
+            if profile.purpose is Purpose.EXTERNAL:
+                return False  # K10.FR.08/09: never cleared by the CSMS
+            if wanted is not None:
+                return bool(profile.id == wanted)  # K10.FR.03
+            return bool(  # K10.FR.04: every given field, as a logical AND
+                criteria.get("evseId", profile.location) == profile.location
+                and criteria.get("chargingProfilePurpose", profile.purpose.value)
+                == profile.purpose.value
+                and criteria.get("stackLevel", profile.stack_level) == profile.stack_level
+            )
+
+        gone = [pid for pid, (profile, _) in self.profiles.items() if matches(profile)]
+        for pid in gone:
+            del self.profiles[pid]
+        return Reply({"status": "Accepted" if gone else "Unknown"})  # K10.FR.01
+
+    # -- K09 GetChargingProfiles -------------------------------------------------------------------
+    def get_profiles(self, p: Payload) -> Reply:
+        self._prune()
+        crit = p["chargingProfile"]
+        evse = p.get("evseId")
+        ids = crit.get("chargingProfileId")
+        sources = crit.get("chargingLimitSource")
+        found: dict[int, list[Payload]] = {}
+        for profile, raw in self.profiles.values():
+            if evse is not None and profile.location != evse:
+                continue  # K09.FR.04/05 (K09.FR.06: no evseId, all of them)
+            if ids is not None and profile.id not in ids:
+                continue
+            if sources is not None and "CSO" not in sources:
+                continue  # every profile the reference holds came from the CSMS
+            if crit.get("chargingProfilePurpose", profile.purpose.value) != profile.purpose.value:
+                continue
+            if crit.get("stackLevel", profile.stack_level) != profile.stack_level:
+                continue
+            found.setdefault(profile.location, []).append(raw)
+        if not found:
+            return Reply({"status": "NoProfiles"})
+        request_id = p["requestId"]
+
+        def report() -> None:
+            groups = sorted(found.items())
+            for n, (location, raws) in enumerate(groups):
+                payload: Payload = {
+                    "requestId": request_id,  # K09.FR.01
+                    "chargingLimitSource": "CSO",
+                    "tbc": n < len(groups) - 1,  # K09.FR.02
+                    "evseId": location,
+                    "chargingProfile": raws,
+                }
+                self.st.send(Outgoing.fixed("ReportChargingProfiles", payload, pre_boot=True))
+
+        return Reply({"status": "Accepted"}, then=report)
+
+    # -- K08 GetCompositeSchedule ------------------------------------------------------------------
+    def composite_request(self, p: Payload) -> Reply:
+        evse_id, unit = int(p["evseId"]), p.get("chargingRateUnit", "A")
+        if evse_id != 0 and evse_id not in self.st.hardware.evses:
+            return Reply({"status": "Rejected"})  # K08.FR.05
+        if unit not in self.units:
+            return Reply({"status": "Rejected"})  # K08.FR.07
+        start = float(int(time.time()))  # K08.FR.02: from receipt, whole seconds
+        schedule = self.composite(evse_id, start, int(p["duration"]), unit)
+        return Reply({"status": "Accepted", "schedule": schedule.payload(V201)})
+
+    def composite(self, evse_id: int, start: float, duration: int, unit: str) -> CompositeSchedule:
+        """The station's composite schedule (the oracle's, unless a fault changes it)."""
+        faults = self.st.faults
+        profiles = self.installed()
+        if "sc-ignores-stack-level" in faults:  # K01.FR.17 broken: the first installed wins
+            profiles = [
+                dataclasses.replace(p, stack_level=-self._order.get(p.id, 0)) for p in profiles
+            ]
+        if "sc-ignores-valid-to" in faults:  # K01.FR.37 broken
+            profiles = [dataclasses.replace(p, valid_to=None) for p in profiles]
+        if "sc-txdefault-not-replaced" in faults:  # K01.FR.04 / §3.5 broken: both count
+            profiles = [
+                dataclasses.replace(p, purpose=Purpose.EXTERNAL) if p.purpose is Purpose.TX else p
+                for p in profiles
+            ]
+        voltage = VOLTAGE_V
+        if "sc-wrong-unit-conversion" in faults:  # K01.FR.51 broken: A as the sum of 3 phases
+            voltage = VOLTAGE_V / 3
+        result = compose(
+            profiles,
+            evse_id,
+            start,
+            duration,
+            unit,
+            transactions=self.transactions(),
+            voltage=voltage,
+        )
+        if "sc-composite-off-by-one" in faults and len(result.periods) > 1:  # K08.FR.02 broken
+            shifted = [
+                Period(p.start, nxt.limit, nxt.number_phases)
+                for p, nxt in zip(result.periods, result.periods[1:], strict=False)
+            ]
+            result = dataclasses.replace(result, periods=(*shifted, result.periods[-1]))
+        return result
+
+    # -- power delivery ---------------------------------------------------------------------------
+    def energy_wh(self, evse_id: int, begin: float, end: float) -> float:
+        """Energy (Wh) the EV on ``evse_id`` draws in ``[begin, end)`` (POSIX s): its own power,
+        :data:`CHARGING_POWER_W`, capped by the composite limit in W."""
+        if end <= begin:
+            return 0.0
+        span = max(1, int(end - begin) + 1)
+        schedule = self.composite(evse_id, begin, span, "W")
+        total = 0.0
+        bounds = [p.start for p in schedule.periods[1:]] + [span]
+        for period, until in zip(schedule.periods, bounds, strict=True):
+            lo, hi = begin + period.start, min(end, begin + until)
+            if hi > lo:
+                total += (hi - lo) * min(CHARGING_POWER_W, period.limit) / 3600.0
+        return total
