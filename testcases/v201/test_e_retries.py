@@ -171,7 +171,7 @@ async def test_retry_no_answer_until_max(
     "Retry sending transaction message when failed - Success before reaching the max retry count",
     profile="core",
     versions=V2,
-    kills=("tx-retries-too-few", "tx-retry-no-interval"),
+    kills=("tx-retry-no-interval",),
 )
 async def test_retry_no_answer_then_success(
     csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
@@ -208,7 +208,7 @@ async def test_retry_call_error_until_max(
     "count - CallError",
     profile="core",
     versions=V2,
-    kills=("tx-retries-too-few", "tx-retry-no-interval"),
+    kills=("tx-retry-no-interval",),
 )
 async def test_retry_call_error_then_success(
     csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
