@@ -38,7 +38,8 @@ GAP_S = 2 * SAMPLE_S + 1.5
 #: TransactionMessageRetryInterval TC_038_CS sets (s), and the share of it a retry may come early.
 RETRY_S = 2
 EARLY = 0.8
-QUEUE = "1.6 §3.7: MUST queue the transaction's {} made offline and deliver it after the reconnect"
+QUEUE_METER = "1.6 §3.7: MUST queue the MeterValues made offline, deliver them after the reconnect"
+QUEUE_STOP = "1.6 §3.7: MUST queue the StopTransaction made offline, deliver it after the reconnect"
 ORDER = "1.6 §3.7: chronological order: the queued MeterValues come oldest first (SHALL wait)"
 STOP_DATA = "1.6 §9.1.27 StopTxnSampledData (errata): transactionData holds the energy register"
 RETRY = "1.6 §3.7.1: the retry waits TransactionMessageRetryInterval times the transmissions"
@@ -48,7 +49,7 @@ async def configure(csms: CsmsPeer, key: str, value: str) -> bool:
     """ChangeConfiguration ``key`` (restored after the case); True when Accepted."""
     result = await csms.call("ChangeConfiguration", key=key, value=value)
     status = result.must(req="1.6 §5.3: ChangeConfiguration answered").get("status")
-    return status == "Accepted"
+    return bool(status == "Accepted")
 
 
 async def charging(csms: CsmsPeer, sut: SutActions, tag: str) -> None:
@@ -135,7 +136,7 @@ async def test_connection_loss_during_transaction(
     gaps = [b - a for a, b in itertools.pairwise(stamps)]
     require(
         bool(after) and max(gaps, default=0.0) <= GAP_S,
-        req=QUEUE.format("MeterValues"),
+        req=QUEUE_METER,
         expected=f"readings at most {GAP_S:g} s apart across the outage",
         actual=f"{len(after)} after the reconnect; timestamps {shown}",
     )
@@ -187,7 +188,7 @@ async def test_offline_stop_transaction(
         stop = await csms.expect(
             "StopTransaction",
             within_s=csms.action_s,
-            req=QUEUE.format("StopTransaction"),
+            req=QUEUE_STOP,
         )
         require(
             stop.get("transactionId") == TX_ID and isinstance(stop.get("meterStop"), int),

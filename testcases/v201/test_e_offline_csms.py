@@ -27,8 +27,6 @@ from testcases.v201.tx_states import (
 V2 = ("2.0.1", "2.1")
 #: TC_E_53_CSMS's tool validation at steps 1 and 3.
 SEQ_ZERO = "E01.FR.07: a new transaction's TransactionEvent Started with seqNo 0 answered"
-#: Each event the station queued while offline (E12 steps 3-8: the CSMS responds to each).
-LATE = "E12: TransactionEvent {} delivered after the reconnect answered"
 #: A retried event (its answer was lost) is the same event: the transaction is billed once.
 BILLED = "E13.FR.02/E §1.3: a retried event is the same event, the transaction is billed once"
 ENERGY = "E12.FR.07/E06.FR.11: the bill's energy is the last register reading minus the first"
@@ -79,7 +77,7 @@ async def offline_transaction(station: StationPeer, tx: StationTx) -> CallOutcom
         offline=True,
         evse={"id": tx.evse_id, "connectorId": tx.connector_id},
         meter=[reading("Transaction.Begin", START_WH, timestamp=at[0])],
-        req=LATE.format("Started"),
+        req="E12: TransactionEvent Started delivered after the reconnect answered",
     )
     await tx.event(
         "Updated",
@@ -87,7 +85,7 @@ async def offline_transaction(station: StationPeer, tx: StationTx) -> CallOutcom
         timestamp=at[1],
         offline=True,
         id_token=tx.token,
-        req=LATE.format("Updated (Authorized)"),
+        req="E12: TransactionEvent Updated (Authorized) delivered after the reconnect answered",
     )
     await tx.event(
         "Updated",
@@ -95,7 +93,7 @@ async def offline_transaction(station: StationPeer, tx: StationTx) -> CallOutcom
         timestamp=at[2],
         offline=True,
         meter=[reading("Sample.Periodic", START_WH + OFFLINE_WH / 2, timestamp=at[2])],
-        req=LATE.format("Updated (MeterValuePeriodic)"),
+        req="E12: TransactionEvent Updated (MeterValuePeriodic) delivered after the reconnect answered",
     )
     return await tx.event(
         "Ended",
@@ -105,7 +103,7 @@ async def offline_transaction(station: StationPeer, tx: StationTx) -> CallOutcom
         offline=True,
         meter=[reading("Transaction.End", START_WH + OFFLINE_WH, timestamp=at[3])],
         transaction_info={"stoppedReason": "EVDisconnected"},
-        req=LATE.format("Ended"),
+        req="E12: TransactionEvent Ended delivered after the reconnect answered",
     )
 
 
@@ -142,7 +140,9 @@ async def test_csms_seq_no_reset(
     station.trace.event("the connection is lost before the Ended event's answer was taken")
     await station.restore_connection(req="E12: the CSMS accepts the station's connection again")
     resent = await station.call_payload(
-        "TransactionEvent", ended.request.payload, req=LATE.format("Ended (re-sent)")
+        "TransactionEvent",
+        ended.request.payload,
+        req="E12: TransactionEvent Ended (re-sent) delivered after the reconnect answered",
     )
     resent.must()
     for tx, energy in done:
