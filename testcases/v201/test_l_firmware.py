@@ -5,6 +5,8 @@ order; TC_L_10 DownloadFailed/InstallationFailed of the canceled update allowed)
 and its server are :mod:`testcases.firmware_package`; every download attempt, status and
 security event is in the case's trace. Optional statuses (InstallRebooting, connectors
 Unavailable before installing, Downloading per retry) are accepted wherever Part 6 allows them.
+The reference station cancels (C-60): TC_L_11_CS runs under its legal variant
+``firmware-cancel-refused``.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ Part 6: TC_L_12/13/14/15/16 _CS. Which of them apply is the station's declaratio
 installs during a transaction (C-43), downloads during one (AQ-7), new sessions while an
 update waits (C-20, AllowNewSessionsPendingFirmwareUpdate), EVSEs (HFS-8). The reference
 station downloads but does not install during a transaction (AQ-7, not C-43), so TC_L_14/15 run
-on it and TC_L_12/13/16 are NOT-APPLICABLE there."""
+on it and TC_L_12/13/16 are NOT-APPLICABLE there; its legal variant
+``firmware-download-after-transactions`` (not AQ-7) runs TC_L_12/13 instead."""
 
 from __future__ import annotations
 
