@@ -2,9 +2,10 @@
 (:mod:`.test_firmware`, :mod:`.test_firmware_signed`): applicability and the status a case waits
 for.
 
-Applicability: the plain UpdateFirmware and GetDiagnostics (1.6 §5.9, §5.16) need the Firmware
-Management feature profile (``claims.profiles: [firmware-management]``; the charge point lists it
-in SupportedFeatureProfiles, 1.6 §9.1). A charge point that runs the security extension's signed
+Applicability: the plain UpdateFirmware and GetDiagnostics (1.6 §5.9, §5.16) need a charge point
+under test to claim the Firmware Management feature profile (``claims.profiles:
+[firmware-management]``; it lists it in SupportedFeatureProfiles, 1.6 §9.1); a Central System
+under test is asked through its operator. A charge point that runs the security extension's signed
 firmware update (1.6 SEC L01) must refuse UpdateFirmware (L01.FR.20): the harness takes a
 charge point with a security profile (1-3) for one, and one without for a charge point that
 updates by UpdateFirmware.
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from harness import CsmsPeer
 from harness.catalogue import profile_slug
-from harness.config import SutProfile
+from harness.config import Role, SutProfile
 from harness.peers.exchange import InboundCall
 from testcases.firmware_package import needs_vendor_image
 
@@ -30,7 +31,10 @@ RETRIES = 2
 
 
 def firmware_management(profile: SutProfile) -> str | None:
-    """NOT-APPLICABLE unless the charge point claims the Firmware Management feature profile."""
+    """NOT-APPLICABLE unless the charge point claims the Firmware Management feature profile (a
+    Central System under test is asked through its operator: no claim needed)."""
+    if profile.sut.role is Role.CSMS:
+        return None
     claimed = {profile_slug(p) for p in profile.claims.profiles}
     if FIRMWARE_MANAGEMENT not in claimed:
         return (
