@@ -68,13 +68,13 @@ async def next_event(
 
 
 async def delivered_queue(
-    csms: CsmsPeer, session: Session, *, lost: str, flag: str, until_ended: bool = False
+    csms: CsmsPeer, session: Session, *, lost: str, req: str, until_ended: bool = False
 ) -> list[InboundCall]:
     """After the reconnect, the session's TransactionEvents in the order they come, each answered
     here (the case holds TransactionEvent): the queued ones, flagged offline, up to the first one
     that is not (the station back online; with ``until_ended`` up to the Ended, all queued).
     The first one must be a queued one: the case kept the station offline longer than its
-    meter value interval (``flag``: E11.FR.02/E12.FR.02; ``lost``: nothing came at all)."""
+    meter value interval (``req``: E11.FR.02/E12.FR.02; ``lost``: nothing came at all)."""
     queued: list[InboundCall] = []
     while True:
         event = await next_event(
@@ -90,14 +90,14 @@ async def delivered_queue(
         queued.append(event)
         if event.get("eventType") == "Ended":
             break
-    check_offline(queued or [event], req=flag)
+    check_offline(queued or [event], req=req)
     return queued
 
 
-def check_sequence(events: Iterable[InboundCall], *, lost: str) -> None:
+def check_sequence(events: Iterable[InboundCall], *, req: str) -> None:
     """Each TransactionEvent of a transaction one seqNo after the one before: a repeat or a step
     back breaks E01.FR.07 (Sequence Number Generation); a gap is an event the station did not
-    deliver (``lost`` names that requirement: E11.FR.01 / E12.FR.01 queue all). A message sent
+    deliver (``req`` names that requirement: E11.FR.01 / E12.FR.01 queue all). A message sent
     again unchanged (same seqNo, timestamp, eventType: its answer was lost with the connection)
     counts once."""
     seqs, sent = [], set()
@@ -116,7 +116,7 @@ def check_sequence(events: Iterable[InboundCall], *, lost: str) -> None:
         )
         require(
             after == before + 1,
-            req=f"{lost}: every TransactionEvent queued offline is delivered (seqNo without gaps)",
+            req=f"{req}: every TransactionEvent queued offline is delivered (seqNo without gaps)",
             expected=f"seqNo {before + 1} after {before}",
             actual=f"seqNo {after} after {before}: {after - before - 1} event(s) missing "
             f"(all: {seqs})",

@@ -60,7 +60,7 @@ async def test_connection_loss_during_transaction(
         csms.hold("TransactionEvent")
         await net.offline(BACKOFF_S - 1)
         await csms.wait_connected(BACKOFF_S + csms.action_s, req="E11: the station reconnects")
-        queued = await delivered_queue(csms, session, lost="E11.FR.01", flag="E11.FR.02")
+        queued = await delivered_queue(csms, session, lost="E11.FR.01", req="E11.FR.02")
     for event in queued:
         require(
             event.get("eventType") == "Updated" and bool(event.get("meterValue")),
@@ -72,7 +72,7 @@ async def test_connection_loss_during_transaction(
     await end_transaction(
         csms, sut, sut_profile, session, req="E06: the transaction ends", held=True
     )
-    check_sequence(session.events, lost="E11.FR.01")
+    check_sequence(session.events, req="E11.FR.01")
     check_energy(csms, session.events)
 
 
@@ -137,9 +137,9 @@ async def test_transaction_during_offline_period(
             actual=f"{started.get('eventType')} seqNo {started.get('seqNo')}",
         )
         check_offline([started], req="E12.FR.02")
-        await delivered_queue(csms, session, lost="E12.FR.01", flag="E12.FR.02", until_ended=True)
+        await delivered_queue(csms, session, lost="E12.FR.01", req="E12.FR.02", until_ended=True)
     check_offline(session.events, req="E12.FR.02")
-    check_sequence(session.events, lost="E12.FR.01")
+    check_sequence(session.events, req="E12.FR.01")
     check_energy(csms, session.events)
     if session.plugged:
         await unplugged(csms, sut, session)

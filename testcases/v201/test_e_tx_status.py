@@ -94,7 +94,7 @@ async def _ongoing_with_queue(
                 messages_in_queue=True,
                 req="E14.FR.07: transaction events queued offline are still in the queue",
             )
-        queued = await delivered_queue(csms, session, lost="E11.FR.01", flag="E11.FR.02")
+        queued = await delivered_queue(csms, session, lost="E11.FR.01", req="E11.FR.02")
         for event in queued:
             require(
                 event.get("eventType") == "Updated" and bool(event.get("meterValue")),
@@ -105,7 +105,7 @@ async def _ongoing_with_queue(
                 f"{'with' if event.get('meterValue') else 'without'} meterValue",
             )
     await end_transaction(csms, sut, profile, session, req="E06: the transaction ends", held=True)
-    check_sequence(session.events, lost="E11.FR.01")
+    check_sequence(session.events, req="E11.FR.01")
     check_energy(csms, session.events)
 
 
@@ -190,7 +190,7 @@ async def test_status_ended_with_queue(
         outcome.must(ongoing_indicator=False, req="E14.FR.03: the ended transaction")
         outcome.must(messages_in_queue=True, req="E14.FR.04: its events are still queued")
         queued = await delivered_queue(
-            csms, session, lost="E11.FR.01", flag="E11.FR.02", until_ended=True
+            csms, session, lost="E11.FR.01", req="E11.FR.02", until_ended=True
         )
     require(
         queued[-1].get("eventType") == "Ended",
@@ -200,7 +200,7 @@ async def test_status_ended_with_queue(
     )
     if session.plugged:
         await sut.unplug(evse_id=session.evse_id, connector_id=session.connector_id)
-    check_sequence(session.events, lost="E11.FR.01")
+    check_sequence(session.events, req="E11.FR.01")
     check_energy(csms, session.events)
 
 
