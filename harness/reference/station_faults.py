@@ -36,9 +36,10 @@ STATION_FAULTS: tuple[Fault, ...] = (
     Fault(
         "rejected-sends-status",
         STATION,
-        V2,
+        ALL,
         "sends StatusNotification while its boot is Rejected",
         "B03.FR.02: no StatusNotification while Rejected",
+        (("TC_001_CS", "1.6 §4.2: no StatusNotification while Rejected"),),
     ),
     Fault(
         "pending-never-retries",
@@ -59,9 +60,10 @@ STATION_FAULTS: tuple[Fault, ...] = (
     Fault(
         "rejected-retries-immediately",
         STATION,
-        V2,
+        ALL,
         "retries a Rejected BootNotification at once instead of after the interval",
         "B03.FR.02: no BootNotification before the interval",
+        (("TC_001_CS", "1.6 §4.2: no BootNotification before the Rejected interval"),),
     ),
     Fault(
         "getvariables-rejects-known",

@@ -3,15 +3,23 @@ words after the OCA 1.6 test case document; behaviour per OCPP 1.6 §4.2 (BootNo
 
 from __future__ import annotations
 
+import time
+
 from harness import CsmsPeer, StationPeer, SutActions, oca
-from harness.checks import require, require_recent_time
+from harness.checks import require, require_recent_time, should
 from harness.config import SutProfile
+from harness.verdicts import SutFailure
 from testcases.v16.states import connectors_available
 from testcases.v201.states import boot_until_accepted
 
 V16 = ("1.6",)
 INTERVAL_S = 1
 SLACK_S = 1.5
+#: Retry intervals given with Rejected and Pending (long enough for the calls while Pending).
+REJECTED_S = 2
+PENDING_S = 3
+#: The SHOULD of §4.2 on answering the Central System's requests while Pending.
+PENDING_ANSWERS = "1.6 §4.2: requests answered while Pending (SHOULD)"
 #: Charge point requests other than BootNotification, none of which may come while Pending.
 PENDING_FORBIDDEN = (
     "StatusNotification",
@@ -28,18 +36,40 @@ PENDING_FORBIDDEN = (
     "Cold Boot Charge Point",
     profile="core",
     versions=V16,
-    kills=("boot-ignores-interval", "boot-skips-status"),
+    kills=(
+        "boot-ignores-interval",
+        "boot-skips-status",
+        "rejected-retries-immediately",
+        "rejected-sends-status",
+    ),
 )
 async def test_cold_boot(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
-    """§4.2: after a reboot the charge point sends BootNotification; once Accepted it reports each
-    connector Available (§4.9) and heartbeats at the interval given (§4.6). The
-    BootNotification is held before the reboot, so no automatic reply answers it first."""
+    """The 1.6 test case document is not public; the steps follow TC_B_01_CS / TC_B_03_CS of
+    2.0.1. §4.2: after a reboot the charge point sends BootNotification. The first one is
+    answered Rejected: until its interval has passed the charge point sends no OCPP message
+    (§4.2 SHALL NOT), then it boots again; that one is Accepted, and it reports each connector
+    Available (§4.9) and heartbeats at the interval given (§4.6). The BootNotification is held
+    before the reboot, so no automatic reply answers it first."""
     csms.hold("BootNotification")
     await sut.reboot()
     boot = await csms.expect(
         "BootNotification", within_s=csms.action_s, req="1.6 §4.2: BootNotification at boot"
     )
-    await boot.reply(status="Accepted", interval=INTERVAL_S)
+    for action in PENDING_FORBIDDEN:
+        csms.forbid(action, f"1.6 §4.2: no {action} while Rejected")
+    await boot.reply(status="Rejected", interval=REJECTED_S)
+    await csms.expect_none(
+        "BootNotification",
+        for_s=REJECTED_S * 0.75,
+        req="1.6 §4.2: no BootNotification before the Rejected interval has passed",
+    )
+    retry = await csms.expect(
+        "BootNotification",
+        within_s=REJECTED_S + SLACK_S,
+        req="1.6 §4.2: BootNotification again after the Rejected interval",
+    )
+    csms.allow()
+    await retry.reply(status="Accepted", interval=INTERVAL_S)
     await connectors_available(
         csms, sut_profile, "1.6 §4.9: connectors reported Available after boot"
     )
@@ -59,31 +89,76 @@ async def test_cold_boot(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfil
     kills=("pending-sends-status", "pending-never-retries", "pending-retries-immediately"),
 )
 async def test_cold_boot_pending(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
-    """§4.2: while Pending the charge point sends no other requests; it retries BootNotification
-    no earlier than the interval and reports its connectors once Accepted. The forbid window
-    opens once Pending is answered: what it sends while going down for the reboot is not "while
-    Pending"."""
+    """The 1.6 test case document is not public; the steps follow TC_B_02_CS of 2.0.1. §4.2:
+    while Pending the Central System may read and change the configuration, which the charge
+    point SHOULD answer (a warning otherwise); it sends no requests of its own and retries
+    BootNotification no earlier than the interval, and reports its connectors once Accepted.
+    The configuration calls are a GetConfiguration of HeartbeatInterval and a
+    ChangeConfiguration of it to the value read (the harness restores any change). The forbid
+    window opens once Pending is answered: what it sends while going down for the reboot is not
+    "while Pending"."""
     csms.hold("BootNotification")
     await sut.reboot()
     boot = await csms.expect(
         "BootNotification", within_s=csms.action_s, req="1.6 §4.2: BootNotification at boot"
     )
-    await boot.reply(status="Pending", interval=INTERVAL_S)
     for action in PENDING_FORBIDDEN:
         csms.forbid(action, f"1.6 §4.2: no {action} while Pending")
-    await csms.expect_none(
-        "BootNotification",
-        for_s=INTERVAL_S * 0.75,
-        req="1.6 §4.2: no BootNotification before the interval has passed",
-    )
+    await boot.reply(status="Pending", interval=PENDING_S)
+    pending_at = time.monotonic()
+    await _configure_while_pending(csms)
     retry = await csms.expect(
         "BootNotification",
-        within_s=INTERVAL_S + SLACK_S,
+        within_s=PENDING_S + SLACK_S,
         req="1.6 §4.2: BootNotification retried after the interval",
+    )
+    # Measured when the retry is seen (no earlier than it came): an early one cannot pass.
+    waited = time.monotonic() - pending_at
+    require(
+        waited >= PENDING_S * 0.75,
+        req="1.6 §4.2: no BootNotification before the interval has passed",
+        expected=f"the next BootNotification no earlier than {PENDING_S} s after Pending",
+        actual=f"after {waited:.2f} s",
+        frames=retry.link.trace.render(last=12),
     )
     csms.allow()
     await retry.reply(status="Accepted", interval=300)
     await connectors_available(csms, sut_profile, "1.6 §4.9: connectors reported once Accepted")
+
+
+async def _configure_while_pending(csms: CsmsPeer) -> None:
+    """§4.2: GetConfiguration and ChangeConfiguration while Pending; the charge point SHOULD
+    answer them (a missing or refused answer is a warning, not a failure)."""
+    key = "HeartbeatInterval"
+    try:
+        read = await csms.call("GetConfiguration", key=[key])
+        items = read.must().get("configurationKey") or []
+    except SutFailure as exc:
+        should(
+            csms, False, req=PENDING_ANSWERS, expected="GetConfiguration answered", actual=str(exc)
+        )
+        return
+    value = next(
+        (i.get("value") for i in items if isinstance(i, dict) and i.get("key") == key), None
+    )
+    if value is None:
+        should(csms, False, req=PENDING_ANSWERS, expected=f"{key} reported", actual=repr(items))
+        return
+    try:
+        changed = await csms.call("ChangeConfiguration", key=key, value=str(value))
+        status = changed.must().get("status")
+    except SutFailure as exc:
+        should(
+            csms,
+            False,
+            req=PENDING_ANSWERS,
+            expected="ChangeConfiguration answered",
+            actual=str(exc),
+        )
+        return
+    should(
+        csms, status == "Accepted", req=PENDING_ANSWERS, expected="Accepted", actual=repr(status)
+    )
 
 
 @oca(
