@@ -4,8 +4,10 @@ CSMS's bills, through the read-only SUT action ``transaction_records``.
 A CSMS that reports its records (the built-in reference; a real one through a shell or HTTP
 action answering a JSON list) must hold exactly one bill per transaction once it ended, whatever
 was re-sent, with the energy the station metered: the last register reading minus the first.
-Without the action (or with the manual operator, who cannot hand a list back) the billing check
-is NOT-APPLICABLE and noted in the trace; the case's verdict then rests on the CSMS's answers.
+The answer is a JSON list of objects with ``energyWh`` (or an object holding it as ``records``,
+or as ``result``: the reference's control API, ``ocpp-harness reference csms``). Without the
+action (or with the manual operator, who cannot hand a list back) the billing check is
+NOT-APPLICABLE and noted in the trace; the case's verdict then rests on the CSMS's answers.
 """
 
 from __future__ import annotations
@@ -27,8 +29,8 @@ def _records(answer: Any) -> list[dict[str, Any]] | None:
             answer = json.loads(answer)
         except ValueError:
             return None
-    if isinstance(answer, dict) and isinstance(answer.get("records"), list):
-        answer = answer["records"]
+    if isinstance(answer, dict):  # {"records": [...]}, or the reference's control API's result
+        answer = answer.get("records", answer.get("result"))
     if not isinstance(answer, list) or not all(isinstance(r, dict) for r in answer):
         return None
     return answer

@@ -50,6 +50,7 @@ STATION_ACTIONS = (
 CSMS_ACTIONS = (
     "remote_start",
     "remote_stop",
+    "transaction_records",
     "request_reset",
     "change_availability",
     "change_connector_availability",
