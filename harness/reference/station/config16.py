@@ -5,7 +5,10 @@ GetConfiguration (§5.8) returns every key, or the requested ones with the unkno
 key cannot take) or NotSupported (unknown key). Seeded faults: ``config-change-not-applied``
 (Accepted but the old value stays), ``config-change-rejected`` (every change Rejected) and
 ``getconfiguration-missing-keys`` (the full listing omits HeartbeatInterval and
-MeterValueSampleInterval).
+MeterValueSampleInterval); and (:mod:`harness.reference.faults_v16_core`)
+``cp16-config-unknown-key-ignored`` (no unknownKey list), ``cp16-change-unknown-key-rejected``
+(an unknown key Rejected, not NotSupported) and ``cp16-change-invalid-accepted`` (a malformed value
+Accepted).
 """
 
 from __future__ import annotations
@@ -100,7 +103,7 @@ class Config16:
         known = [self.keys[name] for name in requested if name in self.keys]
         unknown = [name for name in requested if name not in self.keys]
         payload: dict[str, Any] = {"configurationKey": [_entry(k) for k in known]}
-        if unknown:
+        if unknown and "cp16-config-unknown-key-ignored" not in self.faults:
             payload["unknownKey"] = unknown
         return payload
 
@@ -108,10 +111,14 @@ class Config16:
         """The ChangeConfiguration.conf status (§5.3), applying the change when Accepted."""
         key = self.keys.get(name)
         if key is None:
-            return "NotSupported"
+            return (
+                "Rejected" if "cp16-change-unknown-key-rejected" in self.faults else "NotSupported"
+            )
         if key.readonly:
             return "Rejected"
         normal = _normalise(key, value)
+        if normal is None and "cp16-change-invalid-accepted" in self.faults:
+            return "Accepted"  # the fault: a value the key cannot take, "accepted" (not stored)
         if normal is None or "config-change-rejected" in self.faults:
             return "Rejected"
         if "config-change-not-applied" not in self.faults:
