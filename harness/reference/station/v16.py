@@ -31,6 +31,7 @@ from harness.reference.station.model import (
     now_iso,
 )
 from harness.reference.station.sec16 import Security16
+from harness.reference.station.v16_auth import LocalList16
 from harness.reference.station.v16tx import TxEngine16
 
 if TYPE_CHECKING:
@@ -68,6 +69,8 @@ class V16:
         self._handlers.update(self.sec.handlers(self._handlers))
         self.firmware = Firmware16(self)  # Firmware Management and signed firmware (firmware16)
         self._handlers.update(self.firmware.handlers())
+        self.local_list = LocalList16(self)  # Local Authorization List (v16_auth)
+        self._handlers.update(self.local_list.handlers())
 
     # -- what the core asks -------------------------------------------------------------------------
     def boot_payload(self, reason: str) -> Payload:
@@ -226,7 +229,8 @@ class V16:
         cid = p.get("connectorId")
         if "trigger-rejected" in self.st.variants:
             return Reply({"status": "Rejected"})  # legal variant: §5.17 lets it refuse
-        if cid is not None and cid != 0 and self.hw.by_number(cid) is None:
+        unknown = cid is not None and cid != 0 and self.hw.by_number(cid) is None
+        if unknown and "cp16-trigger-unknown-connector" not in self.st.faults:
             return Reply({"status": "Rejected"})
         numbers = [c.number for c in self.hw.connectors()]
         send = self.st.send
@@ -261,6 +265,8 @@ class V16:
         action = actions.get(p["requestedMessage"])
         if action is None:
             return Reply({"status": "NotImplemented"})
+        if unknown or "cp16-trigger-not-sent" in self.st.faults:
+            return Reply({"status": "Accepted"})  # faults (faults_v16_auth): nothing follows
         return Reply({"status": "Accepted"}, then=action)
 
     def _trigger_boot(self) -> None:

@@ -27,6 +27,7 @@ Seeded faults: ``tx-reports-wrong-token`` (another idTag in StartTransaction) an
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from harness.reference.station.config16 import Config16
@@ -60,6 +61,8 @@ class TxEngine16:
         self._authorizing: set[int] = set()
         #: Energy register readings of each running transaction for its transactionData.
         self._readings: dict[str, list[Payload]] = {}
+        #: An idTag's status in the Local Authorization List (set by v16_auth; None: not listed).
+        self.local_status: Callable[[str], str | None] = lambda tag: None
 
     def _send_tx(self, item: Outgoing) -> None:
         """A transaction message: queued like any other, offline too (§3.7). Faults:
@@ -136,19 +139,30 @@ class TxEngine16:
                 self.stop(tx, "Local", id_tag=id_token)
             return
         if c.operative and c.number not in self._authorizing:
-            if self.config.get_bool("LocalPreAuthorize") and id_token in self.st.auth_cache:
-                self.authorized(c, id_token)  # 1.6 §3.5.1: a cached idTag starts at once
-                return
             self.authorize(c, id_token)
+
+    def _pre_authorized(self, tag: str) -> bool:
+        """1.6 §3.5 LocalPreAuthorize: the Local Authorization List (first, §3.5.3) or the cache
+        holds ``tag`` as valid, so a transaction starts without waiting for an Authorize."""
+        if not self.config.get_bool("LocalPreAuthorize"):
+            return False
+        listed = self.local_status(tag)
+        return listed == "Accepted" if listed is not None else tag in self.st.auth_cache
 
     # -- transactions -------------------------------------------------------------------------------
     def authorize(self, c: Connector, tag: str) -> None:
+        if self._pre_authorized(tag):
+            self.authorized(c, tag)  # 1.6 §3.5: a locally known idTag starts at once
+            return
+
         def answered(result: Payload) -> None:
             self._authorizing.discard(c.number)
+            listed = self.local_status(tag) is not None  # §3.5.3: never cached
             if result.get("idTagInfo", {}).get("status") == "Accepted":
-                self.st.auth_cache.add(tag)  # 1.6 §3.5.1: the cache keeps accepted idTags
+                if not listed:
+                    self.st.auth_cache.add(tag)  # 1.6 §3.5.1: the cache keeps accepted idTags
                 self.authorized(c, tag)
-            else:
+            elif not listed:
                 self.st.auth_cache.discard(tag)
 
         self._authorizing.add(c.number)
