@@ -113,6 +113,7 @@ CSMS_FAULTS: tuple[Fault, ...] = (
         "E02: the transaction's token is Accepted",
         (
             ("TC_003_CSMS", "1.6 §4.8: the transaction's idTag is Accepted"),
+            ("TC_007_CSMS", "1.6 §4.8: the transaction's idTag is Accepted"),
             ("TC_C_08_CSMS", "C12.FR.03: the CSMS checks the cached token"),
         ),
     ),
@@ -124,6 +125,10 @@ CSMS_FAULTS: tuple[Fault, ...] = (
         "E06: TransactionEvent Ended answered",
         (
             ("TC_003_CSMS", "1.6 §4.10: StopTransaction answered"),
+            ("TC_004_1_CSMS", "1.6 §4.10: StopTransaction answered"),
+            ("TC_005_1_CSMS", "1.6 §4.10: StopTransaction answered"),
+            ("TC_007_CSMS", "1.6 §4.10: StopTransaction answered"),
+            ("TC_032_1_CSMS", "1.6 §4.10: StopTransaction answered"),
             ("TC_C_47_CSMS", "C16: TransactionEvent Ended (MasterPass) answered"),
             ("TC_C_49_CSMS", "C16: TransactionEvent Ended (MasterPass) answered"),
         ),

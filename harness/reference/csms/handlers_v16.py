@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from harness.ocppj.errors import ErrorKind
-from harness.reference.csms import block_ej, firmware16, sec16
+from harness.reference.csms import block_ej, firmware16, sec16, v16_core
 from harness.reference.csms.handlers_common import COMMON, Handler, Refusal, acknowledge
 from harness.reference.csms.records import CsmsState, StationRecord, TransactionRecord
 
@@ -120,3 +120,4 @@ HANDLERS: dict[str, Handler] = {
 }
 HANDLERS.update(sec16.HANDLERS)  # the 1.6 security extension (SignCertificate, A04, N01)
 HANDLERS.update(firmware16.HANDLERS)  # firmware management, diagnostics, signed firmware
+HANDLERS.update(v16_core.handlers(HANDLERS))  # 1.6 Core cases of the central system

@@ -23,6 +23,7 @@ from harness.reference.csms import (
     block_m,
     block_np,
     commands,
+    v16_core,
 )
 from harness.reference.csms.commands import (
     Command,
@@ -56,7 +57,7 @@ class OperatorCommands:
         fault ``csms-commands-dropped``: "Accepted" at once, nothing sent)."""
         if "csms-commands-dropped" in self.faults:
             return {"status": "Accepted"}
-        action, payload = command
+        action, payload = v16_core.command(self.version, self.faults, command)  # 1.6 Core
         lock = self._locks.setdefault(identity, asyncio.Lock())
         timeout = self._command_timeout_s
         try:

@@ -1,0 +1,77 @@
+"""Faults of the reference OCPP 1.6 Central System in the Core and Remote Trigger cases of the
+central system under test (issue 14; :mod:`testcases.v16.test_core_csms`,
+:mod:`testcases.v16.test_remote_csms`). The behaviour lives in
+:mod:`harness.reference.csms.v16_core`."""
+
+from __future__ import annotations
+
+from harness.reference.fault_model import CSMS, Fault
+
+V16 = ("1.6",)
+
+V16_CSMS_FAULTS: tuple[Fault, ...] = (
+    Fault(
+        "csms16-status-refused",
+        CSMS,
+        V16,
+        "answers every StatusNotification with CALLERROR InternalError",
+        "1.6 §4.9: StatusNotification answered",
+    ),
+    Fault(
+        "csms16-ignores-token-status",
+        CSMS,
+        V16,
+        "answers Authorize for an idTag it holds as Blocked or Expired with Accepted",
+        "1.6 §4.1: the idTag's status is reported",
+    ),
+    Fault(
+        "csms16-datatransfer-accepts-unknown",
+        CSMS,
+        V16,
+        "answers a DataTransfer of a vendorId it has no implementation for with Accepted",
+        "1.6 §4.3: an unknown vendorId is answered UnknownVendorId",
+    ),
+    Fault(
+        "csms16-remote-stop-wrong-tx",
+        CSMS,
+        V16,
+        "sends RemoteStopTransaction for the next transactionId after the one its operator chose",
+        "1.6 §5.12: for the transaction the operator chose",
+    ),
+    Fault(
+        "csms16-reset-wrong-type",
+        CSMS,
+        V16,
+        "sends Reset of the other type (Soft for Hard, Hard for Soft)",
+        "1.6 §5.14: Reset of the type the operator chose",
+    ),
+    Fault(
+        "csms16-unlock-wrong-connector",
+        CSMS,
+        V16,
+        "sends UnlockConnector for the next connector after the one its operator chose",
+        "1.6 §5.18: for the connector the operator chose",
+    ),
+    Fault(
+        "csms16-get-configuration-unasked",
+        CSMS,
+        V16,
+        "sends GetConfiguration without the key its operator asked for (every key instead)",
+        "1.6 §5.8: for the key the operator chose",
+    ),
+    Fault(
+        "csms16-change-configuration-wrong-value",
+        CSMS,
+        V16,
+        "sends ChangeConfiguration with another value than its operator chose",
+        "1.6 §5.3: the key and value the operator chose",
+    ),
+    Fault(
+        "csms16-trigger-wrong-message",
+        CSMS,
+        V16,
+        "sends TriggerMessage for Heartbeat (StatusNotification for Heartbeat) whatever message "
+        "its operator asked for",
+        "1.6 §5.17: the message the operator chose",
+    ),
+)
