@@ -105,6 +105,8 @@ def test_a_tx_profile_needs_a_transaction() -> None:
     )  # K01.FR.33
     assert _set(block, 0, profile) == "Rejected"  # K01.FR.16
     assert _set(block, 1, profile) == "Accepted"  # K01.FR.04
+    assert _set(block, 1, _profile(2, "TxProfile", [(0, 9.0)], stack=1)) == "Accepted"
+    assert sorted(p.id for p in block.installed()) == [1, 2]  # without an id: the EVSE's
 
 
 @pytest.mark.parametrize(
@@ -116,6 +118,22 @@ def test_a_tx_profile_needs_a_transaction() -> None:
         (9, _profile(1, "TxDefaultProfile", [(0, 10.0)])),  # K01.FR.28: no EVSE 9
         (1, _profile(1, "TxDefaultProfile", [(5, 10.0)])),  # K01.FR.31
         (1, _profile(1, "TxDefaultProfile", [(0, 10.0), (60, 8.0), (30, 6.0)])),  # K01.FR.35
+        (
+            1,
+            {
+                **_profile(1, "TxDefaultProfile", [(0, 10.0)]),
+                "chargingSchedule": [
+                    {
+                        "id": 1,
+                        "chargingRateUnit": "A",
+                        "startSchedule": format_time(NOW),
+                        "chargingSchedulePeriod": [
+                            {"startPeriod": 0, "limit": 10.0, "numberPhases": 1, "phaseToUse": 2}
+                        ],
+                    }
+                ],
+            },
+        ),  # K01.FR.48
     ],
 )
 def test_set_charging_profile_refusals(evse: int, profile: Payload) -> None:

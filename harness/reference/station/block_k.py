@@ -5,7 +5,8 @@
   K01.FR.38), a TxProfile on EVSE 0 (K01.FR.16) or without a transaction on its EVSE (K01.FR.09)
   or for an unknown transactionId (K01.FR.33), ChargingStationExternalConstraints (K01.FR.22),
   a TxDefaultProfile whose stackLevel is taken on EVSE 0 / a specific EVSE by another id
-  (K01.FR.52/53), a first period not at 0 or periods not ascending (K01.FR.31/35). A profile
+  (K01.FR.52/53), a first period not at 0 or periods not ascending (K01.FR.31/35), a
+  phaseToUse (K01.FR.48: the reference cannot switch phases). A profile
   with a known id replaces it (K01.FR.05), as does one with the same stackLevel, purpose and EVSE
   (K01.FR.06, the station keeps one per combination).
 * ClearChargingProfile (K10): by id (K10.FR.03) or by criteria as a logical AND (K10.FR.04);
@@ -95,6 +96,9 @@ class BlockK:
         if reason is not None:
             return Reply({"status": "Rejected", "statusInfo": {"reasonCode": reason}})
         profile = Profile.from_payload(raw, evse_id, V201)
+        tx = self.v2.txe.tx.get(evse_id)
+        if profile.purpose is Purpose.TX and profile.transaction_id is None and tx is not None:
+            profile = dataclasses.replace(profile, transaction_id=tx.key)  # its EVSE's
         for pid, (old, _) in list(self.profiles.items()):
             same_slot = (old.purpose, old.stack_level, old.location) == (
                 profile.purpose,
@@ -121,6 +125,8 @@ class BlockK:
         starts = [int(x["startPeriod"]) for x in schedules[0]["chargingSchedulePeriod"]]
         if starts[0] != 0 or starts != sorted(set(starts)):
             return "InvalidSchedule"  # K01.FR.31 / K01.FR.35
+        if any("phaseToUse" in x for x in schedules[0]["chargingSchedulePeriod"]):
+            return "UnsupportedParam"  # K01.FR.48: no ACPhaseSwitchingSupported
         if purpose == Purpose.EXTERNAL:
             return "InvalidProfile"  # K01.FR.22
         if purpose == Purpose.MAX and (evse_id != 0 or kind == "Relative"):
