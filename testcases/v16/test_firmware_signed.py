@@ -96,7 +96,7 @@ async def test_secure_firmware_update(csms: CsmsPeer, sut_profile: SutProfile) -
             await _send(csms, package, request_id)
             await _status(csms, "Downloading", request_id)
             await _status(csms, "Downloaded", request_id)
-            await _status(csms, "SignatureVerified", request_id, VERIFIED)
+            await _status(csms, "SignatureVerified", request_id, req=VERIFIED)
             await _status(csms, "Installing", request_id)
             await csms.expect(
                 "BootNotification",
@@ -135,7 +135,7 @@ async def test_secure_firmware_invalid_signature(csms: CsmsPeer, sut_profile: Su
             await _send(csms, package, request_id)
             await _status(csms, "Downloading", request_id)
             await _status(csms, "Downloaded", request_id)
-            await _status(csms, "InvalidSignature", request_id, BAD_SIGNATURE)
+            await _status(csms, "InvalidSignature", request_id, req=BAD_SIGNATURE)
             await csms.expect(
                 "SecurityEventNotification",
                 type="InvalidFirmwareSignature",
