@@ -1,8 +1,8 @@
 """Faults of OCPP 1.6 Firmware Management (1.6 §4.4, §4.5, §5.9, §5.16) and of the security
 extension's signed firmware update (1.6 SEC L01), both reference SUTs: the charge point's behaviour
 lives in :mod:`harness.reference.station.firmware16`, the Central System's in
-:mod:`harness.reference.csms.firmware16`. Killed by the cases of :mod:`testcases.v16.test_firmware`
-and :mod:`testcases.v16.test_firmware_csms`."""
+:mod:`harness.reference.csms.firmware16`. Killed by the cases of :mod:`testcases.v16.test_firmware`,
+:mod:`testcases.v16.test_firmware_signed` and :mod:`testcases.v16.test_firmware_csms`."""
 
 from __future__ import annotations
 
