@@ -378,3 +378,26 @@ def test_the_16_dialect_parses_and_writes_its_own_names() -> None:
     assert body["chargingSchedule"]["chargingSchedulePeriod"] == [{"startPeriod": 0, "limit": 16.0}]
     assert CompositeSchedule.from_payload(body, V16) == c
     assert CompositeSchedule.from_payload(c.payload(V201)) == c
+
+
+def test_16_a_connector_default_replaces_the_connector_0_default() -> None:
+    """1.6 §3.13.1: on its connector the own TxDefaultProfile replaces connector 0's, whatever
+    the stack levels; 2.x stacks them (K01.FR.17)."""
+    station = _profile(1, Purpose.TX_DEFAULT, [(0, 6.0)], stack=5, location=0)
+    own = _profile(2, Purpose.TX_DEFAULT, [(0, 16.0)], stack=1, location=1)
+    assert _pairs(compose([station, own], 1, T, 60, dialect=V16)) == [(0, 16)]
+    assert _pairs(compose([station, own], 2, T, 60, dialect=V16)) == [(0, 6)]
+    assert _pairs(compose([station, own], 1, T, 60)) == [(0, 6)]
+
+
+def test_a_recurring_schedule_shorter_than_its_day_falls_back() -> None:
+    """K01.FR.13 and the 1.6 errata to §3.13.2: after the duration the lower stack level leads;
+    periods past the recurrence are not executed (K01.FR.11)."""
+    base = _profile(1, Purpose.TX_DEFAULT, [(0, 10.0)], stack=0)
+    daily = _profile(
+        2, Purpose.TX_DEFAULT, [(0, 6.0), (90_000, 1.0)], stack=1, duration=100_000,
+        kind="Recurring", recurrency="Daily",
+    )  # fmt: skip
+    assert _pairs(compose([base, daily], 1, T + 86_400, 86_400)) == [(0, 6)]
+    short = replace(daily, schedule=replace(daily.schedule, duration=3600))
+    assert _pairs(compose([base, short], 1, T + 86_400, 7200)) == [(0, 6), (3600, 10)]

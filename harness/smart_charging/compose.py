@@ -10,7 +10,8 @@ For one EVSE (connector in 1.6) and a window ``[start, start + duration)``:
   schedule ends at the next recurrence; a profile counts only while validFrom <= t < validTo
   (K01.FR.36/37) and from its startSchedule on (K01.FR.30);
 * which profiles apply: on EVSE E > 0 the station maximum (location 0), external constraints and
-  TxDefaultProfiles on 0 or E (K01.FR.14/15) and the TxProfile of E's transaction (K01.FR.04);
+  TxDefaultProfiles on 0 or E (K01.FR.14/15; in 1.6 one on the connector replaces the one on
+  connector 0 there: §3.13.1) and the TxProfile of E's transaction (K01.FR.04);
   a TxProfile without a transaction on E is ignored (K08.FR.06). For E = 0 the grid connection's
   own limits: station maximum and external constraints on 0 (K08.FR.03; this oracle does not add
   up the EVSEs' expected consumption);
@@ -35,7 +36,9 @@ from harness.smart_charging.model import (
     DEFAULT_PHASES,
     NOMINAL_VOLTAGE_V,
     RECURRENCE_S,
+    V201,
     CompositeSchedule,
+    Dialect,
     Period,
     Profile,
     ProfileRef,
@@ -101,8 +104,15 @@ def segments(profile: Profile, lo: float, hi: float, tx: TxState | None = None) 
     return out
 
 
-def applicable(profiles: Iterable[Profile], location: int, tx: TxState | None) -> list[Profile]:
+def applicable(
+    profiles: Iterable[Profile], location: int, tx: TxState | None, dialect: Dialect = V201
+) -> list[Profile]:
     """The profiles that act on ``location`` (module doc: which profiles apply)."""
+    profiles = list(profiles)
+    if dialect.own_default_replaces_station_default and any(
+        p.purpose is Purpose.TX_DEFAULT and p.location == location for p in profiles
+    ):
+        profiles = [p for p in profiles if p.purpose is not Purpose.TX_DEFAULT or p.location]
     out = []
     for p in profiles:
         if location == 0:
@@ -146,12 +156,15 @@ def compose(
     transactions: Mapping[int, TxState] | None = None,
     voltage: float = NOMINAL_VOLTAGE_V,
     ceiling_a: float = DEFAULT_CEILING_A,
+    dialect: Dialect = V201,
 ) -> CompositeSchedule:
     """The composite schedule of ``location`` (evseId / connectorId) for ``[start, start +
-    duration)`` in ``unit`` (A or W); ``transactions`` maps a location to its transaction."""
+    duration)`` in ``unit`` (A or W); ``transactions`` maps a location to its transaction;
+    ``dialect`` selects the version's rules where they differ (1.6 §3.13.1 connector 0)."""
     tx = (transactions or {}).get(location)
     hi = start + duration
-    laid = [s for p in applicable(profiles, location, tx) for s in segments(p, start, hi, tx)]
+    mine = applicable(profiles, location, tx, dialect)
+    laid = [s for p in mine for s in segments(p, start, hi, tx)]
     cuts = sorted({start, *(s.begin for s in laid), *(s.end for s in laid if s.end < hi)})
     rows: list[tuple[int, Period, tuple[ProfileRef, ...]]] = []
     for t in cuts:

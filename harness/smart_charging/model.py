@@ -43,6 +43,9 @@ class Dialect:
     max_purpose: str
     location_key: str  # "evseId" (2.x) or "connectorId" (1.6)
     schedule_list: bool  # 2.x: chargingSchedule is a list (K01.FR.34: one entry)
+    #: 1.6 §3.13.1: a connector's own TxDefaultProfile replaces the one of connector 0 for
+    #: that connector, whatever their stack levels; 2.x stacks both (K01.FR.14/15/17).
+    own_default_replaces_station_default: bool = False
 
     def purpose(self, wire: str) -> Purpose:
         return Purpose.MAX if wire == self.max_purpose else Purpose(wire)
@@ -53,7 +56,7 @@ class Dialect:
 
 V201 = Dialect("2.0.1", "ChargingStationMaxProfile", "evseId", True)
 V21 = Dialect("2.1", "ChargingStationMaxProfile", "evseId", True)
-V16 = Dialect("1.6", "ChargePointMaxProfile", "connectorId", False)
+V16 = Dialect("1.6", "ChargePointMaxProfile", "connectorId", False, True)
 
 
 def parse_time(value: str | None) -> float | None:
