@@ -21,21 +21,23 @@ What a case uses::
   range past the end 416 (RFC 9110 §14); several ranges or a malformed one are ignored (the
   whole file, 200), as RFC 9110 allows. A resumed download is a legal variant of a station.
 * ``tls=pki``: HTTPS with the CSMS server certificate of the harness PKI (its SAN names the
-  loopback addresses), so a client that trusts ``pki.csms_root`` verifies it (L01.FR.08
+  loopback addresses and ``sut.tls.host``), so a client that trusts ``pki.csms_root`` verifies it (L01.FR.08
   recommends a secure protocol). A failed handshake never reaches the handler: it is not an
   attempt.
 * Every GET or HEAD is a :class:`DownloadAttempt` (monotonic time, method, path, range asked,
   status, bytes sent, fault applied) in :attr:`~FileServer.requests` and given to
   ``on_request``; uploads (PUT/POST) keep working as in :class:`FileServer`.
 
-It listens on a loopback address only (127.0.0.1 or ::1); every write and hold is bounded.
+It listens on 127.0.0.1 unless told otherwise: the cases pass ``sut.listen.host``, the address
+the profile already opens for the harness CSMS (a real station downloads from there, as it
+uploads its logs to the :class:`~harness.fileserver.FileServer` there); every write and hold is
+bounded.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
 import ssl
 import time
 from dataclasses import dataclass, field
@@ -136,17 +138,6 @@ def other_bytes(data: bytes) -> bytes:
     return bytes(b ^ 0xFF for b in data)
 
 
-def check_loopback(host: str) -> str:
-    """``host`` if it is a loopback IP literal (127.0.0.1, ::1), else a ValueError."""
-    try:
-        loopback = ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if not loopback:
-        raise ValueError(f"the firmware server listens on loopback only, not on {host!r}")
-    return host
-
-
 @dataclass
 class _Fault:
     fault: DownloadFault
@@ -154,7 +145,7 @@ class _Fault:
 
 
 class FirmwareServer(FileServer):
-    """Serve firmware images on ``http(s)://127.0.0.1:<port>`` with faults on demand; use as
+    """Serve firmware images on ``http(s)://<host>:<port>`` with faults on demand; use as
     ``async with`` (see the module docstring)."""
 
     def __init__(
@@ -169,7 +160,7 @@ class FirmwareServer(FileServer):
         on_request: Callable[[FileRequest], None] | None = None,
     ) -> None:
         super().__init__(
-            host=check_loopback(host),
+            host=host,
             port=port,
             max_log=max_log,
             read_timeout_s=read_timeout_s,

@@ -129,12 +129,17 @@ async def firmware_server(csms: CsmsPeer, profile: SutProfile) -> AsyncIterator[
 
     tls = csms.tls.pki if csms.tls is not None else None
     host = profile.sut.listen.host
+    server = FirmwareServer(host=host, tls=tls, on_request=record)
     try:
-        server = FirmwareServer(host=host, tls=tls, on_request=record)
-    except ValueError as exc:  # the firmware server serves loopback addresses only
-        raise Inconclusive(f"precondition: no firmware server on sut.listen.host: {exc}") from None
-    async with server:
+        await server.start()
+    except OSError as exc:
+        raise Inconclusive(
+            f"precondition: the firmware server cannot listen on sut.listen.host {host!r}: {exc}"
+        ) from None
+    try:
         yield server
+    finally:
+        await server.stop()
 
 
 def needs_vendor_image(profile: SutProfile, *, failing: bool = False) -> str | None:

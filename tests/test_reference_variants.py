@@ -73,7 +73,10 @@ def test_cli_lists_the_variants_as_json_and_text() -> None:
 
     listed = json.loads(cli("--format", "json"))
     assert {v["name"] for v in listed} == set(VARIANTS)
-    assert all(set(v) == {"name", "suts", "changes", "rule"} for v in listed)
+    assert all({"name", "suts", "changes", "rule"} <= set(v) for v in listed)
+    assert all(set(v) <= {"name", "suts", "changes", "rule", "cases"} for v in listed)
+    scoped = {v["name"]: v["cases"] for v in listed if "cases" in v}
+    assert scoped == {n: list(v.cases) for n, v in VARIANTS.items() if v.cases}
     text = cli()
     assert all(name in text for name in VARIANTS)
     assert "rule:" in text
