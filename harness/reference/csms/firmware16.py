@@ -127,7 +127,7 @@ def get_diagnostics(faults: frozenset[str]) -> Command:
 
 class Firmware16Commands(OperatorCommands):
     """The firmware and diagnostics commands in their 1.6 form (see the module docstring);
-    any other version goes to the 2.x commands, where there are some."""
+    any other version goes to the 2.x commands (block L's UpdateFirmware; no GetDiagnostics)."""
 
     async def update_firmware(
         self, identity: str, retrieve_in_s: int = 0, install_in_s: int = 0
@@ -135,11 +135,8 @@ class Firmware16Commands(OperatorCommands):
         """1.6 §5.16 UpdateFirmware.req, or 1.6 SEC L01 SignedUpdateFirmware.req to a charge
         point with a security profile; retrieved ``retrieve_in_s`` (and, signed, installed
         ``install_in_s``) seconds from now (0: at once, no install time)."""
-        if self.version != V16:
-            other = getattr(super(), "update_firmware", None)
-            if other is None:
-                raise CommandFailed(f"no firmware update for OCPP {self.version}")
-            return dict(await other(identity, retrieve_in_s, install_in_s))
+        if self.version != V16:  # 2.x: block L (OperatorCommands)
+            return await super().update_firmware(identity, retrieve_in_s, install_in_s)
         if self.security.level(identity) >= 1:
             command = signed_update_firmware(self.faults, retrieve_in_s, install_in_s)
         else:
