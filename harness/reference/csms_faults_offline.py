@@ -41,9 +41,8 @@ OFFLINE_CSMS_FAULTS: tuple[Fault, ...] = (
     Fault(
         "csms-offline-accepts-unknown-token",
         CSMS,
-        ("1.6",),
-        "accepts any idTag of a transaction the charge point started offline (its start "
-        "reported late)",
+        ALL,
+        "accepts any token of a transaction the station started offline (its start reported late)",
         "started offline is not Accepted",
     ),
 )

@@ -14,7 +14,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from harness import StationPeer, SutActions, oca
+from harness.checks import require
 from harness.config import SutProfile
+from harness.peers.defaults import now_iso
 from harness.peers.exchange import CallOutcome
 from testcases.offline_billing import billed_once
 from testcases.v201.tx_states import (
@@ -30,8 +32,13 @@ SEQ_ZERO = "E01.FR.07: a new transaction's TransactionEvent Started with seqNo 0
 #: A retried event (its answer was lost) is the same event: the transaction is billed once.
 BILLED = "E13.FR.02/E §1.3: a retried event is the same event, the transaction is billed once"
 ENERGY = "E12.FR.07/E06.FR.11: the bill's energy is the last register reading minus the first"
+UNKNOWN = (
+    "E05.FR.01 (MUST verify): an unknown token of a transaction started offline is not Accepted"
+)
 #: How long before the reconnect the offline transaction started (s), and its meter (Wh).
 OFFLINE_FOR_S = 600
+#: When the transaction with the unknown token started, after the offline one ended (s ago).
+UNKNOWN_AGO_S = 180
 START_WH = 12_000.0
 OFFLINE_WH = 4_200.0
 
@@ -61,12 +68,13 @@ async def online_transaction(tx: StationTx, energy_wh: float) -> None:
 async def offline_transaction(station: StationPeer, tx: StationTx) -> CallOutcome:
     """A transaction that happened while the connection was down (E04, E08): Started at plug-in,
     Authorized with the (locally known) token, a periodic reading, Ended at unplug, all queued
-    with their own timestamps ten to one minutes ago; delivered after the reconnect with
-    offline=true (E12.FR.02) after a Heartbeat (E12 step 2). Returns the Ended event's outcome."""
+    with their own timestamps, ten to three minutes before the reconnect; delivered after it
+    with offline=true (E12.FR.02), after a Heartbeat (E12 step 2). Returns the Ended event's
+    outcome."""
     await station.disconnect()
     station.trace.event("the connection is lost: the next transaction's events are queued")
     begin = datetime.now(UTC) - timedelta(seconds=OFFLINE_FOR_S)
-    at = [stamp(begin + timedelta(seconds=s)) for s in (0, 20, 300, OFFLINE_FOR_S - 60)]
+    at = [stamp(begin + timedelta(seconds=s)) for s in (0, 20, 300, 400)]
     await station.restore_connection(req="E12: the CSMS accepts the station's connection again")
     await station.call("Heartbeat", req="G02: Heartbeat answered").must()
     await tx.event(
@@ -107,12 +115,52 @@ async def offline_transaction(station: StationPeer, tx: StationTx) -> CallOutcom
     )
 
 
+async def unknown_token_offline(station: StationPeer, tx: StationTx, profile: SutProfile) -> None:
+    """A transaction the station started offline for a token it could not check (C15), queued
+    and delivered late: Started with the unknown idToken, answered not Accepted (E05.FR.01,
+    E01.FR.12), then Ended (Deauthorized once the answer came: E05.FR.10) answered."""
+    tx.token = {"idToken": profile.sut.tokens.invalid, "type": profile.sut.tokens.type}
+    begin = datetime.now(UTC) - timedelta(seconds=UNKNOWN_AGO_S)
+    started = await tx.event(
+        "Started",
+        "Authorized",
+        timestamp=stamp(begin),
+        offline=True,
+        id_token=tx.token,
+        evse={"id": tx.evse_id, "connectorId": tx.connector_id},
+        meter=[reading("Transaction.Begin", START_WH, timestamp=stamp(begin))],
+        req="E12: TransactionEvent Started (unknown token) delivered after the reconnect answered",
+    )
+    status = (started.get("idTokenInfo") or {}).get("status")
+    require(
+        status is not None and status != "Accepted",
+        req=UNKNOWN,
+        expected="idTokenInfo.status Invalid or Unknown (not Accepted)",
+        actual=repr(status),
+        frames=started.frames,
+    )
+    await tx.event(
+        "Ended",
+        "Deauthorized",
+        charging_state="EVConnected",
+        timestamp=now_iso(),
+        meter=[reading("Transaction.End", START_WH + 10)],
+        transaction_info={"stoppedReason": "DeAuthorized"},
+        req="E12: TransactionEvent Ended (unknown token) answered",
+    )
+
+
 @oca(
     "TC_E_53_CSMS",
     "Reset Sequence Number - CSMS accepting seqNo = 0 at start of transaction",
     profile="core",
     versions=V2,
-    kills=("csms-tx-seqno-reset-refused", "csms-tx-late-refused", "csms-tx-duplicate-billed"),
+    kills=(
+        "csms-tx-seqno-reset-refused",
+        "csms-tx-late-refused",
+        "csms-tx-duplicate-billed",
+        "csms-offline-accepts-unknown-token",
+    ),
 )
 async def test_csms_seq_no_reset(
     station: StationPeer, sut: SutActions, sut_profile: SutProfile
@@ -124,9 +172,12 @@ async def test_csms_seq_no_reset(
     four events come late with offline=true and are each answered; the connection is lost once
     more before the station saw the Ended event's answer, so after the next reconnect it sends
     that event again (same seqNo and content, a new message id: Part 4 §4.1.4), which is
-    answered too. Where the CSMS reports its bills (``transaction_records``), each of the three
-    transactions has exactly one, with the energy metered (Transaction.End minus
-    Transaction.Begin)."""
+    answered too. Then the queue's last transaction, started offline (again from seqNo 0) with
+    a token the CSMS does not know (offline authorization of unknown ids, C15): its Started
+    event is answered with idTokenInfo not Accepted (E05.FR.01: the CSMS MUST verify it), its
+    Ended event answered. Where the CSMS reports its bills (``transaction_records``), each of
+    the three transactions with the valid token has exactly one, with the energy metered
+    (Transaction.End minus Transaction.Begin)."""
     energies = (1_500.0, 2_750.0)
     done: list[tuple[StationTx, float]] = []
     for energy in energies:
@@ -145,5 +196,6 @@ async def test_csms_seq_no_reset(
         req="E12: TransactionEvent Ended (re-sent) delivered after the reconnect answered",
     )
     resent.must()
+    await unknown_token_offline(station, StationTx.of(station, sut_profile), sut_profile)
     for tx, energy in done:
         await billed_once(sut, station, tx.tx_id, energy, req=BILLED, energy_req=ENERGY)
