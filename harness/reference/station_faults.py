@@ -260,5 +260,6 @@ STATION_FAULTS: tuple[Fault, ...] = (
         ALL,
         "answers DataTransfer from an unknown vendor with Accepted",
         "P01: an unknown vendor's DataTransfer is not Accepted",
+        (("TC_062_CS", "1.6 §5.6: an unknown vendor's DataTransfer is not Accepted"),),
     ),
 )

@@ -5,7 +5,7 @@ charge point with the Central System under test (:func:`station_booted`)."""
 
 from __future__ import annotations
 
-from harness import CsmsPeer, StationPeer
+from harness import CsmsPeer, StationPeer, SutActions
 from harness.config import SutProfile
 from harness.peers.exchange import InboundCall
 from testcases.v201.states import boot_until_accepted
@@ -43,3 +43,24 @@ async def station_booted(station: StationPeer, profile: SutProfile) -> None:
             status="Available",
             req="1.6 §4.9: StatusNotification answered",
         ).must()
+
+
+async def charging(
+    csms: CsmsPeer, sut: SutActions, profile: SutProfile, *, connector: int = 1
+) -> int:
+    """State Charging (1.6 §4.1, §4.8, §4.9): cable plugged into ``connector`` (EVSE of the same
+    number in the built-in profiles), the valid idTag presented, StartTransaction answered by the
+    harness's default reply (Accepted), the connector reported Charging. Returns the
+    transactionId the harness gave."""
+    await sut.plug_in(evse_id=connector)
+    await sut.present_token(profile.sut.tokens.valid, evse_id=connector)
+    await csms.expect(
+        "StartTransaction", connector_id=connector, req="1.6 §4.8: a transaction is started"
+    )
+    await csms.expect(
+        "StatusNotification",
+        connector_id=connector,
+        status="Charging",
+        req="1.6 §4.9: the connector is Charging",
+    )
+    return csms.last_transaction_id  # the default reply is given by the next peer operation

@@ -32,6 +32,7 @@ from harness.reference.station.model import (
 )
 from harness.reference.station.sec16 import Security16
 from harness.reference.station.v16_auth import LocalList16
+from harness.reference.station.v16_core import Core16
 from harness.reference.station.v16tx import TxEngine16
 
 if TYPE_CHECKING:
@@ -71,6 +72,8 @@ class V16:
         self._handlers.update(self.firmware.handlers())
         self.local_list = LocalList16(self)  # Local Authorization List (v16_auth)
         self._handlers.update(self.local_list.handlers())
+        self.core = Core16(self)  # Core commands and their faults (v16_core)
+        self._handlers.update(self.core.handlers(self._handlers))
 
     # -- what the core asks -------------------------------------------------------------------------
     def boot_payload(self, reason: str) -> Payload:

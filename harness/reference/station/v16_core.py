@@ -1,0 +1,97 @@
+"""OCPP 1.6J Core commands of the reference charge point, and the seeded faults of the 1.6 Core
+cases (test case document sections 01-14, 16, 17, 24; :mod:`harness.reference.faults_v16_core`).
+
+Reset (1.6 §5.14): Accepted, the ongoing transactions stopped (reason HardReset/SoftReset), then a
+reboot. UnlockConnector (§5.18, errata 3.87): a transaction on the connector is finished first
+(reason UnlockCommand), then Unlocked; an unknown connectorId is NotSupported.
+RemoteStartTransaction (§5.11, §6.33: connectorId > 0) and RemoteStopTransaction (§5.12) are the
+:class:`~harness.reference.station.v16.V16` handlers, wrapped here only for the faults.
+
+Faults: ``cp16-reset-accepted-no-reboot``, ``cp16-reset-drops-transaction``,
+``cp16-unlock-idle-failed``, ``cp16-unlock-keeps-transaction``, ``cp16-unlock-unknown-failed``,
+``cp16-remote-start-connector-zero``, ``cp16-remote-stop-unknown-accepted``,
+``cp16-starts-unauthorized`` (an idTag starts a transaction without being authorized) and
+``cp16-connection-timeout-ignored`` (an authorized idTag waits for a cable for ever).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from harness.reference.station.model import Connector, Payload, Reply
+
+if TYPE_CHECKING:
+    from harness.reference.station.v16 import V16
+
+Handler = Callable[[Payload], Reply]
+
+
+class Core16:
+    """Core commands and faults layered over the :class:`V16` handlers."""
+
+    def __init__(self, v16: V16) -> None:
+        self.v = v16
+        self.faults = v16.st.faults
+        txe = v16.txe
+        if "cp16-starts-unauthorized" in self.faults:
+            txe.authorize = txe.authorized  # type: ignore[method-assign]  # the fault
+        if "cp16-connection-timeout-ignored" in self.faults:
+            txe._connection_timeout = _never  # type: ignore[method-assign]
+
+    def handlers(self, current: dict[str, Handler]) -> dict[str, Handler]:
+        """The handlers this module replaces (``current``: the ones they wrap)."""
+        reset, start, stop = (
+            current["Reset"],
+            current["RemoteStartTransaction"],
+            current["RemoteStopTransaction"],
+        )
+        return {
+            "Reset": lambda p: self._reset(p, reset),
+            "UnlockConnector": self._unlock,
+            "RemoteStartTransaction": lambda p: self._remote_start(p, start),
+            "RemoteStopTransaction": lambda p: self._remote_stop(p, stop),
+        }
+
+    def _reset(self, p: Payload, reset: Handler) -> Reply:
+        """§5.14: Accepted, transactions stopped, reboot (the V16 handler)."""
+        if "cp16-reset-accepted-no-reboot" in self.faults:
+            return Reply({"status": "Accepted"})
+        if "cp16-reset-drops-transaction" in self.faults:
+            txe = self.v.txe
+            for tx in txe.tx.values():
+                tx.ended = True  # forgotten: no StopTransaction, before or after the reboot
+            txe.tx.clear()
+        return reset(p)
+
+    def _unlock(self, p: Payload) -> Reply:
+        """§5.18 / errata 3.87: finish a transaction on the connector first, then unlock."""
+        c: Connector | None = self.v.hw.by_number(p["connectorId"])
+        if c is None:
+            failed = "cp16-unlock-unknown-failed" in self.faults
+            return Reply({"status": "UnlockFailed" if failed else "NotSupported"})
+        txe = self.v.txe
+        tx = txe.tx.get(c.number)
+        if tx is None:
+            failed = "cp16-unlock-idle-failed" in self.faults
+            return Reply({"status": "UnlockFailed" if failed else "Unlocked"})
+        if "cp16-unlock-keeps-transaction" in self.faults:
+            return Reply({"status": "Unlocked"})
+        return Reply({"status": "Unlocked"}, then=lambda: txe.stop(tx, "UnlockCommand"))
+
+    def _remote_start(self, p: Payload, start: Handler) -> Reply:
+        """§6.33: connectorId, when given, is > 0 (connector 0 is Rejected by the V16 handler)."""
+        if p.get("connectorId") == 0 and "cp16-remote-start-connector-zero" in self.faults:
+            return start({k: v for k, v in p.items() if k != "connectorId"})
+        return start(p)
+
+    def _remote_stop(self, p: Payload, stop: Handler) -> Reply:
+        """§5.12: Accepted only for an ongoing transaction."""
+        known = any(t.csms_id == p["transactionId"] for t in self.v.txe.tx.values())
+        if not known and "cp16-remote-stop-unknown-accepted" in self.faults:
+            return Reply({"status": "Accepted"})
+        return stop(p)
+
+
+def _never(c: Connector, tag: str) -> None:
+    """``cp16-connection-timeout-ignored``: ConnectionTimeOut passes without effect."""
