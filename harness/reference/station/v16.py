@@ -33,6 +33,7 @@ from harness.reference.station.model import (
 from harness.reference.station.sec16 import Security16
 from harness.reference.station.v16_auth import LocalList16
 from harness.reference.station.v16_core import Core16
+from harness.reference.station.v16_reservation import Reservations16
 from harness.reference.station.v16tx import TxEngine16
 
 if TYPE_CHECKING:
@@ -74,6 +75,8 @@ class V16:
         self._handlers.update(self.local_list.handlers())
         self.core = Core16(self)  # Core commands and their faults (v16_core)
         self._handlers.update(self.core.handlers(self._handlers))
+        self.reservations = Reservations16(self)  # Reservation profile (v16_reservation)
+        self._handlers.update(self.reservations.handlers(self._handlers))
 
     # -- what the core asks -------------------------------------------------------------------------
     def boot_payload(self, reason: str) -> Payload:
@@ -101,7 +104,7 @@ class V16:
             return "Finishing"
         if (c.plugged or c.pending_tag is not None) and "status-skips-preparing" not in faults:
             return "Preparing"
-        return "Available"
+        return "Reserved" if self.reservations.reserved(c) else "Available"
 
     def status_payload(self, key: Any, status: str) -> Payload:
         return {

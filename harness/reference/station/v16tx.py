@@ -63,6 +63,12 @@ class TxEngine16:
         self._readings: dict[str, list[Payload]] = {}
         #: An idTag's status in the Local Authorization List (set by v16_auth; None: not listed).
         self.local_status: Callable[[str], str | None] = lambda tag: None
+        #: Reservations (set by v16_reservation): may an idTag start on a connector, and the
+        #: reservationId its StartTransaction carries (the reservation then ends).
+        self.admit: Callable[[Connector, str], bool] = lambda c, tag: True
+        self.claim: Callable[[Connector, str], int | None] = lambda c, tag: None
+        #: parentIdTag of an idTag as the last Authorize answer gave it (1.6 §5.13).
+        self.parent_of: dict[str, str] = {}
 
     def _send_tx(self, item: Outgoing) -> None:
         """A transaction message: queued like any other, offline too (§3.7). Faults:
@@ -158,6 +164,9 @@ class TxEngine16:
         def answered(result: Payload) -> None:
             self._authorizing.discard(c.number)
             listed = self.local_status(tag) is not None  # §3.5.3: never cached
+            parent = result.get("idTagInfo", {}).get("parentIdTag")
+            if parent:
+                self.parent_of[tag] = parent
             if result.get("idTagInfo", {}).get("status") == "Accepted":
                 if not listed:
                     self.st.auth_cache.add(tag)  # 1.6 §3.5.1: the cache keeps accepted idTags
@@ -176,7 +185,7 @@ class TxEngine16:
         )
 
     def authorized(self, c: Connector, tag: str) -> None:
-        if c.number in self.tx or not c.operative:
+        if c.number in self.tx or not c.operative or not self.admit(c, tag):
             return
         if c.plugged:
             self._start(c, tag)
@@ -215,6 +224,9 @@ class TxEngine16:
             "meterStart": tx.meter_start_wh,
             "timestamp": now_iso(),
         }
+        reservation = self.claim(c, tag)
+        if reservation is not None:
+            payload["reservationId"] = reservation  # 1.6 §5.13: the reservation is used
 
         def started(result: Payload) -> None:
             tx.csms_id = int(result["transactionId"])
