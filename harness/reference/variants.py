@@ -291,6 +291,7 @@ VARIANTS: dict[str, Variant] = {
             "sends a failed TransactionEvent again 0.8 s later than MessageAttemptInterval"
             "TransactionEvent times the transmissions so far (a station busy elsewhere)",
             "2.0.1 E13.FR.03 sets the least wait before a retry, not an upper bound",
+            cases=("TC_E_41_CS", "TC_E_42_CS", "TC_E_50_CS", "TC_E_51_CS"),
         ),
         Variant(
             "status-queue-dropped",
@@ -298,6 +299,7 @@ VARIANTS: dict[str, Variant] = {
             "drops the StatusNotifications still queued when the connection is lost (and reports "
             "those connectors again once back); transaction messages stay queued",
             "2.0.1 E11.FR.01/E12.FR.01 and B04: only transaction messages must be queued offline",
+            cases=("TC_B_*_CS", "TC_E_*_CS"),
         ),
     )
 }
