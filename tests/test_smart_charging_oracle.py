@@ -401,3 +401,27 @@ def test_a_recurring_schedule_shorter_than_its_day_falls_back() -> None:
     assert _pairs(compose([base, daily], 1, T + 86_400, 86_400)) == [(0, 6)]
     short = replace(daily, schedule=replace(daily.schedule, duration=3600))
     assert _pairs(compose([base, short], 1, T + 86_400, 7200)) == [(0, 6), (3600, 10)]
+
+
+@FAST
+@given(
+    st.lists(profiles(), min_size=1, max_size=4),
+    st.data(),
+    st.sampled_from([-0.3, 0.2, 1.0]),
+)
+def test_compare_finds_a_changed_period(
+    ps: list[Profile], data: st.DataObject, delta: float
+) -> None:
+    """A limit off by more than the precision is reported at its period, with the offset."""
+    ps = [replace(p, id=i) for i, p in enumerate(ps)]
+    expected = compose(ps, 1, T, 1500, transactions=TXS)
+    shift = data.draw(st.integers(min_value=0, max_value=2))
+    reported = compose(ps, 1, T + shift, 1500, transactions=TXS)
+    assert compare(expected, reported).equal
+    i = data.draw(st.integers(min_value=0, max_value=len(reported.periods) - 1))
+    changed = list(reported.periods)
+    changed[i] = replace(changed[i], limit=changed[i].limit + delta)
+    result = compare(expected, replace(reported, periods=tuple(changed)))
+    assert result.offset_s == shift
+    assert [d.start for d in result.differences][:1] == [changed[i].start]
+    assert result.lines()[1].startswith(f"{changed[i].start}-")

@@ -59,6 +59,14 @@ class Comparison:
     def equal(self) -> bool:
         return not self.differences
 
+    def lines(self) -> list[str]:
+        """A plain-text diagnosis: the offset, then one line per differing stretch with the
+        profile(s) the expected limit came from (issue item 3 renders it as a table)."""
+        head = f"reported scheduleStart is {self.offset_s:+.0f} s from the expected one"
+        if self.equal:
+            return [head, f"every period within {tolerance(self.unit)} {self.unit}"]
+        return [head, *(f"{d} {self.unit}" for d in self.differences)]
+
 
 def _value(s: CompositeSchedule, at: float) -> float | None:
     return s.limit_at(at)
