@@ -63,6 +63,6 @@ RESERVATION16_FAULTS: tuple[Fault, ...] = (
         STATION,
         V16,
         "admits only the reservation's own idTag, not one with the reservation's parentIdTag",
-        "1.6 §5.13: parentIdTag",
+        "1.6 §5.13: an idTag with the reservation's parentIdTag",
     ),
 )

@@ -18,6 +18,8 @@ from testcases.v16.auth_states import RESERVATION, claims, read_keys
 RESERVES = claims(RESERVATION, "Reservation")
 #: How long a reservation of the cases holds unless the case lets it expire (s).
 HOLD_S = 120
+#: What a StartTransaction for an idTag of the reservation's group owes (1.6 §5.13).
+GROUP_STARTS = "1.6 §5.13: an idTag with the reservation's parentIdTag starts on the connector"
 #: idTags of the reservation cases: the reserved one is the profile's valid idTag; these differ.
 OTHER_TAG = "RSV-OTHER-1"
 CHILD_TAG = "RSV-CHILD-1"
@@ -69,14 +71,20 @@ async def reserved(csms: CsmsPeer, connector: int) -> None:
     )
 
 
-async def started_with(csms: CsmsPeer, tag: str, reservation_id: int) -> InboundCall:
-    """StartTransaction on connector 1 for ``tag`` that names the reservation it used."""
+async def started_with(
+    csms: CsmsPeer,
+    tag: str,
+    reservation_id: int,
+    req: str = "1.6 §5.13: the reserved idTag starts on the reserved connector",
+) -> InboundCall:
+    """StartTransaction on connector 1 for ``tag`` (``req``: that it comes) that names the
+    reservation it used."""
     start = await csms.expect(
         "StartTransaction",
         connector_id=1,
         id_tag=tag,
         within_s=csms.action_s + csms.response_s,
-        req="1.6 §5.13: the reserved idTag (or its group) starts on the reserved connector",
+        req=req,
     )
     require_fields(
         start.payload,

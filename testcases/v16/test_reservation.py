@@ -14,6 +14,7 @@ from harness.config import SutProfile
 from testcases.v16.auth_states import V16, set_key
 from testcases.v16.reservation_states import (
     CHILD_TAG,
+    GROUP_STARTS,
     OTHER_TAG,
     PARENT_TAG,
     RESERVES,
@@ -299,7 +300,7 @@ async def test_reserved_parent_local(csms: CsmsPeer, sut: SutActions) -> None:
     try:
         await _parent_reserved(csms, sut, 531)
         await sut.present_token(CHILD_TAG)
-        await started_with(csms, CHILD_TAG, 531)
+        await started_with(csms, CHILD_TAG, 531, GROUP_STARTS)
         await stop_and_unplug(csms, sut, CHILD_TAG)
     finally:
         await cancel_quietly(csms, 531)
@@ -321,7 +322,7 @@ async def test_reserved_parent_remote(csms: CsmsPeer, sut: SutActions) -> None:
         await _parent_reserved(csms, sut, 532)
         result = await csms.call("RemoteStartTransaction", id_tag=CHILD_TAG, connector_id=1)
         result.must(status="Accepted", req="1.6 §5.11: RemoteStartTransaction Accepted")
-        await started_with(csms, CHILD_TAG, 532)
+        await started_with(csms, CHILD_TAG, 532, GROUP_STARTS)
         await stop_and_unplug(csms, sut, CHILD_TAG)
     finally:
         await cancel_quietly(csms, 532)
