@@ -128,6 +128,7 @@ CSMS_FAULTS: tuple[Fault, ...] = (
             ("TC_004_1_CSMS", "1.6 §4.10: StopTransaction answered"),
             ("TC_005_1_CSMS", "1.6 §4.10: StopTransaction answered"),
             ("TC_007_CSMS", "1.6 §4.10: StopTransaction answered"),
+            ("TC_012_CSMS", "1.6 §4.10: StopTransaction answered"),
             ("TC_032_1_CSMS", "1.6 §4.10: StopTransaction answered"),
             ("TC_C_47_CSMS", "C16: TransactionEvent Ended (MasterPass) answered"),
             ("TC_C_49_CSMS", "C16: TransactionEvent Ended (MasterPass) answered"),

@@ -54,7 +54,7 @@ async def test_identification_first(station: StationPeer, sut_profile: SutProfil
 )
 async def test_identification_first_timeout(station: StationPeer, sut_profile: SutProfile) -> None:
     """The idTag is authorized, the connector goes Preparing, but no cable follows within
-    ConnectionTimeOut (1.6 §9.1): the connector goes back to Available without a transaction
+    ConnectionTimeOut (1.6 §9.1.6): the connector goes back to Available without a transaction
     (2.0.1 TC_E_03/E_09 family). The Central System answers each StatusNotification (§4.9)."""
     await authorized(station, sut_profile.sut.tokens.valid)
     await status(station, "Preparing")
