@@ -78,7 +78,7 @@ def _check_report(report: Path, seen: list[str], interruption: str) -> dict[str,
     return document
 
 
-#: Known defect, open: under a loaded machine (the self-tests' eight workers on two cores) a SIGINT
+#: Known defect, open: under a loaded machine (the self-tests' ten workers on two cores) a SIGINT
 #: to a pytest run is now and then lost — the run goes on to the end — in about one run of four,
 #: not reproduced outside pytest-in-pytest. SIGTERM (what ``ocpp-harness run`` sends its pytest
 #: child, also on ^C) is not affected. Until it is found, the SIGINT run may fail without
