@@ -95,4 +95,35 @@ V16_CORE_FAULTS: tuple[Fault, ...] = (
         "keeps an authorized idTag waiting for a cable for ever (ConnectionTimeOut ignored)",
         "1.6 §9.1 ConnectionTimeOut: back to Available",
     ),
+    Fault(
+        "cp16-remote-start-unavailable-accepted",
+        STATION,
+        V16,
+        "answers RemoteStartTransaction for an Unavailable connector Accepted (and starts nothing)",
+        "1.6 §5.11: Rejected for an Unavailable connector",
+    ),
+    Fault(
+        "cp16-ev-disconnect-no-stop",
+        STATION,
+        V16,
+        "keeps the transaction when the cable is unplugged at the EV although "
+        "StopTransactionOnEVSideDisconnect is true",
+        "1.6 §9.1 StopTransactionOnEVSideDisconnect true: the transaction stops",
+    ),
+    Fault(
+        "cp16-ev-disconnect-always-stops",
+        STATION,
+        V16,
+        "stops the transaction when the cable is unplugged at the EV although "
+        "StopTransactionOnEVSideDisconnect is false",
+        "1.6 §9.1 StopTransactionOnEVSideDisconnect false: the transaction goes on",
+    ),
+    Fault(
+        "cp16-authorized-without-cable-forgotten",
+        STATION,
+        V16,
+        "forgets an authorized idTag (or remote start) that comes before the cable: plugging in "
+        "afterwards starts nothing",
+        "the transaction starts when the cable follows",
+    ),
 )

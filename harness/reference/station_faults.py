@@ -150,7 +150,10 @@ STATION_FAULTS: tuple[Fault, ...] = (
         ALL,
         "reports a different idToken/idTag than the one presented in its transaction",
         "E01.FR.10",
-        (("TC_003_CS", "1.6 §4.8: StartTransaction carries the presented idTag"),),
+        tuple(
+            (case, "1.6 §4.8: StartTransaction carries the presented idTag")
+            for case in ("TC_003_CS", "TC_004_1_CS")
+        ),
     ),
     Fault(
         "tx-stopped-reason-other",
@@ -191,7 +194,10 @@ STATION_FAULTS: tuple[Fault, ...] = (
         ALL,
         "keeps a transaction running when the token that started it is presented again",
         "E06.FR.03: the local stop ends the transaction",
-        (("TC_003_CS", "1.6 §4.10: StopTransaction on local stop"),),
+        (
+            ("TC_003_CS", "1.6 §4.10: StopTransaction on local stop"),
+            ("TC_068_CS", "1.6 §4.10: the same idTag stops it"),
+        ),
     ),
     Fault(
         "remote-start-rejected",

@@ -6,6 +6,7 @@ charge point with the Central System under test (:func:`station_booted`)."""
 from __future__ import annotations
 
 from harness import CsmsPeer, StationPeer, SutActions
+from harness.checks import applicable_unless
 from harness.config import SutProfile
 from harness.peers.exchange import InboundCall
 from testcases.v201.states import boot_until_accepted
@@ -64,3 +65,28 @@ async def charging(
         req="1.6 §4.9: the connector is Charging",
     )
     return csms.last_transaction_id  # the default reply is given by the next peer operation
+
+
+async def key_value(csms: CsmsPeer, key: str) -> str | None:
+    """The value of configuration key ``key`` (GetConfiguration, 1.6 §5.8); None when unknown."""
+    result = await csms.call("GetConfiguration", key=[key])
+    items = result.must(req="1.6 §5.8: GetConfiguration answered").get("configurationKey") or []
+    for item in items:
+        if isinstance(item, dict) and item.get("key") == key:
+            value = item.get("value")
+            return None if value is None else str(value)
+    return None
+
+
+async def with_key(csms: CsmsPeer, key: str, value: str) -> None:
+    """Configuration key ``key`` set to ``value`` for this case (ChangeConfiguration, 1.6 §5.3;
+    the harness restores it afterwards). A charge point that does not have the key or will not
+    take the value (NotSupported, Rejected: both legal) makes the case NOT-APPLICABLE."""
+    if (await key_value(csms, key)) == value:
+        return
+    result = await csms.call("ChangeConfiguration", key=key, value=value)
+    status = result.must(req="1.6 §5.3: ChangeConfiguration answered").get("status")
+    applicable_unless(
+        status != "Accepted",
+        f"the charge point answered ChangeConfiguration {key}={value} with {status}",
+    )

@@ -11,7 +11,10 @@ Faults: ``cp16-reset-accepted-no-reboot``, ``cp16-reset-drops-transaction``,
 ``cp16-unlock-idle-failed``, ``cp16-unlock-keeps-transaction``, ``cp16-unlock-unknown-failed``,
 ``cp16-remote-start-connector-zero``, ``cp16-remote-stop-unknown-accepted``,
 ``cp16-starts-unauthorized`` (an idTag starts a transaction without being authorized) and
-``cp16-connection-timeout-ignored`` (an authorized idTag waits for a cable for ever).
+``cp16-connection-timeout-ignored`` (an authorized idTag waits for a cable for ever),
+``cp16-authorized-without-cable-forgotten`` (an idTag or remote start before the cable is
+dropped), ``cp16-remote-start-unavailable-accepted``, ``cp16-ev-disconnect-no-stop`` and
+``cp16-ev-disconnect-always-stops`` (StopTransactionOnEVSideDisconnect read as false / true).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from harness.reference.station.config16 import Config16
 from harness.reference.station.model import Connector, Payload, Reply
 
 if TYPE_CHECKING:
@@ -38,6 +42,17 @@ class Core16:
             txe.authorize = txe.authorized  # type: ignore[method-assign]  # the fault
         if "cp16-connection-timeout-ignored" in self.faults:
             txe._connection_timeout = _never  # type: ignore[method-assign]
+        if "cp16-authorized-without-cable-forgotten" in self.faults:
+            authorized = txe.authorized
+
+            def forgetful(c: Connector, tag: str) -> None:
+                if c.plugged:
+                    authorized(c, tag)  # the fault: without a cable the idTag is dropped
+
+            txe.authorized = forgetful  # type: ignore[method-assign]
+        for fault, value in EV_DISCONNECT_FAULTS.items():
+            if fault in self.faults:
+                txe.unplug = _unplug_as(txe.unplug, txe.config, value)  # type: ignore[method-assign,assignment]
 
     def handlers(self, current: dict[str, Handler]) -> dict[str, Handler]:
         """The handlers this module replaces (``current``: the ones they wrap)."""
@@ -80,9 +95,14 @@ class Core16:
         return Reply({"status": "Unlocked"}, then=lambda: txe.stop(tx, "UnlockCommand"))
 
     def _remote_start(self, p: Payload, start: Handler) -> Reply:
-        """§6.33: connectorId, when given, is > 0 (connector 0 is Rejected by the V16 handler)."""
+        """§6.33: connectorId, when given, is > 0 (connector 0 is Rejected by the V16 handler);
+        §5.11: an inoperative connector cannot start a transaction (Rejected there too)."""
         if p.get("connectorId") == 0 and "cp16-remote-start-connector-zero" in self.faults:
             return start({k: v for k, v in p.items() if k != "connectorId"})
+        c = self.v.hw.by_number(p.get("connectorId", -1))
+        inoperative = c is not None and not c.operative
+        if inoperative and "cp16-remote-start-unavailable-accepted" in self.faults:
+            return Reply({"status": "Accepted"})  # the fault: accepted, nothing follows
         return start(p)
 
     def _remote_stop(self, p: Payload, stop: Handler) -> Reply:
@@ -91,6 +111,29 @@ class Core16:
         if not known and "cp16-remote-stop-unknown-accepted" in self.faults:
             return Reply({"status": "Accepted"})
         return stop(p)
+
+
+#: Faults that unplug as if StopTransactionOnEVSideDisconnect had this value (whatever it is).
+EV_DISCONNECT_FAULTS = {
+    "cp16-ev-disconnect-no-stop": "false",
+    "cp16-ev-disconnect-always-stops": "true",
+}
+
+
+def _unplug_as(
+    unplug: Callable[[int, int], None], config: Config16, value: str
+) -> Callable[[int, int], None]:
+    """``unplug`` with StopTransactionOnEVSideDisconnect read as ``value`` (faults)."""
+
+    def faulty(evse_id: int, connector_id: int) -> None:
+        key = config.keys["StopTransactionOnEVSideDisconnect"]
+        saved, key.value = key.value, value
+        try:
+            unplug(evse_id, connector_id)
+        finally:
+            key.value = saved
+
+    return faulty
 
 
 def _never(c: Connector, tag: str) -> None:
