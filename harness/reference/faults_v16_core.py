@@ -126,4 +126,19 @@ V16_CORE_FAULTS: tuple[Fault, ...] = (
         "afterwards starts nothing",
         "the transaction starts when the cable follows",
     ),
+    Fault(
+        "cp16-cache-not-used",
+        STATION,
+        V16,
+        "never finds an idTag in its Authorization Cache: every idTag is sent in an Authorize, "
+        "LocalPreAuthorize true or not",
+        "1.6 §9.1 LocalPreAuthorize: a cached idTag starts without Authorize",
+    ),
+    Fault(
+        "cp16-clear-cache-ignored",
+        STATION,
+        V16,
+        "answers ClearCache Accepted but keeps the cached idTags",
+        "1.6 §5.4: after ClearCache the idTag is authorized again",
+    ),
 )

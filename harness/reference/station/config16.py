@@ -53,6 +53,7 @@ class Config16:
         self.on_change = on_change
         entries = [
             Key("AuthorizeRemoteTxRequests", "false", kind="bool"),
+            Key("AuthorizationCacheEnabled", "true", kind="bool"),  # §9.1.2: a cache exists
             Key("ClockAlignedDataInterval", "0", kind="int"),
             Key("ConnectionTimeOut", "60", kind="int", minimum=1),
             Key("ConnectorPhaseRotation", "NotApplicable"),

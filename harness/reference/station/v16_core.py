@@ -13,7 +13,8 @@ Faults: ``cp16-reset-accepted-no-reboot``, ``cp16-reset-drops-transaction``,
 ``cp16-starts-unauthorized`` (an idTag starts a transaction without being authorized) and
 ``cp16-connection-timeout-ignored`` (an authorized idTag waits for a cable for ever),
 ``cp16-authorized-without-cable-forgotten`` (an idTag or remote start before the cable is
-dropped), ``cp16-remote-start-unavailable-accepted``, ``cp16-ev-disconnect-no-stop`` and
+dropped), ``cp16-cache-not-used``, ``cp16-clear-cache-ignored`` (ClearCache, §5.4, Accepted
+but the cache kept), ``cp16-remote-start-unavailable-accepted``, ``cp16-ev-disconnect-no-stop`` and
 ``cp16-ev-disconnect-always-stops`` (StopTransactionOnEVSideDisconnect read as false / true).
 """
 
@@ -50,6 +51,8 @@ class Core16:
                     authorized(c, tag)  # the fault: without a cable the idTag is dropped
 
             txe.authorized = forgetful  # type: ignore[method-assign]
+        if "cp16-cache-not-used" in self.faults:
+            txe._pre_authorized = _nothing_known  # type: ignore[method-assign]
         for fault, value in EV_DISCONNECT_FAULTS.items():
             if fault in self.faults:
                 txe.unplug = _unplug_as(txe.unplug, txe.config, value)  # type: ignore[method-assign,assignment]
@@ -64,6 +67,7 @@ class Core16:
         return {
             "Reset": lambda p: self._reset(p, reset),
             "UnlockConnector": self._unlock,
+            "ClearCache": self._clear_cache,
             "RemoteStartTransaction": lambda p: self._remote_start(p, start),
             "RemoteStopTransaction": lambda p: self._remote_stop(p, stop),
         }
@@ -93,6 +97,12 @@ class Core16:
         if "cp16-unlock-keeps-transaction" in self.faults:
             return Reply({"status": "Unlocked"})
         return Reply({"status": "Unlocked"}, then=lambda: txe.stop(tx, "UnlockCommand"))
+
+    def _clear_cache(self, p: Payload) -> Reply:
+        """§5.4: the Authorization Cache emptied, Accepted."""
+        if "cp16-clear-cache-ignored" not in self.faults:
+            self.v.st.auth_cache.clear()
+        return Reply({"status": "Accepted"})
 
     def _remote_start(self, p: Payload, start: Handler) -> Reply:
         """§6.33: connectorId, when given, is > 0 (connector 0 is Rejected by the V16 handler);
@@ -134,6 +144,11 @@ def _unplug_as(
             key.value = saved
 
     return faulty
+
+
+def _nothing_known(tag: str) -> bool:
+    """``cp16-cache-not-used``: no idTag is ever known locally (LocalPreAuthorize ignored)."""
+    return False
 
 
 def _never(c: Connector, tag: str) -> None:

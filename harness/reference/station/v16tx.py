@@ -153,7 +153,8 @@ class TxEngine16:
         if not self.config.get_bool("LocalPreAuthorize"):
             return False
         listed = self.local_status(tag)
-        return listed == "Accepted" if listed is not None else tag in self.st.auth_cache
+        cached = tag in self.st.auth_cache and self.config.get_bool("AuthorizationCacheEnabled")
+        return listed == "Accepted" if listed is not None else cached
 
     # -- transactions -------------------------------------------------------------------------------
     def authorize(self, c: Connector, tag: str) -> None:
