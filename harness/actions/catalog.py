@@ -76,6 +76,11 @@ _SPECS = (
     ActionSpec("delete_certificate", CSMS, ("certificate_type",)),
     ActionSpec("renew_station_certificate", CSMS),
     ActionSpec("set_basic_password", CSMS),
+    ActionSpec("get_all_settings", CSMS),
+    ActionSpec("get_local_list_version", CSMS),
+    ActionSpec("send_local_list", CSMS, ("update_type",)),
+    ActionSpec("reserve_now", CSMS, ("evse_id", "id_token", "expiry_in_s")),
+    ActionSpec("cancel_reservation", CSMS, ("reservation_id",)),
 )
 
 #: Every known action by name, lifecycle actions first.
@@ -114,6 +119,9 @@ SAMPLE_VALUES: Mapping[str, object] = MappingProxyType(
         "certificate_type": "CSMSRootCertificate",
         "retrieve_in_s": 0,
         "install_in_s": 10,
+        "update_type": "Full",
+        "expiry_in_s": 60,
+        "reservation_id": 1,
     }
 )
 

@@ -435,3 +435,52 @@ class SutActions:
             "for its installed certificates first)",
             certificate_type=certificate_type,
         )
+
+    # -- OCPP 1.6 only (issue 14) ---------------------------------------------------------------
+    async def get_all_settings(self) -> Any:
+        """1.6 §5.8: the Central System reads every configuration key (GetConfiguration without
+        keys; TC_019_1_CSMS)."""
+        return await self.ask_csms(
+            "get_all_settings", "In the Central System, retrieve all configuration keys"
+        )
+
+    async def get_local_list_version(self) -> Any:
+        """1.6 §5.10: the Central System asks the version of the local authorization list
+        (TC_042_1/2_CSMS)."""
+        return await self.ask_csms(
+            "get_local_list_version",
+            "In the Central System, ask the charge point for its local authorization list version",
+        )
+
+    async def send_local_list(self, update_type: str) -> Any:
+        """1.6 §5.15: the Central System sends its local authorization list, ``Full`` or
+        ``Differential`` (TC_043_x_CSMS)."""
+        return await self.ask_csms(
+            "send_local_list",
+            f"In the Central System, send the charge point a local authorization list "
+            f"(updateType {update_type})",
+            update_type=update_type,
+        )
+
+    async def reserve_now(
+        self, evse_id: int, id_token: str | None = None, expiry_in_s: int = 60
+    ) -> Any:
+        """1.6 §5.13: the Central System reserves connector ``evse_id`` (0: the charge point) for
+        ``id_token``, expiring ``expiry_in_s`` from now (TC_046-053_CSMS)."""
+        token = id_token or self.valid_token
+        where = "the charge point (connector 0)" if evse_id == 0 else f"connector {evse_id}"
+        return await self.ask_csms(
+            "reserve_now",
+            f"In the Central System, reserve {where} for {token!r} for {expiry_in_s} s",
+            evse_id=evse_id,
+            id_token=token,
+            expiry_in_s=expiry_in_s,
+        )
+
+    async def cancel_reservation(self, reservation_id: int) -> Any:
+        """1.6 §5.1: the Central System cancels reservation ``reservation_id`` (TC_051/052_CSMS)."""
+        return await self.ask_csms(
+            "cancel_reservation",
+            f"In the Central System, cancel reservation {reservation_id}",
+            reservation_id=reservation_id,
+        )

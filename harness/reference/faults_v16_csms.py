@@ -74,4 +74,40 @@ V16_CSMS_FAULTS: tuple[Fault, ...] = (
         "its operator asked for",
         "1.6 §5.17: the message the operator chose",
     ),
+    Fault(
+        "csms16-get-all-configuration-keyed",
+        CSMS,
+        V16,
+        "asks GetConfiguration for HeartbeatInterval only when its operator asked for every key",
+        "1.6 §5.8: every key (no key list)",
+    ),
+    Fault(
+        "csms16-local-list-wrong-type",
+        CSMS,
+        V16,
+        "sends SendLocalList with the other updateType (Differential for Full, Full for "
+        "Differential)",
+        "1.6 §5.15: the update type the operator chose",
+    ),
+    Fault(
+        "csms16-reserve-wrong-connector",
+        CSMS,
+        V16,
+        "sends ReserveNow for the next connector after the one its operator chose",
+        "1.6 §5.13: for the connector the operator chose",
+    ),
+    Fault(
+        "csms16-cancel-wrong-reservation",
+        CSMS,
+        V16,
+        "sends CancelReservation for the next reservationId after the one its operator chose",
+        "1.6 §5.1: the reservation the operator chose",
+    ),
+    Fault(
+        "csms16-reservation-tx-refused",
+        CSMS,
+        V16,
+        "answers a StartTransaction that carries a reservationId with idTag status Invalid",
+        "1.6 §5.13: the transaction on the reservation is Accepted",
+    ),
 )

@@ -1,6 +1,7 @@
 """OCPP 1.6 cases with the Central System under test about the charge point's configuration
-(test case document sections 10, 13: GetConfiguration, ChangeConfiguration and their refusals),
-Remote Trigger (section 22: TriggerMessage) and the authorization cache (section 25: ClearCache).
+(test case document sections 10, 13: every key or one with GetConfiguration, ChangeConfiguration
+and its refusals), Remote Trigger (section 22: TriggerMessage) and the authorization cache
+(section 25: ClearCache).
 The operator makes the Central System act; the harness charge point answers as the case's charge
 point would. The 1.6 test case document is not public: the steps are ours, after OCPP 1.6
 edition 2 §5.3, §5.4, §5.8, §5.17 and the 2.0.1 cases named per case."""
@@ -12,7 +13,8 @@ from harness.checks import require, require_fields
 from harness.peers.exchange import InboundCall
 from testcases.v16.csms_states import V16, status
 
-#: A read-write Core key every 1.6 charge point has (§9.1.18) and a value it accepts.
+REMOTE_TRIGGER = "remote-trigger"
+#: A read-write Core key every 1.6 charge point has (§9.1.19) and a value it accepts.
 SAMPLE_KEY, SAMPLE_VALUE = "MeterValueSampleInterval", "60"
 #: A key no charge point has (for NotSupported).
 UNKNOWN_KEY = "OcppHarnessNoSuchKey"
@@ -22,6 +24,35 @@ COMMAND_KILLS = ("csms-commands-dropped",)
 
 async def _sent(station: StationPeer, action: str, section: str) -> InboundCall:
     return await station.expect(action, req=f"1.6 {section}: the CSMS sends {action}")
+
+
+@oca(
+    "TC_019_1_CSMS",
+    "Retrieve all configuration keys",
+    profile="core",
+    versions=V16,
+    kills=("csms16-get-all-configuration-keyed", *COMMAND_KILLS),
+)
+async def test_get_configuration_all(station: StationPeer, sut: SutActions) -> None:
+    """The operator reads every key: GetConfiguration without a key list (an empty one says the
+    same, §5.8: without keys the charge point reports all), answered with the keys."""
+    station.hold("GetConfiguration")
+    await status(station, "Available")
+    await sut.get_all_settings()
+    request = await _sent(station, "GetConfiguration", "§5.8")
+    await request.reply(
+        configuration_key=[
+            {"key": SAMPLE_KEY, "readonly": False, "value": SAMPLE_VALUE},
+            {"key": "HeartbeatInterval", "readonly": False, "value": "300"},
+        ]
+    )
+    keys = request.get("key")
+    require(
+        not keys,
+        req="1.6 §5.8: every key (no key list)",
+        expected="no key (or an empty list)",
+        actual=repr(keys),
+    )
 
 
 @oca(
@@ -122,7 +153,7 @@ TRIGGER_KILLS = ("csms16-trigger-wrong-message", *COMMAND_KILLS)
 @oca(
     "TC_054_CSMS",
     "Trigger Message",
-    profile="core",
+    profile=REMOTE_TRIGGER,
     versions=V16,
     kills=(*TRIGGER_KILLS, "csms16-status-refused"),
 )
@@ -137,7 +168,7 @@ async def test_trigger_message(station: StationPeer, sut: SutActions) -> None:
 @oca(
     "TC_055_CSMS",
     "Trigger Message - Rejected",
-    profile="core",
+    profile=REMOTE_TRIGGER,
     versions=V16,
     kills=TRIGGER_KILLS,
 )

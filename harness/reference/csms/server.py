@@ -52,6 +52,7 @@ from harness.reference.csms.records import (
 )
 from harness.reference.csms.sec16 import Sec16Commands, server_tls
 from harness.reference.csms.upgrade import SecurityLevels, ask_client_certificates
+from harness.reference.csms.v16_commands import Core16Commands
 from harness.reference.faults import select_faults
 from harness.reference.variants import NONE, Seeded
 from harness.transport.link import Link, LinkClosed
@@ -79,7 +80,7 @@ def _first_offered(offered: Sequence[str]) -> str | None:
     return offered[0] if offered else None
 
 
-class ReferenceCsms(Firmware16Commands, Sec16Commands):
+class ReferenceCsms(Firmware16Commands, Sec16Commands, Core16Commands):
     """An in-process CSMS for one OCPP version (see the module docstring for its behaviour)."""
 
     def __init__(

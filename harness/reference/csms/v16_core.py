@@ -10,7 +10,8 @@ profile adds, with their seeded faults (:mod:`harness.reference.faults_v16_csms`
 * :func:`handlers`: StatusNotification (§4.9) refused under ``csms16-status-refused``,
   DataTransfer of an unknown vendor (§4.3) Accepted under
   ``csms16-datatransfer-accepts-unknown``, Authorize (§4.1) of a Blocked / Expired idTag
-  Accepted under ``csms16-ignores-token-status``.
+  Accepted under ``csms16-ignores-token-status``, StartTransaction on a reservation (§5.13)
+  refused under ``csms16-reservation-tx-refused``.
 """
 
 from __future__ import annotations
@@ -82,9 +83,20 @@ def _authorize(current: Handler) -> Handler:
     return handle
 
 
+def _start_transaction(current: Handler) -> Handler:
+    def handle(state: CsmsState, station: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
+        answer = current(state, station, payload)
+        if "csms16-reservation-tx-refused" in state.faults and "reservationId" in payload:
+            return {**answer, "idTagInfo": {"status": "Invalid"}}
+        return answer
+
+    return handle
+
+
 def handlers(current: dict[str, Handler]) -> dict[str, Handler]:
     """What the 1.6 Core cases wrap in the 1.6 handlers ``current``."""
     return {
+        "StartTransaction": _start_transaction(current["StartTransaction"]),
         "StatusNotification": _status_notification(current["StatusNotification"]),
         "DataTransfer": _data_transfer(current["DataTransfer"]),
         "Authorize": _authorize(current["Authorize"]),
