@@ -1,7 +1,7 @@
 """OCPP 1.6 offline behaviour of the charge point under test (issue 12; the harness is the Central
-System): TC_036_CS (connection loss during a transaction) and TC_038_CS (a transaction stopped
-offline). The 1.6 test case document is not public: the ids and titles are the catalogue's
-(``harness/catalogue/ocpp16-cs.tsv``), the steps ours, after OCPP 1.6 edition 2 §3.7
+System): TC_036_CS (connection loss during a transaction), TC_038_CS (a transaction stopped
+offline) and TC_039_CS (a whole transaction offline). The 1.6 test case document is not public:
+the ids and titles are the catalogue's (``harness/catalogue/ocpp16-cs.tsv``), the steps ours, after OCPP 1.6 edition 2 §3.7
 (transaction-related messages MUST be queued while offline; new ones SHALL wait until the queue is
 empty, so they arrive in chronological order), §3.7.1 (a failed one is retried after
 TransactionMessageRetryInterval times the transmissions so far), §4.7, §4.10 and the errata's
@@ -40,7 +40,11 @@ RETRY_S = 2
 EARLY = 0.8
 QUEUE_METER = "1.6 §3.7: MUST queue the MeterValues made offline, deliver them after the reconnect"
 QUEUE_STOP = "1.6 §3.7: MUST queue the StopTransaction made offline, deliver it after the reconnect"
+QUEUE_START = (
+    "1.6 §3.7: MUST queue the StartTransaction made offline, deliver it after the reconnect"
+)
 ORDER = "1.6 §3.7: chronological order: the queued MeterValues come oldest first (SHALL wait)"
+ORDER_STOP = "1.6 §3.7: chronological order: the queued StopTransaction after the StartTransaction"
 STOP_DATA = "1.6 §9.1.27 StopTxnSampledData (errata): transactionData holds the energy register"
 RETRY = "1.6 §3.7.1: the retry waits TransactionMessageRetryInterval times the transmissions"
 
@@ -238,4 +242,77 @@ async def test_offline_stop_transaction(
             await stop.reply()
     await csms.expect(
         "StatusNotification", connector_id=1, status="Available", req="1.6 §4.9: Available"
+    )
+
+
+async def online_transaction(csms: CsmsPeer, sut: SutActions, tag: str) -> None:
+    """A short transaction online (plug, idTag, idTag again, unplug): the Authorize it causes
+    puts the idTag in the authorization cache (1.6 §3.5.1) for the offline start."""
+    await sut.plug_in(evse_id=1)
+    await sut.present_token(tag)
+    await csms.expect("StartTransaction", connector_id=1, req="1.6 §4.8: StartTransaction")
+    await csms.expect(
+        "StatusNotification", connector_id=1, status="Charging", req="1.6 §4.9: Charging"
+    )
+    await sut.present_token(tag)
+    await csms.expect("StopTransaction", req="1.6 §4.10: StopTransaction on local stop")
+    await sut.unplug(evse_id=1)
+    await csms.expect(
+        "StatusNotification", connector_id=1, status="Available", req="1.6 §4.9: Available"
+    )
+
+
+@oca(
+    "TC_039_CS",
+    "Offline Transaction",
+    profile="core",
+    versions=V16,
+    kills=("cp16-offline-messages-lost", "cp16-queue-newest-first"),
+)
+async def test_offline_transaction(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_039_CS (1.6 §3.5, §3.7, §4.8, §4.10; steps after 2.0.1 TC_E_43_CS): Before:
+    LocalAuthorizeOffline true (NOT-APPLICABLE where refused), LocalPreAuthorize and
+    AuthorizationCacheEnabled true where accepted, MeterValueSampleInterval 1 s; a transaction
+    online puts the valid idTag in the authorization cache. The harness drops the connection
+    and refuses reconnections; offline, the EV is plugged in, the idTag presented (authorized
+    offline, §3.5), the transaction runs 2.5 s and the same idTag stops it; the EV is unplugged.
+    Reconnections are accepted: the queued StartTransaction comes (§3.7 MUST queue; §3.5.4
+    SHALL send it) and is answered with a transaction id; the StopTransaction comes after it,
+    with that transaction id (§3.7 SHALL: chronological order; -1 means it went before the
+    start was answered) and the same idTag."""
+    tag = sut_profile.sut.tokens.valid
+    ok = await configure(csms, "LocalAuthorizeOffline", "true")
+    applicable_unless(not ok, "LocalAuthorizeOffline cannot be set to true")
+    await configure(csms, "LocalPreAuthorize", "true")
+    await configure(csms, "AuthorizationCacheEnabled", "true")
+    await configure(csms, "MeterValueSampleInterval", str(SAMPLE_S))
+    await online_transaction(csms, sut, tag)
+    await csms.settle_replies()
+    async with NetworkFaults(csms) as net:
+        csms.hold("StartTransaction")
+        await net.offline(60)
+        await asyncio.sleep(0.5)  # the charge point notices the loss
+        await sut.plug_in(evse_id=1)
+        await sut.present_token(tag)
+        await asyncio.sleep(2.5)
+        await sut.present_token(tag)
+        await sut.unplug(evse_id=1)
+        net.accept()
+        await csms.wait_connected(csms.action_s, req="1.6: the charge point reconnects")
+        start = await csms.expect(
+            "StartTransaction",
+            connector_id=1,
+            id_tag=tag,
+            within_s=csms.action_s,
+            req=QUEUE_START,
+        )
+        await start.reply(transaction_id=TX_ID + 1, id_tag_info={"status": "Accepted"})
+        stop = await csms.expect("StopTransaction", within_s=csms.action_s, req=QUEUE_STOP)
+    require(
+        stop.get("transactionId") == TX_ID + 1,
+        req=ORDER_STOP,
+        expected=f"transactionId {TX_ID + 1} (given in the StartTransaction.conf)",
+        actual=f"transactionId {stop.get('transactionId')!r}",
     )
