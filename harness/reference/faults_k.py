@@ -2,8 +2,8 @@
 :mod:`harness.reference.station.block_k`; the composite schedule in :mod:`harness.smart_charging`).
 
 Each changes what the station computes, so both its GetCompositeSchedule answer and the power it
-delivers (its meter values) go wrong. No block K case names them yet: the block K cases will add
-them to their ``kills=(...)`` (the declaration tests only check the faults a case names).
+delivers (its meter values) go wrong. The others break one answer of K01/K08/K09/K10, each
+killed by the block K station case that checks that requirement.
 """
 
 from __future__ import annotations
@@ -52,5 +52,76 @@ K_FAULTS: tuple[Fault, ...] = (
         V2,
         "accepts a TxProfile for an EVSE without a transaction",
         "K01.FR.09: a TxProfile without a transaction is Rejected",
+    ),
+    Fault(
+        "sc-report-wrong-request-id",
+        STATION,
+        V2,
+        "reports charging profiles under another requestId than the GetChargingProfiles'",
+        "K09.FR.01: GetChargingProfiles Accepted and reported with its requestId",
+    ),
+    Fault(
+        "sc-unknown-evse-accepted",
+        STATION,
+        V2,
+        "accepts a charging profile for an EVSE it does not have",
+        "K01.FR.28: an unknown EVSE is Rejected",
+    ),
+    Fault(
+        "sc-replace-keeps-old",
+        STATION,
+        V2,
+        "answers Accepted to a profile with a known id but keeps the installed one",
+        "K01.FR.05: the profile of the same id is replaced",
+    ),
+    Fault(
+        "sc-clear-keeps-profile",
+        STATION,
+        V2,
+        "answers ClearChargingProfile Accepted but keeps the matching profiles",
+        "K10.FR.03: the profile of that id is cleared",
+        (("TC_K_06_CS", "K10.FR.04: the profiles matching every criterion are cleared"),),
+    ),
+    Fault(
+        "sc-clear-always-accepted",
+        STATION,
+        V2,
+        "answers ClearChargingProfile Accepted though no profile matched",
+        "K10.FR.01: Unknown when no profile matches",
+    ),
+    Fault(
+        "sc-txprofile-on-station",
+        STATION,
+        V2,
+        "accepts a TxProfile on EVSE 0",
+        "K01.FR.16: a TxProfile on EVSE 0 is Rejected",
+    ),
+    Fault(
+        "sc-profiles-lost-on-reboot",
+        STATION,
+        V2,
+        "forgets its charging profiles over a power cycle",
+        "K01.FR.27: the profile survives a reboot",
+    ),
+    Fault(
+        "sc-unknown-transaction-accepted",
+        STATION,
+        V2,
+        "accepts a TxProfile whose transactionId is not the EVSE's transaction",
+        "K01.FR.33: a TxProfile for an unknown transactionId is Rejected",
+    ),
+    Fault(
+        "sc-recurring-rejected",
+        STATION,
+        V2,
+        "rejects every Recurring charging profile",
+        "K01.FR.40: a Recurring profile with a startSchedule is Accepted",
+    ),
+    Fault(
+        "sc-txprofile-rejected",
+        STATION,
+        V2,
+        "rejects a TxProfile for the EVSE's running transaction",
+        "K01.FR.04: a TxProfile for the running transaction is Accepted",
     ),
 )

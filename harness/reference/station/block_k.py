@@ -107,6 +107,8 @@ class BlockK:
             ) and (
                 profile.purpose is not Purpose.TX or old.transaction_id == profile.transaction_id
             )
+            if pid == profile.id and "sc-replace-keeps-old" in self.st.faults:
+                return Reply({"status": "Accepted"})  # the fault: K01.FR.05 broken
             if pid == profile.id or same_slot:  # K01.FR.05 / K01.FR.06
                 del self.profiles[pid]
         self.profiles[profile.id] = (profile, raw)
@@ -118,7 +120,8 @@ class BlockK:
         faults = self.st.faults
         purpose, kind = raw["chargingProfilePurpose"], raw["chargingProfileKind"]
         schedules = raw["chargingSchedule"]
-        if evse_id != 0 and evse_id not in self.st.hardware.evses:
+        unknown = evse_id != 0 and evse_id not in self.st.hardware.evses
+        if unknown and "sc-unknown-evse-accepted" not in faults:
             return "UnknownEvse"  # K01.FR.28
         if len(schedules) != 1 or any(s["chargingRateUnit"] not in self.units for s in schedules):
             return "UnsupportedParam"  # K01.FR.34 / K01.FR.26
@@ -131,13 +134,18 @@ class BlockK:
             return "InvalidProfile"  # K01.FR.22
         if purpose == Purpose.MAX and (evse_id != 0 or kind == "Relative"):
             return "InvalidProfile"  # §3.2 / K01.FR.38
+        if kind == "Recurring" and "sc-recurring-rejected" in faults:
+            return "UnsupportedParam"  # the fault: K01.FR.40 broken
         if purpose == Purpose.TX:
-            if evse_id == 0:
-                return "InvalidProfile"  # K01.FR.16
+            if "sc-txprofile-rejected" in faults:
+                return "InvalidProfile"  # the fault: K01.FR.04 broken
+            if evse_id == 0:  # K01.FR.16 (the fault accepts it)
+                return None if "sc-txprofile-on-station" in faults else "InvalidProfile"
             tx = self.v2.txe.tx.get(evse_id)
             if tx is None and "sc-txprofile-without-transaction" not in faults:
                 return "TxNotFound"  # K01.FR.09
-            if tx is not None and "transactionId" in raw and raw["transactionId"] != tx.key:
+            other = tx is not None and raw.get("transactionId", tx.key) != tx.key
+            if other and "sc-unknown-transaction-accepted" not in faults:
                 return "TxNotFound"  # K01.FR.33
         if purpose == Purpose.TX_DEFAULT:
             for old, _ in self.profiles.values():
@@ -150,6 +158,11 @@ class BlockK:
                 if clash:
                     return "DuplicateProfile"  # K01.FR.52 / K01.FR.53
         return None
+
+    def power_lost(self) -> None:
+        """A power cycle: the profiles stay (K01.FR.27), unless the fault forgets them."""
+        if "sc-profiles-lost-on-reboot" in self.st.faults:
+            self.profiles.clear()
 
     # -- K10 ClearChargingProfile ------------------------------------------------------------------
     def clear_profile(self, p: Payload) -> Reply:
@@ -170,8 +183,11 @@ class BlockK:
             )
 
         gone = [pid for pid, (profile, _) in self.profiles.items() if matches(profile)]
-        for pid in gone:
-            del self.profiles[pid]
+        if "sc-clear-keeps-profile" not in self.st.faults:
+            for pid in gone:
+                del self.profiles[pid]
+        if "sc-clear-always-accepted" in self.st.faults:
+            return Reply({"status": "Accepted"})  # the fault: K10.FR.01 broken
         return Reply({"status": "Accepted" if gone else "Unknown"})  # K10.FR.01
 
     # -- K09 GetChargingProfiles -------------------------------------------------------------------
@@ -202,7 +218,8 @@ class BlockK:
             groups = sorted(found.items())
             for n, (location, raws) in enumerate(groups):
                 payload: Payload = {
-                    "requestId": request_id,  # K09.FR.01
+                    "requestId": request_id + ("sc-report-wrong-request-id" in self.st.faults),
+                    # K09.FR.01 (the fault reports another requestId)
                     "chargingLimitSource": "CSO",
                     "tbc": n < len(groups) - 1,  # K09.FR.02
                     "evseId": location,

@@ -93,7 +93,8 @@ class V2:
         self._handlers.update(self.fw.handlers())
         self.certs = block_a_certs.CertificateRenewal(station, dm=self.dm)  # A02/A03
         self._handlers.update(self.certs.handlers())
-        self._handlers.update(block_k.BlockK(self).handlers())  # block K (smart charging)
+        self.k = block_k.BlockK(self)  # block K (smart charging)
+        self._handlers.update(self.k.handlers())
 
     # -- what the core asks -------------------------------------------------------------------------
     def boot_payload(self, reason: str) -> Payload:
@@ -144,6 +145,7 @@ class V2:
     def power_lost(self) -> None:
         self.txe.power_lost()
         block_fg.power_lost(self.st)
+        self.k.power_lost()  # K01.FR.27
 
     def active(self) -> dict[str, Transaction]:
         return {tx.key: tx for tx in self.txe.tx.values()}
