@@ -141,4 +141,11 @@ V16_CORE_FAULTS: tuple[Fault, ...] = (
         "answers ClearCache Accepted but keeps the cached idTags",
         "1.6 §5.4: after ClearCache the idTag is authorized again",
     ),
+    Fault(
+        "cp16-parent-stop-ignored",
+        STATION,
+        V16,
+        "ignores another idTag of the transaction's group (same parentIdTag) presented to stop it",
+        "1.6 §3.10: an idTag of the same group stops the transaction",
+    ),
 )

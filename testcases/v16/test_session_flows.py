@@ -311,30 +311,3 @@ async def test_remote_start_rejected(csms: CsmsPeer, sut_profile: SutProfile) ->
     await csms.expect(
         "StatusNotification", connector_id=1, status="Available", req="1.6 §5.2: Available"
     )
-
-
-@oca(
-    "TC_068_CS",
-    "Stop transaction - IdTag matches StartTransaction IdTag",
-    profile="core",
-    versions=V16,
-    kills=("local-stop-ignored",),
-)
-async def test_stop_same_id_tag(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
-    """No 2.0.1 case has the same steps (TC_E_06_CS is close). §4.10: the idTag that started the
-    transaction stops it without a new authorization (§4.1: no Authorize needed for it): a
-    StopTransaction for that transaction, reason Local or omitted, idTag (if given) the same."""
-    tag = sut_profile.sut.tokens.valid
-    tx_id = await charging(csms, sut, sut_profile)
-    await sut.present_token(tag)
-    stop = await csms.expect(
-        "StopTransaction", transaction_id=tx_id, req="1.6 §4.10: the same idTag stops it"
-    )
-    require(
-        stop.get("idTag", tag) == tag,
-        req="1.6 §6.47: the idTag that stopped it",
-        expected=tag,
-        actual=repr(stop.get("idTag")),
-        frames=stop.link.trace.render(last=12),
-    )
-    await sut.unplug(evse_id=1)

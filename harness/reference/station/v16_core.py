@@ -4,6 +4,7 @@ cases (test case document sections 01-14, 16, 17, 24; :mod:`harness.reference.fa
 Reset (1.6 §5.14): Accepted, the ongoing transactions stopped (reason HardReset/SoftReset), then a
 reboot. UnlockConnector (§5.18, errata 3.87): a transaction on the connector is finished first
 (reason UnlockCommand), then Unlocked; an unknown connectorId is NotSupported.
+Another idTag of the same group (parentIdTag, §3.10) stops a transaction after its Authorize.
 RemoteStartTransaction (§5.11, §6.33: connectorId > 0) and RemoteStopTransaction (§5.12) are the
 :class:`~harness.reference.station.v16.V16` handlers, wrapped here only for the faults.
 
@@ -15,7 +16,8 @@ Faults: ``cp16-reset-accepted-no-reboot``, ``cp16-reset-drops-transaction``,
 ``cp16-authorized-without-cable-forgotten`` (an idTag or remote start before the cable is
 dropped), ``cp16-cache-not-used``, ``cp16-clear-cache-ignored`` (ClearCache, §5.4, Accepted
 but the cache kept), ``cp16-remote-start-unavailable-accepted``, ``cp16-ev-disconnect-no-stop`` and
-``cp16-ev-disconnect-always-stops`` (StopTransactionOnEVSideDisconnect read as false / true).
+``cp16-ev-disconnect-always-stops`` (StopTransactionOnEVSideDisconnect read as false / true) and
+``cp16-parent-stop-ignored`` (another idTag of the transaction's group does not stop it, §3.10).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from harness.reference.station.config16 import Config16
-from harness.reference.station.model import Connector, Payload, Reply
+from harness.reference.station.model import Connector, Outgoing, Payload, Reply
 
 if TYPE_CHECKING:
     from harness.reference.station.v16 import V16
@@ -53,6 +55,8 @@ class Core16:
             txe.authorized = forgetful  # type: ignore[method-assign]
         if "cp16-cache-not-used" in self.faults:
             txe._pre_authorized = _nothing_known  # type: ignore[method-assign]
+        present = txe.present_token
+        txe.present_token = lambda id_token, evse_id: self._present(present, id_token, evse_id)  # type: ignore[method-assign]
         for fault, value in EV_DISCONNECT_FAULTS.items():
             if fault in self.faults:
                 txe.unplug = _unplug_as(txe.unplug, txe.config, value)  # type: ignore[method-assign,assignment]
@@ -71,6 +75,27 @@ class Core16:
             "RemoteStartTransaction": lambda p: self._remote_start(p, start),
             "RemoteStopTransaction": lambda p: self._remote_stop(p, stop),
         }
+
+    def _present(self, present: Callable[[str, int], None], id_token: str, evse_id: int) -> None:
+        """§3.10 / §4.1: another idTag presented during a transaction is authorized (Authorize:
+        it differs from the one that started it); Accepted with the parentIdTag of the
+        transaction's idTag, it stops the transaction (reason Local). Anything else: as before."""
+        txe = self.v.txe
+        connectors = list(self.v.hw.evse(evse_id).connectors.values())
+        tx = next((txe.tx[c.number] for c in connectors if c.number in txe.tx), None)
+        if tx is None or tx.id_token == id_token:
+            present(id_token, evse_id)
+            return
+        group = txe.parent_of.get(tx.id_token or "")
+
+        def answered(result: Payload) -> None:
+            info = result.get("idTagInfo", {})
+            same = group is not None and info.get("parentIdTag") == group
+            same = same and "cp16-parent-stop-ignored" not in self.faults  # the fault: no match
+            if info.get("status") == "Accepted" and same and not tx.ended:
+                txe.stop(tx, "Local", id_tag=id_token)
+
+        self.v.st.send(Outgoing.fixed("Authorize", {"idTag": id_token}, on_result=answered))
 
     def _reset(self, p: Payload, reset: Handler) -> Reply:
         """§5.14: Accepted, transactions stopped, reboot (the V16 handler)."""

@@ -231,6 +231,9 @@ class TxEngine16:
 
         def started(result: Payload) -> None:
             tx.csms_id = int(result["transactionId"])
+            parent = result.get("idTagInfo", {}).get("parentIdTag")
+            if parent:
+                self.parent_of[tag] = parent  # 1.6 §3.10: its group, for a stop by another idTag
             accepted = result.get("idTagInfo", {}).get("status") == "Accepted"
             if not accepted and self.config.get_bool("StopTransactionOnInvalidId"):
                 self.stop(tx, "DeAuthorized")
