@@ -50,9 +50,19 @@ async def authorized(station: StationPeer, id_tag: str) -> None:
     )
 
 
-async def start(station: StationPeer, id_tag: str, *, req: str = TX_ACCEPTED) -> int:
-    """StartTransaction for ``id_tag`` on the connector; its idTag must be Accepted (``req``)
-    and a transactionId (integer) given (1.6 §4.8). Returns that transactionId."""
+async def start(
+    station: StationPeer,
+    id_tag: str,
+    *,
+    req: str = TX_ACCEPTED,
+    reservation_id: int | None = None,
+) -> int:
+    """StartTransaction for ``id_tag`` on the connector (on reservation ``reservation_id``, 1.6
+    §5.13); its idTag must be Accepted (``req``) and a transactionId (integer) given (§4.8).
+    Returns that transactionId."""
+    extra: dict[str, Any] = {}
+    if reservation_id is not None:
+        extra["reservation_id"] = reservation_id
     outcome = await station.call(
         "StartTransaction",
         connector_id=CONNECTOR,
@@ -60,6 +70,7 @@ async def start(station: StationPeer, id_tag: str, *, req: str = TX_ACCEPTED) ->
         meter_start=METER_START,
         timestamp=now_iso(),
         req="1.6 §4.8: StartTransaction answered",
+        **extra,
     )
     outcome.must()
     tx_id = outcome.get("transactionId")

@@ -9,9 +9,9 @@ profile adds, with their seeded faults (:mod:`harness.reference.faults_v16_csms`
   ``csms16-change-configuration-wrong-value`` (§5.3), ``csms16-trigger-wrong-message`` (§5.17).
 * :func:`handlers`: StatusNotification (§4.9) refused under ``csms16-status-refused``,
   DataTransfer of an unknown vendor (§4.3) Accepted under
-  ``csms16-datatransfer-accepts-unknown``, Authorize (§4.1) of a Blocked / Expired idTag
-  Accepted under ``csms16-ignores-token-status``, StartTransaction on a reservation (§5.13)
-  refused under ``csms16-reservation-tx-refused``.
+  ``csms16-datatransfer-accepts-unknown``; Authorize (§4.1) gives an idTag's parentIdTag
+  (§5.13) and answers a Blocked / Expired idTag Accepted under ``csms16-ignores-token-status``;
+  StartTransaction on a reservation (§5.13) is refused under ``csms16-reservation-tx-refused``.
 """
 
 from __future__ import annotations
@@ -72,6 +72,9 @@ def _data_transfer(current: Handler) -> Handler:
 def _authorize(current: Handler) -> Handler:
     def handle(state: CsmsState, station: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
         answer = current(state, station, payload)
+        entry = state.token_table.get(str(payload.get("idTag", "")).casefold())
+        if entry is not None and entry.group and answer.get("idTagInfo"):  # §5.13: MAY
+            answer = {**answer, "idTagInfo": {**answer["idTagInfo"], "parentIdTag": entry.group}}
         info = answer.get("idTagInfo") or {}
         if "csms16-ignores-token-status" in state.faults and info.get("status") in (
             "Blocked",
