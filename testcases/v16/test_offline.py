@@ -1,6 +1,6 @@
 """OCPP 1.6 offline behaviour of the charge point under test (issue 12; the harness is the Central
-System): TC_036_CS (connection loss during a transaction), TC_038_CS (a transaction stopped
-offline) and TC_039_CS (a whole transaction offline). The 1.6 test case document is not public:
+System): TC_036_CS (connection loss during a transaction), TC_037_1_CS (a transaction started
+offline), TC_038_CS (a transaction stopped offline) and TC_039_CS (a whole transaction offline). The 1.6 test case document is not public:
 the ids and titles are the catalogue's (``harness/catalogue/ocpp16-cs.tsv``), the steps ours, after OCPP 1.6 edition 2 §3.7
 (transaction-related messages MUST be queued while offline; new ones SHALL wait until the queue is
 empty, so they arrive in chronological order), §3.7.1 (a failed one is retried after
@@ -315,4 +315,58 @@ async def test_offline_transaction(
         req=ORDER_STOP,
         expected=f"transactionId {TX_ID + 1} (given in the StartTransaction.conf)",
         actual=f"transactionId {stop.get('transactionId')!r}",
+    )
+
+
+@oca(
+    "TC_037_1_CS",
+    "Offline Start Transaction - Valid IdTag",
+    profile="core",
+    versions=V16,
+    kills=("cp16-offline-messages-lost",),
+)
+async def test_offline_start_valid_id_tag(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """TC_037_1_CS (1.6 §3.5, §3.5.4, §3.7, §4.8; steps after 2.0.1 E04 and TC_E_43_CS's
+    start): Before as TC_039_CS (LocalAuthorizeOffline true, NOT-APPLICABLE where refused; the
+    valid idTag cached by a transaction online). The harness drops the connection and refuses
+    reconnections; offline, the EV is plugged in and the idTag presented: the transaction starts
+    (authorized offline). Reconnections are accepted: the queued StartTransaction comes (§3.7
+    MUST queue; §3.5.4 SHALL send it for a transaction authorized offline) and is answered with a
+    transaction id and Accepted; the transaction goes on online, the same idTag stops it and the
+    StopTransaction carries that transaction id (§4.10); unplugged, the connector is Available."""
+    tag = sut_profile.sut.tokens.valid
+    ok = await configure(csms, "LocalAuthorizeOffline", "true")
+    applicable_unless(not ok, "LocalAuthorizeOffline cannot be set to true")
+    await configure(csms, "LocalPreAuthorize", "true")
+    await configure(csms, "AuthorizationCacheEnabled", "true")
+    await online_transaction(csms, sut, tag)
+    await csms.settle_replies()
+    async with NetworkFaults(csms) as net:
+        csms.hold("StartTransaction")
+        await net.offline(60)
+        await asyncio.sleep(0.5)  # the charge point notices the loss
+        await sut.plug_in(evse_id=1)
+        await sut.present_token(tag)
+        await asyncio.sleep(1.0)
+        net.accept()
+        await csms.wait_connected(csms.action_s, req="1.6: the charge point reconnects")
+        start = await csms.expect(
+            "StartTransaction",
+            connector_id=1,
+            id_tag=tag,
+            within_s=csms.action_s,
+            req=QUEUE_START,
+        )
+        await start.reply(transaction_id=TX_ID + 2, id_tag_info={"status": "Accepted"})
+    await sut.present_token(tag)
+    await csms.expect(
+        "StopTransaction",
+        transaction_id=TX_ID + 2,
+        req="1.6 §4.10: StopTransaction with the transaction id of the StartTransaction.conf",
+    )
+    await sut.unplug(evse_id=1)
+    await csms.expect(
+        "StatusNotification", connector_id=1, status="Available", req="1.6 §4.9: Available"
     )
