@@ -148,4 +148,25 @@ V16_CORE_FAULTS: tuple[Fault, ...] = (
         "ignores another idTag of the transaction's group (same parentIdTag) presented to stop it",
         "1.6 §3.10: an idTag of the same group stops the transaction",
     ),
+    Fault(
+        "cp16-sample-interval-ignored",
+        STATION,
+        V16,
+        "sends sampled MeterValues every fourth MeterValueSampleInterval only",
+        "1.6 §9.1 MeterValueSampleInterval: a sample each interval",
+    ),
+    Fault(
+        "cp16-aligned-not-sent",
+        STATION,
+        V16,
+        "sends no clock-aligned MeterValues whatever ClockAlignedDataInterval says",
+        "1.6 §9.1 ClockAlignedDataInterval: clock-aligned MeterValues",
+    ),
+    Fault(
+        "cp16-aligned-off-clock",
+        STATION,
+        V16,
+        "sends the clock-aligned MeterValues half an interval after each boundary",
+        "1.6 §9.1 ClockAlignedDataInterval: at the interval boundaries from midnight",
+    ),
 )

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from harness.reference.station.config16 import Config16
 from harness.reference.station.model import Connector, Outgoing, Payload, Reply
+from harness.reference.station.v16_meter import Aligned16
 
 if TYPE_CHECKING:
     from harness.reference.station.v16 import V16
@@ -40,6 +41,7 @@ class Core16:
     def __init__(self, v16: V16) -> None:
         self.v = v16
         self.faults = v16.st.faults
+        self.aligned = Aligned16(v16)  # clock-aligned meter values (v16_meter)
         txe = v16.txe
         if "cp16-starts-unauthorized" in self.faults:
             txe.authorize = txe.authorized  # type: ignore[method-assign]  # the fault
