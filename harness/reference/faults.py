@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 
 from harness.reference.csms_faults import CSMS_FAULTS
+from harness.reference.csms_faults_k import K_CSMS_FAULTS
 from harness.reference.csms_faults_l import L_CSMS_FAULTS
 from harness.reference.csms_faults_offline import OFFLINE_CSMS_FAULTS
 from harness.reference.csms_faults_sec16 import SEC16_CSMS_FAULTS
@@ -51,6 +52,7 @@ FAULTS.update({f.name: f for f in M_FAULTS})  # block M (certificate management)
 FAULTS.update({f.name: f for f in L_FAULTS})  # block L (firmware management, 2.x station)
 FAULTS.update({f.name: f for f in SEC16_CSMS_FAULTS})  # 1.6 security extension (CSMS)
 FAULTS.update({f.name: f for f in L_CSMS_FAULTS})  # block L (firmware, CSMS)
+FAULTS.update({f.name: f for f in K_CSMS_FAULTS})  # block K (smart charging, CSMS)
 FAULTS.update({f.name: f for f in SEC16_FAULTS})  # 1.6 security whitepaper (charge point)
 FAULTS.update({f.name: f for f in FW16_FAULTS})  # 1.6 firmware management, signed firmware
 FAULTS.update({f.name: f for f in OFFLINE_CSMS_FAULTS})  # offline transaction delivery (CSMS)
