@@ -124,4 +124,26 @@ K_FAULTS: tuple[Fault, ...] = (
         "rejects a TxProfile for the EVSE's running transaction",
         "K01.FR.04: a TxProfile for the running transaction is Accepted",
     ),
+    Fault(
+        "sc-get-ignores-evse",
+        STATION,
+        V2,
+        "reports the profiles of every EVSE whatever evseId GetChargingProfiles names",
+        "K09.FR.04/05/06: only the profiles matching the request are reported",
+    ),
+    Fault(
+        "sc-get-ignores-criteria",
+        STATION,
+        V2,
+        "ignores the chargingProfile criteria of GetChargingProfiles (id, purpose, stackLevel, "
+        "source)",
+        "K09.FR.04/05/06: only the profiles matching the request are reported",
+    ),
+    Fault(
+        "sc-report-tbc-never-false",
+        STATION,
+        V2,
+        "sends every ReportChargingProfiles with tbc true, the last one too",
+        "K09.FR.02: tbc true announces another report, false on the last",
+    ),
 )

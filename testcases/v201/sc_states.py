@@ -45,6 +45,8 @@ PHASES = 3
 DEVIATION_S = 2
 #: The most ReportChargingProfiles one GetChargingProfiles may bring here (a bound for the wait).
 MAX_REPORTS = 20
+#: The check of a report announced by tbc true.
+TBC_REQ = "K09.FR.02: tbc true announces another report, false on the last"
 
 
 def rate_unit(profile: SutProfile) -> str:
@@ -144,9 +146,12 @@ async def get_profiles(
     found: list[tuple[int, dict[str, Any]]] = []
     if status != "Accepted":
         return found
-    for _ in range(MAX_REPORTS):
+    for n in range(MAX_REPORTS):
         report = await csms.expect(
-            "ReportChargingProfiles", request_id=request_id, within_s=csms.action_s, req=req
+            "ReportChargingProfiles",
+            request_id=request_id,
+            within_s=csms.action_s,
+            req=req if n == 0 else TBC_REQ,
         )
         found += [(int(report["evseId"]), p) for p in report["chargingProfile"]]
         if not report.get("tbc", False):

@@ -194,10 +194,14 @@ class BlockK:
     def get_profiles(self, p: Payload) -> Reply:
         self._prune()
         crit = p["chargingProfile"]
+        if "sc-get-ignores-criteria" in self.st.faults:
+            crit = {}  # the fault: K09.FR.04 broken (the evseId still counts)
         evse = p.get("evseId")
         ids = crit.get("chargingProfileId")
         sources = crit.get("chargingLimitSource")
         found: dict[int, list[Payload]] = {}
+        if "sc-get-ignores-evse" in self.st.faults:
+            evse = None  # the fault: K09.FR.04/05 broken
         for profile, raw in self.profiles.values():
             if evse is not None and profile.location != evse:
                 continue  # K09.FR.04/05 (K09.FR.06: no evseId, all of them)
@@ -221,7 +225,8 @@ class BlockK:
                     "requestId": request_id + ("sc-report-wrong-request-id" in self.st.faults),
                     # K09.FR.01 (the fault reports another requestId)
                     "chargingLimitSource": "CSO",
-                    "tbc": n < len(groups) - 1,  # K09.FR.02
+                    "tbc": n < len(groups) - 1
+                    or "sc-report-tbc-never-false" in self.st.faults,  # K09.FR.02
                     "evseId": location,
                     "chargingProfile": raws,
                 }
