@@ -119,6 +119,20 @@ class SutActions:
     async def go_online(self) -> None:
         await self.operator.perform("go_online", "Reconnect the charging station to the network")
 
+    async def set_connector_faulted(
+        self, evse_id: int = 1, connector_id: int = 1, *, faulted: bool
+    ) -> None:
+        """1.6 §4.9 / §5.13: a connector in (or out of) an error state (status Faulted)."""
+        what = "Make" if faulted else "Clear the error of"
+        state = " report an error (status Faulted)" if faulted else ""
+        await self.operator.perform(
+            "set_connector_faulted",
+            f"{what} EVSE {evse_id} connector {connector_id}{state}",
+            evse_id=evse_id,
+            connector_id=connector_id,
+            faulted=faulted,
+        )
+
     async def store_customer_identifier(self, customer_identifier: str) -> None:
         """TC_N_62_CS memory state: customer data stored at the station under an identifier."""
         await self.operator.perform(

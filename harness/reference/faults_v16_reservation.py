@@ -38,6 +38,13 @@ RESERVATION16_FAULTS: tuple[Fault, ...] = (
         "1.6 §5.13: Occupied",
     ),
     Fault(
+        "cp16-reserve-faulted-accepted",
+        STATION,
+        V16,
+        "accepts a reservation of a connector (or charge point) that is Faulted",
+        "1.6 §5.13: Faulted",
+    ),
+    Fault(
         "cp16-reserve-unavailable-accepted",
         STATION,
         V16,

@@ -1,5 +1,5 @@
 """OCPP 1.6 reservations with the charge point under test (test case document section 21:
-TC_046_1/2_CS, TC_047_CS, TC_048_2/3_CS, TC_049_CS, TC_050_2/3/4_CS, TC_051_CS, TC_052_CS,
+TC_046_1/2_CS, TC_047_CS, TC_048_1/2/3_CS, TC_049_CS, TC_050_1/2/3_CS, TC_051_CS, TC_052_CS,
 TC_053_1/2_CS). The 1.6 test case document is not public: steps and criteria are ours, after the
 2.0.1 block H cases (TC_H_01_CS ff.: reserve, use, expire, cancel, reject) and OCPP 1.6 §3.11,
 §5.1, §5.13 (with the 1.6 errata §4.12: the Authorize answer MAY carry the parentIdTag), §7.40,
@@ -122,6 +122,28 @@ async def test_reservation_expires(csms: CsmsPeer, sut_profile: SutProfile) -> N
 
 
 @oca(
+    "TC_048_1_CS",
+    "Reservation of a Connector - Faulted",
+    profile=PROFILE,
+    versions=V16,
+    kills=("cp16-reserve-faulted-accepted",),
+    applies=RESERVES,
+)
+async def test_reserve_faulted(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
+    """§5.13, §7.40: connector 1 in an error state (reported Faulted, §4.9): Faulted."""
+    try:
+        await sut.set_connector_faulted(evse_id=1, faulted=True)
+        await csms.expect(
+            "StatusNotification", connector_id=1, status="Faulted", req="1.6 §4.9: Faulted"
+        )
+        status = await reserve(csms, 481, 1, sut_profile.sut.tokens.valid)
+        _answer(status, "Faulted", "1.6 §5.13: Faulted for a Faulted connector")
+    finally:
+        await cancel_quietly(csms, 481)
+        await sut.set_connector_faulted(evse_id=1, faulted=False)
+
+
+@oca(
     "TC_048_2_CS",
     "Reservation of a Connector - Occupied",
     profile=PROFILE,
@@ -187,6 +209,31 @@ async def test_reserve_charge_point(
         await stop_and_unplug(csms, sut, tag)
     finally:
         await cancel_quietly(csms, 49)
+
+
+@oca(
+    "TC_050_1_CS",
+    "Reservation of a Charge Point - Faulted",
+    profile=PROFILE,
+    versions=V16,
+    kills=("cp16-reserve-faulted-accepted",),
+    applies=RESERVES,
+)
+async def test_reserve_charge_point_faulted(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """§5.13, §7.40: with every connector in an error state (Faulted), connector 0: Faulted."""
+    await connector_zero(csms, True)
+    where = [(e.id, n) for e in sut_profile.sut.evses for n in range(1, e.connectors + 1)]
+    try:
+        for evse, connector in where:
+            await sut.set_connector_faulted(evse_id=evse, connector_id=connector, faulted=True)
+        status = await reserve(csms, 501, 0, sut_profile.sut.tokens.valid)
+        _answer(status, "Faulted", "1.6 §5.13: Faulted when every connector is Faulted")
+    finally:
+        await cancel_quietly(csms, 501)
+        for evse, connector in where:
+            await sut.set_connector_faulted(evse_id=evse, connector_id=connector, faulted=False)
 
 
 @oca(

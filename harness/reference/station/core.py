@@ -202,6 +202,13 @@ class ReferenceStation:
         self.hardware.evse(evse_id)
         self.behaviour.present_token(id_token, evse_id)
 
+    async def set_connector_faulted(
+        self, evse_id: int = 1, connector_id: int = 1, faulted: bool = True
+    ) -> None:
+        """An error on a connector (1.6: status Faulted, §4.9) or its end."""
+        self.hardware.connector(evse_id, connector_id).faulted = faulted
+        self.refresh_status()
+
     async def go_offline(self) -> None:
         """The network drops: the socket dies without a close frame and stays down."""
         self._offline = True

@@ -79,6 +79,8 @@ class Connector:
     finished: bool = False
     #: 1.6: an idTag authorized (locally or remotely) that waits for the cable.
     pending_tag: str | None = None
+    #: 1.6: the connector has an error (status Faulted; SUT action set_connector_faulted).
+    faulted: bool = False
 
 
 @dataclass(eq=False, slots=True)

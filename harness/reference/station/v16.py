@@ -97,6 +97,8 @@ class V16:
     def _status(self, c: Connector) -> str:
         if c.number in self.txe.tx and "status-skips-charging" not in self.st.faults:
             return "Charging" if c.plugged else "SuspendedEV"
+        if c.faulted:
+            return "Faulted"
         if not c.operative:
             return "Unavailable"
         faults = self.st.faults
@@ -109,7 +111,7 @@ class V16:
     def status_payload(self, key: Any, status: str) -> Payload:
         return {
             "connectorId": key,
-            "errorCode": "NoError",
+            "errorCode": "OtherError" if status == "Faulted" else "NoError",
             "status": status,
             "timestamp": now_iso(),
         }

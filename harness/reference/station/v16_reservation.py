@@ -2,10 +2,10 @@
 profile Reservation).
 
 ReserveNow (§5.13): a known reservationId is replaced; otherwise a specific connector that is
-Unavailable answers Unavailable, one in use (a transaction, a cable, a waiting idTag, Finishing)
+Faulted (SUT action set_connector_faulted) answers Faulted, one Unavailable answers Unavailable, one in use (a transaction, a cable, a waiting idTag, Finishing)
 or reserved answers Occupied, else Accepted and the connector is Reserved. connectorId 0 is
-Rejected unless ReserveConnectorZeroSupported (true here); then Unavailable when the charge point
-is, Occupied when no connector is free, else Accepted and one connector is kept for the idTag.
+Rejected unless ReserveConnectorZeroSupported (true here); then Faulted when every connector is,
+Unavailable when the charge point is, Occupied when no connector is free, else Accepted and one connector is kept for the idTag.
 While a reservation holds, only its idTag or an idTag whose parentIdTag (from the Authorize
 answer) is the reservation's parent may start on the reserved connector (on any for connector 0),
 and that StartTransaction carries the reservationId and ends the reservation. A reservation also
@@ -16,6 +16,7 @@ Unavailable.
 Seeded faults (:mod:`harness.reference.faults_v16_reservation`): ``cp16-reservation-id-missing``,
 ``cp16-reservation-not-enforced``, ``cp16-reservation-never-expires``,
 ``cp16-reserve-occupied-accepted``, ``cp16-reserve-unavailable-accepted``,
+``cp16-reserve-faulted-accepted``,
 ``cp16-cancel-reservation-kept``, ``cp16-cancel-unknown-accepted``, ``cp16-parent-id-ignored``.
 """
 
@@ -134,7 +135,7 @@ class Reservations16:
         return [
             c
             for c in self.v16.hw.connectors()
-            if txe.can_start(c) and not c.plugged and not c.finished and not self.reserved(c)
+            if txe.can_start(c) and not (c.plugged or c.finished or c.faulted or self.reserved(c))
         ]
 
     def _reserve(self, p: Payload) -> Reply:
@@ -158,9 +159,12 @@ class Reservations16:
         """Why connector ``number`` (0: the charge point) cannot be reserved (None: it can)."""
         unavailable_ok = "cp16-reserve-unavailable-accepted" in self.faults
         occupied_ok = "cp16-reserve-occupied-accepted" in self.faults
+        faulted_ok = "cp16-reserve-faulted-accepted" in self.faults
         if number == 0:
             if not self.v16.config.get_bool("ReserveConnectorZeroSupported"):
                 return "Rejected"
+            if all(c.faulted for c in self.v16.hw.connectors()) and not faulted_ok:
+                return "Faulted"
             if not self.v16.station_operative and not unavailable_ok:
                 return "Unavailable"
             if not self._free() and not occupied_ok:
@@ -169,6 +173,8 @@ class Reservations16:
         c = self.v16.hw.by_number(number)
         if c is None:
             return "Rejected"
+        if c.faulted and not faulted_ok:
+            return "Faulted"
         if (not c.operative or not self.v16.station_operative) and not unavailable_ok:
             return "Unavailable"
         if c not in self._free() and not occupied_ok:
