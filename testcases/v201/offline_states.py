@@ -175,11 +175,12 @@ async def end_transaction(
     *,
     req: str,
     held: bool = False,
+    by_cable: bool = False,
 ) -> InboundCall:
     """End the running transaction at the station's stop point (the same token where it stops
-    at deauthorization, else the cable) and read its events up to Ended (``held``: the case
-    holds TransactionEvent, each one is answered here)."""
-    if session.points.stops_at_deauthorization:
+    at deauthorization, else — or with ``by_cable`` — the cable) and read its events up to Ended
+    (``held``: the case holds TransactionEvent, each one is answered here)."""
+    if session.points.stops_at_deauthorization and not by_cable:
         await sut.present_token(profile.sut.tokens.valid, evse_id=session.evse_id)
     else:
         await sut.unplug(evse_id=session.evse_id, connector_id=session.connector_id)

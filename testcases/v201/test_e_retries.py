@@ -73,7 +73,8 @@ async def _retries(
     call_error: bool,
     succeed_at: int | None,
 ) -> None:
-    """The shared scenario: a transaction starts (plug in, the valid token) with every
+    """The shared scenario: a transaction starts (plug in; the valid token where the cable
+    does not start it) with every
     TransactionEvent held; the first one fails ``attempts`` times (or is answered at
     transmission ``succeed_at``); each retry timed; no further copy after that; the next event
     of the transaction follows; the transaction is ended again."""
@@ -83,7 +84,11 @@ async def _retries(
     csms.hold("TransactionEvent")
     await sut.plug_in(evse_id=session.evse_id, connector_id=session.connector_id)
     session.plugged = True
-    await sut.present_token(profile.sut.tokens.valid, evse_id=session.evse_id)
+    # the token only where the cable does not start the transaction: an Authorize queued
+    # behind the failing message would be answered late and could start another one
+    by_cable = session.points.starts_at_plug_in
+    if not by_cable:
+        await sut.present_token(profile.sut.tokens.valid, evse_id=session.evse_id)
     first = await next_event(
         csms, session, req="E01: the transaction starts", within_s=csms.action_s
     )
@@ -135,7 +140,13 @@ async def _retries(
             **same,
         )
     ended = await end_transaction(
-        csms, sut, profile, session, req="E13.FR.04: the next TransactionEvent follows", held=True
+        csms,
+        sut,
+        profile,
+        session,
+        req="E13.FR.04: the next TransactionEvent follows",
+        held=True,
+        by_cable=by_cable,
     )
     later = [e for e in session.events if e.get("seqNo") != seq_no]
     require(
