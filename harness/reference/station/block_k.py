@@ -62,6 +62,7 @@ class BlockK:
         #: Installed profiles by id, with the chargingProfile as received (K09 reports it).
         self.profiles: dict[int, tuple[Profile, Payload]] = {}
         self._order: dict[int, int] = {}  # installation order (the stack-level fault)
+        self._installed_at: dict[int, float] = {}  # when (the sc-txdefault-not-switched fault)
         for c in self.st.hardware.connectors():
             c.meter.energy_wh = partial(self.energy_wh, c.evse_id)
 
@@ -113,6 +114,7 @@ class BlockK:
                 del self.profiles[pid]
         self.profiles[profile.id] = (profile, raw)
         self._order[profile.id] = len(self._order)
+        self._installed_at[profile.id] = time.time()
         return Reply({"status": "Accepted"})
 
     def _refusal(self, evse_id: int, raw: Payload) -> str | None:
@@ -123,7 +125,8 @@ class BlockK:
         unknown = evse_id != 0 and evse_id not in self.st.hardware.evses
         if unknown and "sc-unknown-evse-accepted" not in faults:
             return "UnknownEvse"  # K01.FR.28
-        if len(schedules) != 1 or any(s["chargingRateUnit"] not in self.units for s in schedules):
+        units = {"A", "W"} if "sc-unsupported-unit-accepted" in faults else self.units
+        if len(schedules) != 1 or any(s["chargingRateUnit"] not in units for s in schedules):
             return "UnsupportedParam"  # K01.FR.34 / K01.FR.26
         starts = [int(x["startPeriod"]) for x in schedules[0]["chargingSchedulePeriod"]]
         if starts[0] != 0 or starts != sorted(set(starts)):
@@ -237,10 +240,14 @@ class BlockK:
     # -- K08 GetCompositeSchedule ------------------------------------------------------------------
     def composite_request(self, p: Payload) -> Reply:
         evse_id, unit = int(p["evseId"]), p.get("chargingRateUnit", "A")
-        if evse_id != 0 and evse_id not in self.st.hardware.evses:
+        faults = self.st.faults
+        unknown = evse_id != 0 and evse_id not in self.st.hardware.evses
+        if unknown and "sc-composite-unknown-evse-accepted" not in faults:
             return Reply({"status": "Rejected"})  # K08.FR.05
-        if unit not in self.units:
+        if unit not in self.units and "sc-unsupported-unit-accepted" not in faults:
             return Reply({"status": "Rejected"})  # K08.FR.07
+        if not self.installed() and "sc-composite-empty-rejected" in faults:
+            return Reply({"status": "Rejected"})  # the fault: K08.FR.02 broken
         start = float(int(time.time()))  # K08.FR.02: from receipt, whole seconds
         schedule = self.composite(evse_id, start, int(p["duration"]), unit)
         return Reply({"status": "Accepted", "schedule": schedule.payload(V201)})
@@ -255,6 +262,23 @@ class BlockK:
             ]
         if "sc-ignores-valid-to" in faults:  # K01.FR.37 broken
             profiles = [dataclasses.replace(p, valid_to=None) for p in profiles]
+        if "sc-ignores-valid-from" in faults:  # K01.FR.36 broken
+            profiles = [dataclasses.replace(p, valid_from=None) for p in profiles]
+        if "sc-ignores-start-schedule" in faults:  # K01.FR.30 broken: from the window's start
+            profiles = [
+                dataclasses.replace(p, schedule=dataclasses.replace(p.schedule, start=None))
+                if p.kind == "Absolute"
+                else p
+                for p in profiles
+            ]
+        tx = self.transactions().get(evse_id)
+        if "sc-txdefault-not-switched" in faults and tx is not None:  # K01.FR.32 broken
+            profiles = [
+                p
+                for p in profiles
+                if p.purpose is not Purpose.TX_DEFAULT
+                or self._installed_at.get(p.id, 0.0) <= tx.started
+            ]
         if "sc-txdefault-not-replaced" in faults:  # K01.FR.04 / §3.5 broken: both count
             profiles = [
                 dataclasses.replace(p, purpose=Purpose.EXTERNAL) if p.purpose is Purpose.TX else p
