@@ -33,12 +33,12 @@ GENERATED_ID = 4711
 #: The chargingLimitSource of TC_K_34_CSMS.
 LIMIT_SOURCE = "CSO"
 #: What every case with a SetChargingProfile fails on when its profile breaks a Part 2 rule.
-PROFILE_FAULTS = (
+RULE_FAULTS = (
     "csms-sc-first-period-not-zero",
     "csms-sc-periods-not-ascending",
     "csms-sc-negative-stack-level",
-    "csms-commands-dropped",
 )
+PROFILE_FAULTS = (*RULE_FAULTS, "csms-commands-dropped")
 NOT_SUPPORTED = "NotSupported"
 PROFILE = "smart-charging"
 GET_FAULTS = (

@@ -161,15 +161,24 @@ def check_profile(
     )
     for schedule in schedules:
         _check_schedule(station, schedule, kind, frames)
-    if installed is not None and evse_id is not None:
-        other = installed.clash(evse_id, profile)
+    if installed is None or evse_id is None:
+        return
+    other = installed.clash(evse_id, profile)
+    found = None if other is None else f"id {profile.get('id')} next to installed id {other['id']}"
+    expected = "the same id as the installed profile of that stack level (a replacement)"
+    if purpose == TX:
         rule(
             other is None,
-            "K01.FR.39: no second TxProfile with this stackLevel and transactionId"
-            if purpose == TX
-            else "K01.FR.06: no second profile with this stackLevel, purpose and EVSE",
-            "the same id as the installed profile of that stack level (a replacement)",
-            None if other is None else f"id {profile.get('id')} next to installed id {other['id']}",
+            "K01.FR.39: no second TxProfile with this stackLevel and transactionId",
+            expected,
+            found,
+        )
+    else:
+        rule(
+            other is None,
+            "K01.FR.06: no second profile with this stackLevel, purpose and EVSE",
+            expected,
+            found,
         )
 
 

@@ -17,6 +17,7 @@ from testcases.v201.sc_csms import (
     GET_FAULTS,
     LIMIT_SOURCE,
     PROFILE,
+    RULE_FAULTS,
     STACK_LEVEL,
     V2,
     Order,
@@ -96,7 +97,7 @@ async def test_csms_get_all(station: StationPeer, sut: SutActions, sut_profile: 
     "Get Charging Profile - chargingProfileId",
     profile=PROFILE,
     versions=V2,
-    kills=(*GET_FAULTS, "csms-sc-first-period-not-zero"),
+    kills=(*GET_FAULTS, *RULE_FAULTS),
 )
 async def test_csms_get_by_id(
     station: StationPeer, sut: SutActions, sut_profile: SutProfile

@@ -228,12 +228,7 @@ async def test_csms_recurring(
     "Remote start transaction with charging profile - Success",
     profile=PROFILE,
     versions=V2,
-    kills=(
-        "csms-sc-remote-start-txdefault",
-        "csms-sc-relative-with-start",
-        "csms-sc-first-period-not-zero",
-        "csms-commands-dropped",
-    ),
+    kills=(*PROFILE_FAULTS, "csms-sc-remote-start-txdefault", "csms-sc-relative-with-start"),
 )
 async def test_csms_remote_start_with_profile(
     station: StationPeer, sut: SutActions, sut_profile: SutProfile
@@ -318,7 +313,11 @@ async def test_csms_composite_station(station: StationPeer, sut: SutActions) -> 
     "Set Charging Profile - TxProfile with ongoing transaction on the specified EVSE",
     profile=PROFILE,
     versions=V2,
-    kills=(*PROFILE_FAULTS, "csms-sc-txprofile-without-transaction"),
+    kills=(
+        *PROFILE_FAULTS,
+        "csms-sc-txprofile-without-transaction",
+        "csms-sc-relative-with-start",
+    ),
 )
 async def test_csms_txprofile(
     station: StationPeer, sut: SutActions, sut_profile: SutProfile

@@ -132,7 +132,8 @@ def clear_charging_profile(
     purpose: str | None,
     stack_level: int | None,
 ) -> Command:
-    """K10 ClearChargingProfile by id, or by the criteria given (fault: both, K10.FR.02)."""
+    """K10 ClearChargingProfile by id, or by the criteria given (fault: always both, an id of 1
+    where the operator gave none, K10.FR.02)."""
     criteria: dict[str, Any] = {}
     if evse_id is not None:
         criteria["evseId"] = evse_id
@@ -141,12 +142,11 @@ def clear_charging_profile(
     if stack_level is not None:
         criteria["stackLevel"] = stack_level
     payload: dict[str, Any] = {}
-    if profile_id is not None:
-        payload["chargingProfileId"] = profile_id
-        if "csms-sc-clear-id-and-criteria" in faults:
-            payload["chargingProfileCriteria"] = criteria or {"evseId": 0}
-    if criteria and (profile_id is None or "csms-sc-clear-id-and-criteria" in faults):
-        payload["chargingProfileCriteria"] = criteria
+    both = "csms-sc-clear-id-and-criteria" in faults
+    if profile_id is not None or both:
+        payload["chargingProfileId"] = 1 if profile_id is None else profile_id
+    if profile_id is None or both:
+        payload["chargingProfileCriteria"] = criteria or {"evseId": 0}
     return "ClearChargingProfile", payload
 
 
