@@ -192,4 +192,19 @@ K_FAULTS: tuple[Fault, ...] = (
         "keeps a running transaction on the TxDefaultProfiles it started with",
         "K01.FR.32: the running transaction switches to the new TxDefaultProfile",
     ),
+    Fault(
+        "sc-remote-start-profile-rejected",
+        STATION,
+        V2,
+        "rejects a RequestStartTransaction that carries a chargingProfile",
+        "K05.FR.03: the remote start's TxProfile is used",
+        (("TC_K_38_CS", "F01.FR.12: the chargingProfile is ignored, the start Accepted"),),
+    ),
+    Fault(
+        "sc-remote-start-profile-dropped",
+        STATION,
+        V2,
+        "starts the transaction of a RequestStartTransaction but drops its chargingProfile",
+        "K05.FR.03: the remote start's TxProfile is used",
+    ),
 )

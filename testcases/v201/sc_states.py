@@ -79,7 +79,7 @@ def profile_payload(
     **extra: Any,
 ) -> dict[str, Any]:
     """A chargingProfile (2.0.1 §2.11) with one schedule; ``periods`` as (startPeriod, amps);
-    ``start``: startSchedule (POSIX s), now for an Absolute profile when not given; ``extra``
+    ``start``: startSchedule (POSIX s, whole seconds down), now when not given; ``extra``
     wire fields (validFrom, recurrencyKind, transactionId, ...)."""
     rows = [(0, amps)] if periods is None else list(periods)
     schedule: dict[str, Any] = {
@@ -92,7 +92,7 @@ def profile_payload(
     if duration is not None:
         schedule["duration"] = duration
     if kind != "Relative":
-        schedule["startSchedule"] = format_time(time.time() if start is None else start)
+        schedule["startSchedule"] = format_time(math.floor(time.time() if start is None else start))
     return {
         "id": profile_id,
         "stackLevel": stack_level,

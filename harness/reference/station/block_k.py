@@ -16,6 +16,8 @@
   (K09.FR.02); evseId 0 reports the station's own profiles only (K09.FR.05).
 * GetCompositeSchedule (K08): the :mod:`harness.smart_charging` oracle's schedule from the
   moment of receipt (K08.FR.02); Rejected for an unknown EVSE (K08.FR.05) or unit (K08.FR.07).
+* RequestStartTransaction with a chargingProfile (K05): once Accepted and the transaction has
+  begun, the profile is that transaction's TxProfile (K05.FR.03).
 * Profiles stay over a reboot (K01.FR.27: this object outlives a power cycle); a TxProfile goes
   with its transaction (§3.2). The simulated EV draws at most the composite limit: each
   connector's meter asks :meth:`BlockK.energy_wh` (K01.FR.02: the limit schedule is used).
@@ -62,12 +64,32 @@ class BlockK:
         #: Installed profiles by id, with the chargingProfile as received (K09 reports it).
         self.profiles: dict[int, tuple[Profile, Payload]] = {}
         self._order: dict[int, int] = {}  # installation order (the stack-level fault)
+        self._pending: dict[int, Payload] = {}  # K05: remote start profiles, by EVSE
         self._installed_at: dict[int, float] = {}  # when (the sc-txdefault-not-switched fault)
         for c in self.st.hardware.connectors():
             c.meter.energy_wh = partial(self.energy_wh, c.evse_id)
 
-    def handlers(self) -> dict[str, Callable[[Payload], Reply]]:
+    def handlers(
+        self, current: dict[str, Callable[[Payload], Reply]]
+    ) -> dict[str, Callable[[Payload], Reply]]:
+        """Block K's requests, and RequestStartTransaction of ``current`` wrapped (K05)."""
+        start = current["RequestStartTransaction"]
+
+        def start_with_profile(p: Payload) -> Reply:
+            """K05: the chargingProfile of an Accepted remote start becomes the TxProfile of
+            the transaction it starts (K05.FR.03), once that transaction exists."""
+            raw = p.get("chargingProfile")
+            reply = start(p)
+            if raw is None or reply.payload.get("status") != "Accepted":
+                return reply
+            if "sc-remote-start-profile-rejected" in self.st.faults:
+                return Reply({"status": "Rejected"})  # the fault: K05 broken
+            if "sc-remote-start-profile-dropped" not in self.st.faults:
+                self._pending[int(p.get("evseId", 1))] = raw
+            return reply
+
         return {
+            "RequestStartTransaction": start_with_profile,
             "SetChargingProfile": self.set_profile,
             "ClearChargingProfile": self.clear_profile,
             "GetChargingProfiles": self.get_profiles,
@@ -80,6 +102,14 @@ class BlockK:
 
     def _prune(self) -> None:
         """§3.2: a TxProfile holds for its transaction only; it goes when that ends."""
+        for evse_id, raw in list(self._pending.items()):
+            tx = self.v2.txe.tx.get(evse_id)
+            if tx is not None:  # K05.FR.03: the remote start's transaction has begun
+                del self._pending[evse_id]
+                profile = Profile.from_payload(raw, evse_id, V201)
+                profile = dataclasses.replace(profile, transaction_id=tx.key)
+                self.profiles[profile.id] = (profile, raw)
+                self._order[profile.id] = len(self._order)
         running = {tx.key for tx in self.v2.txe.tx.values()}
         for pid, (profile, _) in list(self.profiles.items()):
             if profile.purpose is Purpose.TX and profile.transaction_id not in running:

@@ -94,7 +94,7 @@ class V2:
         self.certs = block_a_certs.CertificateRenewal(station, dm=self.dm)  # A02/A03
         self._handlers.update(self.certs.handlers())
         self.k = block_k.BlockK(self)  # block K (smart charging)
-        self._handlers.update(self.k.handlers())
+        self._handlers.update(self.k.handlers(self._handlers))
 
     # -- what the core asks -------------------------------------------------------------------------
     def boot_payload(self, reason: str) -> Payload:
