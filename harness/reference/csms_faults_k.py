@@ -30,6 +30,13 @@ K_CSMS_FAULTS: tuple[Fault, ...] = (
         "2.0.1 §2.10: stackLevel",
     ),
     Fault(
+        "csms-sc-empty-validity",
+        CSMS,
+        V2,
+        "sends Absolute and Recurring profiles whose validTo equals their validFrom",
+        "K01.FR.36/37",
+    ),
+    Fault(
         "csms-sc-max-profile-on-evse",
         CSMS,
         V2,

@@ -11,6 +11,7 @@ installed, :class:`~.sc_rules.Installed` is per case); nothing is left to clear.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from harness.checks import require
 from harness.config import SutProfile
 from harness.peers.defaults import now_iso
 from harness.peers.exchange import InboundCall
+from harness.smart_charging import format_time, parse_time
 from testcases.v201.sc_rules import Installed, check_profile
 
 V2 = ("2.0.1", "2.1")
@@ -27,6 +29,8 @@ V2 = ("2.0.1", "2.1")
 STACK_LEVEL = 0
 DURATION_S = 300
 LIMIT_A = 6.0
+#: How far a "now" of the OCA's tool validations may be from the harness clock (s).
+NOW_SLACK_S = 60
 PHASES = 3
 #: The profile id the harness station reports for the memory state of TC_K_05_CSMS.
 GENERATED_ID = 4711
@@ -39,6 +43,8 @@ RULE_FAULTS = (
     "csms-sc-negative-stack-level",
 )
 PROFILE_FAULTS = (*RULE_FAULTS, "csms-commands-dropped")
+#: ... and where the profile is Absolute or Recurring (a validity window).
+TIMED_FAULTS = (*PROFILE_FAULTS, "csms-sc-empty-validity")
 NOT_SUPPORTED = "NotSupported"
 PROFILE = "smart-charging"
 GET_FAULTS = (
@@ -155,6 +161,28 @@ def as_ordered(
         schedule = (profile.get("chargingSchedule") or [{}])[0]
         check_schedule(schedule, order, req)
     return profile
+
+
+def starts_now(profile: Mapping[str, Any], order: Order, case: str) -> None:
+    """TC_K_01_CSMS's tool validations (errata 2025-04): validFrom and startSchedule now,
+    validTo now plus the operator's duration, each within :data:`NOW_SLACK_S` (a CSMS may round
+    the operator's "now")."""
+    now = time.time()
+    schedule = (profile.get("chargingSchedule") or [{}])[0]
+    times = {
+        "validFrom": (profile.get("validFrom"), now),
+        "startSchedule": (schedule.get("startSchedule"), now),
+        "validTo": (profile.get("validTo"), now + order.duration_s),
+    }
+    for name, (value, wanted) in times.items():
+        when = parse_time(value) if isinstance(value, str) else None
+        require(
+            when is not None and abs(when - wanted) <= NOW_SLACK_S,
+            req=f"{case} tool validation: {name} "
+            + ("now plus the duration" if name == "validTo" else "now"),
+            expected=f"{format_time(wanted)} (within {NOW_SLACK_S} s)",
+            actual=repr(value),
+        )
 
 
 def check_schedule(schedule: Mapping[str, Any], order: Order, req: str) -> None:

@@ -97,7 +97,7 @@ async def test_csms_get_all(station: StationPeer, sut: SutActions, sut_profile: 
     "Get Charging Profile - chargingProfileId",
     profile=PROFILE,
     versions=V2,
-    kills=(*GET_FAULTS, *RULE_FAULTS),
+    kills=(*GET_FAULTS, *RULE_FAULTS, "csms-sc-empty-validity"),
 )
 async def test_csms_get_by_id(
     station: StationPeer, sut: SutActions, sut_profile: SutProfile

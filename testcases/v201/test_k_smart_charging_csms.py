@@ -26,6 +26,7 @@ from testcases.v201.sc_csms import (
     PROFILE,
     PROFILE_FAULTS,
     STACK_LEVEL,
+    TIMED_FAULTS,
     V2,
     Order,
     as_ordered,
@@ -35,6 +36,7 @@ from testcases.v201.sc_csms import (
     csms_sets,
     evse_of,
     reported_profile,
+    starts_now,
     still_served,
 )
 from testcases.v201.sc_rules import MAX, TX, TX_DEFAULT, Installed, check_profile
@@ -46,17 +48,18 @@ from testcases.v201.tx_states import StationTx, station_charging, station_ev_dis
     "Set Charging Profile - TxDefaultProfile - Specific EVSE",
     profile=PROFILE,
     versions=V2,
-    kills=PROFILE_FAULTS,
+    kills=TIMED_FAULTS,
 )
 async def test_csms_txdefault_evse(
     station: StationPeer, sut: SutActions, sut_profile: SutProfile
 ) -> None:
     """TC_K_01_CSMS (K01.FR.31): the CSMS sets an Absolute TxDefaultProfile on one EVSE (step
     1), Accepted (step 2); the tool validations: the operator's EVSE, stack level, one period
-    from 0 of 6 A (6000 W), numberPhases 3 or none, the duration; Part 2's rules."""
+    from 0 of 6 A (6000 W), numberPhases 3 or none, the duration, validFrom and startSchedule
+    now, validTo at the end of the duration; Part 2's rules."""
     order = Order(TX_DEFAULT, evse_of(sut_profile))
     request = await csms_sets(station, sut, order, Installed())
-    as_ordered(request, order, "TC_K_01_CSMS")
+    starts_now(as_ordered(request, order, "TC_K_01_CSMS"), order, "TC_K_01_CSMS")
 
 
 @oca(
@@ -64,7 +67,7 @@ async def test_csms_txdefault_evse(
     "Set Charging Profile - ChargingStationMaxProfile",
     profile=PROFILE,
     versions=V2,
-    kills=(*PROFILE_FAULTS, "csms-sc-max-profile-on-evse"),
+    kills=(*TIMED_FAULTS, "csms-sc-max-profile-on-evse"),
 )
 async def test_csms_max_profile(station: StationPeer, sut: SutActions) -> None:
     """TC_K_03_CSMS (K01.FR.31/38, K04.FR.03): a ChargingStationMaxProfile of 8 A on EVSE 0,
@@ -79,7 +82,7 @@ async def test_csms_max_profile(station: StationPeer, sut: SutActions) -> None:
     "Replace charging profile - With chargingProfileId",
     profile=PROFILE,
     versions=V2,
-    kills=(*PROFILE_FAULTS, "csms-sc-new-id-same-stack-level"),
+    kills=(*TIMED_FAULTS, "csms-sc-new-id-same-stack-level"),
 )
 async def test_csms_replace_profile(
     station: StationPeer, sut: SutActions, sut_profile: SutProfile
@@ -175,7 +178,7 @@ async def test_csms_clear_unknown(
     "Set Charging Profile - TxDefaultProfile - All EVSE",
     profile=PROFILE,
     versions=V2,
-    kills=PROFILE_FAULTS,
+    kills=TIMED_FAULTS,
     condition="SC-4",
 )
 async def test_csms_txdefault_all(station: StationPeer, sut: SutActions) -> None:
@@ -192,7 +195,7 @@ async def test_csms_txdefault_all(station: StationPeer, sut: SutActions) -> None
     "Set Charging Profile - Not Supported",
     profile=PROFILE,
     versions=V2,
-    kills=PROFILE_FAULTS,
+    kills=TIMED_FAULTS,
 )
 async def test_csms_set_not_supported(
     station: StationPeer, sut: SutActions, sut_profile: SutProfile
@@ -211,7 +214,7 @@ async def test_csms_set_not_supported(
     "Set Charging Profile - ChargingProfileKind is Recurring",
     profile=PROFILE,
     versions=V2,
-    kills=(*PROFILE_FAULTS, "csms-sc-recurring-without-kind"),
+    kills=(*TIMED_FAULTS, "csms-sc-recurring-without-kind"),
 )
 async def test_csms_recurring(
     station: StationPeer, sut: SutActions, sut_profile: SutProfile
@@ -339,7 +342,7 @@ async def test_csms_txprofile(
     "Set Charging Profile - Multiple Profiles",
     profile=PROFILE,
     versions=V2,
-    kills=(*PROFILE_FAULTS, "csms-sc-max-profile-on-evse"),
+    kills=(*TIMED_FAULTS, "csms-sc-max-profile-on-evse"),
 )
 async def test_csms_multiple_profiles(
     station: StationPeer, sut: SutActions, sut_profile: SutProfile

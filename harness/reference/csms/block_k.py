@@ -99,7 +99,8 @@ def charging_profile(
         profile["chargingProfilePurpose"] = "TxDefaultProfile"
     if not relative:
         profile["validFrom"] = rfc3339(now)
-        profile["validTo"] = rfc3339(now + timedelta(seconds=order.duration_s))
+        valid_s = 0 if "csms-sc-empty-validity" in faults else order.duration_s
+        profile["validTo"] = rfc3339(now + timedelta(seconds=valid_s))
     if order.kind == "Recurring" and "csms-sc-recurring-without-kind" not in faults:
         profile["recurrencyKind"] = order.recurrency_kind or "Daily"
     if (
