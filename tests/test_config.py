@@ -138,9 +138,12 @@ def test_reference_profiles(name: str, role: Role, version: OcppVersion, builtin
     assert sut.actions.type is ActionsType.BUILTIN
     assert sut.evses == (Evse(1, 1), Evse(2, 1))
     assert sut.timeouts == Timeouts(2.0, 3.0, 5.0)
-    # the 1.6 reference charge point claims the Firmware Management feature profile too (TC_044/045)
-    firmware = version is OcppVersion.V16 and role is Role.CHARGING_STATION
-    claimed = ("core", "firmware-management") if firmware else ("core",)
+    # the 1.6 reference charge point claims the Firmware Management (TC_044/045), Local Auth List
+    # Management, Reservation and Remote Trigger feature profiles too
+    station16 = version is OcppVersion.V16 and role is Role.CHARGING_STATION
+    claimed = ("core",)
+    if station16:
+        claimed += ("firmware-management", "local-auth-list", "reservation", "remote-trigger")
     assert profile.claims == Claims(profiles=claimed, versions=(version,))
     if role is Role.CHARGING_STATION:
         assert sut.listen == ListenAddress("127.0.0.1", 0)
