@@ -45,8 +45,6 @@ PHASES = 3
 DEVIATION_S = 2
 #: The most ReportChargingProfiles one GetChargingProfiles may bring here (a bound for the wait).
 MAX_REPORTS = 20
-#: The check of a report announced by tbc true.
-TBC_REQ = "K09.FR.02: tbc true announces another report, false on the last"
 
 
 def rate_unit(profile: SutProfile) -> str:
@@ -146,16 +144,19 @@ async def get_profiles(
     found: list[tuple[int, dict[str, Any]]] = []
     if status != "Accepted":
         return found
-    for n in range(MAX_REPORTS):
+    report = await csms.expect(
+        "ReportChargingProfiles", request_id=request_id, within_s=csms.action_s, req=req
+    )
+    for _ in range(MAX_REPORTS):
+        found += [(int(report["evseId"]), p) for p in report["chargingProfile"]]
+        if not report.get("tbc", False):
+            return found
         report = await csms.expect(
             "ReportChargingProfiles",
             request_id=request_id,
             within_s=csms.action_s,
-            req=req if n == 0 else TBC_REQ,
+            req="K09.FR.02: tbc true announces another report, false on the last",
         )
-        found += [(int(report["evseId"]), p) for p in report["chargingProfile"]]
-        if not report.get("tbc", False):
-            return found
     return found
 
 
