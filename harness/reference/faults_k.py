@@ -207,4 +207,11 @@ K_FAULTS: tuple[Fault, ...] = (
         "starts the transaction of a RequestStartTransaction but drops its chargingProfile",
         "K05.FR.03: the remote start's TxProfile is used",
     ),
+    Fault(
+        "sc-clear-first-match-only",
+        STATION,
+        V2,
+        "clears only the first profile matching the ClearChargingProfile criteria",
+        "K10.FR.04: the profiles matching every criterion are cleared",
+    ),
 )

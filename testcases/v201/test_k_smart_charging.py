@@ -150,6 +150,29 @@ async def test_clear_by_criteria(csms: CsmsPeer, sut: SutActions, sut_profile: S
 
 
 @oca(
+    "TC_K_24_CS",
+    "Clear Charging Profile - With stackLevel/purpose combination for multiple profiles",
+    profile="smart-charging",
+    versions=V2,
+    kills=("sc-clear-first-match-only",),
+    condition="HFS-8 > 1",
+)
+async def test_clear_by_criteria_several(csms: CsmsPeer, sut_profile: SutProfile) -> None:
+    """TC_K_24_CS (K10.FR.04), for a station with two EVSEs or more: with a TxDefaultProfile of
+    stackLevel 1 on each of the first two EVSEs, ClearChargingProfile with that purpose and
+    stackLevel is Accepted (step 2); GetChargingProfiles with the same criteria answers
+    NoProfiles (step 4): every matching profile is cleared."""
+    unit = rate_unit(sut_profile)
+    for n, evse in enumerate(sut_profile.sut.evses[:2]):
+        sent = profile_payload(124 + 100 * n, TX_DEFAULT, unit, stack_level=1)
+        await set_profile(csms, evse.id, sent, status="Accepted", req="K01: memory state")
+    criteria: dict[str, Any] = {"chargingProfilePurpose": TX_DEFAULT, "stackLevel": 1}
+    req = "K10.FR.04: the profiles matching every criterion are cleared"
+    await clear_profile(csms, status="Accepted", req=req, **criteria)
+    await get_profiles(csms, 1124, criteria, status="NoProfiles", req=req)
+
+
+@oca(
     "TC_K_07_CS",
     "Clear Charging Profile - With unknown stackLevel/purpose combination",
     profile="smart-charging",

@@ -216,6 +216,8 @@ class BlockK:
             )
 
         gone = [pid for pid, (profile, _) in self.profiles.items() if matches(profile)]
+        if "sc-clear-first-match-only" in self.st.faults:
+            gone = gone[:1]  # the fault: K10.FR.04 broken
         if "sc-clear-keeps-profile" not in self.st.faults:
             for pid in gone:
                 del self.profiles[pid]
