@@ -688,7 +688,8 @@ async def test_misc_commands(version: str) -> None:
         if version == "1.6":
             (await csms.call("UnlockConnector", connector_id=1)).must(status="Unlocked")
             (await csms.call("UnlockConnector", connector_id=7)).must(status="NotSupported")
-            (await csms.call("GetLocalListVersion")).must_error("NotSupported")
+            # 1.6 §5.10: the Local Authorization List is supported (v16_auth), empty: version 0
+            (await csms.call("GetLocalListVersion")).must(list_version=0)
         else:
             (await csms.call("UnlockConnector", evse_id=1, connector_id=1)).must(status="Unlocked")
             unknown = await csms.call("UnlockConnector", evse_id=9, connector_id=1)
