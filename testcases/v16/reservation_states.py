@@ -101,6 +101,28 @@ async def stop_and_unplug(csms: CsmsPeer, sut: SutActions, tag: str) -> None:
     await sut.unplug(evse_id=1)
 
 
+async def occupy(csms: CsmsPeer, sut: SutActions, evse: int) -> str:
+    """A transaction running on ``evse`` (cable in, an idTag of its own): the connector is
+    occupied beyond doubt (§7.40). Returns the idTag that stops it."""
+    tag = f"RSV-BUSY-{evse}"
+    await sut.plug_in(evse_id=evse)
+    await sut.present_token(tag, evse_id=evse)
+    await csms.expect(
+        "StartTransaction",
+        id_tag=tag,
+        within_s=csms.action_s + csms.response_s,
+        req="precondition: a transaction occupies the connector",
+    )
+    return tag
+
+
+async def release(csms: CsmsPeer, sut: SutActions, evse: int, tag: str) -> None:
+    """The transaction of :func:`occupy` stopped by its idTag and the cable taken out."""
+    await sut.present_token(tag, evse_id=evse)
+    await csms.expect("StopTransaction", req="1.6 §4.10: StopTransaction on local stop")
+    await sut.unplug(evse_id=evse)
+
+
 async def connector_zero(csms: CsmsPeer, wanted: bool) -> None:
     """NOT-APPLICABLE unless ReserveConnectorZeroSupported (§9.3.1, optional, read-only) is
     ``wanted`` (absent counts as false)."""

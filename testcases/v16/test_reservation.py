@@ -9,7 +9,7 @@ TC_053_1/2_CS). The 1.6 test case document is not public: steps and criteria are
 from __future__ import annotations
 
 from harness import CsmsPeer, SutActions, oca
-from harness.checks import require
+from harness.checks import applicable_unless, require
 from harness.config import SutProfile
 from testcases.v16.auth_states import V16, set_key
 from testcases.v16.reservation_states import (
@@ -20,6 +20,8 @@ from testcases.v16.reservation_states import (
     RESERVES,
     cancel_quietly,
     connector_zero,
+    occupy,
+    release,
     reserve,
     reserved,
     started_with,
@@ -152,17 +154,14 @@ async def test_reserve_faulted(csms: CsmsPeer, sut: SutActions, sut_profile: Sut
     applies=RESERVES,
 )
 async def test_reserve_occupied(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
-    """§5.13, §7.40: with the cable in (Preparing) connector 1 is occupied: Occupied."""
+    """§5.13, §7.40: with a transaction running on connector 1 it is occupied: Occupied."""
+    busy = await occupy(csms, sut, 1)
     try:
-        await sut.plug_in(evse_id=1)
-        await csms.expect(
-            "StatusNotification", connector_id=1, status="Preparing", req="1.6 §4.9: Preparing"
-        )
         status = await reserve(csms, 482, 1, sut_profile.sut.tokens.valid)
         _answer(status, "Occupied", "1.6 §5.13: Occupied for an occupied connector")
     finally:
         await cancel_quietly(csms, 482)
-        await sut.unplug(evse_id=1)
+    await release(csms, sut, 1, busy)
 
 
 @oca(
@@ -247,18 +246,21 @@ async def test_reserve_charge_point_faulted(
 async def test_reserve_charge_point_occupied(
     csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
 ) -> None:
-    """§5.13: with a cable in every connector no connector is left: connector 0 is Occupied."""
+    """§5.13: with a transaction running on every EVSE (one connector each) no connector is
+    left: connector 0 is Occupied."""
     await connector_zero(csms, True)
-    evses = [e.id for e in sut_profile.sut.evses]
+    applicable_unless(
+        any(e.connectors != 1 for e in sut_profile.sut.evses),
+        "the case occupies every connector with a transaction per EVSE: EVSEs of one connector",
+    )
+    busy = [(e.id, await occupy(csms, sut, e.id)) for e in sut_profile.sut.evses]
     try:
-        for evse in evses:
-            await sut.plug_in(evse_id=evse)
         status = await reserve(csms, 502, 0, sut_profile.sut.tokens.valid)
         _answer(status, "Occupied", "1.6 §5.13: Occupied when every connector is occupied")
     finally:
         await cancel_quietly(csms, 502)
-        for evse in evses:
-            await sut.unplug(evse_id=evse)
+    for evse, tag in busy:
+        await release(csms, sut, evse, tag)
 
 
 @oca(
