@@ -64,7 +64,7 @@ async def test_get_configuration_all(station: StationPeer, sut: SutActions) -> N
 )
 async def test_get_configuration_key(station: StationPeer, sut: SutActions) -> None:
     """The operator reads one key: GetConfiguration naming it (§5.8; 2.0.1
-    use case B06), answered with its value."""
+    TC_B_06_CSMS), answered with its value."""
     station.hold("GetConfiguration")
     await status(station, "Available")
     await sut.get_setting(SAMPLE_KEY)
@@ -102,7 +102,7 @@ CHANGE_KILLS = ("csms16-change-configuration-wrong-value", *COMMAND_KILLS)
 )
 async def test_change_configuration(station: StationPeer, sut: SutActions) -> None:
     """The operator sets a key: ChangeConfiguration with that key and value (§5.3; 2.0.1
-    use case B05), Accepted."""
+    TC_B_09_CSMS), Accepted."""
     await _change(station, sut, SAMPLE_KEY, SAMPLE_VALUE, "Accepted")
 
 
@@ -159,7 +159,7 @@ TRIGGER_KILLS = ("csms16-trigger-wrong-message", *COMMAND_KILLS)
 )
 async def test_trigger_message(station: StationPeer, sut: SutActions) -> None:
     """The operator triggers a StatusNotification: TriggerMessage for it (§5.17; 2.0.1
-    use case F06), Accepted, and the StatusNotification that follows is answered
+    TC_F_23_CSMS), Accepted, and the StatusNotification that follows is answered
     (§4.9)."""
     await _trigger(station, sut, "StatusNotification", "Accepted")
     await status(station, "Available")

@@ -32,9 +32,9 @@ SESSION_KILLS = ("csms16-status-refused", "csms-fails-transaction-end")
     kills=SESSION_KILLS,
 )
 async def test_identification_first(station: StationPeer, sut_profile: SutProfile) -> None:
-    """The idTag is presented before the cable is plugged in (2.0.1 TC_E_02_CSMS): Authorize
-    (Accepted, §4.1), Preparing, StartTransaction (Accepted, §4.8), Charging, a local stop
-    (StopTransaction reason Local, §4.10), Finishing, Available (§4.9); each answered."""
+    """The idTag is presented before the cable is plugged in (steps as 2.0.1 TC_E_04_CSMS):
+    Authorize (Accepted, §4.1), Preparing, StartTransaction (Accepted, §4.8), Charging, a local
+    stop (StopTransaction reason Local, §4.10), Finishing, Available (§4.9); each answered."""
     tag = sut_profile.sut.tokens.valid
     await authorized(station, tag)
     await status(station, "Preparing")
@@ -55,7 +55,8 @@ async def test_identification_first(station: StationPeer, sut_profile: SutProfil
 async def test_identification_first_timeout(station: StationPeer, sut_profile: SutProfile) -> None:
     """The idTag is authorized, the connector goes Preparing, but no cable follows within
     ConnectionTimeOut (1.6 §9.1.6): the connector goes back to Available without a transaction
-    (2.0.1 TC_E_03/E_09 family). The Central System answers each StatusNotification (§4.9)."""
+    (2.0.1 TC_E_05 has this only for a charging station under test). The Central System answers each
+    StatusNotification (§4.9)."""
     await authorized(station, sut_profile.sut.tokens.valid)
     await status(station, "Preparing")
     await status(station, "Available")
@@ -71,7 +72,8 @@ async def test_identification_first_timeout(station: StationPeer, sut_profile: S
 async def test_ev_side_disconnected(station: StationPeer, sut_profile: SutProfile) -> None:
     """A transaction runs; the cable is pulled at the EV side and, StopTransactionOnEVSideDisconnect
     being true, the connector goes Finishing (1.6 §4.9) and the charge point stops the transaction
-    with reason EVDisconnected (§4.10, §9.1.23), then Available. Each is answered."""
+    with reason EVDisconnected (§4.10, §9.1.23), then Available. Each is answered (as 2.0.1
+    TC_E_17_CSMS)."""
     tx_id = await charging(station, sut_profile.sut.tokens.valid)
     await status(station, "Finishing")
     await stop(station, tx_id, "EVDisconnected")
@@ -148,7 +150,7 @@ async def test_lock_failure(station: StationPeer, sut_profile: SutProfile) -> No
     """The idTag is authorized but the connector cannot be locked: the charge point reports the
     connector Faulted with errorCode ConnectorLockFailure (1.6 §4.9, §7.6) and starts no
     transaction; once the fault is gone it is Available again. The Central System answers each
-    StatusNotification (2.0.1 TC_G_xx lock-failure family)."""
+    StatusNotification (no 2.0.1 counterpart)."""
     await status(station, "Preparing")
     await authorized(station, sut_profile.sut.tokens.valid)
     await status(station, "Faulted", error_code="ConnectorLockFailure")
@@ -168,7 +170,7 @@ async def test_power_failure_stops_transaction(
     """A transaction runs when the power fails. The charge point boots again (a new connection,
     BootNotification Accepted, 1.6 §4.2), reports the transaction stopped with reason PowerLoss
     (§4.10: a transaction ended while the charge point was down is still reported) and its
-    connector Available (§4.9). Each is answered."""
+    connector Available (§4.9). Each is answered (no 2.0.1 counterpart)."""
     tag = sut_profile.sut.tokens.valid
     tx_id = await charging(station, tag)
     await station.disconnect()

@@ -3,7 +3,7 @@ document section 18): its operator has it ask the charge point's local authoriza
 version (§5.10) and send a full or differential list (§5.15); the harness charge point answers
 as the case's charge point would (not supported, empty, Failed, Accepted). The 1.6 test case
 document is not public: the steps are ours, after OCPP 1.6 edition 2 §3.5.3, §5.10, §5.15 and
-2.0.1 use cases D01/D02 (TC_D_01/D_02/D_08_CSMS)."""
+2.0.1 use cases D01/D02 (TC_D_01/D_02/D_09_CSMS)."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ async def test_local_list_version_not_supported(station: StationPeer, sut: SutAc
     kills=("csms-commands-dropped",),
 )
 async def test_local_list_version_empty(station: StationPeer, sut: SutActions) -> None:
-    """GetLocalListVersion answered 0: the local list is empty (§5.10)."""
+    """GetLocalListVersion answered 0: the local list is empty (§5.10; 2.0.1 TC_D_09_CSMS)."""
     await _version(station, sut, 0)
 
 

@@ -1,12 +1,10 @@
-"""OCPP 1.6 Core and Remote Trigger cases with the Central System under test in which its operator
-makes it act: remote start and stop (test case document sections 05, 06, 11), reset (07), unlock
-connector (09, 12), configuration (10, 13), trigger message (22) and clearing the authorization
-cache (25). The 1.6 test case document is not public: the steps are ours, after OCPP 1.6 edition
-2 (§5.3 ChangeConfiguration, §5.4 ClearCache, §5.8 GetConfiguration, §5.11 RemoteStartTransaction,
-§5.12 RemoteStopTransaction, §5.14 Reset, §5.17 TriggerMessage, §5.18 UnlockConnector) and the
-2.0.1 cases named per case. The harness charge point answers each request as the case's charge
-point would (Accepted, Rejected, NotSupported...); the Central System is judged on what it sends
-and on answering what follows."""
+"""OCPP 1.6 Core cases with the Central System under test in which its operator makes it act:
+remote start and stop (test case document sections 05, 06, 11), reset (07) and unlock connector
+(09, 12). The 1.6 test case document is not public: the steps are ours, after OCPP 1.6 edition 2
+(§5.11 RemoteStartTransaction, §5.12 RemoteStopTransaction, §5.14 Reset, §5.18 UnlockConnector)
+and the 2.0.1 cases named per case. The harness charge point answers each request as the case's
+charge point would (Accepted, Rejected, NotSupported...); the Central System is judged on what it
+sends and on answering what follows."""
 
 from __future__ import annotations
 
@@ -85,7 +83,7 @@ async def test_remote_start_timeout(
 ) -> None:
     """A remote start is Accepted (§5.11) and the connector goes Preparing, but no cable follows
     within ConnectionTimeOut (1.6 §9.1.6): the connector is Available again without a transaction
-    (2.0.1 TC_F_03_CSMS). The Central System answers both StatusNotifications (§4.9)."""
+    (2.0.1 TC_F_04_CSMS). The Central System answers both StatusNotifications (§4.9)."""
     await _remote_start(station, sut, sut_profile.sut.tokens.valid, "Accepted")
     await status(station, "Preparing")
     await status(station, "Available")
@@ -125,8 +123,8 @@ async def _remote_stop(station: StationPeer, sut: SutActions, tx_id: int, answer
 )
 async def test_remote_stop(station: StationPeer, sut: SutActions, sut_profile: SutProfile) -> None:
     """A transaction runs; the operator stops it: RemoteStopTransaction with its transactionId
-    (§5.12, 2.0.1 TC_F_04_CSMS), Accepted; the charge point stops it (reason Remote, §4.10),
-    Finishing, Available; each answered."""
+    (§5.12; 2.0.1 TC_F_08, a charging station case), Accepted; the charge point stops it (reason
+    Remote, §4.10), Finishing, Available; each answered."""
     tx_id = await charging(station, sut_profile.sut.tokens.valid)
     await _remote_stop(station, sut, tx_id, "Accepted")
     await stop(station, tx_id, "Remote")
@@ -145,7 +143,8 @@ async def test_remote_stop_rejected(
     station: StationPeer, sut: SutActions, sut_profile: SutProfile
 ) -> None:
     """The charge point rejects a remote stop (§5.12: e.g. an unknown transactionId); the
-    transaction goes on and ends locally later (§4.10), each message answered."""
+    transaction goes on and ends locally later (§4.10), each message answered (2.0.1 TC_F_09, a
+    charging station case)."""
     tag = sut_profile.sut.tokens.valid
     tx_id = await charging(station, tag)
     await _remote_stop(station, sut, tx_id, "Rejected")
@@ -182,7 +181,8 @@ async def _reset(station: StationPeer, sut: SutActions, kind: str) -> None:
     kills=("csms16-reset-wrong-type", "csms-commands-dropped"),
 )
 async def test_hard_reset(station: StationPeer, sut: SutActions) -> None:
-    """The operator hard-resets the charge point: Reset type Hard (§5.14; 2.0.1 TC_B_21_CSMS)."""
+    """The operator hard-resets the charge point: Reset type Hard (§5.14; 2.0.1 TC_B_22_CSMS,
+    without a transaction)."""
     await _reset(station, sut, "Hard")
 
 
@@ -223,7 +223,7 @@ UNLOCK_KILLS = ("csms16-unlock-wrong-connector", "csms-commands-dropped")
 )
 async def test_unlock_idle(station: StationPeer, sut: SutActions) -> None:
     """The operator unlocks connector 1 (no transaction): UnlockConnector for it (§5.18; 2.0.1
-    TC_F_05_CSMS), answered Unlocked."""
+    TC_F_06_CSMS), answered Unlocked."""
     await _unlock(station, sut, 1, "Unlocked")
 
 
@@ -252,7 +252,7 @@ async def test_unlock_during_session(
 ) -> None:
     """A transaction runs; the operator unlocks its connector (§5.18): Unlocked, and the charge
     point stops the transaction first (StopTransaction reason UnlockCommand, §4.10), then
-    Finishing and Available (§4.9); each answered."""
+    Finishing and Available (§4.9); each answered (2.0.1 TC_F_05, a charging station case)."""
     tx_id = await charging(station, sut_profile.sut.tokens.valid)
     await _unlock(station, sut, 1, "Unlocked", idle=False)
     await stop(station, tx_id, "UnlockCommand")
@@ -285,7 +285,8 @@ async def test_unlock_unknown_connector(
     station: StationPeer, sut: SutActions, sut_profile: SutProfile
 ) -> None:
     """The operator asks to unlock a connector the charge point does not have (one past its
-    last): UnlockConnector for it, answered NotSupported (§5.18)."""
+    last): UnlockConnector for it, answered NotSupported (§5.18; 2.0.1 TC_F_10, a charging
+    station case)."""
     unknown = sum(e.connectors for e in sut_profile.sut.evses) + 1
     await _unlock(station, sut, unknown, "NotSupported")
     await station.call("Heartbeat", req="1.6 §4.6: Heartbeat answered").must()

@@ -3,7 +3,7 @@ its operator reserves a connector or the charge point (ReserveNow, 1.6 §5.13) a
 reservation (CancelReservation, §5.1); the harness charge point answers as the case's charge
 point would and reports what follows (Reserved, the transaction on the reservation with its
 reservationId, the expiry). The 1.6 test case document is not public: the steps are ours, after
-OCPP 1.6 edition 2 §5.1, §5.13, §4.8 and 2.0.1 use cases H01-H04 (TC_H_xx_CSMS)."""
+OCPP 1.6 edition 2 §5.1, §5.13, §4.8 and 2.0.1 use cases H01-H04."""
 
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ async def test_reserve_connector(
     station: StationPeer, sut: SutActions, sut_profile: SutProfile
 ) -> None:
     """Connector 1 is reserved (Accepted, Reserved) and the reserved idTag charges on it
-    (2.0.1 TC_H_xx_CSMS, H01)."""
+    (2.0.1 TC_H_01_CSMS)."""
     tag = sut_profile.sut.tokens.valid
     request = await _reserve(station, sut, tag, "Accepted")
     await status(station, "Reserved")
@@ -95,7 +95,8 @@ async def test_reservation_expires(
     station: StationPeer, sut: SutActions, sut_profile: SutProfile
 ) -> None:
     """A reservation of a few seconds (Accepted, Reserved) runs out unused: at its expiryDate
-    the charge point makes the connector Available again (§5.13), answered."""
+    the charge point makes the connector Available again (§5.13), answered (2.0.1
+    TC_H_07_CSMS)."""
     request = await _reserve(
         station, sut, sut_profile.sut.tokens.valid, "Accepted", expiry_s=EXPIRY_S
     )
@@ -175,7 +176,7 @@ async def test_reserve_rejected(
     station: StationPeer, sut: SutActions, sut_profile: SutProfile
 ) -> None:
     """A charge point configured not to take reservations: ReserveNow answered Rejected
-    (§5.13)."""
+    (§5.13; 2.0.1 TC_H_22_CSMS)."""
     await _refused(station, sut, sut_profile.sut.tokens.valid, "Rejected", "Available")
 
 
@@ -191,7 +192,7 @@ async def test_reserve_charge_point(
 ) -> None:
     """The operator reserves the charge point, no particular connector: ReserveNow for connector
     0 (§5.13, ReserveConnectorZeroSupported), Accepted; the reserved idTag then charges on
-    connector 1 with the reservationId (2.0.1 H01 without an EVSE)."""
+    connector 1 with the reservationId (2.0.1 TC_H_08_CSMS)."""
     tag = sut_profile.sut.tokens.valid
     request = await _reserve(station, sut, tag, "Accepted", connector=0)
     await _use(station, tag, int(request["reservationId"]))
@@ -225,7 +226,7 @@ async def test_cancel_reservation(
     station: StationPeer, sut: SutActions, sut_profile: SutProfile
 ) -> None:
     """Connector 1 is reserved (Accepted, Reserved); the operator cancels that reservation:
-    CancelReservation with its reservationId (§5.1; 2.0.1 TC_H_xx_CSMS, H02), Accepted, and the
+    CancelReservation with its reservationId (§5.1; 2.0.1 TC_H_17_CSMS), Accepted, and the
     connector is Available again (answered)."""
     request = await _reserve(station, sut, sut_profile.sut.tokens.valid, "Accepted")
     await status(station, "Reserved")
@@ -264,7 +265,8 @@ async def test_reserved_parent_id_tag(
     """Before: ``sut.tokens.valid`` and ``valid2`` share the parentIdTag ``sut.tokens.group``.
     Connector 1 is reserved for the first (Accepted, Reserved); the second comes: Authorize
     Accepted (its parentIdTag, which lets the charge point match the reservation, is a MAY of
-    §5.13: a warning when absent), and its transaction on the reservation is Accepted."""
+    §5.13: a warning when absent), and its transaction on the reservation is Accepted (2.0.1
+    TC_H_19_CSMS)."""
     first, second, group = (token(sut_profile, k) for k in ("valid", "valid2", "group"))
     request = await _reserve(station, sut, first, "Accepted")
     should(
