@@ -210,6 +210,14 @@ VARIANTS: dict[str, Variant] = {
             "(SuspendedEV), §9.1 (StopTransactionOnEVSideDisconnect is RW)",
         ),
         Variant(
+            "reservation-authorizes",
+            (STATION_V16,),
+            "validates the idTag of an accepted ReserveNow with an Authorize at once (before the "
+            "transaction; the reservation stands whatever the answer)",
+            "1.6 §5.13 (RECOMMENDED: an Authorize after ReserveNow, before the transaction)",
+            cases=("TC_04[6-9]*", "TC_05[0-3]*"),
+        ),
+        Variant(
             "periodic-meter-values",
             _STATIONS,
             "samples meter values every second during a transaction (2.x "

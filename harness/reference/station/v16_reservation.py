@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from harness.reference.station.config16 import Key
-from harness.reference.station.model import Connector, Payload, Reply
+from harness.reference.station.model import Connector, Outgoing, Payload, Reply
 from harness.reference.station.v16_auth import add_feature_profile
 
 if TYPE_CHECKING:
@@ -153,7 +153,21 @@ class Reservations16:
             delay = (_parse(p["expiryDate"]) - datetime.now(UTC)).total_seconds()
             loop = asyncio.get_running_loop()
             r.timer = loop.call_later(max(0.0, delay), self._expired, r)
-        return Reply({"status": "Accepted"}, then=self.v16.st.refresh_status)
+        return Reply({"status": "Accepted"}, then=lambda: self._accepted(r))
+
+    def _accepted(self, r: Reservation16) -> None:
+        """After the ReserveNow answer: the Reserved status, and with the legal variant
+        ``reservation-authorizes`` an Authorize of the idTag (§5.13 RECOMMENDED)."""
+        self.v16.st.refresh_status()
+        if "reservation-authorizes" not in self.v16.st.variants:
+            return
+
+        def answered(result: Payload) -> None:
+            parent = result.get("idTagInfo", {}).get("parentIdTag")
+            if parent:
+                self.parents[r.id_tag] = parent
+
+        self.v16.st.send(Outgoing.fixed("Authorize", {"idTag": r.id_tag}, on_result=answered))
 
     def _refusal(self, number: int) -> str | None:
         """Why connector ``number`` (0: the charge point) cannot be reserved (None: it can)."""
