@@ -36,7 +36,7 @@ V16_CORE_FAULTS: tuple[Fault, ...] = (
         "cp16-reset-accepted-no-reboot",
         STATION,
         V16,
-        "answers Reset Accepted but never resets",
+        "answers a hard Reset Accepted but never resets",
         "1.6 §5.14: the charge point resets after accepting",
     ),
     Fault(
@@ -168,5 +168,20 @@ V16_CORE_FAULTS: tuple[Fault, ...] = (
         V16,
         "sends the clock-aligned MeterValues half an interval after each boundary",
         "1.6 §9.1 ClockAlignedDataInterval: at the interval boundaries from midnight",
+    ),
+    Fault(
+        "cp16-soft-reset-ignored",
+        STATION,
+        V16,
+        "answers a soft Reset Accepted but never resets",
+        "1.6 §5.14: the charge point resets after accepting",
+    ),
+    Fault(
+        "cp16-remote-start-never-lapses",
+        STATION,
+        V16,
+        "keeps a remote start that has no cable waiting for ever (ConnectionTimeOut ignored for "
+        "it)",
+        "1.6 §9.1 ConnectionTimeOut: back to Available",
     ),
 )

@@ -73,7 +73,7 @@ async def test_hard_reset_idle(csms: CsmsPeer, sut_profile: SutProfile) -> None:
     "Soft Reset Without Transaction",
     profile="core",
     versions=V16,
-    kills=("cp16-reset-accepted-no-reboot",),
+    kills=("cp16-soft-reset-ignored",),
 )
 async def test_soft_reset_idle(csms: CsmsPeer, sut_profile: SutProfile) -> None:
     """No 2.0.1 case has the same steps (TC_B_20_CS resets OnIdle). §5.14: a soft Reset without a

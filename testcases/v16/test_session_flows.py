@@ -223,7 +223,7 @@ async def test_remote_start_first(csms: CsmsPeer, sut: SutActions, sut_profile: 
     "Remote Start Charging Session - Time Out",
     profile="core",
     versions=V16,
-    kills=("cp16-connection-timeout-ignored",),
+    kills=("cp16-remote-start-never-lapses",),
 )
 async def test_remote_start_timeout(
     csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile

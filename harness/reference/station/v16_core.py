@@ -8,7 +8,8 @@ Another idTag of the same group (parentIdTag, §3.10) stops a transaction after 
 RemoteStartTransaction (§5.11, §6.33: connectorId > 0) and RemoteStopTransaction (§5.12) are the
 :class:`~harness.reference.station.v16.V16` handlers, wrapped here only for the faults.
 
-Faults: ``cp16-reset-accepted-no-reboot``, ``cp16-reset-drops-transaction``,
+Faults: ``cp16-reset-accepted-no-reboot`` (hard), ``cp16-soft-reset-ignored``,
+``cp16-reset-drops-transaction``, ``cp16-remote-start-never-lapses``,
 ``cp16-unlock-idle-failed``, ``cp16-unlock-keeps-transaction``, ``cp16-unlock-unknown-failed``,
 ``cp16-remote-start-connector-zero``, ``cp16-remote-stop-unknown-accepted``,
 ``cp16-starts-unauthorized`` (an idTag starts a transaction without being authorized) and
@@ -45,8 +46,15 @@ class Core16:
         txe = v16.txe
         if "cp16-starts-unauthorized" in self.faults:
             txe.authorize = txe.authorized  # type: ignore[method-assign]  # the fault
-        if "cp16-connection-timeout-ignored" in self.faults:
-            txe._connection_timeout = _never  # type: ignore[method-assign]
+        #: Connectors whose remote start never lapses (``cp16-remote-start-never-lapses``).
+        self.sticky: set[int] = set()
+        lapse = txe._connection_timeout
+
+        def timeout(c: Connector, tag: str) -> None:
+            if "cp16-connection-timeout-ignored" not in self.faults and c.number not in self.sticky:
+                lapse(c, tag)
+
+        txe._connection_timeout = timeout  # type: ignore[method-assign]
         if "cp16-authorized-without-cable-forgotten" in self.faults:
             authorized = txe.authorized
 
@@ -101,7 +109,8 @@ class Core16:
 
     def _reset(self, p: Payload, reset: Handler) -> Reply:
         """§5.14: Accepted, transactions stopped, reboot (the V16 handler)."""
-        if "cp16-reset-accepted-no-reboot" in self.faults:
+        ignored = {"Hard": "cp16-reset-accepted-no-reboot", "Soft": "cp16-soft-reset-ignored"}
+        if ignored.get(p["type"]) in self.faults:
             return Reply({"status": "Accepted"})
         if "cp16-reset-drops-transaction" in self.faults:
             txe = self.v.txe
@@ -140,6 +149,8 @@ class Core16:
         inoperative = c is not None and not c.operative
         if inoperative and "cp16-remote-start-unavailable-accepted" in self.faults:
             return Reply({"status": "Accepted"})  # the fault: accepted, nothing follows
+        if c is not None and "cp16-remote-start-never-lapses" in self.faults:
+            self.sticky.add(c.number)
         return start(p)
 
     def _remote_stop(self, p: Payload, stop: Handler) -> Reply:
@@ -176,7 +187,3 @@ def _unplug_as(
 def _nothing_known(tag: str) -> bool:
     """``cp16-cache-not-used``: no idTag is ever known locally (LocalPreAuthorize ignored)."""
     return False
-
-
-def _never(c: Connector, tag: str) -> None:
-    """``cp16-connection-timeout-ignored``: ConnectionTimeOut passes without effect."""
