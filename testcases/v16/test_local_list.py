@@ -55,14 +55,33 @@ async def _cleanup(csms: CsmsPeer) -> None:
     kills=("cp16-list-version-while-disabled",),
 )
 async def test_list_version_not_supported(csms: CsmsPeer) -> None:
-    """§5.10: -1 means the charge point does not support a list. One that does not list
-    LocalAuthListManagement in SupportedFeatureProfiles (§3.5.2) answers -1; one that does has
-    it switched off first (LocalAuthListEnabled false, §9.2.1), and then has no list to report
-    either (the harness's reading: a disabled list is one the charge point does not support)."""
+    """After 2.0.1 TC_D_10_CS (function disabled). §5.10: -1 means the charge point does not support
+    a list: one that does not list LocalAuthListManagement in SupportedFeatureProfiles (§3.5.2)
+    answers -1. One that does is given a list (version 9) and has it switched off
+    (LocalAuthListEnabled false, §9.2.1): it has no list to report then, so it answers -1 (1.6
+    §5.10) or 0 (an empty list; 2.0.1 D02.FR.03 answers 0 for a disabled list), never the disabled
+    list's version. The list is enabled and emptied again afterwards."""
     profiles = (await read_keys(csms, "SupportedFeatureProfiles"))["SupportedFeatureProfiles"]
-    if "LocalAuthListManagement" in (profiles or "").replace(" ", "").split(","):
-        await set_key(csms, "LocalAuthListEnabled", "false")
-    await _version(csms, -1, "1.6 §5.10: -1 without (enabled) list support")
+    supported = "LocalAuthListManagement" in (profiles or "").replace(" ", "").split(",")
+    allowed = (-1, 0) if supported else (-1,)
+    try:
+        if supported:
+            await set_key(csms, "LocalAuthListEnabled", "true")
+            status = await send_list(csms, 9, [entry(LIST_TAG)])
+            _status(status, "Accepted", "1.6 §5.15: a Full update within the limits is Accepted")
+            await set_key(csms, "LocalAuthListEnabled", "false")
+        version = await list_version(csms)
+        require(
+            version in allowed,
+            req="1.6 §5.10: -1 without (enabled) list support",
+            expected=" or ".join(f"listVersion {v}" for v in allowed),
+            actual=str(version),
+        )
+    finally:
+        if supported:
+            with contextlib.suppress(SutFailure, OSError):
+                await csms.call("ChangeConfiguration", key="LocalAuthListEnabled", value="true")
+            await _cleanup(csms)
 
 
 @oca(
@@ -74,8 +93,9 @@ async def test_list_version_not_supported(csms: CsmsPeer) -> None:
     applies=LISTED,
 )
 async def test_list_version_empty(csms: CsmsPeer) -> None:
-    """§5.10: with the list enabled and emptied by a Full update without entries (§6.41), the
-    version reported is 0 whatever listVersion the update carried."""
+    """After 2.0.1 TC_D_09_CS (no list available). §5.10: with the list enabled and emptied by a
+    Full update without entries (§6.41), the version reported is 0 whatever listVersion the update
+    carried."""
     await set_key(csms, "LocalAuthListEnabled", "true")
     status = await send_list(csms, 7, [])
     _status(status, "Accepted", "1.6 §5.15: an empty Full update is Accepted")
@@ -91,9 +111,10 @@ async def test_list_version_empty(csms: CsmsPeer) -> None:
     applies=LISTED,
 )
 async def test_send_local_list(csms: CsmsPeer) -> None:
-    """§5.15: a Full update (one idTag Accepted, one Blocked) is Accepted and its listVersion is
-    then the list's version (§5.10); a Differential update removing one idTag (no idTagInfo)
-    with a higher listVersion is Accepted and its version is reported."""
+    """After 2.0.1 TC_D_01_CS, TC_D_03_CS and TC_D_08_CS. §5.15: a Full update (one idTag Accepted,
+    one Blocked) is Accepted and its listVersion is then the list's version (§5.10); a Differential
+    update removing one idTag (no idTagInfo) with a higher listVersion is Accepted and its version
+    is reported."""
     await set_key(csms, "LocalAuthListEnabled", "true")
     try:
         full = [entry(LIST_TAG), entry(OTHER_TAG, "Blocked")]
@@ -116,8 +137,9 @@ async def test_send_local_list(csms: CsmsPeer) -> None:
     applies=LISTED,
 )
 async def test_send_list_not_supported(csms: CsmsPeer) -> None:
-    """§5.15, §7.47: with LocalAuthListEnabled false (§9.2.1) the charge point has no list to
-    update and answers SendLocalList NotSupported."""
+    """No 2.0.1 case has these steps (2.0.1 has no NotSupported). §5.15, §7.47: with
+    LocalAuthListEnabled false (§9.2.1) the charge point has no list to update and answers
+    SendLocalList NotSupported."""
     await set_key(csms, "LocalAuthListEnabled", "false")
     try:
         status = await send_list(csms, 1, [entry(LIST_TAG)])
@@ -135,8 +157,8 @@ async def test_send_list_not_supported(csms: CsmsPeer) -> None:
     applies=LISTED,
 )
 async def test_send_list_version_mismatch(csms: CsmsPeer) -> None:
-    """§5.15, §7.47: after a Full update to version 5, a Differential update that carries
-    version 5 again is answered VersionMismatch and the list keeps version 5."""
+    """After 2.0.1 TC_D_06_CS. §5.15, §7.47: after a Full update to version 5, a Differential update
+    that carries version 5 again is answered VersionMismatch and the list keeps version 5."""
     await set_key(csms, "LocalAuthListEnabled", "true")
     try:
         status = await send_list(csms, 5, [entry(LIST_TAG)])
@@ -157,9 +179,10 @@ async def test_send_list_version_mismatch(csms: CsmsPeer) -> None:
     applies=LISTED,
 )
 async def test_send_list_failed(csms: CsmsPeer) -> None:
-    """§5.15, §9.2.2-9.2.3: the list is filled to LocalAuthListMaxLength in requests of at most
-    SendLocalListMaxLength idTags (a Full one, then Differential ones); one more idTag cannot be
-    stored, so the update is not Accepted but Failed (§7.47), and the version stays."""
+    """No 2.0.1 case has these steps. §5.15, §9.2.2-9.2.3: the list is filled to
+    LocalAuthListMaxLength in requests of at most SendLocalListMaxLength idTags (a Full one, then
+    Differential ones); one more idTag cannot be stored, so the update is not Accepted but Failed
+    (§7.47), and the version stays."""
     await set_key(csms, "LocalAuthListEnabled", "true")
     most = await read_int(csms, "LocalAuthListMaxLength")
     per_call = max(1, await read_int(csms, "SendLocalListMaxLength"))
@@ -215,9 +238,10 @@ async def _started(csms: CsmsPeer, sut: SutActions) -> None:
     applies=LISTED,
 )
 async def test_local_start_listed(csms: CsmsPeer, sut: SutActions) -> None:
-    """§3.5, §3.5.2: with an idTag Accepted in the list and LocalPreAuthorize true, a local
-    start (cable first) begins the transaction without waiting for an Authorize answer; the
-    harness answers Authorize Invalid, so a charge point that waits for it does not start."""
+    """After 2.0.1 TC_C_27_CS (online, local list). §3.5, §3.5.2: with an idTag Accepted in the list
+    and LocalPreAuthorize true, a local start (cable first) begins the transaction without waiting
+    for an Authorize answer; the harness answers Authorize Invalid, so a charge point that waits for
+    it does not start."""
     await _listed_start(csms)
     try:
         await sut.plug_in(evse_id=1)
@@ -236,9 +260,9 @@ async def test_local_start_listed(csms: CsmsPeer, sut: SutActions) -> None:
     applies=LISTED,
 )
 async def test_remote_start_listed(csms: CsmsPeer, sut: SutActions) -> None:
-    """§5.11, §3.5: with AuthorizeRemoteTxRequests true the remote start is authorized as a local
-    one, so the idTag Accepted in the list starts without waiting for an Authorize answer
-    (LocalPreAuthorize true; the harness answers Authorize Invalid)."""
+    """No 2.0.1 case has these steps. §5.11, §3.5: with AuthorizeRemoteTxRequests true the remote
+    start is authorized as a local one, so the idTag Accepted in the list starts without waiting for
+    an Authorize answer (LocalPreAuthorize true; the harness answers Authorize Invalid)."""
     await set_key(csms, "AuthorizeRemoteTxRequests", "true")
     await _listed_start(csms)
     try:

@@ -38,10 +38,11 @@ async def _trigger(csms: CsmsPeer, message: str, **fields: Any) -> str:
     applies=TRIGGERS,
 )
 async def test_trigger_message(csms: CsmsPeer, sut_profile: SutProfile) -> None:
-    """§5.17: the Core messages MeterValues and StatusNotification (connector 1), Heartbeat and
-    BootNotification, and with Firmware Management (SupportedFeatureProfiles)
-    DiagnosticsStatusNotification and FirmwareStatusNotification: each is answered Accepted and
-    then sent (§7.32). StatusNotification is for connector 1, MeterValues for connector 1."""
+    """After 2.0.1 TC_F_11_CS, TC_F_18_CS and TC_F_20_CS. §5.17: the Core messages MeterValues and
+    StatusNotification (connector 1), Heartbeat and BootNotification, and with Firmware Management
+    (SupportedFeatureProfiles) DiagnosticsStatusNotification and FirmwareStatusNotification: each is
+    answered Accepted and then sent (§7.32). StatusNotification is for connector 1, MeterValues for
+    connector 1."""
     profiles = (await read_keys(csms, "SupportedFeatureProfiles"))["SupportedFeatureProfiles"]
     asked: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         ("StatusNotification", {"connector_id": 1}, {"connector_id": 1}),
@@ -81,9 +82,9 @@ async def test_trigger_message(csms: CsmsPeer, sut_profile: SutProfile) -> None:
     applies=TRIGGERS,
 )
 async def test_trigger_message_rejected(csms: CsmsPeer, sut_profile: SutProfile) -> None:
-    """§5.17: a MeterValues and a StatusNotification for a connectorId the charge point does not
-    have (one above NumberOfConnectors) cannot be sent, so the answer is Rejected (Accepted
-    would promise a message that cannot come)."""
+    """No 2.0.1 case has these steps. §5.17: a MeterValues and a StatusNotification for a
+    connectorId the charge point does not have (one above NumberOfConnectors) cannot be sent, so the
+    answer is Rejected (Accepted would promise a message that cannot come)."""
     count = sum(e.connectors for e in sut_profile.sut.evses)
     for message in ("MeterValues", "StatusNotification"):
         status = await _trigger(csms, message, connector_id=count + 1)

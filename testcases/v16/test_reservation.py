@@ -48,9 +48,9 @@ def _answer(status: str, wanted: str, req: str) -> None:
 async def test_reserve_local_start(
     csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
 ) -> None:
-    """§5.13: connector 1 reserved for the valid idTag (Accepted, Reserved); with the cable in,
-    another idTag does not start (charging refused for other idTags); the reserved idTag starts
-    and its StartTransaction carries the reservationId."""
+    """After 2.0.1 TC_H_01_CS and TC_H_02_CS. §5.13: connector 1 reserved for the valid idTag
+    (Accepted, Reserved); with the cable in, another idTag does not start (charging refused for
+    other idTags); the reserved idTag starts and its StartTransaction carries the reservationId."""
     tag = sut_profile.sut.tokens.valid
     try:
         status = await reserve(csms, 461, 1, tag)
@@ -81,8 +81,9 @@ async def test_reserve_local_start(
 async def test_reserve_remote_start(
     csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
 ) -> None:
-    """§5.13, §5.11: connector 1 reserved for the valid idTag; a RemoteStartTransaction for it
-    on connector 1 (cable in) is Accepted and its StartTransaction carries the reservationId."""
+    """After 2.0.1 TC_H_01_CS, started remotely. §5.13, §5.11: connector 1 reserved for the valid
+    idTag; a RemoteStartTransaction for it on connector 1 (cable in) is Accepted and its
+    StartTransaction carries the reservationId."""
     tag = sut_profile.sut.tokens.valid
     try:
         status = await reserve(csms, 462, 1, tag)
@@ -106,8 +107,8 @@ async def test_reserve_remote_start(
     applies=RESERVES,
 )
 async def test_reservation_expires(csms: CsmsPeer, sut_profile: SutProfile) -> None:
-    """§5.13: a reservation a few seconds ahead ends at its expiryDate and the connector is
-    reported Available again."""
+    """After 2.0.1 TC_H_07_CS. §5.13: a reservation a few seconds ahead ends at its expiryDate and
+    the connector is reported Available again."""
     try:
         status = await reserve(csms, 47, 1, sut_profile.sut.tokens.valid, hold_s=EXPIRES_S)
         _answer(status, "Accepted", "1.6 §5.13: Accepted for an Available connector")
@@ -132,7 +133,8 @@ async def test_reservation_expires(csms: CsmsPeer, sut_profile: SutProfile) -> N
     applies=RESERVES,
 )
 async def test_reserve_faulted(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
-    """§5.13, §7.40: connector 1 in an error state (reported Faulted, §4.9): Faulted."""
+    """After 2.0.1 TC_H_05_CS. §5.13, §7.40: connector 1 in an error state (reported Faulted, §4.9):
+    Faulted."""
     try:
         await sut.set_connector_faulted(evse_id=1, faulted=True)
         await csms.expect(
@@ -154,7 +156,8 @@ async def test_reserve_faulted(csms: CsmsPeer, sut: SutActions, sut_profile: Sut
     applies=RESERVES,
 )
 async def test_reserve_occupied(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
-    """§5.13, §7.40: with a transaction running on connector 1 it is occupied: Occupied."""
+    """After 2.0.1 TC_H_04_CS. §5.13, §7.40: with a transaction running on connector 1 it is
+    occupied: Occupied."""
     busy = await occupy(csms, sut, 1)
     try:
         status = await reserve(csms, 482, 1, sut_profile.sut.tokens.valid)
@@ -173,7 +176,7 @@ async def test_reserve_occupied(csms: CsmsPeer, sut: SutActions, sut_profile: Su
     applies=RESERVES,
 )
 async def test_reserve_unavailable(csms: CsmsPeer, sut_profile: SutProfile) -> None:
-    """§5.13, §5.2: connector 1 made Inoperative (Unavailable): Unavailable."""
+    """After 2.0.1 TC_H_06_CS. §5.13, §5.2: connector 1 made Inoperative (Unavailable): Unavailable."""
     try:
         change = await csms.call("ChangeAvailability", connector_id=1, type="Inoperative")
         change.must(status="Accepted", req="1.6 §5.2: ChangeAvailability Accepted")
@@ -195,8 +198,9 @@ async def test_reserve_unavailable(csms: CsmsPeer, sut_profile: SutProfile) -> N
 async def test_reserve_charge_point(
     csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
 ) -> None:
-    """§5.13, §9.3.1: with ReserveConnectorZeroSupported, a reservation of connector 0 is
-    Accepted; the reserved idTag starts on connector 1 and names the reservationId."""
+    """After 2.0.1 TC_H_08_CS. §5.13, §9.3.1: with ReserveConnectorZeroSupported, a reservation of
+    connector 0 is Accepted; the reserved idTag starts on connector 1 and names the reservationId.
+    """
     await connector_zero(csms, True)
     tag = sut_profile.sut.tokens.valid
     try:
@@ -221,7 +225,8 @@ async def test_reserve_charge_point(
 async def test_reserve_charge_point_faulted(
     csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
 ) -> None:
-    """§5.13, §7.40: with every connector in an error state (Faulted), connector 0: Faulted."""
+    """No 2.0.1 case has these steps. §5.13, §7.40: with every connector in an error state
+    (Faulted), connector 0: Faulted."""
     await connector_zero(csms, True)
     where = [(e.id, n) for e in sut_profile.sut.evses for n in range(1, e.connectors + 1)]
     try:
@@ -246,8 +251,8 @@ async def test_reserve_charge_point_faulted(
 async def test_reserve_charge_point_occupied(
     csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
 ) -> None:
-    """§5.13: with a transaction running on every EVSE (one connector each) no connector is
-    left: connector 0 is Occupied."""
+    """After 2.0.1 TC_H_10_CS. §5.13: with a transaction running on every EVSE (one connector each)
+    no connector is left: connector 0 is Occupied."""
     await connector_zero(csms, True)
     applicable_unless(
         any(e.connectors != 1 for e in sut_profile.sut.evses),
@@ -272,7 +277,8 @@ async def test_reserve_charge_point_occupied(
     applies=RESERVES,
 )
 async def test_reserve_charge_point_unavailable(csms: CsmsPeer, sut_profile: SutProfile) -> None:
-    """§5.13, §5.2: the charge point made Inoperative (connector 0): connector 0 Unavailable."""
+    """After 2.0.1 TC_H_12_CS. §5.13, §5.2: the charge point made Inoperative (connector 0):
+    connector 0 Unavailable."""
     await connector_zero(csms, True)
     try:
         change = await csms.call("ChangeAvailability", connector_id=0, type="Inoperative")
@@ -293,8 +299,8 @@ async def test_reserve_charge_point_unavailable(csms: CsmsPeer, sut_profile: Sut
     applies=RESERVES,
 )
 async def test_cancel_reservation(csms: CsmsPeer, sut_profile: SutProfile) -> None:
-    """§5.1: CancelReservation of a reservation the charge point holds is Accepted and the
-    connector is Available again (its status change reported, §4.9)."""
+    """After 2.0.1 TC_H_17_CS. §5.1: CancelReservation of a reservation the charge point holds is
+    Accepted and the connector is Available again (its status change reported, §4.9)."""
     try:
         status = await reserve(csms, 51, 1, sut_profile.sut.tokens.valid)
         _answer(status, "Accepted", "1.6 §5.13: Accepted for an Available connector")
@@ -320,7 +326,8 @@ async def test_cancel_reservation(csms: CsmsPeer, sut_profile: SutProfile) -> No
     applies=RESERVES,
 )
 async def test_cancel_reservation_rejected(csms: CsmsPeer) -> None:
-    """§5.1: CancelReservation of a reservationId the charge point does not hold: Rejected."""
+    """After 2.0.1 TC_H_18_CS. §5.1: CancelReservation of a reservationId the charge point does not
+    hold: Rejected."""
     result = await csms.call("CancelReservation", reservation_id=52052)
     result.must(status="Rejected", req="1.6 §5.1: Rejected for an unknown reservationId")
 
@@ -344,8 +351,8 @@ async def _parent_reserved(csms: CsmsPeer, sut: SutActions, reservation_id: int)
     applies=RESERVES,
 )
 async def test_reserved_parent_local(csms: CsmsPeer, sut: SutActions) -> None:
-    """§5.13: another idTag whose parentIdTag (from the Authorize answer) is the reservation's
-    parentIdTag starts on the reserved connector, with the reservationId."""
+    """After 2.0.1 TC_H_19_CS. §5.13: another idTag whose parentIdTag (from the Authorize answer) is
+    the reservation's parentIdTag starts on the reserved connector, with the reservationId."""
     try:
         await _parent_reserved(csms, sut, 531)
         await sut.present_token(CHILD_TAG)
@@ -364,8 +371,9 @@ async def test_reserved_parent_local(csms: CsmsPeer, sut: SutActions) -> None:
     applies=RESERVES,
 )
 async def test_reserved_parent_remote(csms: CsmsPeer, sut: SutActions) -> None:
-    """§5.13, §5.11: with AuthorizeRemoteTxRequests true, a remote start for an idTag of the
-    reservation's group (parentIdTag from the Authorize answer) starts with the reservationId."""
+    """After 2.0.1 TC_H_19_CS, started remotely. §5.13, §5.11: with AuthorizeRemoteTxRequests true,
+    a remote start for an idTag of the reservation's group (parentIdTag from the Authorize answer)
+    starts with the reservationId."""
     await set_key(csms, "AuthorizeRemoteTxRequests", "true")
     try:
         await _parent_reserved(csms, sut, 532)
