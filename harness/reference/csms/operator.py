@@ -66,6 +66,7 @@ class OperatorCommands:
                 link = self._links.get(identity)
                 if link is None or link.closed.is_set():
                     raise StationNotConnected(f"station {identity!r} is not connected")
+                await _call_slot_free(link)
                 event = await link.call(action, payload, timeout=timeout)
         except (TimeoutError, ResponseTimeout):
             raise CommandTimeout(
@@ -381,3 +382,16 @@ class OperatorCommands:
                 await asyncio.sleep(0.05)
         block_a.trust_own_ca(getattr(getattr(self, "_server", None), "ssl_context", None))
         return await self._command(identity, signed(record.csrs[-1]))
+
+
+#: How often :func:`_call_slot_free` looks whether the link's open CALL was answered (s).
+SLOT_POLL_S = 0.02
+
+
+async def _call_slot_free(link: Link) -> None:
+    """Wait until ``link`` has no CALL of the CSMS's own still unanswered (OCPP-J 1.6 §4.1.1,
+    Part 4 §4.1.1: one open CALL per direction). Operator commands hold a lock, but the CSMS
+    also calls on its own (the ``two-calls-back-to-back`` variant's GetConfigurations after a
+    boot): a command sent meanwhile would be refused locally. Bounded by the caller's timeout."""
+    while link.session.open_outbound and not link.closed.is_set():  # noqa: ASYNC110
+        await asyncio.sleep(SLOT_POLL_S)
