@@ -77,6 +77,10 @@ async def test_csms_max_profile(station: StationPeer, sut: SutActions) -> None:
     as_ordered(request, order, "TC_K_03_CSMS")
 
 
+#: TC_K_04/70_CSMS (errata 2025-04): a TxDefaultProfile may be Absolute or Recurring.
+DEFAULT_KINDS = ("Absolute", "Recurring")
+
+
 @oca(
     "TC_K_04_CSMS",
     "Replace charging profile - With chargingProfileId",
@@ -93,9 +97,21 @@ async def test_csms_replace_profile(
     K01.FR.06."""
     installed = Installed()
     first = Order(TX_DEFAULT, evse_of(sut_profile), limit=8.0)
-    one = as_ordered(await csms_sets(station, sut, first, installed), first, "TC_K_04_CSMS")
+    one = as_ordered(
+        await csms_sets(station, sut, first, installed),
+        first,
+        "TC_K_04_CSMS",
+        kinds=DEFAULT_KINDS,
+        duration=False,
+    )
     second = Order(TX_DEFAULT, evse_of(sut_profile), limit=6.0)
-    two = as_ordered(await csms_sets(station, sut, second, installed), second, "TC_K_04_CSMS")
+    two = as_ordered(
+        await csms_sets(station, sut, second, installed),
+        second,
+        "TC_K_04_CSMS",
+        kinds=DEFAULT_KINDS,
+        duration=False,
+    )
     keys = ("id", "chargingProfilePurpose", "chargingProfileKind", "stackLevel")
     require(
         [one.get(k) for k in keys] == [two.get(k) for k in keys],
@@ -123,6 +139,7 @@ async def test_csms_clear_by_id(station: StationPeer, sut: SutActions) -> None:
         "TC_K_05_CSMS",
         [(0, [profile])],
         evse_id=0,
+        exact=False,
         chargingProfilePurpose=MAX,
     )
     await csms_clears(station, sut, answer="Accepted", profile_id=GENERATED_ID)
@@ -356,7 +373,7 @@ async def test_csms_multiple_profiles(
     installed = Installed()
     default = Order(TX_DEFAULT, tx.evse_id)
     first = await csms_sets(station, sut, default, installed, running={tx.tx_id})
-    one = as_ordered(first, default, "TC_K_70_CSMS", kinds=("Absolute", "Recurring"), full=False)
+    one = as_ordered(first, default, "TC_K_70_CSMS", kinds=DEFAULT_KINDS, full=False)
     top = Order(MAX, 0)
     second = await csms_sets(station, sut, top, installed, running={tx.tx_id})
     two = as_ordered(second, top, "TC_K_70_CSMS", full=False)
