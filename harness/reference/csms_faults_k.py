@@ -108,6 +108,13 @@ K_CSMS_FAULTS: tuple[Fault, ...] = (
         "K08: the composite schedule of the operator's EVSE",
     ),
     Fault(
+        "csms-sc-composite-wrong-duration",
+        CSMS,
+        V2,
+        "asks for a composite schedule twice as long as the operator asked",
+        "K08: the operator's duration",
+    ),
+    Fault(
         "csms-sc-composite-unit-omitted",
         CSMS,
         V2,

@@ -54,6 +54,7 @@ GET_FAULTS = (
 )
 COMPOSITE_FAULTS = (
     "csms-sc-composite-wrong-evse",
+    "csms-sc-composite-wrong-duration",
     "csms-sc-composite-unit-omitted",
     "csms-commands-dropped",
 )

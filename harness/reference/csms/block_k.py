@@ -181,9 +181,12 @@ def get_charging_profiles(
 def get_composite_schedule(
     faults: frozenset[str], evse_id: int, duration_s: int, unit: str
 ) -> Command:
-    """K08 GetCompositeSchedule (faults: the next EVSE; no chargingRateUnit)."""
+    """K08 GetCompositeSchedule (faults: the next EVSE; twice the duration; no
+    chargingRateUnit)."""
     if "csms-sc-composite-wrong-evse" in faults:
         evse_id += 1
+    if "csms-sc-composite-wrong-duration" in faults:
+        duration_s *= 2
     payload: dict[str, Any] = {"evseId": evse_id, "duration": duration_s}
     if "csms-sc-composite-unit-omitted" not in faults:
         payload["chargingRateUnit"] = unit
