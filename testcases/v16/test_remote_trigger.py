@@ -41,9 +41,11 @@ async def test_trigger_message(csms: CsmsPeer, sut_profile: SutProfile) -> None:
     """After 2.0.1 TC_F_11_CS, TC_F_18_CS and TC_F_20_CS. §5.17: the Core messages MeterValues and
     StatusNotification (connector 1), Heartbeat and BootNotification, and with Firmware Management
     (SupportedFeatureProfiles) DiagnosticsStatusNotification and FirmwareStatusNotification: each is
-    answered Accepted and then sent (§7.32). StatusNotification is for connector 1, MeterValues for
-    connector 1."""
-    profiles = (await read_keys(csms, "SupportedFeatureProfiles"))["SupportedFeatureProfiles"]
+    answered Accepted and then sent (§7.32). StatusNotification and MeterValues are for
+    connector 1; the triggered BootNotification is answered with the charge point's own
+    HeartbeatInterval (it stays as it was)."""
+    keys = await read_keys(csms, "SupportedFeatureProfiles", "HeartbeatInterval")
+    profiles, beat = keys["SupportedFeatureProfiles"], keys["HeartbeatInterval"]
     asked: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         ("StatusNotification", {"connector_id": 1}, {"connector_id": 1}),
         ("MeterValues", {"connector_id": 1}, {"connector_id": 1}),
@@ -55,6 +57,7 @@ async def test_trigger_message(csms: CsmsPeer, sut_profile: SutProfile) -> None:
             ("FirmwareStatusNotification", {}, {}),
         ]
     asked.append(("BootNotification", {}, {}))
+    csms.hold("BootNotification")
     accepted = 0
     for message, fields, subset in asked:
         status = await _trigger(csms, message, **fields)
@@ -67,7 +70,11 @@ async def test_trigger_message(csms: CsmsPeer, sut_profile: SutProfile) -> None:
         if status != "Accepted":
             continue
         accepted += 1
-        await csms.expect(message, within_s=csms.action_s, req=FOLLOWS, **subset)
+        sent = await csms.expect(message, within_s=csms.action_s, req=FOLLOWS, **subset)
+        if message == "BootNotification" and sent.held:
+            # the interval the charge point has, so that the trigger leaves it as it was
+            interval = int(beat) if beat and beat.isdigit() else 300
+            await sent.reply(status="Accepted", interval=interval)
     applicable_unless(
         accepted == 0, "the charge point rejected every TriggerMessage (its choice, §5.17)"
     )
