@@ -19,7 +19,6 @@ from harness.reference.csms import (
     block_c,
     block_ej,
     block_fg,
-    block_k,
     block_l,
     block_m,
     block_np,
@@ -34,12 +33,13 @@ from harness.reference.csms.commands import (
     StationNotConnected,
 )
 from harness.reference.csms.handlers_common import triggered_action
+from harness.reference.csms.operator_k import SmartChargingCommands
 from harness.reference.csms.records import CsmsState
 from harness.reference.csms.upgrade import SecurityLevels
 from harness.transport.link import Link, LinkClosed, ResponseTimeout
 
 
-class OperatorCommands:
+class OperatorCommands(SmartChargingCommands):
     """Mixed into :class:`~harness.reference.csms.server.ReferenceCsms`, whose state it uses."""
 
     version: str
@@ -215,81 +215,6 @@ class OperatorCommands:
         """N09/N10 CustomerInformation for a customerIdentifier (C-14)."""
         command = block_np.customer_information_by_identifier(
             self.faults, customer_identifier, report, clear
-        )
-        return await self._command(identity, command)
-
-    def _profile_book(self) -> block_k.ProfileBook:
-        book: block_k.ProfileBook | None = getattr(self, "_profiles_given", None)
-        if book is None:
-            book = self._profiles_given = block_k.ProfileBook()
-        return book
-
-    async def set_charging_profile(
-        self,
-        identity: str,
-        purpose: str,
-        evse_id: int,
-        kind: str = "Absolute",
-        stack_level: int = 0,
-        limit: float = 6.0,
-        duration_s: int = 300,
-        recurrency_kind: str | None = None,
-        transaction_id: str | None = None,
-    ) -> dict[str, Any]:
-        """K01 SetChargingProfile (:mod:`.block_k`)."""
-        order = block_k.ProfileOrder(
-            purpose, evse_id, kind, stack_level, limit, duration_s, recurrency_kind, transaction_id
-        )
-        command = block_k.set_charging_profile(self.faults, self._profile_book(), order)
-        return await self._command(identity, command)
-
-    async def clear_charging_profile(
-        self,
-        identity: str,
-        profile_id: int | None = None,
-        evse_id: int | None = None,
-        purpose: str | None = None,
-        stack_level: int | None = None,
-    ) -> dict[str, Any]:
-        """K10 ClearChargingProfile by id or by criteria (:mod:`.block_k`)."""
-        command = block_k.clear_charging_profile(
-            self.faults, profile_id, evse_id, purpose, stack_level
-        )
-        return await self._command(identity, command)
-
-    async def get_charging_profiles(
-        self,
-        identity: str,
-        evse_id: int | None = None,
-        purpose: str | None = None,
-        stack_level: int | None = None,
-        limit_source: str | None = None,
-        profile_id: int | None = None,
-    ) -> dict[str, Any]:
-        """K09 GetChargingProfiles with the criteria given (:mod:`.block_k`)."""
-        command = block_k.get_charging_profiles(
-            self.faults, evse_id, purpose, stack_level, limit_source, profile_id
-        )
-        return await self._command(identity, command)
-
-    async def get_composite_schedule(
-        self, identity: str, evse_id: int, duration_s: int, unit: str
-    ) -> dict[str, Any]:
-        """K08 GetCompositeSchedule (:mod:`.block_k`)."""
-        command = block_k.get_composite_schedule(self.faults, evse_id, duration_s, unit)
-        return await self._command(identity, command)
-
-    async def remote_start_with_profile(
-        self, identity: str, id_token: str, evse_id: int, limit: float
-    ) -> dict[str, Any]:
-        """K05/F01 RequestStartTransaction with a TxProfile (:mod:`.block_k`)."""
-        command = block_k.remote_start_with_profile(
-            self.faults,
-            self._profile_book(),
-            id_token,
-            evse_id,
-            limit,
-            self.state.next_remote_start_id(),
         )
         return await self._command(identity, command)
 
