@@ -73,6 +73,7 @@ async def delivered_queue(
     """After the reconnect, the session's TransactionEvents in the order they come, each answered
     here (the case holds TransactionEvent): the queued ones, flagged offline, up to the first one
     that is not (the station back online; with ``until_ended`` up to the Ended, all queued).
+    Events answered before the drop that no step took are passed over (kept in seqNo order).
     The first one must be a queued one: the case kept the station offline longer than its
     meter value interval (``req``: E11.FR.02/E12.FR.02; ``lost``: nothing came at all)."""
     queued: list[InboundCall] = []
@@ -83,8 +84,10 @@ async def delivered_queue(
             req=f"{lost}: the TransactionEvents queued offline are delivered after the reconnect",
             within_s=csms.action_s,
         )
-        if not event.replied:
-            await event.reply()
+        if event.replied:  # received and answered before the drop, not taken by a step then
+            session.events.sort(key=lambda e: int(e.get("seqNo", -1)))  # all from before it
+            continue
+        await event.reply()
         if event.get("offline") is not True and not until_ended:
             break
         queued.append(event)
