@@ -34,6 +34,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
+from harness.reference.station.devmodel import Variable
 from harness.reference.station.model import CHARGING_POWER_W, Outgoing, Payload, Reply
 from harness.smart_charging import (
     V201,
@@ -52,6 +53,28 @@ if TYPE_CHECKING:
 RATE_UNITS = frozenset({"A", "W"})
 #: The reference's nominal line voltage (K01.FR.50).
 VOLTAGE_V = 230.0
+
+
+def variables(units: frozenset[str] = RATE_UNITS) -> list[Variable]:
+    """The SmartChargingCtrlr variables (2.0.1 Part 2 §2.6 smart charging; the OCA's
+    prerequisites and K01.FR.26/K08.FR.07 read them): enabled and available, the rate units,
+    the limits this station declares and LimitChangeSignificance (settable)."""
+    ro = "ReadOnly"
+    return [
+        Variable("SmartChargingCtrlr", "Enabled", "boolean", "true", ro),
+        Variable("SmartChargingCtrlr", "Available", "boolean", "true", ro),
+        Variable(
+            "SmartChargingCtrlr",
+            "ChargingScheduleChargingRateUnit",
+            "MemberList",
+            ",".join(sorted(units)),
+            ro,
+            values_list="A,W",
+        ),
+        Variable("SmartChargingCtrlr", "PeriodsPerSchedule", "integer", "24", ro),
+        Variable("SmartChargingCtrlr", "ChargingProfileMaxStackLevel", "integer", "10", ro),
+        Variable("SmartChargingCtrlr", "LimitChangeSignificance", "decimal", "1.0"),
+    ]
 
 
 class BlockK:

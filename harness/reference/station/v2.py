@@ -67,6 +67,7 @@ class V2:
         )
         variables += block_a.password_variables(station)  # A01
         variables += block_l.variables()  # L01.FR.07 (C-20)
+        variables += block_k.variables()  # SmartChargingCtrlr (block K)
         self.dm = DeviceModel(legal.device_model(variables, station.variants), station.faults)
         self.txe = TxEngine(station, self.dm)
         self._handlers: dict[str, Callable[[Payload], Reply]] = {
