@@ -417,9 +417,10 @@ class SutActions:
             extra += f", for the running transaction {transaction_id}"
         return await self.ask_csms(
             "set_charging_profile",
-            f"In the CSMS, set a {kind} {purpose} on {where}: stack level {stack_level}, a "
-            f"limit of {limit:g} A (or {limit * 1000:g} W) from now for {duration_s} s{extra} "
-            "(same purpose, EVSE and stack level as a profile set before: replace it)",
+            f"In the CSMS, set a charging profile on {where}: purpose {purpose}, kind {kind}, "
+            f"stack level {stack_level}, a limit of {limit:g} A (or {limit * 1000:g} W) from now "
+            f"for {duration_s} s{extra}; if a profile of that purpose, EVSE and stack level was "
+            "set before, replace it",
             purpose=purpose,
             evse_id=evse_id,
             kind=kind,
@@ -474,8 +475,8 @@ class SutActions:
         what = ", ".join(f"{k} {v}" for k, v in asked.items() if v is not None)
         return await self.ask_csms(
             "get_charging_profiles",
-            f"In the CSMS, retrieve the station's charging profiles of {what or 'every EVSE'} "
-            "(no other criterion)",
+            f"In the CSMS, retrieve the station's charging profiles matching {what or 'anything'} (no other "
+            "criterion)",
             evse_id=evse_id,
             purpose=purpose,
             stack_level=stack_level,
