@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from harness import CsmsPeer
-from harness.checks import require
+from harness.checks import applicable_unless, require
 from harness.config import SutProfile
 from harness.peers.exchange import CallOutcome
 from harness.peers.matching import one_of
@@ -37,12 +37,16 @@ from harness.smart_charging import (
     format_time,
     parse_time,
 )
+from testcases.v201.states import get_variable
 
 V2 = ("2.0.1", "2.1")
 #: The configured numberPhases of the cases (three-phase AC).
 PHASES = 3
 #: The OCA's "Configured max time deviation" (s), also the oracle's time tolerance.
 DEVIATION_S = 2
+#: When the case's last SetChargingProfile was sent (POSIX s; None before the first): the
+#: diagnosis names the time from it to the reported scheduleStart (the OCA's x).
+_LAST_SET: dict[str, float | None] = {"at": None}
 #: The most ReportChargingProfiles one GetChargingProfiles may bring here (a bound for the wait).
 MAX_REPORTS = 20
 
@@ -105,6 +109,7 @@ async def set_profile(
     csms: CsmsPeer, evse_id: int, profile: Mapping[str, Any], *, status: str, req: str
 ) -> CallOutcome:
     """SetChargingProfile answered with ``status`` (K01)."""
+    _LAST_SET["at"] = time.time()
     result = await csms.call_payload(
         "SetChargingProfile", {"evseId": evse_id, "chargingProfile": dict(profile)}, req=req
     )
@@ -253,7 +258,8 @@ def check_composite(
     """The answer's schedule: evseId, duration and unit as asked (K08.FR.02), its periods as
     the oracle's within the precision and the time deviation. ``only_profiles``: stretches
     where no installed profile limits (the station's own limit, "not validated" in the OCA)
-    are not compared. On a mismatch ``actual`` is the oracle's diagnosis."""
+    are not compared. On a mismatch ``actual`` is the oracle's diagnosis, with the time from the
+    last SetChargingProfile to the reported scheduleStart."""
     raw = outcome.get("schedule")
     require(
         isinstance(raw, Mapping),
@@ -274,6 +280,11 @@ def check_composite(
     result = compare(expected, got, time_tolerance_s=DEVIATION_S)
     diffs = [d for d in result.differences if d.sources or not only_profiles]
     lines = result.lines()[:1] + [f"{d} {result.unit}" for d in diffs]
+    set_at = _LAST_SET["at"]
+    if set_at is not None:
+        lines.insert(
+            1, f"x = {got.start - set_at:+.1f} s from the last SetChargingProfile to scheduleStart"
+        )
     require(
         not diffs and math.isfinite(result.offset_s) and abs(result.offset_s) <= DEVIATION_S,
         req=req,
@@ -285,6 +296,17 @@ def check_composite(
     return got
 
 
+async def at_least(csms: CsmsPeer, variable: str, minimum: int) -> None:
+    """An OCA prerequisite "SmartChargingCtrlr.<variable> must be >= ``minimum``":
+    NOT-APPLICABLE when the station reports less (one that does not report it is tried)."""
+    item = await get_variable(csms, "SmartChargingCtrlr", variable, req=f"K01: {variable} read")
+    value = str(item.get("attributeValue", ""))
+    applicable_unless(
+        item.get("attributeStatus") == "Accepted" and value.isdigit() and int(value) < minimum,
+        f"SmartChargingCtrlr.{variable} is {value}, the case needs at least {minimum}",
+    )
+
+
 async def clear_all(csms: CsmsPeer) -> None:
     """Clear every profile the CSMS may clear (no criteria: K10.FR.04); Unknown when none."""
     result = await csms.call_payload("ClearChargingProfile", {}, req="K10: clear the profiles")
@@ -294,6 +316,7 @@ async def clear_all(csms: CsmsPeer) -> None:
 @pytest.fixture
 async def profiles_cleared(csms: CsmsPeer) -> AsyncIterator[None]:
     """No charging profile before the case, none left after it."""
+    _LAST_SET["at"] = None
     await clear_all(csms)
     yield
     await clear_all(csms)

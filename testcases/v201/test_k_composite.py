@@ -24,6 +24,7 @@ from harness.smart_charging import CompositeSchedule, TxState, format_time
 from testcases.v201.sc_states import (
     DEVIATION_S,
     V2,
+    at_least,
     check_composite,
     composite,
     evse_of,
@@ -117,7 +118,10 @@ async def test_composite_stacking(csms: CsmsPeer, sut_profile: SutProfile) -> No
     0 (6/8/10 A from 0/100/200 s, 400 s + deviation) and stackLevel 1 (7/9 A from 0/100 s,
     150 s + deviation), both from now - deviation; the composite for 350 s is 7, 9 from 100 - x,
     8 from 150 - x, 10 from 200 - x (step 2). Beyond the OCA, for a station with both units
-    (SC-2.1 and SC-2.2): the same composite in the other unit (K01.FR.50/51)."""
+    (SC-2.1 and SC-2.2): the same composite in the other unit (K01.FR.50/51). Prerequisites:
+    ChargingProfileMaxStackLevel > 0, PeriodsPerSchedule > 2 (else NOT-APPLICABLE)."""
+    await at_least(csms, "ChargingProfileMaxStackLevel", 1)
+    await at_least(csms, "PeriodsPerSchedule", 3)
     evse, unit = evse_of(sut_profile), rate_unit(sut_profile)
     start = time.time() - DEVIATION_S
     valid: dict[str, Any] = {
@@ -167,7 +171,9 @@ async def test_composite_combining(
     (8/11/16/6/12 A from 0/50/140/200/240 s, 260 s), all from now - deviation; the composite
     for 400 s is 8, 10 from 50 - x, 6 from 200 - x, 10 from 240 - x, 8 from 260 - x, 10 from
     300 - x (step 2): the TxProfile replaces the TxDefaultProfile while it runs, the lowest of
-    the purposes counts."""
+    the purposes counts. Prerequisite: PeriodsPerSchedule >= 5, the periods of one profile here
+    (the OCA asks > 2)."""
+    await at_least(csms, "PeriodsPerSchedule", 5)
     session = await charging(csms, sut, sut_profile)
     evse, unit = session.evse_id, rate_unit(sut_profile)
     start = time.time() - DEVIATION_S
