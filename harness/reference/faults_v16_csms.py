@@ -90,6 +90,13 @@ V16_CSMS_FAULTS: tuple[Fault, ...] = (
         "1.6 §5.15: the update type the operator chose",
     ),
     Fault(
+        "csms16-local-list-version-zero",
+        CSMS,
+        V16,
+        "sends SendLocalList with listVersion 0, the version that means an empty list",
+        "1.6 errata 3.52: listVersion is neither 0 nor -1",
+    ),
+    Fault(
         "csms16-reserve-wrong-connector",
         CSMS,
         V16,

@@ -33,6 +33,20 @@ async def status(
     ).must()
 
 
+async def rebooted(station: StationPeer, profile: SutProfile) -> None:
+    """The charge point boots again: a new connection, BootNotification Accepted (§4.2), then,
+    as the 1.6 errata 3.22 require, a StatusNotification for connector 0 and for every connector
+    (Available), each answered."""
+    await station.disconnect()
+    station.trace.event("the charge point reboots")
+    await station.connect(req="1.6: the Central System accepts the charge point's connection")
+    boot = await station.boot(req="1.6 §4.2: BootNotification answered")
+    boot.must(status="Accepted", req="1.6 §4.2: a known charge point is Accepted")
+    connectors = sum(evse.connectors for evse in profile.sut.evses)
+    for connector in range(connectors + 1):
+        await status(station, "Available", connector=connector)
+
+
 async def authorize(station: StationPeer, id_tag: str) -> str:
     """Authorize ``id_tag`` (1.6 §4.1); the idTagInfo.status the Central System gives."""
     outcome = await station.call("Authorize", id_tag=id_tag, req="1.6 §4.1: Authorize answered")

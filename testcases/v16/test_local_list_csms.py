@@ -1,14 +1,14 @@
-"""OCPP 1.6 Local Auth List Management cases with the Central System under test (test case
-document section 18): its operator has it ask the charge point's local authorization list
-version (§5.10) and send a full or differential list (§5.15); the harness charge point answers
-as the case's charge point would (not supported, empty, Failed, Accepted). The 1.6 test case
-document is not public: the steps are ours, after OCPP 1.6 edition 2 §3.5.3, §5.10, §5.15 and
-2.0.1 use cases D01/D02 (TC_D_01/D_02/D_09_CSMS)."""
+"""OCPP 1.6 Local Auth List Management cases with the Central System under test (test case document
+section 18): its operator has it ask the charge point's local authorization list version (§5.10) and
+send a full or differential list (§5.15); the harness charge point answers as the case's charge
+point would (not supported, empty, Failed, Accepted). The 1.6 test case document is not public: the
+steps are ours, after OCPP 1.6 edition 2 §3.5.3, §5.10, §5.15 (with the errata 3.52: a listVersion
+is never 0 or -1) and 2.0.1 use cases D01/D02 (TC_D_01/D_02/D_09_CSMS)."""
 
 from __future__ import annotations
 
 from harness import StationPeer, SutActions, oca
-from harness.checks import require_fields
+from harness.checks import require, require_fields
 from harness.peers.exchange import InboundCall
 from testcases.v16.csms_states import V16, status
 
@@ -57,17 +57,29 @@ async def _send(
     station: StationPeer, sut: SutActions, update_type: str, answer: str
 ) -> InboundCall:
     """The operator sends a list of ``update_type``: SendLocalList with it and a listVersion
-    (§5.15), answered ``answer``."""
+    (§5.15), which the 1.6 errata 3.52 forbid to be 0 or -1 (their meaning in
+    GetLocalListVersion); answered ``answer``."""
     station.hold("SendLocalList")
     await status(station, "Available")
     await sut.send_local_list(update_type)
     request = await station.expect("SendLocalList", req="1.6 §5.15: the CSMS sends SendLocalList")
     await request.reply(status=answer)
     require_fields(request.payload, updateType=update_type, req=UPDATE_TYPE)
+    version = request.get("listVersion")
+    require(
+        version not in (0, -1),
+        req="1.6 errata 3.52: listVersion is neither 0 nor -1",
+        expected="a listVersion other than 0 (empty list) and -1 (not supported)",
+        actual=repr(version),
+    )
     return request
 
 
-LIST_KILLS = ("csms16-local-list-wrong-type", "csms-commands-dropped")
+LIST_KILLS = (
+    "csms16-local-list-wrong-type",
+    "csms16-local-list-version-zero",
+    "csms-commands-dropped",
+)
 
 
 @oca(

@@ -1,10 +1,10 @@
-"""OCPP 1.6 Core cases with the Central System under test in which its operator makes it act:
-remote start and stop (test case document sections 05, 06, 11), reset (07) and unlock connector
-(09, 12). The 1.6 test case document is not public: the steps are ours, after OCPP 1.6 edition 2
-(§5.11 RemoteStartTransaction, §5.12 RemoteStopTransaction, §5.14 Reset, §5.18 UnlockConnector)
-and the 2.0.1 cases named per case. The harness charge point answers each request as the case's
-charge point would (Accepted, Rejected, NotSupported...); the Central System is judged on what it
-sends and on answering what follows."""
+"""OCPP 1.6 Core cases with the Central System under test in which its operator makes it act: remote
+start and stop (test case document sections 05, 06, 11), reset (07) and unlock connector (09, 12).
+The 1.6 test case document is not public: the steps are ours, after OCPP 1.6 edition 2 (§5.11
+RemoteStartTransaction, §5.12 RemoteStopTransaction, §5.14 Reset, §5.18 UnlockConnector, which the
+errata 4.15 make the Central System's to send) and the 2.0.1 cases named per case. The harness
+charge point answers each request as the case's charge point would (Accepted, Rejected,
+NotSupported...); the Central System is judged on what it sends and on answering what follows."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from harness import StationPeer, SutActions, oca
 from harness.checks import require, require_fields
 from harness.config import SutProfile
 from harness.peers.exchange import InboundCall
-from testcases.v16.csms_states import V16, charging, start, status, stop
+from testcases.v16.csms_states import V16, charging, rebooted, start, status, stop
 
 SENT = "1.6 {section}: the CSMS sends {action}"
 STOP_TX = "1.6 §5.12: for the transaction the operator chose"
@@ -82,8 +82,8 @@ async def test_remote_start_timeout(
     station: StationPeer, sut: SutActions, sut_profile: SutProfile
 ) -> None:
     """A remote start is Accepted (§5.11) and the connector goes Preparing, but no cable follows
-    within ConnectionTimeOut (1.6 §9.1.6): the connector is Available again without a transaction
-    (2.0.1 TC_F_04_CSMS). The Central System answers both StatusNotifications (§4.9)."""
+    within ConnectionTimeOut (1.6 §9.1.6, errata 3.21): the connector is Available again without a
+    transaction (2.0.1 TC_F_04_CSMS). The Central System answers both StatusNotifications (§4.9)."""
     await _remote_start(station, sut, sut_profile.sut.tokens.valid, "Accepted")
     await status(station, "Preparing")
     await status(station, "Available")
@@ -154,9 +154,10 @@ async def test_remote_stop_rejected(
 
 
 # -- reset (section 07) ---------------------------------------------------------------------------
-async def _reset(station: StationPeer, sut: SutActions, kind: str) -> None:
+async def _reset(station: StationPeer, sut: SutActions, profile: SutProfile, kind: str) -> None:
     """The operator resets the charge point (§5.14): Reset of ``kind``, Accepted; the charge
-    point reboots: a new connection, BootNotification Accepted (§4.2), connector Available."""
+    point reboots: a new connection, BootNotification Accepted (§4.2), its connectors' statuses
+    (errata 3.22)."""
     await _idle(station)
     station.hold("Reset")
     await sut.request_reset(kind)
@@ -165,12 +166,8 @@ async def _reset(station: StationPeer, sut: SutActions, kind: str) -> None:
     require_fields(
         request.payload, type=kind, req="1.6 §5.14: Reset of the type the operator chose"
     )
-    await station.disconnect()
-    station.trace.event(f"{kind} reset: the charge point reboots")
-    await station.connect(req="1.6: the Central System accepts the charge point's connection")
-    boot = await station.boot(req="1.6 §4.2: BootNotification answered")
-    boot.must(status="Accepted", req="1.6 §4.2: a known charge point is Accepted")
-    await status(station, "Available")
+    station.trace.event(f"{kind} reset")
+    await rebooted(station, profile)
 
 
 @oca(
@@ -180,10 +177,10 @@ async def _reset(station: StationPeer, sut: SutActions, kind: str) -> None:
     versions=V16,
     kills=("csms16-reset-wrong-type", "csms-commands-dropped"),
 )
-async def test_hard_reset(station: StationPeer, sut: SutActions) -> None:
+async def test_hard_reset(station: StationPeer, sut: SutActions, sut_profile: SutProfile) -> None:
     """The operator hard-resets the charge point: Reset type Hard (§5.14; 2.0.1 TC_B_22_CSMS,
     without a transaction)."""
-    await _reset(station, sut, "Hard")
+    await _reset(station, sut, sut_profile, "Hard")
 
 
 @oca(
@@ -193,9 +190,9 @@ async def test_hard_reset(station: StationPeer, sut: SutActions) -> None:
     versions=V16,
     kills=("csms16-reset-wrong-type", "csms-commands-dropped"),
 )
-async def test_soft_reset(station: StationPeer, sut: SutActions) -> None:
+async def test_soft_reset(station: StationPeer, sut: SutActions, sut_profile: SutProfile) -> None:
     """The operator soft-resets the charge point: Reset type Soft (§5.14; 2.0.1 TC_B_20_CSMS)."""
-    await _reset(station, sut, "Soft")
+    await _reset(station, sut, sut_profile, "Soft")
 
 
 # -- unlock connector (sections 09, 12) -----------------------------------------------------------
@@ -268,8 +265,8 @@ async def test_unlock_during_session(
     kills=UNLOCK_KILLS,
 )
 async def test_unlock_failure(station: StationPeer, sut: SutActions) -> None:
-    """The charge point cannot unlock (§5.18: UnlockFailed); the Central System goes on
-    answering it (a Heartbeat)."""
+    """The charge point tried but cannot unlock (§5.18: UnlockFailed, as the errata 3.87 define
+    it); the Central System goes on answering it (a Heartbeat)."""
     await _unlock(station, sut, 1, "UnlockFailed")
     await station.call("Heartbeat", req="1.6 §4.6: Heartbeat answered").must()
 
@@ -285,8 +282,8 @@ async def test_unlock_unknown_connector(
     station: StationPeer, sut: SutActions, sut_profile: SutProfile
 ) -> None:
     """The operator asks to unlock a connector the charge point does not have (one past its
-    last): UnlockConnector for it, answered NotSupported (§5.18; 2.0.1 TC_F_10, a charging
-    station case)."""
+    last): UnlockConnector for it, answered NotSupported (§5.18 as the errata 3.87 have it for an
+    unknown connectorId; 2.0.1 TC_F_10, a charging station case)."""
     unknown = sum(e.connectors for e in sut_profile.sut.evses) + 1
     await _unlock(station, sut, unknown, "NotSupported")
     await station.call("Heartbeat", req="1.6 §4.6: Heartbeat answered").must()

@@ -263,9 +263,9 @@ async def test_reserved_parent_id_tag(
     station: StationPeer, sut: SutActions, sut_profile: SutProfile
 ) -> None:
     """Before: ``sut.tokens.valid`` and ``valid2`` share the parentIdTag ``sut.tokens.group``.
-    Connector 1 is reserved for the first (Accepted, Reserved); the second comes: Authorize
-    Accepted (its parentIdTag, which lets the charge point match the reservation, is a MAY of
-    §5.13: a warning when absent), and its transaction on the reservation is Accepted (2.0.1
+    Connector 1 is reserved for the first (Accepted, Reserved); the second comes: Authorize Accepted
+    (its parentIdTag, which lets the charge point match the reservation, is a MAY of §5.13 since the
+    errata 4.12: a warning when absent), and its transaction on the reservation is Accepted (2.0.1
     TC_H_19_CSMS)."""
     first, second, group = (token(sut_profile, k) for k in ("valid", "valid2", "group"))
     request = await _reserve(station, sut, first, "Accepted")

@@ -2,6 +2,7 @@
 configuration keys (§5.8), the local authorization list (§5.10, §5.15) and reservations (§5.1,
 §5.13). Their seeded faults (:mod:`harness.reference.faults_v16_csms`):
 ``csms16-get-all-configuration-keyed``, ``csms16-local-list-wrong-type``,
+``csms16-local-list-version-zero``,
 ``csms16-reserve-wrong-connector``, ``csms16-cancel-wrong-reservation``; a transaction started
 on a reservation is answered in :mod:`.v16_core` (``csms16-reservation-tx-refused``).
 """
@@ -37,6 +38,7 @@ def local_list(
     updates)."""
     if "csms16-local-list-wrong-type" in faults:
         update_type = _OTHER_UPDATE.get(update_type, "Full")
+    version = 0 if "csms16-local-list-version-zero" in faults else next(_list_versions)
     items = []
     for id_tag, (status, parent) in entries.items():
         info: dict[str, Any] = {"status": status}
@@ -44,7 +46,7 @@ def local_list(
             info["parentIdTag"] = parent
         items.append({"idTag": id_tag, "idTagInfo": info})
     return "SendLocalList", {
-        "listVersion": next(_list_versions),
+        "listVersion": version,  # never 0 or -1 (1.6 errata 3.52)
         "updateType": update_type,
         "localAuthorizationList": items,
     }
