@@ -9,6 +9,9 @@
   :mod:`harness.smart_charging` oracle, and on a mismatch the FAIL's ``actual`` carries the
   oracle's diagnosis (offset, per differing stretch expected vs actual and the installed profile
   the expected limit came from: issue 13 item 3);
+* :func:`get_composite` requests and checks one composite; :func:`boundary` is the OCA's
+  "startPeriod (n - x)": a period starts there (where the station's own limit, not validated,
+  meets a profile's); :func:`at_least` an OCA prerequisite on a SmartChargingCtrlr variable;
 * :func:`profiles_cleared`: the cases start and end with no charging profile installed (a case
   leaves none behind; the harness's general preconditions do not cover them).
 """
@@ -305,6 +308,40 @@ async def at_least(csms: CsmsPeer, variable: str, minimum: int) -> None:
         item.get("attributeStatus") == "Accepted" and value.isdigit() and int(value) < minimum,
         f"SmartChargingCtrlr.{variable} is {value}, the case needs at least {minimum}",
     )
+
+
+def boundary(got: CompositeSchedule, at: float, amps: float | None, *, req: str) -> None:
+    """A period starts ``at`` s after scheduleStart (± the deviation), with ``amps`` when given
+    (the OCA's "startPeriod (n - x), limit ..."; the offset is already in ``at``)."""
+    hits = [p for p in got.periods if abs(p.start - at) <= DEVIATION_S]
+    wanted = None if amps is None else limit(got.unit, amps)
+    ok = bool(hits) and (wanted is None or any(abs(p.limit - wanted) < 0.05 for p in hits))
+    require(
+        ok,
+        req=req,
+        expected=f"a period from {at:.0f} s (± {DEVIATION_S} s)"
+        + ("" if wanted is None else f" with limit {wanted}"),
+        actual=str([(p.start, p.limit) for p in got.periods]),
+    )
+
+
+async def get_composite(
+    csms: CsmsPeer,
+    sent: list[tuple[int, dict[str, Any]]],
+    evse: int,
+    duration: int,
+    unit: str,
+    *,
+    req: str,
+    tx: TxState | None = None,
+) -> CompositeSchedule:
+    """GetCompositeSchedule Accepted, held against the oracle for the (evseId,
+    chargingProfile) pairs ``sent`` and the transaction ``tx`` (:func:`check_composite`)."""
+    asked = float(int(time.time()))
+    result = await composite(csms, evse, duration, unit, status="Accepted", req=req)
+    txs = None if tx is None else {tx.location: tx}
+    expected = expected_schedule(sent, evse, asked, duration, unit, txs)
+    return check_composite(result, expected, req=req)
 
 
 async def clear_all(csms: CsmsPeer) -> None:

@@ -20,16 +20,14 @@ import pytest
 from harness import CsmsPeer, SutActions, oca
 from harness.checks import require
 from harness.config import SutProfile
-from harness.smart_charging import CompositeSchedule, TxState, format_time
+from harness.smart_charging import TxState, format_time
 from testcases.v201.sc_states import (
     DEVIATION_S,
     V2,
     at_least,
-    check_composite,
     composite,
     evse_of,
-    expected_schedule,
-    limit,
+    get_composite,
     profile_payload,
     profiles_cleared,
     rate_unit,
@@ -52,39 +50,6 @@ COMBINING = (
 OTHER_UNIT = "K08.FR.04/K01.FR.51: the A limit is per phase (the composite in the other unit)"
 
 
-def _boundary(got: CompositeSchedule, at: float, amps: float | None, *, req: str) -> None:
-    """A period starts ``at`` s after scheduleStart (± the deviation), with ``amps`` when given
-    (the OCA's "startPeriod (n - x), limit ..."; the offset is already in ``at``)."""
-    hits = [p for p in got.periods if abs(p.start - at) <= DEVIATION_S]
-    wanted = None if amps is None else limit(got.unit, amps)
-    ok = bool(hits) and (wanted is None or any(abs(p.limit - wanted) < 0.05 for p in hits))
-    require(
-        ok,
-        req=req,
-        expected=f"a period from {at:.0f} s (± {DEVIATION_S} s)"
-        + ("" if wanted is None else f" with limit {wanted}"),
-        actual=str([(p.start, p.limit) for p in got.periods]),
-    )
-
-
-async def _get(
-    csms: CsmsPeer,
-    sent: list[tuple[int, dict[str, Any]]],
-    evse: int,
-    duration: int,
-    unit: str,
-    *,
-    req: str,
-    tx: TxState | None = None,
-) -> CompositeSchedule:
-    """GetCompositeSchedule Accepted, held against the oracle (module doc)."""
-    asked = float(int(time.time()))
-    result = await composite(csms, evse, duration, unit, status="Accepted", req=req)
-    txs = None if tx is None else {tx.location: tx}
-    expected = expected_schedule(sent, evse, asked, duration, unit, txs)
-    return check_composite(result, expected, req=req)
-
-
 @oca(
     "TC_K_39_CS",
     "Get Composite Schedule - No ChargingProfile installed on Charging Station",
@@ -97,7 +62,7 @@ async def test_composite_none_installed(csms: CsmsPeer, sut_profile: SutProfile)
     300 s, the configured unit is Accepted with evseId 0, duration 300, that unit and a first
     period at 0 (step 2); the station's own limit is not validated."""
     req = "K08.FR.02: GetCompositeSchedule Accepted with the schedule asked for"
-    got = await _get(csms, [], 0, 300, rate_unit(sut_profile), req=req)
+    got = await get_composite(csms, [], 0, 300, rate_unit(sut_profile), req=req)
     require(
         bool(got.periods) and got.periods[0].start == 0,
         req=req,
@@ -150,9 +115,9 @@ async def test_composite_stacking(csms: CsmsPeer, sut_profile: SutProfile) -> No
     sent = [(evse, low), (evse, high)]
     for where, p in sent:
         await set_profile(csms, where, p, status="Accepted", req="K01: memory state")
-    await _get(csms, sent, evse, 350, unit, req=STACKING)
+    await get_composite(csms, sent, evse, 350, unit, req=STACKING)
     if {"SC-2.1", "SC-2.2"} <= set(sut_profile.sut.features):
-        await _get(csms, sent, evse, 350, "W" if unit == "A" else "A", req=OTHER_UNIT)
+        await get_composite(csms, sent, evse, 350, "W" if unit == "A" else "A", req=OTHER_UNIT)
 
 
 @oca(
@@ -206,7 +171,7 @@ async def test_composite_combining(
     for where, p in sent:
         await set_profile(csms, where, p, status="Accepted", req="K01: memory state")
     tx = TxState(evse, str(session.tx_id), start)
-    await _get(csms, sent, evse, 400, unit, req=COMBINING, tx=tx)
+    await get_composite(csms, sent, evse, 400, unit, req=COMBINING, tx=tx)
 
 
 def _unsupported(profile: SutProfile) -> str:

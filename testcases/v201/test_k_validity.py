@@ -16,15 +16,14 @@ import pytest
 from harness import CsmsPeer, SutActions, oca
 from harness.checks import require
 from harness.config import SutProfile
-from harness.smart_charging import CompositeSchedule, TxState, format_time
+from harness.smart_charging import TxState, format_time
 from testcases.v201.sc_states import (
     DEVIATION_S,
     V2,
-    check_composite,
+    boundary,
     clear_profile,
-    composite,
     evse_of,
-    expected_schedule,
+    get_composite,
     get_profiles,
     limit,
     profile_payload,
@@ -45,39 +44,6 @@ __all__ = ["profiles_cleared"]
 pytestmark = pytest.mark.usefixtures("profiles_cleared")
 
 TX_DEFAULT = "TxDefaultProfile"
-
-
-def _boundary(got: CompositeSchedule, at: float, amps: float | None, *, req: str) -> None:
-    """A period starts ``at`` s after scheduleStart (± the deviation), with ``amps`` when given
-    (the OCA's "startPeriod (n - x), limit ...")."""
-    hits = [p for p in got.periods if abs(p.start - at) <= DEVIATION_S]
-    wanted = None if amps is None else limit(got.unit, amps)
-    ok = bool(hits) and (wanted is None or any(abs(p.limit - wanted) < 0.05 for p in hits))
-    require(
-        ok,
-        req=req,
-        expected=f"a period from {at:.0f} s (± {DEVIATION_S} s)"
-        + ("" if wanted is None else f" with limit {wanted}"),
-        actual=str([(p.start, p.limit) for p in got.periods]),
-    )
-
-
-async def _get(
-    csms: CsmsPeer,
-    sent: list[tuple[int, dict[str, Any]]],
-    evse: int,
-    duration: int,
-    unit: str,
-    *,
-    req: str,
-    tx: TxState | None = None,
-) -> CompositeSchedule:
-    """GetCompositeSchedule Accepted, held against the oracle."""
-    asked = float(int(time.time()))
-    result = await composite(csms, evse, duration, unit, status="Accepted", req=req)
-    txs = None if tx is None else {tx.location: tx}
-    expected = expected_schedule(sent, evse, asked, duration, unit, txs)
-    return check_composite(result, expected, req=req)
 
 
 async def _significance(csms: CsmsPeer) -> None:
@@ -110,8 +76,8 @@ async def test_valid_from(csms: CsmsPeer, sut_profile: SutProfile) -> None:
     )
     await set_profile(csms, evse, sent, status="Accepted", req="K01: TxDefaultProfile set")
     req = "K01.FR.36: a profile counts from validFrom on"
-    got = await _get(csms, [(evse, sent)], evse, 400, unit, req=req)
-    _boundary(got, set_at + 300 - got.start, 6.0, req=req)
+    got = await get_composite(csms, [(evse, sent)], evse, 400, unit, req=req)
+    boundary(got, set_at + 300 - got.start, 6.0, req=req)
 
 
 @oca(
@@ -141,10 +107,10 @@ async def test_valid_to(csms: CsmsPeer, sut_profile: SutProfile) -> None:
     )
     await set_profile(csms, 0, sent, status="Accepted", req="K01: TxDefaultProfile on 0 set")
     req = "K01.FR.37: a profile is valid only before validTo"
-    await _get(csms, [], 0, 400, unit, req=req)
+    await get_composite(csms, [], 0, 400, unit, req=req)
     for evse in sut_profile.sut.evses:
-        got = await _get(csms, [(0, sent)], evse.id, 400, unit, req=req)
-        _boundary(got, set_at + 300 - got.start, None, req=req)
+        got = await get_composite(csms, [(0, sent)], evse.id, 400, unit, req=req)
+        boundary(got, set_at + 300 - got.start, None, req=req)
 
 
 @oca(
@@ -172,8 +138,8 @@ async def test_start_schedule(csms: CsmsPeer, sut_profile: SutProfile) -> None:
     )
     await set_profile(csms, evse, sent, status="Accepted", req="K01: TxDefaultProfile set")
     req = "K01.FR.30: the limit applies from startSchedule on"
-    got = await _get(csms, [(evse, sent)], evse, 300, unit, req=req)
-    _boundary(got, base + 60 - got.start, 6.0, req=req)
+    got = await get_composite(csms, [(evse, sent)], evse, 300, unit, req=req)
+    boundary(got, base + 60 - got.start, 6.0, req=req)
 
 
 async def _charging_with_default(
@@ -218,8 +184,10 @@ async def test_tx_default_during_transaction(
     session, sent = await _charging_with_default(csms, sut, sut_profile, 128, before=False)
     tx = TxState(session.evse_id, str(session.tx_id), time.time())
     req = "K01.FR.32: the running transaction switches to the new TxDefaultProfile"
-    got = await _get(csms, sent, session.evse_id, 300, rate_unit(sut_profile), req=req, tx=tx)
-    _boundary(got, 0, 6.0, req=req)
+    got = await get_composite(
+        csms, sent, session.evse_id, 300, rate_unit(sut_profile), req=req, tx=tx
+    )
+    boundary(got, 0, 6.0, req=req)
 
 
 @oca(
@@ -240,10 +208,12 @@ async def test_clear_tx_default_during_transaction(
     evse, unit = session.evse_id, rate_unit(sut_profile)
     tx = TxState(evse, str(session.tx_id), time.time())
     req = "K10.FR.07: the transaction goes on as if without a TxDefaultProfile"
-    got = await _get(csms, sent, evse, 300, unit, req="K01.FR.15: the profile applies", tx=tx)
-    _boundary(got, 0, 6.0, req="K01.FR.15: the profile applies")
+    got = await get_composite(
+        csms, sent, evse, 300, unit, req="K01.FR.15: the profile applies", tx=tx
+    )
+    boundary(got, 0, 6.0, req="K01.FR.15: the profile applies")
     await clear_profile(csms, status="Accepted", req=req, chargingProfilePurpose=TX_DEFAULT)
-    got = await _get(csms, [], evse, 300, unit, req=req, tx=tx)
+    got = await get_composite(csms, [], evse, 300, unit, req=req, tx=tx)
     require(
         abs(got.periods[0].limit - limit(unit, 6.0)) >= 0.05,
         req=req,
