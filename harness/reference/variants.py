@@ -309,6 +309,21 @@ VARIANTS: dict[str, Variant] = {
             "2.0.1 E11.FR.01/E12.FR.01 and B04: only transaction messages must be queued offline",
             cases=("TC_B_*_CS", "TC_E_*_CS"),
         ),
+        Variant(
+            "no-parent-id-tag",
+            (CSMS_V16,),
+            "names no parentIdTag: neither in ReserveNow nor in the idTagInfo of its answers",
+            "1.6 §5.13 with the errata 4.12 (the Authorize answer MAY carry the parent-id), "
+            "§6.37/§7.14: parentIdTag is optional",
+            cases=(
+                "TC_00*_CSMS",
+                "TC_01*_CSMS",
+                "TC_02*_CSMS",
+                "TC_03*_CSMS",
+                "TC_04[6-9]*_CSMS",
+                "TC_05*_CSMS",
+            ),
+        ),
     )
 }
 

@@ -104,6 +104,8 @@ class Core16Commands(OperatorCommands):
         self._v16("ReserveNow")
         entry = self.state.token_table.get(id_token.casefold())
         parent = entry.group if entry is not None else None
+        if "no-parent-id-tag" in self.state.variants:  # legal variant: parentIdTag is optional
+            parent = None
         command = reserve_now(self.faults, evse_id, id_token, parent, expiry_in_s)
         return await self._command(identity, command)
 

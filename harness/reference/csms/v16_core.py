@@ -73,7 +73,8 @@ def _authorize(current: Handler) -> Handler:
     def handle(state: CsmsState, station: StationRecord, payload: dict[str, Any]) -> dict[str, Any]:
         answer = current(state, station, payload)
         entry = state.token_table.get(str(payload.get("idTag", "")).casefold())
-        if entry is not None and entry.group and answer.get("idTagInfo"):  # §5.13: MAY
+        named = "no-parent-id-tag" not in state.variants  # legal variant: errata 4.12 (MAY)
+        if named and entry is not None and entry.group and answer.get("idTagInfo"):
             answer = {**answer, "idTagInfo": {**answer["idTagInfo"], "parentIdTag": entry.group}}
         info = answer.get("idTagInfo") or {}
         if "csms16-ignores-token-status" in state.faults and info.get("status") in (
