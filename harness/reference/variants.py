@@ -314,7 +314,7 @@ VARIANTS: dict[str, Variant] = {
             (CSMS_V16,),
             "names no parentIdTag: neither in ReserveNow nor in the idTagInfo of its answers",
             "1.6 §5.13 with the errata 4.12 (the Authorize answer MAY carry the parent-id), "
-            "§6.37/§7.14: parentIdTag is optional",
+            "§6.37/§7.27: parentIdTag is optional",
             cases=(
                 "TC_00*_CSMS",
                 "TC_01*_CSMS",
