@@ -2,7 +2,7 @@
 section 18): its operator has it ask the charge point's local authorization list version (§5.10) and
 send a full or differential list (§5.15); the harness charge point answers as the case's charge
 point would (not supported, empty, Failed, Accepted). The 1.6 test case document is not public: the
-steps are ours, after OCPP 1.6 edition 2 §3.5.3, §5.10, §5.15 (with the errata 3.52: a listVersion
+steps are ours, after OCPP 1.6 edition 2 §3.5.2, §5.10, §5.15 (with the errata 3.52: a listVersion
 is never 0 or -1) and 2.0.1 use cases D01/D02 (TC_D_01/D_02/D_09_CSMS)."""
 
 from __future__ import annotations
