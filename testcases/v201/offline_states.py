@@ -8,6 +8,7 @@ register never running backwards). Steps and criteria in our own words.
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,6 +16,7 @@ from harness import CsmsPeer, SutActions
 from harness.checks import applicable_unless, require
 from harness.config import SutProfile
 from harness.peers.exchange import InboundCall
+from harness.trace import Flow
 from testcases.v201.states import get_variable, set_variable
 from testcases.v201.tx_states import Session, ended, unplugged
 
@@ -54,6 +56,15 @@ async def offline_preparation(
     await _set(csms, "OCPPCommCtrlr", "OfflineThreshold", str(BACKOFF_S + 60), "B04")
     await _set(csms, "OCPPCommCtrlr", "RetryBackOffWaitMinimum", str(BACKOFF_S), "Part 4 §5.3")
     await _set(csms, "OCPPCommCtrlr", "RetryBackOffRandomRange", "0", "Part 4 §5.3")
+
+
+def arrived_at(csms: CsmsPeer, event: InboundCall) -> float:
+    """When ``event`` arrived (monotonic seconds, from the case's trace; now if the trace no
+    longer holds it): a step may see a CALL only after an operator action returned."""
+    for entry in reversed(csms.trace.entries()):
+        if entry.unique_id == event.call.unique_id and entry.flow == Flow.RECEIVED:
+            return entry.monotonic
+    return time.monotonic()
 
 
 async def next_event(

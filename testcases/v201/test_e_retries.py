@@ -9,13 +9,11 @@ criteria in our own words after OCPP 2.0.1 Part 6."""
 
 from __future__ import annotations
 
-import time
-
 from harness import CsmsPeer, SutActions, oca
 from harness.checks import applicable_unless, require, should
 from harness.config import SutProfile
 from harness.peers.exchange import InboundCall
-from testcases.v201.offline_states import end_transaction, next_event
+from testcases.v201.offline_states import arrived_at, end_transaction, next_event
 from testcases.v201.states import get_variable, set_variable, tx_points
 from testcases.v201.tx_states import Session, auth_preparation
 
@@ -92,7 +90,7 @@ async def _retries(
     first = await next_event(
         csms, session, req="E01: the transaction starts", within_s=csms.action_s
     )
-    seq_no, sent_at, event = first.get("seqNo"), time.monotonic(), first
+    seq_no, sent_at, event = first.get("seqNo"), arrived_at(csms, first), first
     same = {"seq_no": seq_no, "transaction_info": {"transactionId": session.tx_id}}
     wait = timeout if not call_error else 0.0  # before a transmission counts as failed
     last = succeed_at or attempts
@@ -106,7 +104,7 @@ async def _retries(
             f"{transmission + 1} of {attempts})",
             **same,
         )
-        gap, sent_at = time.monotonic() - sent_at, time.monotonic()
+        gap, sent_at = arrived_at(csms, event) - sent_at, arrived_at(csms, event)
         require(
             gap >= expected - EARLY_S,
             req="E13.FR.03: a retry waits MessageAttemptInterval times the transmissions so far",

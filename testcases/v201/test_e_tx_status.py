@@ -184,8 +184,8 @@ async def test_status_ended_with_queue(
             await sut.unplug(evse_id=session.evse_id, connector_id=session.connector_id)
             session.plugged = False
         await asyncio.sleep(TX_DURATION_S)
-        net.accept()
-        await csms.wait_connected(BACKOFF_S + csms.action_s, req="E11: the station reconnects")
+        net.accept()  # its next attempt: the back-off doubled after the refused ones
+        await csms.wait_connected(3 * BACKOFF_S + csms.action_s, req="E11: the station reconnects")
         outcome = await _status(csms, session.tx_id)
         outcome.must(ongoing_indicator=False, req="E14.FR.03: the ended transaction")
         outcome.must(messages_in_queue=True, req="E14.FR.04: its events are still queued")
