@@ -214,4 +214,11 @@ K_FAULTS: tuple[Fault, ...] = (
         "clears only the first profile matching the ClearChargingProfile criteria",
         "K10.FR.04: the profiles matching every criterion are cleared",
     ),
+    Fault(
+        "sc-limit-not-enforced",
+        STATION,
+        V2,
+        "reports the profiles' limits but lets the EV draw its full power",
+        "K01.FR.02: the EV draws no more than the charging profile's limit",
+    ),
 )

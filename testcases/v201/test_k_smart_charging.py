@@ -11,9 +11,12 @@ import pytest
 
 from harness import CsmsPeer, SutActions, oca
 from harness.config import SutProfile
+from harness.smart_charging import NOMINAL_VOLTAGE_V
 from testcases.v201.sc_states import (
+    PHASES,
     V2,
     clear_profile,
+    drawn_within,
     evse_of,
     get_profiles,
     profile_payload,
@@ -338,14 +341,15 @@ async def test_recurring(csms: CsmsPeer, sut_profile: SutProfile) -> None:
     "Set Charging Profile - TxProfile with ongoing transaction on the specified EVSE",
     profile="smart-charging",
     versions=V2,
-    kills=("sc-txprofile-rejected",),
+    kills=("sc-txprofile-rejected", "sc-limit-not-enforced"),
 )
 async def test_tx_profile_with_transaction(
     csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
 ) -> None:
     """TC_K_60_CS (K01.FR.04/07/15): during a transaction (EnergyTransferStarted) a Relative
     TxProfile with its transactionId is Accepted (step 2); GetChargingProfiles by its id is
-    Accepted (step 4) and reports it (step 5)."""
+    Accepted (step 4) and reports it (step 5). Beyond the OCA: the EV then draws at most 6 A
+    on three phases (two triggered meter readings 5 s apart, :func:`.sc_states.drawn_within`)."""
     session = await charging(csms, sut, sut_profile)
     sent = profile_payload(
         160, TX, rate_unit(sut_profile), kind="Relative", transactionId=session.tx_id
@@ -359,3 +363,4 @@ async def test_tx_profile_with_transaction(
     )
     found = await get_profiles(csms, 1160, {"chargingProfileId": [160]})
     same_profile(found, session.evse_id, sent, req=REPORT_REQ)
+    await drawn_within(csms, session.evse_id, 6.0 * NOMINAL_VOLTAGE_V * PHASES)

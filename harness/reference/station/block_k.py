@@ -365,6 +365,8 @@ class BlockK:
         :data:`CHARGING_POWER_W`, capped by the composite limit in W."""
         if end <= begin:
             return 0.0
+        if "sc-limit-not-enforced" in self.st.faults:  # K01.FR.02 broken
+            return (end - begin) * CHARGING_POWER_W / 3600.0
         span = max(1, int(end - begin) + 1)
         schedule = self.composite(evse_id, begin, span, "W")
         total = 0.0
