@@ -12,11 +12,11 @@ import pytest
 from harness import CsmsPeer, SutActions, oca
 from harness.config import SutProfile
 from harness.smart_charging import NOMINAL_VOLTAGE_V
+from testcases.v201.sc_delivery import drawn_within
 from testcases.v201.sc_states import (
     PHASES,
     V2,
     clear_profile,
-    drawn_within,
     evse_of,
     get_profiles,
     profile_payload,
@@ -349,7 +349,7 @@ async def test_tx_profile_with_transaction(
     """TC_K_60_CS (K01.FR.04/07/15): during a transaction (EnergyTransferStarted) a Relative
     TxProfile with its transactionId is Accepted (step 2); GetChargingProfiles by its id is
     Accepted (step 4) and reports it (step 5). Beyond the OCA: the EV then draws at most 6 A
-    on three phases (two triggered meter readings 5 s apart, :func:`.sc_states.drawn_within`)."""
+    on three phases (two triggered meter readings 5 s apart, :func:`.sc_delivery.drawn_within`)."""
     session = await charging(csms, sut, sut_profile)
     sent = profile_payload(
         160, TX, rate_unit(sut_profile), kind="Relative", transactionId=session.tx_id
