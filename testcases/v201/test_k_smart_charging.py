@@ -1,7 +1,12 @@
 """OCA block K (smart charging): Set / Replace / Clear charging profiles, OCPP 2.0.1 and 2.1, the
 charging station under test. Steps and criteria in our own words after OCPP 2.0.1 Part 6:
 TC_K_01-11, 13, 14, 16, 19, 60 _CS. Shared steps in :mod:`testcases.v201.sc_states`; every case
-starts and ends with no charging profile installed (fixture ``profiles_cleared``)."""
+starts and ends with no charging profile installed (fixture ``profiles_cleared``).
+
+The other block K station rows: TC_K_29-36 in :mod:`.test_k_get_profiles`; TC_K_12, 39-42, 47 in
+:mod:`.test_k_composite`; TC_K_09, 21-23, 28, 37, 38 in :mod:`.test_k_validity`. Not implemented:
+TC_K_53, 54, 56, 57, 58 _CS (ISO 15118 only: the harness has no ISO 15118 EV side to negotiate a
+schedule with the station), TC_K_15_CS ("doc" for a station in the catalogue)."""
 
 from __future__ import annotations
 
