@@ -184,4 +184,18 @@ V16_CORE_FAULTS: tuple[Fault, ...] = (
         "it)",
         "1.6 §9.1 ConnectionTimeOut: back to Available",
     ),
+    Fault(
+        "cp16-power-loss-forgets-transaction",
+        STATION,
+        V16,
+        "forgets the ongoing transactions on a power failure: no StopTransaction, before or after",
+        "1.6 §4.10: StopTransaction for the transaction the power failure ended",
+    ),
+    Fault(
+        "cp16-unavailable-forgotten-on-reboot",
+        STATION,
+        V16,
+        "comes back from a power failure with every connector operative, Unavailable forgotten",
+        "1.6 §5.2: Unavailable persists through a reboot",
+    ),
 )

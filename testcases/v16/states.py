@@ -9,6 +9,7 @@ from harness import CsmsPeer, StationPeer, SutActions
 from harness.checks import applicable_unless
 from harness.config import SutProfile
 from harness.peers.exchange import InboundCall
+from harness.verdicts import SutFailure
 from testcases.v201.states import boot_until_accepted
 
 #: What the charge point owes after an accepted boot (the requirement of its check).
@@ -90,3 +91,13 @@ async def with_key(csms: CsmsPeer, key: str, value: str) -> None:
         status != "Accepted",
         f"the charge point answered ChangeConfiguration {key}={value} with {status}",
     )
+
+
+async def drain(csms: CsmsPeer, action: str) -> None:
+    """Take the ``action`` CALLs received so far off the inbox, so that a later expect can only
+    match one that comes after this point."""
+    while True:
+        try:
+            await csms.expect(action, within_s=0.05)
+        except SutFailure:
+            return

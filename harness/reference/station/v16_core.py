@@ -18,7 +18,9 @@ Faults: ``cp16-reset-accepted-no-reboot`` (hard), ``cp16-soft-reset-ignored``,
 dropped), ``cp16-cache-not-used``, ``cp16-clear-cache-ignored`` (ClearCache, §5.4, Accepted
 but the cache kept), ``cp16-remote-start-unavailable-accepted``, ``cp16-ev-disconnect-no-stop`` and
 ``cp16-ev-disconnect-always-stops`` (StopTransactionOnEVSideDisconnect read as false / true) and
-``cp16-parent-stop-ignored`` (another idTag of the transaction's group does not stop it, §3.10).
+``cp16-power-loss-forgets-transaction`` (a power cycle forgets the transactions),
+``cp16-unavailable-forgotten-on-reboot`` (§5.2: Unavailable not kept), ``cp16-parent-stop-ignored``
+(another idTag of the transaction's group does not stop it, §3.10).
 """
 
 from __future__ import annotations
@@ -67,6 +69,23 @@ class Core16:
             txe._pre_authorized = _nothing_known  # type: ignore[method-assign]
         present = txe.present_token
         txe.present_token = lambda id_token, evse_id: self._present(present, id_token, evse_id)  # type: ignore[method-assign]
+        end_all, power_lost = txe.end_all, txe.power_lost
+
+        def ending(reason: str) -> None:
+            if reason == "Reboot" and "cp16-power-loss-forgets-transaction" in self.faults:
+                for tx in txe.tx.values():
+                    tx.ended = True  # the fault: no StopTransaction, before or after
+                txe.tx.clear()
+            end_all(reason)
+
+        def lost() -> None:
+            power_lost()
+            if "cp16-unavailable-forgotten-on-reboot" in self.faults:
+                v16.station_operative = True  # the fault: availability is not kept
+                for c in v16.hw.connectors():
+                    c.operative, c.scheduled = True, None
+
+        txe.end_all, txe.power_lost = ending, lost  # type: ignore[method-assign]
         for fault, value in EV_DISCONNECT_FAULTS.items():
             if fault in self.faults:
                 txe.unplug = _unplug_as(txe.unplug, txe.config, value)  # type: ignore[method-assign,assignment]
