@@ -22,7 +22,7 @@ import asyncio
 import logging
 import ssl
 import time
-from collections.abc import Coroutine, Hashable, Mapping, Sequence
+from collections.abc import Coroutine, Hashable, Sequence
 from typing import Any, Protocol
 
 from harness.ocppj.frames import Call
@@ -267,10 +267,6 @@ class ReferenceStation:
                     items.append(self._status_item(key, status, pre_boot=False))
         self.outbox.put_all(items, front=front)
 
-    def _forget_status(self, payload: Mapping[str, object]) -> None:
-        """A queued StatusNotification was dropped offline: report that connector again."""
-        self.reported.pop((payload.get("evseId"), payload.get("connectorId")), None)
-
     def mark_reported(self) -> None:
         """Treat the current statuses as reported without sending them (seeded faults)."""
         for key, status in self.behaviour.statuses():
@@ -395,7 +391,7 @@ class ReferenceStation:
             if self.link is link:
                 self.link = None
             self.offline_since = time.monotonic()
-            self.outbox.went_offline(self.faults, self.variants, self._forget_status)
+            self.outbox.went_offline(self.faults, self.variants, self.reported)
             if rpc_faults.crashed(link, self.faults):
                 log.error("reference station %s crashed (seeded fault)", self.identity)
                 self._stopping = True

@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import time
 from collections import deque
-from collections.abc import Callable, Container, Iterable, Mapping
+from collections.abc import Callable, Container, Hashable, Iterable, MutableMapping
 
 from harness.reference.station.model import Outgoing, Transaction
 
@@ -132,12 +132,12 @@ class Outbox:
         self,
         faults: frozenset[str],
         variants: Container[str],
-        forget_status: Callable[[Mapping[str, object]], None] | None = None,
+        reported: MutableMapping[Hashable, str] | None = None,
     ) -> None:
         """The connection is gone: E11.FR.07, every queued TransactionEvent is now offline
         (fault ``tx-offline-flag-missing``: not). Legal variant ``status-queue-dropped``: the
-        queued StatusNotifications are dropped (not transaction messages; ``forget_status`` makes
-        the station report that connector again once back)."""
+        queued StatusNotifications are dropped (not transaction messages; forgotten in the
+        station's ``reported`` statuses, so that connector is reported again once back)."""
         if "tx-offline-flag-missing" not in faults:
             for item in self._items:
                 if item.action == "TransactionEvent":
@@ -146,8 +146,9 @@ class Outbox:
             dropped = [item for item in self._items if item.action == "StatusNotification"]
             for item in dropped:
                 self._items.remove(item)
-                if forget_status is not None:
-                    forget_status(item.build())
+                if reported is not None:
+                    payload = item.build()
+                    reported.pop((payload.get("evseId"), payload.get("connectorId")), None)
 
     def queued(self, action: str) -> int:
         """How many ``action`` messages are queued."""
