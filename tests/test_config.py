@@ -139,11 +139,19 @@ def test_reference_profiles(name: str, role: Role, version: OcppVersion, builtin
     assert sut.evses == (Evse(1, 1), Evse(2, 1))
     assert sut.timeouts == Timeouts(2.0, 3.0, 5.0)
     # the 1.6 reference charge point claims the Firmware Management (TC_044/045), Local Auth List
-    # Management, Reservation and Remote Trigger feature profiles too
+    # Management, Reservation, Remote Trigger and Smart Charging feature profiles too
     station16 = version is OcppVersion.V16 and role is Role.CHARGING_STATION
-    claimed = ("core",)
+    claimed: tuple[str, ...] = ("core",)
+    if version is not OcppVersion.V16:
+        claimed += ("smart-charging",)  # the 2.x references: block K, both roles
     if station16:
-        claimed += ("firmware-management", "local-auth-list", "reservation", "remote-trigger")
+        claimed += (
+            "firmware-management",
+            "local-auth-list",
+            "reservation",
+            "remote-trigger",
+            "smart-charging",
+        )
     assert profile.claims == Claims(profiles=claimed, versions=(version,))
     if role is Role.CHARGING_STATION:
         assert sut.listen == ListenAddress("127.0.0.1", 0)

@@ -29,6 +29,7 @@ from harness.reference.faults_m import M_FAULTS
 from harness.reference.faults_np import NP_FAULTS
 from harness.reference.faults_offline16 import OFFLINE16_FAULTS
 from harness.reference.faults_offline import OFFLINE_FAULTS
+from harness.reference.faults_sc16 import SC16_FAULTS
 from harness.reference.faults_sec16 import SEC16_FAULTS
 from harness.reference.faults_v16_csms import V16_CSMS_FAULTS
 from harness.reference.faults_v16_core import V16_CORE_FAULTS
@@ -60,6 +61,7 @@ FAULTS.update({f.name: f for f in OFFLINE16_FAULTS})  # offline delivery (1.6 ch
 FAULTS.update({f.name: f for f in OFFLINE_FAULTS})  # issue 12: offline queue and retries
 FAULTS.update({f.name: f for f in AUTH16_FAULTS})  # 1.6 local list, remote trigger (charge point)
 FAULTS.update({f.name: f for f in RESERVATION16_FAULTS})  # 1.6 reservations (charge point)
+FAULTS.update({f.name: f for f in SC16_FAULTS})  # 1.6 smart charging (charge point)
 FAULTS.update({f.name: f for f in K_FAULTS})  # block K (smart charging, 2.x station)
 FAULTS.update({f.name: f for f in V16_CORE_FAULTS})  # 1.6 Core charge point cases (issue 14)
 FAULTS.update({f.name: f for f in V16_CSMS_FAULTS})  # 1.6 Core cases, central system

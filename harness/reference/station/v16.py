@@ -34,6 +34,7 @@ from harness.reference.station.sec16 import Security16
 from harness.reference.station.v16_auth import LocalList16
 from harness.reference.station.v16_core import Core16
 from harness.reference.station.v16_reservation import Reservations16
+from harness.reference.station.v16_smart import SmartCharging16
 from harness.reference.station.v16tx import TxEngine16
 
 if TYPE_CHECKING:
@@ -77,6 +78,8 @@ class V16:
         self._handlers.update(self.core.handlers(self._handlers))
         self.reservations = Reservations16(self)  # Reservation profile (v16_reservation)
         self._handlers.update(self.reservations.handlers(self._handlers))
+        self.smart = SmartCharging16(self)  # Smart Charging profile (v16_smart)
+        self._handlers.update(self.smart.handlers(self._handlers))
 
     # -- what the core asks -------------------------------------------------------------------------
     def boot_payload(self, reason: str) -> Payload:

@@ -1,0 +1,54 @@
+"""Faults of the reference OCPP 1.6 charge point in Smart Charging (1.6 §3.13, §5.5, §5.7,
+§5.11, §5.16; cases in :mod:`testcases.v16.test_smart_charging`). The behaviour lives in
+:mod:`harness.reference.station.v16_smart`."""
+
+from __future__ import annotations
+
+from harness.reference.fault_model import STATION, Fault
+
+V16 = ("1.6",)
+
+SC16_FAULTS: tuple[Fault, ...] = (
+    Fault(
+        "cp16-sc-txprofile-without-tx-accepted",
+        STATION,
+        V16,
+        "accepts a TxProfile for a connector without a transaction",
+        "1.6 §3.13.1: no transaction active on the connector: discard it and return an error status",
+    ),
+    Fault(
+        "cp16-sc-clear-unknown-accepted",
+        STATION,
+        V16,
+        "answers Accepted to a ClearChargingProfile that matches no installed profile",
+        "1.6 §5.5: Unknown when no profile matched",
+    ),
+    Fault(
+        "cp16-sc-clear-keeps-profile",
+        STATION,
+        V16,
+        "answers Accepted to ClearChargingProfile but keeps the profile",
+        "1.6 §5.5: the matching profiles are cleared",
+    ),
+    Fault(
+        "cp16-sc-composite-ignores-stack-level",
+        STATION,
+        V16,
+        "composes the schedule as if every profile had stackLevel 0 (the first installed wins)",
+        "1.6 §3.13.2: the profile with the highest stackLevel prevails",
+    ),
+    Fault(
+        "cp16-sc-remote-start-profile-dropped",
+        STATION,
+        V16,
+        "accepts a RemoteStartTransaction with a chargingProfile but does not use the profile",
+        "1.6 §5.11: if accepted, the Charge Point SHALL use this ChargingProfile",
+    ),
+    Fault(
+        "cp16-sc-remote-start-any-purpose",
+        STATION,
+        V16,
+        "accepts a RemoteStartTransaction whose chargingProfile is not a TxProfile",
+        "1.6 §5.11: the purpose MUST be TxProfile",
+    ),
+)
