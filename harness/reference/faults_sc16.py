@@ -51,4 +51,32 @@ SC16_FAULTS: tuple[Fault, ...] = (
         "accepts a RemoteStartTransaction whose chargingProfile is not a TxProfile",
         "1.6 §5.11: the purpose MUST be TxProfile",
     ),
+    Fault(
+        "cp16-sc-txdefault-not-applied",
+        STATION,
+        V16,
+        "leaves TxDefaultProfiles out of the composite schedule (and of what it delivers)",
+        "1.6 §3.13.1: TxDefaultProfile SHALL be used for a transaction without a TxProfile",
+    ),
+    Fault(
+        "cp16-sc-txprofile-ignored",
+        STATION,
+        V16,
+        "accepts a TxProfile but leaves it out of the composite schedule",
+        "1.6 §3.13.1: a TxProfile SHALL overrule the TxDefaultProfile",
+    ),
+    Fault(
+        "cp16-sc-wrong-transaction-accepted",
+        STATION,
+        V16,
+        "accepts a TxProfile whose transactionId is not the connector's transaction",
+        "1.6 §3.13.1: no such transaction active on the connector: discard it, error status",
+    ),
+    Fault(
+        "cp16-sc-composite-ignores-max",
+        STATION,
+        V16,
+        "leaves the ChargePointMaxProfile out of a connector's composite schedule",
+        "1.6 §3.13.4: the composite SHALL be at most the lowest of the merged schedules",
+    ),
 )

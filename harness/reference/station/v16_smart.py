@@ -17,7 +17,8 @@ GetCompositeSchedule; feature profile SmartCharging).
 Seeded faults (:mod:`harness.reference.faults_sc16`): ``cp16-sc-txprofile-without-tx-accepted``,
 ``cp16-sc-clear-unknown-accepted``, ``cp16-sc-composite-ignores-stack-level``,
 ``cp16-sc-remote-start-profile-dropped``, ``cp16-sc-remote-start-any-purpose``,
-``cp16-sc-clear-keeps-profile``.
+``cp16-sc-clear-keeps-profile``, ``cp16-sc-txdefault-not-applied``, ``cp16-sc-txprofile-ignored``,
+``cp16-sc-wrong-transaction-accepted``, ``cp16-sc-composite-ignores-max``.
 """
 
 from __future__ import annotations
@@ -149,7 +150,8 @@ class SmartCharging16:
                 if "cp16-sc-txprofile-without-tx-accepted" not in self.faults:
                     return rejected  # §3.13.1: discarded, error status
                 running = "none"
-            if profile.transaction_id not in (None, running):
+            wrong = profile.transaction_id not in (None, running)
+            if wrong and "cp16-sc-wrong-transaction-accepted" not in self.faults:
                 return rejected  # another transaction's profile
             profile = dataclasses.replace(profile, transaction_id=running)
         self._install(profile)
@@ -188,6 +190,12 @@ class SmartCharging16:
         profiles = list(self.profiles.values())
         if "cp16-sc-composite-ignores-stack-level" in self.faults:
             profiles = [dataclasses.replace(x, stack_level=0) for x in profiles]
+        dropped = {
+            Purpose.TX_DEFAULT: "cp16-sc-txdefault-not-applied",
+            Purpose.TX: "cp16-sc-txprofile-ignored",
+            Purpose.MAX: "cp16-sc-composite-ignores-max",
+        }
+        profiles = [x for x in profiles if dropped.get(x.purpose, "") not in self.faults]
         schedule = compose(
             profiles,
             connector,

@@ -1,0 +1,170 @@
+"""Shared steps of the OCPP 1.6 Smart Charging cases (charge point under test; 1.6 §3.13, §5.5,
+§5.7, §5.16): profile payloads in the 1.6 shape, Set/Clear/GetCompositeSchedule calls, and the
+composite check against the :mod:`harness.smart_charging` oracle in its 1.6 dialect (a mismatch
+reports per stretch expected vs actual with the profile it came from, and the offset x)."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import time
+from collections.abc import AsyncIterator, Iterable, Mapping
+from typing import Any
+
+from harness import CsmsPeer
+from harness.checks import require
+from harness.peers.exchange import CallOutcome
+from harness.smart_charging import V16, CompositeSchedule, Profile, TxState, compare, compose
+from harness.smart_charging.model import format_time
+from testcases.v16.auth_states import claims
+
+SMART = claims("smart-charging", "SmartCharging")
+#: The OCA's "configured max time deviation" (s) between expected and reported schedules.
+DEVIATION_S = 2
+#: When the case sent its last SetChargingProfile (the diagnosis' x).
+_LAST_SET: dict[str, float | None] = {"at": None, "asked": None}
+#: The window of every GetCompositeSchedule of these cases (s).
+WINDOW_S = 60
+
+
+def profile16(
+    pid: int,
+    purpose: str,
+    amps: float,
+    *,
+    stack: int = 0,
+    transaction_id: int | None = None,
+    periods: Iterable[tuple[int, float]] = (),
+) -> dict[str, Any]:
+    """A 1.6 ChargingProfile (§7.8): Absolute from a second ago, in A, ``amps`` from 0 and the
+    later ``periods`` (startPeriod, limit)."""
+    rows = [{"startPeriod": 0, "limit": amps}] + [
+        {"startPeriod": s, "limit": a} for s, a in periods
+    ]
+    body: dict[str, Any] = {
+        "chargingProfileId": pid,
+        "stackLevel": stack,
+        "chargingProfilePurpose": purpose,
+        "chargingProfileKind": "Absolute",
+        "chargingSchedule": {
+            "startSchedule": format_time(float(int(time.time()) - 1)),
+            "chargingRateUnit": "A",
+            "chargingSchedulePeriod": rows,
+        },
+    }
+    if transaction_id is not None:
+        body["transactionId"] = transaction_id
+    return body
+
+
+async def set_profile(
+    csms: CsmsPeer, connector: int, profile: Mapping[str, Any], *, status: str, req: str
+) -> CallOutcome:
+    """SetChargingProfile answered ``status`` (§5.16)."""
+    _LAST_SET["at"] = time.time()
+    payload = {"connectorId": connector, "csChargingProfiles": dict(profile)}
+    result = await csms.call_payload("SetChargingProfile", payload, req=req)
+    result.must(status=status, req=req)
+    return result
+
+
+async def clear(csms: CsmsPeer, *, status: str, req: str, **criteria: Any) -> CallOutcome:
+    """ClearChargingProfile with ``criteria`` (wire names) answered ``status`` (§5.5)."""
+    result = await csms.call_payload("ClearChargingProfile", dict(criteria), req=req)
+    result.must(status=status, req=req)
+    return result
+
+
+async def clear_all(csms: CsmsPeer) -> None:
+    """Best effort: every profile cleared (the next case starts clean)."""
+    with contextlib.suppress(Exception):
+        await csms.call_payload("ClearChargingProfile", {}, req="clean-up")
+
+
+@contextlib.asynccontextmanager
+async def profiles_cleared(csms: CsmsPeer) -> AsyncIterator[None]:
+    """No profile before the case, and none after it whatever happened."""
+    await clear_all(csms)
+    try:
+        yield
+    finally:
+        await clear_all(csms)
+
+
+async def composite(csms: CsmsPeer, connector: int, *, req: str) -> CallOutcome:
+    """GetCompositeSchedule in A over :data:`WINDOW_S`, answered Accepted (§5.7)."""
+    _LAST_SET["asked"] = time.time()
+    payload = {"connectorId": connector, "duration": WINDOW_S, "chargingRateUnit": "A"}
+    result = await csms.call_payload("GetCompositeSchedule", payload, req=req)
+    result.must(status="Accepted", req=req)
+    return result
+
+
+def expected(
+    sent: Iterable[tuple[int, Mapping[str, Any]]],
+    connector: int,
+    duration: int,
+    tx: tuple[int, int] | None = None,
+    *,
+    start: float | None = None,
+) -> CompositeSchedule:
+    """The oracle's composite (1.6 dialect) of ``connector`` from ``start`` (default now) for
+    the (connectorId, chargingProfile) pairs sent; ``tx``: (connector, transactionId) of a
+    running transaction."""
+    installed = [Profile.from_payload(dict(p), c, V16) for c, p in sent]
+    txs = {} if tx is None else {tx[0]: TxState(tx[0], str(tx[1]), time.time())}
+    at = time.time() if start is None else start
+    return compose(installed, connector, at, duration, "A", transactions=txs, dialect=V16)
+
+
+def check_composite(
+    outcome: CallOutcome,
+    sent: Iterable[tuple[int, Mapping[str, Any]]],
+    connector: int,
+    tx: tuple[int, int] | None = None,
+    *,
+    req: str,
+) -> None:
+    """The answer's schedule (connectorId and unit as asked, scheduleStart within the deviation
+    of the request: §5.7) against the oracle's composite of the profiles ``sent`` from that
+    scheduleStart, within the precision and the time deviation; stretches no installed profile
+    limits (the charge point's own maximum) are not compared. On a mismatch ``actual`` is the
+    diagnosis."""
+    body = outcome.payload
+    require(
+        isinstance(body.get("chargingSchedule"), Mapping),
+        req=req,
+        expected="a chargingSchedule in the Accepted GetCompositeSchedule.conf",
+        actual=repr(body),
+        frames=outcome.frames,
+    )
+    got = CompositeSchedule.from_payload(dict(body), V16)
+    asked = _LAST_SET["asked"] or time.time()
+    if not got.start:  # scheduleStart is optional (§6.24): the schedule starts on receipt
+        got = CompositeSchedule(got.location, asked, got.duration, got.unit, got.periods)
+    want = expected(sent, connector, WINDOW_S, tx, start=got.start)
+    require(
+        (got.location, got.unit) == (want.location, want.unit),
+        req=req,
+        expected=f"connectorId {want.location}, {want.unit}",
+        actual=f"connectorId {got.location}, {got.unit}",
+        frames=outcome.frames,
+    )
+    if got.duration == 0:  # duration is optional in the 1.6 ChargingSchedule (§7.13)
+        got = CompositeSchedule(got.location, got.start, want.duration, got.unit, got.periods)
+    result = compare(want, got, time_tolerance_s=DEVIATION_S)
+    diffs = [d for d in result.differences if d.sources]
+    lines = result.lines()[:1] + [f"{d} {result.unit}" for d in diffs]
+    set_at = _LAST_SET["at"]
+    if set_at is not None:
+        lines.insert(1, f"x = {got.start - set_at:+.1f} s from the last SetChargingProfile")
+    late = got.start - asked
+    lines.insert(1, f"scheduleStart is {late:+.1f} s from the GetCompositeSchedule.req")
+    require(
+        not diffs and math.isfinite(late) and abs(late) <= DEVIATION_S,
+        req=req,
+        expected="the composite schedule of the installed profiles (oracle), "
+        f"scheduleStart within {DEVIATION_S} s of the request",
+        actual="\n".join(lines),
+        frames=outcome.frames,
+    )
