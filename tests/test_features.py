@@ -174,8 +174,10 @@ def test_parents_required_items_and_claimed_profiles_hold() -> None:
         "needs C-32: local start authorized with a key code"
     )
     smart = compile_condition("Smart Charging", CS)
+    core_only = _profile("reference-station-v201", ("C-29.5",), profiles=("core",))
     assert (
-        unmet(smart, station) == "needs the certification profile Smart Charging (claims.profiles)"
+        unmet(smart, core_only)
+        == "needs the certification profile Smart Charging (claims.profiles)"
     )
     claimed = _profile("reference-station-v201", ("C-29.5",), profiles=("core", "SmartCharging"))
     assert unmet(smart, claimed) is None
