@@ -95,6 +95,7 @@ class ScriptedStation(CsmsPeer):
         within_s: float | None = None,
         req: str | None = None,
         validate: bool = True,
+        unique_id: str | None = None,
     ) -> CallOutcome:
         self.sent_actions.append(action)
         response = self.script[action](payload)
