@@ -42,4 +42,12 @@ OFFLINE16_FAULTS: tuple[Fault, ...] = (
         "TransactionMessageRetryInterval",
         "TransactionMessageRetryInterval",
     ),
+    Fault(
+        "cp16-offline-unknown-start-lost",
+        STATION,
+        V16,
+        "never sends the StartTransaction of a transaction it authorized offline for an unknown "
+        "idTag (AllowOfflineTxForUnknownId), not even after the reconnect",
+        "1.6 §3.5.4: SHALL send a StartTransaction",
+    ),
 )

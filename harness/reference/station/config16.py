@@ -52,6 +52,7 @@ class Config16:
         self.faults = faults
         self.on_change = on_change
         entries = [
+            Key("AllowOfflineTxForUnknownId", "false", kind="bool"),  # §9.1.1: supported
             Key("AuthorizeRemoteTxRequests", "false", kind="bool"),
             Key("AuthorizationCacheEnabled", "true", kind="bool"),  # §9.1.2: a cache exists
             Key("ClockAlignedDataInterval", "0", kind="int"),

@@ -21,7 +21,9 @@ Seeded faults: ``tx-reports-wrong-token`` (another idTag in StartTransaction) an
 (the idTag that started a transaction does not stop it) and ``stop-transaction-wrong-id``
 (StopTransaction carries -1, not the transactionId the Central System gave); offline
 (:mod:`harness.reference.faults_offline16`): ``cp16-offline-messages-lost``,
-``cp16-queue-newest-first`` and ``cp16-stop-no-transaction-data``.
+``cp16-queue-newest-first`` and ``cp16-stop-no-transaction-data``; unknown offline
+authorization (§3.5.4, AllowOfflineTxForUnknownId; :mod:`harness.reference.faults_offline16`):
+``cp16-offline-unknown-start-lost`` (that transaction's StartTransaction is never sent).
 """
 
 from __future__ import annotations
@@ -69,6 +71,8 @@ class TxEngine16:
         self.claim: Callable[[Connector, str], int | None] = lambda c, tag: None
         #: parentIdTag of an idTag as the last Authorize answer gave it (1.6 §5.13).
         self.parent_of: dict[str, str] = {}
+        #: Connectors whose idTag was authorized offline as unknown (1.6 §3.5.4).
+        self.unknown_offline: set[int] = set()
 
     def _send_tx(self, item: Outgoing) -> None:
         """A transaction message: queued like any other, offline too (§3.7). Faults:
@@ -157,9 +161,30 @@ class TxEngine16:
         return listed == "Accepted" if listed is not None else cached
 
     # -- transactions -------------------------------------------------------------------------------
+    def _offline_authorized(self, tag: str) -> bool:
+        """Offline (1.6 §3.5, §3.5.4): LocalAuthorizeOffline starts an idTag the list or the
+        cache holds as Accepted; AllowOfflineTxForUnknownId one neither of them knows."""
+        link = self.st.link
+        if link is not None and not link.closed.is_set():
+            return False
+        listed = self.local_status(tag)
+        cached = tag in self.st.auth_cache and self.config.get_bool("AuthorizationCacheEnabled")
+        if listed is not None or cached:
+            return self.config.get_bool("LocalAuthorizeOffline") and (
+                listed == "Accepted" if listed is not None else cached
+            )
+        return self.config.get_bool("AllowOfflineTxForUnknownId")
+
     def authorize(self, c: Connector, tag: str) -> None:
         if self._pre_authorized(tag):
             self.authorized(c, tag)  # 1.6 §3.5: a locally known idTag starts at once
+            return
+        if self._offline_authorized(tag):
+            known = self.local_status(tag) is not None or tag in self.st.auth_cache
+            self.unknown_offline.discard(c.number)
+            if not known:
+                self.unknown_offline.add(c.number)  # §3.5.4: Unknown Offline Authorization
+            self.authorized(c, tag)
             return
 
         def answered(result: Payload) -> None:
@@ -238,11 +263,20 @@ class TxEngine16:
             if not accepted and self.config.get_bool("StopTransactionOnInvalidId"):
                 self.stop(tx, "DeAuthorized")
 
-        self._send_tx(
-            Outgoing.fixed(
-                "StartTransaction", payload, transactional=True, tx_key=tx.key, on_result=started
-            )
+        lost = (
+            c.number in self.unknown_offline and "cp16-offline-unknown-start-lost" in self.st.faults
         )
+        self.unknown_offline.discard(c.number)
+        if not lost:
+            self._send_tx(
+                Outgoing.fixed(
+                    "StartTransaction",
+                    payload,
+                    transactional=True,
+                    tx_key=tx.key,
+                    on_result=started,
+                )
+            )
         self._samplers[tx.key] = self.st.spawn(self._sample(tx))
         self.st.refresh_status()
 
