@@ -174,10 +174,15 @@ async def test_remote_start_wrong_purpose(csms: CsmsPeer, sut: SutActions) -> No
             {"connectorId": 1, "idTag": "SC16-REMOTE", "chargingProfile": wrong},
             req="1.6 §5.11: RemoteStartTransaction answered",
         )
-        result.must(status="Rejected", req="1.6 §5.11: a chargingProfile MUST be a TxProfile")
-        await csms.expect_none(
-            "StartTransaction", for_s=csms.response_s, req="1.6 §5.11: nothing starts"
-        )
+        try:
+            result.must(status="Rejected", req="1.6 §5.11: a chargingProfile MUST be a TxProfile")
+            await csms.expect_none(
+                "StartTransaction", for_s=csms.response_s, req="1.6 §5.11: nothing starts"
+            )
+        finally:
+            if result.get("status") == "Accepted":  # withdraw the waiting start (§5.2)
+                await csms.call("ChangeAvailability", connector_id=1, type="Inoperative")
+                await csms.call("ChangeAvailability", connector_id=1, type="Operative")
 
 
 @_case("TC_066_CS", "Get Composite Schedule", "cp16-sc-composite-ignores-max")
@@ -255,7 +260,11 @@ async def test_txdefault_during_transaction(
             await set_profile(csms, 1, default, status="Accepted", req=SET_OK)
             got = await composite(csms, 1, req=COMPOSITE)
             check_composite(
-                got, [(1, default)], 1, (1, tx), req="1.6 §3.13.1: the TxDefaultProfile applies"
+                got,
+                [(1, default)],
+                1,
+                (1, tx),
+                req="1.6 §3.13.1: TxDefaultProfile used for the transaction",
             )
         finally:
             await stop_and_unplug(csms, sut, sut_profile.sut.tokens.valid)
