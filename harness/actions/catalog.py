@@ -45,6 +45,7 @@ _SPECS = (
     ActionSpec("go_offline", STATION),
     ActionSpec("go_online", STATION),
     ActionSpec("set_connector_faulted", STATION, ("evse_id", "connector_id", "faulted")),
+    ActionSpec("jam_connector_lock", STATION, ("evse_id", "connector_id", "jammed")),
     ActionSpec("store_customer_identifier", STATION, ("customer_identifier",)),
     ActionSpec("restore_security_profile", None, ("security_profile", "csms_url")),
     ActionSpec("remote_start", CSMS, ("id_token", "evse_id")),

@@ -135,6 +135,21 @@ class SutActions(CoreRequests, DeviceRequests):
             faulted=faulted,
         )
 
+    async def jam_connector_lock(
+        self, evse_id: int = 1, connector_id: int = 1, *, jammed: bool
+    ) -> None:
+        """1.6 §5.18, §7.6 (TC_024_CS, TC_030_CS): the connector's cable lock jams, so the next
+        lock or unlock fails (or it is repaired)."""
+        what = "Jam" if jammed else "Repair"
+        await self.operator.perform(
+            "jam_connector_lock",
+            f"{what} the cable lock of EVSE {evse_id} connector {connector_id}"
+            + (" (locking and unlocking fail)" if jammed else ""),
+            evse_id=evse_id,
+            connector_id=connector_id,
+            jammed=jammed,
+        )
+
     async def store_customer_identifier(self, customer_identifier: str) -> None:
         """TC_N_62_CS memory state: customer data stored at the station under an identifier."""
         await self.operator.perform(

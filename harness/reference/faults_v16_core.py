@@ -61,6 +61,22 @@ V16_CORE_FAULTS: tuple[Fault, ...] = (
         "1.6 §5.18: the transaction is finished first",
     ),
     Fault(
+        "cp16-unlock-jammed-unlocked",
+        STATION,
+        V16,
+        "answers UnlockConnector with Unlocked although its cable lock is jammed (SUT action "
+        "jam_connector_lock) and stays locked",
+        "1.6 §5.18, errata 3.87: SHALL answer whether it unlocked",
+    ),
+    Fault(
+        "cp16-lock-failure-charges",
+        STATION,
+        V16,
+        "reports the connector Faulted (ConnectorLockFailure) when its cable lock fails, yet "
+        "starts the transaction on it",
+        "1.6 §4.9: a connector reported Faulted is not available",
+    ),
+    Fault(
         "cp16-unlock-unknown-failed",
         STATION,
         V16,

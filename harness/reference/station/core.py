@@ -209,6 +209,17 @@ class ReferenceStation:
         self.hardware.connector(evse_id, connector_id).faulted = faulted
         self.refresh_status()
 
+    async def jam_connector_lock(
+        self, evse_id: int = 1, connector_id: int = 1, jammed: bool = True
+    ) -> None:
+        """The connector's cable lock jams (1.6: locking and unlocking fail, §5.18, §7.6) or is
+        repaired (a lock failure it caused is over)."""
+        c = self.hardware.connector(evse_id, connector_id)
+        c.lock_jammed = jammed
+        if not jammed:
+            c.lock_failed = False
+        self.refresh_status()
+
     async def go_offline(self) -> None:
         """The network drops: the socket dies without a close frame and stays down."""
         self._offline = True

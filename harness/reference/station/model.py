@@ -81,6 +81,10 @@ class Connector:
     pending_tag: str | None = None
     #: 1.6: the connector has an error (status Faulted; SUT action set_connector_faulted).
     faulted: bool = False
+    #: 1.6: the cable lock is jammed (SUT action jam_connector_lock): locking and unlocking fail.
+    lock_jammed: bool = False
+    #: 1.6: locking the cable for a transaction failed (Faulted, ConnectorLockFailure, §7.6).
+    lock_failed: bool = False
 
 
 @dataclass(eq=False, slots=True)

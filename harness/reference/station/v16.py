@@ -100,7 +100,7 @@ class V16:
     def _status(self, c: Connector) -> str:
         if c.number in self.txe.tx and "status-skips-charging" not in self.st.faults:
             return "Charging" if c.plugged else "SuspendedEV"
-        if c.faulted:
+        if c.faulted or c.lock_failed:  # lock_failed: ConnectorLockFailure (TC_024_CS)
             return "Faulted"
         if not c.operative:
             return "Unavailable"
@@ -114,10 +114,15 @@ class V16:
     def status_payload(self, key: Any, status: str) -> Payload:
         return {
             "connectorId": key,
-            "errorCode": "OtherError" if status == "Faulted" else "NoError",
+            "errorCode": self._error_code(key) if status == "Faulted" else "NoError",
             "status": status,
             "timestamp": now_iso(),
         }
+
+    def _error_code(self, key: Any) -> str:
+        """§7.6: ConnectorLockFailure for a connector whose cable lock failed, else OtherError."""
+        c = self.hw.by_number(key) if isinstance(key, int) and key > 0 else None
+        return "ConnectorLockFailure" if c is not None and c.lock_failed else "OtherError"
 
     def handle(self, call: Call) -> Reply:
         handler = self._handlers.get(call.action)

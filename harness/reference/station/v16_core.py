@@ -146,6 +146,11 @@ class Core16:
             return Reply({"status": "UnlockFailed" if failed else "NotSupported"})
         txe = self.v.txe
         tx = txe.tx.get(c.number)
+        jammed = c.lock_jammed and "cp16-unlock-jammed-unlocked" not in self.faults
+        if jammed:  # §5.18, errata 3.87: tried, the lock is still locked
+            if tx is None:
+                return Reply({"status": "UnlockFailed"})
+            return Reply({"status": "UnlockFailed"}, then=lambda: txe.stop(tx, "UnlockCommand"))
         if tx is None:
             failed = "cp16-unlock-idle-failed" in self.faults
             return Reply({"status": "UnlockFailed" if failed else "Unlocked"})

@@ -130,7 +130,7 @@ class TxEngine16:
         c = self.hw.connector(evse_id, connector_id)
         if not c.plugged:
             return
-        c.plugged, c.finished = False, False
+        c.plugged, c.finished, c.lock_failed = False, False, False
         tx = self.tx.get(c.number)
         if tx is not None:
             if self.config.get_bool("StopTransactionOnEVSideDisconnect"):
@@ -237,6 +237,11 @@ class TxEngine16:
     def _start(self, c: Connector, tag: str) -> None:
         self.disarm(c)
         c.pending_tag = None
+        if c.lock_jammed:  # the cable cannot be locked: Faulted, ConnectorLockFailure (§7.6)
+            c.lock_failed = True
+            self.st.refresh_status()
+            if "cp16-lock-failure-charges" not in self.st.faults:
+                return
         tx = Transaction(c.evse_id, c, id_token=tag, authorized=True)
         tx.meter_start_wh = int(c.meter.read())
         self.tx[c.number] = tx
