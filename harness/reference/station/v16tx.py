@@ -23,7 +23,9 @@ Seeded faults: ``tx-reports-wrong-token`` (another idTag in StartTransaction) an
 (:mod:`harness.reference.faults_offline16`): ``cp16-offline-messages-lost``,
 ``cp16-queue-newest-first`` and ``cp16-stop-no-transaction-data``; unknown offline
 authorization (§3.5.4, AllowOfflineTxForUnknownId; :mod:`harness.reference.faults_offline16`):
-``cp16-offline-unknown-start-lost`` (that transaction's StartTransaction is never sent).
+``cp16-offline-unknown-start-lost`` (that transaction's StartTransaction is never sent). A
+jammed cable lock (SUT action jam_connector_lock) stops a start: the connector is Faulted with
+ConnectorLockFailure (§7.6); fault ``cp16-lock-failure-charges`` starts the transaction anyway.
 """
 
 from __future__ import annotations
