@@ -27,13 +27,13 @@ from harness.reference.faults_k import K_FAULTS
 from harness.reference.faults_l import L_FAULTS
 from harness.reference.faults_m import M_FAULTS
 from harness.reference.faults_np import NP_FAULTS
-from harness.reference.faults_offline16 import OFFLINE16_FAULTS
 from harness.reference.faults_offline import OFFLINE_FAULTS
+from harness.reference.faults_offline16 import OFFLINE16_FAULTS
 from harness.reference.faults_sc16 import SC16_FAULTS
 from harness.reference.faults_sec16 import SEC16_FAULTS
-from harness.reference.faults_v16_csms import V16_CSMS_FAULTS
-from harness.reference.faults_v16_core import V16_CORE_FAULTS
 from harness.reference.faults_v16_auth import AUTH16_FAULTS
+from harness.reference.faults_v16_core import V16_CORE_FAULTS
+from harness.reference.faults_v16_csms import V16_CSMS_FAULTS
 from harness.reference.faults_v16_reservation import RESERVATION16_FAULTS
 from harness.reference.robustness_faults import ROBUSTNESS_FAULTS
 from harness.reference.station_faults import STATION_FAULTS
