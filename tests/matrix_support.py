@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import subprocess
@@ -27,7 +28,12 @@ BUILTIN = {
 
 def all_cases() -> list[OcaCase]:
     """Every ``@oca`` case under testcases/, found by importing the modules."""
-    cases: list[OcaCase] = []
+    return [case for case, _ in _cases_and_modules()]
+
+
+@functools.cache
+def _cases_and_modules() -> tuple[tuple[OcaCase, Path], ...]:
+    found: list[tuple[OcaCase, Path]] = []
     for path in sorted(TESTCASES.rglob("test_*.py")):
         module_name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
         module = importlib.import_module(module_name)
@@ -35,8 +41,16 @@ def all_cases() -> list[OcaCase]:
             func = getattr(module, name)
             for mark in getattr(func, "pytestmark", []):
                 if mark.name == "oca" and isinstance(mark.args[0], OcaCase):
-                    cases.append(mark.args[0])
-    return cases
+                    found.append((mark.args[0], path))
+    return tuple(found)
+
+
+def case_modules(case_ids: tuple[str, ...]) -> list[str]:
+    """The test modules that hold ``case_ids``: a child run collects only those (collecting
+    every module of testcases/ for one case cost about a second of CPU per child run, and the
+    matrices start a thousand of them)."""
+    wanted = set(case_ids)
+    return sorted({str(path) for case, path in _cases_and_modules() if case.id in wanted})
 
 
 @dataclass(frozen=True)
@@ -164,7 +178,7 @@ def child_run(
         sys.executable,
         "-m",
         "pytest",
-        str(TESTCASES),
+        *(case_modules(case_ids) or [str(TESTCASES)]),
         "-p",
         "no:cacheprovider",
         "-q",
