@@ -164,9 +164,9 @@ async def play(plan: Schedule, faults: frozenset[str] = frozenset()) -> list[str
         # a token presented around the reboot may have started one more (waiting for a cable)
         station.behaviour.end_all("Other", "AbnormalCondition")
         await asyncio.sleep(0.5)
-        if not await station.wait_ready(15):
+        if not await station.wait_ready(15) or not await station.outbox.flushed(15):
             return [f"seed {plan.seed}: the queue was not delivered within 15 s"]
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(0.3)  # the last message's arrival at the recording CSMS
         return [f"seed {plan.seed}: {p}" for p in problems(csms.seen)]
     finally:
         await station.stop()
