@@ -20,6 +20,17 @@ from harness.reference.station.v2 import V2
 from harness.smart_charging import CompositeSchedule, compare, compose, format_time
 
 NOW = float(int(time.time()))
+#: The default startSchedule of :func:`_profile`: 10 s before the test's NOW.
+_RECENT = -1.0
+
+
+@pytest.fixture(autouse=True)
+def _fresh_now() -> None:
+    """NOW is taken when each test starts: the station composes from the real clock, and a NOW
+    taken at import was minutes old by the time a test ran late in a long xdist session (the
+    composite then began in a later period of the profiles)."""
+    global NOW
+    NOW = float(int(time.time()))
 
 
 class Sent:
@@ -60,7 +71,7 @@ def _profile(
     stack: int = 0,
     kind: str = "Absolute",
     unit: str = "A",
-    start: float | None = NOW - 10,
+    start: float | None = _RECENT,
     duration: int | None = None,
     **extra: Any,
 ) -> Payload:
@@ -69,6 +80,8 @@ def _profile(
         "chargingRateUnit": unit,
         "chargingSchedulePeriod": [{"startPeriod": s, "limit": lim} for s, lim in periods],
     }
+    if start == _RECENT:
+        start = NOW - 10
     if kind != "Relative" and start is not None:
         schedule["startSchedule"] = format_time(start)
     if duration is not None:
