@@ -72,6 +72,24 @@ async def charging(csms: CsmsPeer, sut: SutActions, tag: str) -> None:
     )
 
 
+async def started_offline(csms: CsmsPeer, sut: SutActions, tag: str, *, req: str) -> InboundCall:
+    """Offline (the harness drops the connection and refuses reconnections), the EV plugged in
+    on connector 1 and ``tag`` presented; reconnections accepted, the queued StartTransaction of
+    ``tag`` (``req``: that it comes), held for the caller to answer (§3.7, §3.5.4)."""
+    async with NetworkFaults(csms) as net:
+        csms.hold("StartTransaction")
+        await net.offline(60)
+        await asyncio.sleep(0.5)  # the charge point notices the loss
+        await sut.plug_in(evse_id=1)
+        await sut.present_token(tag)
+        await asyncio.sleep(1.0)
+        net.accept()
+        await csms.wait_connected(csms.action_s, req="1.6: the charge point reconnects")
+        return await csms.expect(
+            "StartTransaction", connector_id=1, id_tag=tag, within_s=csms.action_s, req=req
+        )
+
+
 def forget(csms: CsmsPeer, tx_id: int) -> None:
     """The charge point ended ``tx_id`` offline but its StopTransaction for it never came (the
     case fails on that): the harness's record of an open transaction is stale, so it is dropped
@@ -357,23 +375,8 @@ async def test_offline_start_valid_id_tag(
     await configure(csms, "AuthorizationCacheEnabled", "true")
     await online_transaction(csms, sut, tag)
     await csms.settle_replies()
-    async with NetworkFaults(csms) as net:
-        csms.hold("StartTransaction")
-        await net.offline(60)
-        await asyncio.sleep(0.5)  # the charge point notices the loss
-        await sut.plug_in(evse_id=1)
-        await sut.present_token(tag)
-        await asyncio.sleep(1.0)
-        net.accept()
-        await csms.wait_connected(csms.action_s, req="1.6: the charge point reconnects")
-        start = await csms.expect(
-            "StartTransaction",
-            connector_id=1,
-            id_tag=tag,
-            within_s=csms.action_s,
-            req=QUEUE_START,
-        )
-        await start.reply(transaction_id=TX_ID + 2, id_tag_info={"status": "Accepted"})
+    start = await started_offline(csms, sut, tag, req=QUEUE_START)
+    await start.reply(transaction_id=TX_ID + 2, id_tag_info={"status": "Accepted"})
     await sut.present_token(tag)
     await csms.expect(
         "StopTransaction",

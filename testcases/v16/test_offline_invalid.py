@@ -12,15 +12,13 @@ not is a SHOULD in 1.6: a warning; the cases FAIL on the §3.5.4 SHALL and on §
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 
 from harness import CsmsPeer, SutActions, oca
 from harness.checks import applicable_unless, require, should
 from harness.config import SutProfile
-from harness.netfaults import NetworkFaults
 from harness.verdicts import SutFailure
-from testcases.v16.test_offline import configure, forget
+from testcases.v16.test_offline import configure, forget, started_offline
 
 V16 = ("1.6",)
 TX_ID = 3701
@@ -50,23 +48,8 @@ async def offline_start_invalid(
     ok = await configure(csms, "StopTransactionOnInvalidId", value)
     applicable_unless(not ok, f"StopTransactionOnInvalidId cannot be set to {value}")
     await csms.settle_replies()
-    async with NetworkFaults(csms) as net:
-        csms.hold("StartTransaction")
-        await net.offline(60)
-        await asyncio.sleep(0.5)  # the charge point notices the loss
-        await sut.plug_in(evse_id=1)
-        await sut.present_token(tag)
-        await asyncio.sleep(1.0)
-        net.accept()
-        await csms.wait_connected(csms.action_s, req="1.6: the charge point reconnects")
-        start = await csms.expect(
-            "StartTransaction",
-            connector_id=1,
-            id_tag=tag,
-            within_s=csms.action_s,
-            req=SEND_START,
-        )
-        await start.reply(transaction_id=tx_id, id_tag_info={"status": "Invalid"})
+    start = await started_offline(csms, sut, tag, req=SEND_START)
+    await start.reply(transaction_id=tx_id, id_tag_info={"status": "Invalid"})
 
 
 async def stop_seen(csms: CsmsPeer, tx_id: int, within_s: float) -> dict[str, object] | None:
