@@ -11,16 +11,18 @@ per transaction the seqNo runs 0, 1, 2... without gaps, repeats or reordering (t
 sent again after its answer was lost counts once), one Started first and one Ended last; every
 event that waited in the queue across a reconnect says offline=true (E11.FR.02, E11.FR.07); the
 energy register never decreases (J02.FR.16). The same checker reports each queue fault of
-:mod:`harness.reference.faults_offline` that a schedule can show (the retry faults need a CSMS
-that answers with errors or not at all: TC_E_41/42/50/51 kill those).
+:mod:`harness.reference.faults_offline` that a schedule can show; the retry faults need a CSMS
+that fails messages on purpose: :mod:`tests.test_offline_retry_schedules` (and TC_E_41/42/50/51).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -31,8 +33,10 @@ from harness.netfaults import NetworkFaults
 from harness.ocppj.frames import Call
 from harness.ocppj.session import Received
 from harness.peers.csms import CsmsPeer
+from harness.peers.exchange import InboundCall
 from harness.reference.station import ReferenceStation
 from harness.transport.link import Link
+from harness.verdicts import SutFailure
 
 pytestmark = pytest.mark.asyncio
 
@@ -51,6 +55,9 @@ class Seen:
     payload: dict[str, Any]
     connection: int
     opened_at: float
+    #: When it arrived (monotonic clock) and how the CSMS answered it ("" = accepted).
+    at: float = 0.0
+    refused: str = ""
 
 
 class RecordingCsms(CsmsPeer):
@@ -65,13 +72,28 @@ class RecordingCsms(CsmsPeer):
         self.opened[id(link)] = time.time()
         await super()._on_link(link)
 
+    def refuse(self, payload: dict[str, Any]) -> str:
+        """How to fail this transmission of a TransactionEvent: "" (answer it), "error" (a
+        CALLERROR) or "silent" (no answer); the retry schedules override it."""
+        return ""
+
     def _on_receive(self, link: Link, event: Received) -> None:
         frame = event.frame
         if isinstance(frame, Call) and event.reply is None and frame.action == "TransactionEvent":
             key = id(link)
             opened = self.opened.setdefault(key, time.time())
-            self.seen.append(Seen(frame.payload, key, opened))
+            refused = self.refuse(frame.payload)
+            self.seen.append(Seen(frame.payload, key, opened, time.monotonic(), refused))
+            if refused:  # failed on purpose: neither the inbox nor the default reply
+                if refused == "error":
+                    self._spawn(self._reply_error(InboundCall(frame, link, self)))
+                return
         super()._on_receive(link, event)
+
+    @staticmethod
+    async def _reply_error(call: InboundCall) -> None:
+        with contextlib.suppress(SutFailure):  # the link dropped first: a transmission lost
+            await call.reply_error("InternalError", "refused by the retry schedule")
 
 
 @dataclass
@@ -136,9 +158,19 @@ async def _faults(csms: CsmsPeer, station: ReferenceStation, plan: Schedule) -> 
                 await asyncio.sleep(length)
 
 
-async def play(plan: Schedule, faults: frozenset[str] = frozenset()) -> list[str]:
-    """Run one schedule and return what the checker finds wrong."""
-    csms = RecordingCsms()
+async def play(
+    plan: Schedule,
+    faults: frozenset[str] = frozenset(),
+    *,
+    csms: RecordingCsms | None = None,
+    attempts: int = 20,
+    interval: int = 0,
+    check: Callable[[list[Seen]], list[str]] | None = None,
+) -> list[str]:
+    """Run one schedule and return what the checker (default :func:`problems`) finds wrong;
+    the station retries a failed TransactionEvent ``attempts`` times, ``interval`` seconds
+    times the transmissions so far apart (MessageAttempts/MessageAttemptInterval)."""
+    csms = csms or RecordingCsms()
     await csms.start()
     csms.begin_case(f"offline schedule {plan.seed}")
     station = ReferenceStation(
@@ -156,8 +188,8 @@ async def play(plan: Schedule, faults: frozenset[str] = frozenset()) -> list[str
         station.behaviour.dm.set_variables(  # type: ignore[attr-defined]
             [
                 _item("SampledDataCtrlr", "TxUpdatedInterval", "1"),
-                _item("OCPPCommCtrlr", "MessageAttempts", "20", "TransactionEvent"),
-                _item("OCPPCommCtrlr", "MessageAttemptInterval", "0", "TransactionEvent"),
+                _item("OCPPCommCtrlr", "MessageAttempts", str(attempts), "TransactionEvent"),
+                _item("OCPPCommCtrlr", "MessageAttemptInterval", str(interval), "TransactionEvent"),
             ]
         )
         await asyncio.gather(_sessions(station, plan), _faults(csms, station, plan))
@@ -167,7 +199,7 @@ async def play(plan: Schedule, faults: frozenset[str] = frozenset()) -> list[str
         if not await station.wait_ready(15) or not await station.outbox.flushed(15):
             return [f"seed {plan.seed}: the queue was not delivered within 15 s"]
         await asyncio.sleep(0.3)  # the last message's arrival at the recording CSMS
-        return [f"seed {plan.seed}: {p}" for p in problems(csms.seen)]
+        return [f"seed {plan.seed}: {p}" for p in (check or problems)(csms.seen)]
     finally:
         await station.stop()
         await csms.stop()
