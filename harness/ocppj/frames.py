@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
+import orjson
+
 from harness.ocppj.errors import ErrorKind
 
 #: Part 4 §4.1.3: the message id is a string of at most 36 characters.
@@ -123,6 +125,34 @@ class FrameError(Exception):
         self.message_type = message_type
 
 
+#: Bytes as digits ("0") or not (" "): a run of 19 digits marks an integer orjson may not hold.
+_DIGITS = bytes.maketrans(bytes(range(256)), bytes(48 if 48 <= b <= 57 else 32 for b in range(256)))
+_LONG_NUMBER = b"0" * 19
+
+
+def loads(text: str) -> Any:
+    """Parse JSON text exactly as the standard library's ``json.loads`` does, faster.
+
+    orjson parses a frame in about half the time, but differs on a few inputs, which therefore go
+    to the standard library (so the frame is read, or rejected with its message, as before):
+    NaN, Infinity and numbers beyond the double range (orjson rejects them; the stdlib reads
+    them as floats), lone surrogates in strings (rejected; the stdlib keeps them), nesting deeper
+    than orjson's limit (the stdlib's own limit then rejects it), and integers outside 64 bits,
+    which orjson silently turns into floats: any text with a run of 19 or more digits is read by
+    the stdlib. Duplicate keys: both keep the last value.
+    """
+    try:
+        encoded = text.encode()
+    except UnicodeEncodeError:  # a lone surrogate in the text itself
+        return json.loads(text)
+    if _LONG_NUMBER in encoded.translate(_DIGITS):
+        return json.loads(text)
+    try:
+        return orjson.loads(encoded)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def parse_frame(raw: str | bytes, version: str) -> Frame:
     """Parse one WebSocket message into a frame, or raise :class:`FrameError`.
 
@@ -133,7 +163,7 @@ def parse_frame(raw: str | bytes, version: str) -> Frame:
             ErrorKind.RPC_FRAMEWORK_ERROR, "binary WebSocket frame: OCPP-J is text only"
         )
     try:
-        data = json.loads(raw)
+        data = loads(raw)
     except (ValueError, RecursionError) as exc:
         raise FrameError(ErrorKind.RPC_FRAMEWORK_ERROR, f"not valid JSON: {exc}") from None
     if not isinstance(data, list) or not data:
@@ -238,17 +268,38 @@ def to_list(frame: Frame) -> list[Any]:
     return [int(frame.message_type), frame.unique_id, frame.code, frame.description, frame.details]
 
 
-#: One encoder for every frame: ``json.dumps`` with arguments builds a new encoder per call. The
+#: The reference encoder (``json.dumps`` with arguments builds a new encoder per call). The
 #: circular-reference check walks every container of the payload and costs as much as the encoding
 #: itself, so it is off; a circular payload still fails in :func:`serialize`, as ``ValueError``.
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False)
+#: What the stdlib encoder refuses, orjson must refuse too (it would encode them natively).
+_ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
 
 
-def serialize(frame: Frame) -> str:
-    """The compact JSON text of ``frame`` (UTF-8 characters kept, not escaped)."""
+def dumps(value: Any) -> str:
+    """Compact JSON text of ``value``, as the stdlib encoder writes it (UTF-8 kept, not escaped).
+
+    orjson encodes in a tenth of the time; whatever it refuses (integers outside 64 bits, lone
+    surrogates, keys that are not strings, circular or very deep payloads, types the stdlib does
+    not encode either) and whatever it would write differently (NaN and infinities, which it
+    writes as ``null``: any output holding ``null`` is written again) goes to the stdlib encoder.
+    Floats may be spelled differently (``1e-07`` vs ``1e-7``): the same number either way.
+    """
     try:
-        return _ENCODER.encode(to_list(frame))
+        encoded = orjson.dumps(value, option=_ORJSON_OPTIONS)
+    except TypeError:
+        pass
+    else:
+        if b"null" not in encoded:
+            return encoded.decode()
+    try:
+        return _ENCODER.encode(value)
     except RecursionError:
         raise ValueError(
             "Circular reference detected (or the payload nests too deeply to serialise)"
         ) from None
+
+
+def serialize(frame: Frame) -> str:
+    """The compact JSON text of ``frame`` (UTF-8 characters kept, not escaped)."""
+    return dumps(to_list(frame))
