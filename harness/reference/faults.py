@@ -15,6 +15,7 @@ from harness.reference.csms_faults import CSMS_FAULTS
 from harness.reference.csms_faults_k import K_CSMS_FAULTS
 from harness.reference.csms_faults_l import L_CSMS_FAULTS
 from harness.reference.csms_faults_offline import OFFLINE_CSMS_FAULTS
+from harness.reference.csms_faults_sc16 import SC16_CSMS_FAULTS
 from harness.reference.csms_faults_sec16 import SEC16_CSMS_FAULTS
 from harness.reference.fault_model import PRECONDITION, Fault
 from harness.reference.faults_a import A_FAULTS
@@ -62,6 +63,7 @@ FAULTS.update({f.name: f for f in OFFLINE_FAULTS})  # issue 12: offline queue an
 FAULTS.update({f.name: f for f in AUTH16_FAULTS})  # 1.6 local list, remote trigger (charge point)
 FAULTS.update({f.name: f for f in RESERVATION16_FAULTS})  # 1.6 reservations (charge point)
 FAULTS.update({f.name: f for f in SC16_FAULTS})  # 1.6 smart charging (charge point)
+FAULTS.update({f.name: f for f in SC16_CSMS_FAULTS})  # 1.6 smart charging (central system)
 FAULTS.update({f.name: f for f in K_FAULTS})  # block K (smart charging, 2.x station)
 FAULTS.update({f.name: f for f in V16_CORE_FAULTS})  # 1.6 Core charge point cases (issue 14)
 FAULTS.update({f.name: f for f in V16_CSMS_FAULTS})  # 1.6 Core cases, central system
