@@ -79,4 +79,11 @@ SC16_FAULTS: tuple[Fault, ...] = (
         "leaves the ChargePointMaxProfile out of a connector's composite schedule",
         "1.6 §3.13.4, §5.7: the composite schedule merges the installed profiles",
     ),
+    Fault(
+        "cp16-sc-limit-not-enforced",
+        STATION,
+        V16,
+        "reports the composite schedule but lets the EV draw its full power whatever the limit",
+        "the EV draws no more than its limit",
+    ),
 )

@@ -5,6 +5,7 @@ reports per stretch expected vs actual with the profile it came from, and the of
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import math
 import time
@@ -15,7 +16,7 @@ from harness import CsmsPeer
 from harness.checks import require
 from harness.peers.exchange import CallOutcome
 from harness.smart_charging import V16, CompositeSchedule, Profile, TxState, compare, compose
-from harness.smart_charging.model import format_time
+from harness.smart_charging.model import format_time, parse_time
 from testcases.v16.auth_states import claims
 
 SMART = claims("smart-charging", "SmartCharging")
@@ -167,4 +168,64 @@ def check_composite(
         f"scheduleStart within {DEVIATION_S} s of the request",
         actual="\n".join(lines),
         frames=outcome.frames,
+    )
+
+
+#: 1.6 §7.12: W = A x the area's line voltage x numberPhases (3 when absent).
+LINE_VOLTAGE_V = 230.0
+DELIVERY = (
+    "1.6 §3.13.1, §7.11: an Accepted profile is executed: the EV draws no more than its limit"
+)
+
+
+async def _register_wh(csms: CsmsPeer, connector: int) -> tuple[float, float] | None:
+    """(charge point time, Energy.Active.Import.Register in Wh) of a triggered MeterValues of
+    ``connector`` (1.6 §5.17); None when the charge point triggers none or reports no register
+    in Wh/kWh."""
+    asked = await csms.call_payload(
+        "TriggerMessage",
+        {"requestedMessage": "MeterValues", "connectorId": connector},
+        req="1.6 §5.17: TriggerMessage MeterValues",
+    )
+    if asked.error is not None or asked.get("status") != "Accepted":
+        return None
+    note = await csms.expect(
+        "MeterValues",
+        connector_id=connector,
+        within_s=csms.action_s,
+        req="1.6 §5.17: the triggered MeterValues is sent",
+    )
+    for value in note["meterValue"]:
+        for sample in value.get("sampledValue", []):
+            unit = sample.get("unit", "Wh")
+            measurand = sample.get("measurand", "Energy.Active.Import.Register")
+            if measurand == "Energy.Active.Import.Register" and unit in ("Wh", "kWh"):
+                wh = float(sample["value"]) * (1000 if unit == "kWh" else 1)
+                stamp = parse_time(value["timestamp"])
+                return None if stamp is None else (stamp, wh)
+    return None
+
+
+async def drawn_within(
+    csms: CsmsPeer, connector: int, limit_a: float, *, phases: int = 3, span_s: float = 4
+) -> None:
+    """Beyond the OCA (issue 13 item 5): the energy the EV draws over ``span_s`` follows the
+    limit of ``limit_a`` A per phase (in W after §7.12), two triggered register readings apart,
+    with 10 % and one register step of slack (an upper bound: an EV may draw less). Not measured
+    where the charge point triggers no MeterValues (Remote Trigger is optional)."""
+    limit_w = limit_a * LINE_VOLTAGE_V * phases
+    first = await _register_wh(csms, connector)
+    if first is None:
+        return
+    await asyncio.sleep(span_s)
+    second = await _register_wh(csms, connector)
+    if second is None or second[0] <= first[0]:
+        return
+    hours = (second[0] - first[0]) / 3600
+    drawn, allowed = second[1] - first[1], limit_w * hours * 1.1 + 1.0
+    require(
+        drawn <= allowed,
+        req=DELIVERY,
+        expected=f"at most {allowed:.1f} Wh in {hours * 3600:.1f} s ({limit_w:.0f} W)",
+        actual=f"{drawn:.1f} Wh ({drawn / hours:.0f} W)",
     )

@@ -21,6 +21,7 @@ from testcases.v16.sc16_states import (
     check_composite,
     clear,
     composite,
+    drawn_within,
     profile16,
     profiles_cleared,
     set_profile,
@@ -60,10 +61,17 @@ async def test_txdefault_profile(csms: CsmsPeer, sut: SutActions, sut_profile: S
             await stop_and_unplug(csms, sut, sut_profile.sut.tokens.valid)
 
 
-@_case("TC_057_CS", "Central Smart Charging - TxProfile", "cp16-sc-txprofile-ignored")
+@_case(
+    "TC_057_CS",
+    "Central Smart Charging - TxProfile",
+    "cp16-sc-txprofile-ignored",
+    "cp16-sc-limit-not-enforced",
+)
 async def test_txprofile(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
     """After 2.0.1 TC_K_02/K_10_CS. §3.13.1, §5.16: with a TxDefaultProfile (10 A) and a running
-    transaction, a TxProfile (6 A) for that transaction is Accepted and overrules the default."""
+    transaction, a TxProfile (6 A) for that transaction is Accepted and overrules the default;
+    beyond the OCA (issue 13 item 5), the energy the EV then draws (two triggered register
+    readings, §5.17) stays within 6 A on 3 phases (§7.11: Accepted means executed)."""
     default = profile16(571, "TxDefaultProfile", 10.0)
     async with profiles_cleared(csms):
         await set_profile(csms, 1, default, status="Accepted", req=SET_OK)
@@ -79,6 +87,7 @@ async def test_txprofile(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfil
                 (1, tx),
                 req="1.6 §3.13.1: the TxProfile overrules the default",
             )
+            await drawn_within(csms, 1, 6.0)
         finally:
             await stop_and_unplug(csms, sut, sut_profile.sut.tokens.valid)
 

@@ -13,12 +13,17 @@ GetCompositeSchedule; feature profile SmartCharging).
 * RemoteStartTransaction with a chargingProfile (§5.11): Rejected unless its purpose is
   TxProfile; otherwise, once the transaction has begun, it is that transaction's TxProfile.
 * A TxProfile ends with its transaction (§3.13.1, §7.10).
+* Power delivery (issue 13 item 5): the simulated EV on a connector draws its own power
+  (:data:`~harness.reference.station.model.CHARGING_POWER_W`) capped by the connector's
+  composite limit in W (§3.13.3; §5.16.2: the charge point SHALL apply the profile): each
+  connector's meter asks :meth:`SmartCharging16.energy_wh`, so its meter values follow the limit.
 
 Seeded faults (:mod:`harness.reference.faults_sc16`): ``cp16-sc-txprofile-without-tx-accepted``,
 ``cp16-sc-clear-unknown-accepted``, ``cp16-sc-composite-ignores-stack-level``,
 ``cp16-sc-remote-start-profile-dropped``, ``cp16-sc-remote-start-any-purpose``,
 ``cp16-sc-clear-keeps-profile``, ``cp16-sc-txdefault-not-applied``, ``cp16-sc-txprofile-ignored``,
-``cp16-sc-wrong-transaction-accepted``, ``cp16-sc-composite-ignores-max``.
+``cp16-sc-wrong-transaction-accepted``, ``cp16-sc-composite-ignores-max``,
+``cp16-sc-limit-not-enforced`` (reports the composite but delivers the EV's full power).
 """
 
 from __future__ import annotations
@@ -26,10 +31,11 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from harness.reference.station.config16 import Key
-from harness.reference.station.model import Payload, Reply
+from harness.reference.station.model import CHARGING_POWER_W, Payload, Reply
 from harness.reference.station.v16_auth import add_feature_profile
 from harness.smart_charging import V16, Profile, Purpose, TxState, compose
 
@@ -64,6 +70,8 @@ class SmartCharging16:
         #: Installed profiles by chargingProfileId.
         self.profiles: dict[int, Profile] = {}
         self._pending: dict[int, Payload] = {}  # §5.11: remote start profiles by connector
+        for c in v16.hw.connectors():
+            c.meter.energy_wh = partial(self.energy_wh, c.number)
 
     def handlers(self, existing: dict[str, Callable[[Payload], Reply]]) -> dict[str, Any]:
         """SetChargingProfile, ClearChargingProfile, GetCompositeSchedule, and
@@ -207,3 +215,32 @@ class SmartCharging16:
             dialect=V16,
         )
         return Reply({"status": "Accepted", **schedule.payload(V16)})
+
+    # -- power delivery ---------------------------------------------------------------------------
+    def energy_wh(self, connector: int, begin: float, end: float) -> float:
+        """Energy (Wh) the EV on ``connector`` draws in ``[begin, end)`` (POSIX s): its own
+        power, :data:`CHARGING_POWER_W`, capped by the connector's composite limit in W (fault
+        ``cp16-sc-limit-not-enforced``: never capped)."""
+        if end <= begin:
+            return 0.0
+        if "cp16-sc-limit-not-enforced" in self.faults:
+            return (end - begin) * CHARGING_POWER_W / 3600.0
+        self._prune()
+        span = max(1, int(end - begin) + 1)
+        schedule = compose(
+            list(self.profiles.values()),
+            connector,
+            begin,
+            span,
+            "W",
+            transactions=self.transactions(),
+            voltage=VOLTAGE_V,
+            dialect=V16,
+        )
+        total = 0.0
+        bounds = [p.start for p in schedule.periods[1:]] + [span]
+        for period, until in zip(schedule.periods, bounds, strict=True):
+            lo, hi = begin + period.start, min(end, begin + until)
+            if hi > lo:
+                total += (hi - lo) * min(CHARGING_POWER_W, period.limit) / 3600.0
+        return total
