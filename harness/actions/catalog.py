@@ -46,6 +46,7 @@ _SPECS = (
     ActionSpec("go_online", STATION),
     ActionSpec("set_connector_faulted", STATION, ("evse_id", "connector_id", "faulted")),
     ActionSpec("jam_connector_lock", STATION, ("evse_id", "connector_id", "jammed")),
+    ActionSpec("refuse_reservations", STATION, ("refused",)),
     ActionSpec("store_customer_identifier", STATION, ("customer_identifier",)),
     ActionSpec("restore_security_profile", None, ("security_profile", "csms_url")),
     ActionSpec("remote_start", CSMS, ("id_token", "evse_id")),
@@ -154,6 +155,7 @@ SAMPLE_VALUES: Mapping[str, object] = MappingProxyType(
         "update_type": "Full",
         "expiry_in_s": 60,
         "reservation_id": 1,
+        "refused": True,
     }
 )
 

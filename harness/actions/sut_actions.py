@@ -150,6 +150,16 @@ class SutActions(CoreRequests, DeviceRequests):
             jammed=jammed,
         )
 
+    async def refuse_reservations(self, *, refused: bool) -> None:
+        """1.6 §5.13 (TC_048_4_CS, TC_050_4_CS): the charge point configured not to accept
+        reservations (ReserveNow then Rejected), or to accept them again."""
+        await self.operator.perform(
+            "refuse_reservations",
+            "Configure the charge point to "
+            + ("refuse every reservation (ReserveNow)" if refused else "accept reservations again"),
+            refused=refused,
+        )
+
     async def store_customer_identifier(self, customer_identifier: str) -> None:
         """TC_N_62_CS memory state: customer data stored at the station under an identifier."""
         await self.operator.perform(

@@ -127,6 +127,21 @@ V16_CORE_FAULTS: tuple[Fault, ...] = (
         "1.6 §9.1 StopTransactionOnEVSideDisconnect true: the transaction stops",
     ),
     Fault(
+        "cp16-ev-disconnect-locked-no-stop",
+        STATION,
+        V16,
+        "keeps the transaction when the cable is unplugged at the EV while "
+        "UnlockConnectorOnEVSideDisconnect is false (StopTransactionOnEVSideDisconnect true)",
+        "1.6 §4.10: StopTransactionOnEVSideDisconnect true stops the transaction",
+    ),
+    Fault(
+        "cp16-faulted-connector-charges",
+        STATION,
+        V16,
+        "starts a transaction on a connector it reports Faulted",
+        "1.6 §4.9: no transaction starts on a Faulted connector",
+    ),
+    Fault(
         "cp16-ev-disconnect-always-stops",
         STATION,
         V16,

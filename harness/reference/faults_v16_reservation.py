@@ -1,5 +1,6 @@
 """Faults of the reference OCPP 1.6 charge point in reservations (1.6 §5.1, §5.13; cases
-TC_046_x_CS to TC_053_x_CS in :mod:`testcases.v16.test_reservation`). The behaviour lives in
+TC_046_x_CS to TC_053_x_CS in :mod:`testcases.v16.test_reservation` and
+:mod:`testcases.v16.test_reservation_rejected`). The behaviour lives in
 :mod:`harness.reference.station.v16_reservation`."""
 
 from __future__ import annotations
@@ -50,6 +51,14 @@ RESERVATION16_FAULTS: tuple[Fault, ...] = (
         V16,
         "accepts a reservation of a connector (or charge point) that is Unavailable",
         "1.6 §5.13: Unavailable",
+    ),
+    Fault(
+        "cp16-reserve-refused-accepted",
+        STATION,
+        V16,
+        "accepts a reservation while configured not to accept reservations (SUT action "
+        "refuse_reservations)",
+        "1.6 §5.13: Rejected when configured not to accept reservations",
     ),
     Fault(
         "cp16-cancel-reservation-kept",

@@ -19,6 +19,8 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
+from harness.reference.variants_v16 import station_v16_variants
+
 STATION_V16 = "reference-station-v16"
 STATION_V201 = "reference-station-v201"
 STATION_V21 = "reference-station-v21"
@@ -326,6 +328,7 @@ VARIANTS: dict[str, Variant] = {
         ),
     )
 }
+VARIANTS.update({v.name: v for v in station_v16_variants()})  # 1.6 charge point (variants_v16)
 
 
 class UnknownVariant(ValueError):

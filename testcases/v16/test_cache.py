@@ -1,4 +1,6 @@
-"""OCPP 1.6 Authorization Cache with the charge point under test (test case document section 04).
+"""OCPP 1.6 Authorization Cache with the charge point under test (test case document section 04:
+TC_007_1/2_CS, TC_061_1/2_CS; "Local" / "Remote" name how the session after ClearCache starts, as
+"Regular" / "Remote" do for TC_007_x).
 The 1.6 test case document is not public: steps and criteria in our own words after OCPP 1.6
 edition 2 §3.5.1 (Authorization Cache), §5.4 (ClearCache), §9.1 AuthorizationCacheEnabled /
 LocalPreAuthorize / AuthorizeRemoteTxRequests. The cache is optional (§3.5.1 MAY): a charge point
@@ -86,6 +88,37 @@ async def test_cached_remote_start(
     await _ends(csms, sut, tag)
 
 
+CLEARED = "1.6 §5.4: after ClearCache the idTag is authorized again"
+
+
+async def _cleared(csms: CsmsPeer, sut: SutActions, profile: SutProfile) -> str:
+    """The valid idTag cached (:func:`_cached`), then ClearCache answered Accepted (§5.4); the
+    cable plugged into connector 1."""
+    tag = await _cached(csms, sut, profile)
+    result = await csms.call("ClearCache")
+    result.must(status="Accepted", req="1.6 §5.4: ClearCache Accepted")
+    await sut.plug_in(evse_id=1)
+    return tag
+
+
+@oca(
+    "TC_061_1_CS",
+    "Clear Authorization Data in Authorization Cache - Local",
+    profile="core",
+    versions=V16,
+    kills=("cp16-clear-cache-ignored",),
+)
+async def test_clear_cache_local(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
+    """Follows TC_C_37_CS of 2.0.1 (ClearCache), the idTag presented locally (as TC_007_1_CS).
+    §5.4: ClearCache is Accepted and empties the cache: the idTag cached before is then sent in
+    an Authorize before its transaction starts, LocalPreAuthorize true notwithstanding."""
+    tag = await _cleared(csms, sut, sut_profile)
+    await sut.present_token(tag)
+    await csms.expect("Authorize", id_tag=tag, req=CLEARED)
+    await csms.expect("StartTransaction", connector_id=1, id_tag=tag, req="1.6 §4.8: started")
+    await _ends(csms, sut, tag)
+
+
 @oca(
     "TC_061_2_CS",
     "Clear Authorization Data in Authorization Cache - Remote",
@@ -94,16 +127,14 @@ async def test_cached_remote_start(
     kills=("cp16-clear-cache-ignored",),
 )
 async def test_clear_cache_remote(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
-    """Follows TC_C_37_CS of 2.0.1 (ClearCache). §5.4: ClearCache is Accepted and empties the
-    cache: the idTag cached before is then sent in an Authorize before its transaction starts,
-    LocalPreAuthorize true notwithstanding."""
-    tag = await _cached(csms, sut, sut_profile)
-    result = await csms.call("ClearCache")
-    result.must(status="Accepted", req="1.6 §5.4: ClearCache Accepted")
-    await sut.plug_in(evse_id=1)
-    await sut.present_token(tag)
-    await csms.expect(
-        "Authorize", id_tag=tag, req="1.6 §5.4: after ClearCache the idTag is authorized again"
-    )
+    """Follows TC_C_37_CS of 2.0.1 (ClearCache), the session started remotely (as TC_007_2_CS).
+    With AuthorizeRemoteTxRequests true (set for the case; NOT-APPLICABLE if refused) a remote
+    start is authorized like a local one (§5.11); after ClearCache (Accepted, §5.4) the idTag
+    cached before is sent in an Authorize before the remote-started transaction begins."""
+    await with_key(csms, "AuthorizeRemoteTxRequests", "true")
+    tag = await _cleared(csms, sut, sut_profile)
+    result = await csms.call("RemoteStartTransaction", id_tag=tag, connector_id=1)
+    result.must(status="Accepted", req="1.6 §5.11: RemoteStartTransaction Accepted")
+    await csms.expect("Authorize", id_tag=tag, req=CLEARED)
     await csms.expect("StartTransaction", connector_id=1, id_tag=tag, req="1.6 §4.8: started")
     await _ends(csms, sut, tag)

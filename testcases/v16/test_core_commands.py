@@ -1,7 +1,16 @@
 """OCPP 1.6 Central System commands to the charge point under test (test case document sections
 06 resetting, 07 and 13 unlocking, 12 remote actions non happy, 24 data transfer). The 1.6 test
 case document is not public: steps and criteria in our own words after OCPP 1.6 edition 2 and
-its errata (§5.6, §5.11, §5.12, §5.14, §5.18, §6.33)."""
+its errata (§5.6, §5.11, §5.12, §5.14, §5.18, §6.33).
+
+Not implemented: TC_017_2_CS and TC_018_2_CS (UnlockConnector without / with a session, fixed
+cable). They need a charge point whose cable is fixed (PICS HFS-2): it has no connector lock, so
+UnlockConnector is answered NotSupported (errata 3.87) and UnlockConnectorOnEVSideDisconnect is
+false and read-only (errata 3.84/3.85). The cable is hardware: the harness cannot make a socket
+into a fixed cable, and the built-in 1.6 reference charge point has sockets with a cable lock
+(TC_017_1/018_1_CS, TC_024_CS, TC_030_CS rely on them), on which every case must pass (mutant
+matrix). A fixed-cable built-in charge point would need a second built-in 1.6 station profile
+(its hardware passed from the profile to the reference station) and a matrix run of its own."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 document sections 02 start, 03 stop, 05 remote actions, 10-12 non happy). The 1.6 test case
 document is not public: steps and criteria in our own words after OCPP 1.6 edition 2 and its
 errata (§4.1, §4.8-§4.10, §5.2, §5.11, §9.1 ConnectionTimeOut, StopTransactionOnEVSideDisconnect,
-AuthorizeRemoteTxRequests)."""
+UnlockConnectorOnEVSideDisconnect with the errata 3.84/3.85, AuthorizeRemoteTxRequests)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from harness import CsmsPeer, SutActions, oca
 from harness.checks import require, require_fields, should
 from harness.config import SutProfile
 from harness.verdicts import SutFailure
-from testcases.v16.states import charging, key_value, with_key
+from testcases.v16.states import charging, drain, key_value, with_key
 
 V16 = ("1.6",)
 #: ConnectionTimeOut for the time-out cases (seconds; the harness restores the original).
@@ -159,6 +159,73 @@ async def test_ev_disconnect_stops(
     await csms.expect(
         "StatusNotification", connector_id=1, status="Available", req="1.6 §4.9: Available"
     )
+
+
+#: What TC_005_2_CS owes after the EV-side disconnect (1.6 §4.10, §9.1).
+LOCKED_STOPS = (
+    "1.6 §4.10: StopTransactionOnEVSideDisconnect true stops the transaction, "
+    "UnlockConnectorOnEVSideDisconnect false notwithstanding"
+)
+STAYS_LOCKED = (
+    "1.6 §4.10, §4.9 C6: the cable stays locked until the identifier is presented: Finishing"
+)
+RELEASED = "1.6 §4.10: the identifier presented releases the locked cable: Available"
+
+
+@oca(
+    "TC_005_2_CS",
+    "EV Side Disconnected - StopTransactionOnEVSideDisconnect = true (unlock false)",
+    profile="core",
+    versions=V16,
+    kills=("cp16-ev-disconnect-locked-no-stop",),
+)
+async def test_ev_disconnect_stops_locked(
+    csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile
+) -> None:
+    """No 2.0.1 case has the same steps. §4.10 / §9.1 with StopTransactionOnEVSideDisconnect true
+    and UnlockConnectorOnEVSideDisconnect false (set for the case; NOT-APPLICABLE if the charge
+    point will not take them; a fixed cable reports false, read-only: errata 3.84/3.85):
+    unplugging at the EV stops the transaction all the same (reason EVDisconnected SHOULD). The
+    cable stays locked at the charge point until the user presents the identifier: the connector
+    is Finishing (§4.9 C6, user action needed; a warning if it is Available at once, unless the
+    profile declares a fixed cable, HFS-2, where C1 applies). The idTag then releases it and, the
+    cable taken out, the connector is Available."""
+    await with_key(csms, "StopTransactionOnEVSideDisconnect", "true")
+    await with_key(csms, "UnlockConnectorOnEVSideDisconnect", "false")
+    tag = sut_profile.sut.tokens.valid
+    tx_id = await charging(csms, sut, sut_profile)
+    await drain(csms, "StatusNotification")  # the statuses before the disconnect
+    await sut.unplug(evse_id=1)
+    stop = await csms.expect("StopTransaction", transaction_id=tx_id, req=LOCKED_STOPS)
+    should(
+        csms,
+        stop.get("reason") == "EVDisconnected",
+        req="1.6 §7.36: reason EVDisconnected",
+        expected="EVDisconnected",
+        actual=repr(stop.get("reason")),
+    )
+    status = ""
+    for _ in range(3):  # SuspendedEV may come first
+        report = await csms.expect(
+            "StatusNotification",
+            connector_id=1,
+            req="1.6 §4.9 (errata 3.19): the status after the stop is reported",
+        )
+        status = str(report.get("status"))
+        if status in ("Finishing", "Available"):
+            break
+    if status == "Available":
+        should(
+            csms,
+            "HFS-2" in sut_profile.sut.features,
+            req=STAYS_LOCKED,
+            expected="Finishing until the idTag is presented",
+            actual="Available at once (and no fixed cable, HFS-2, declared)",
+        )
+        return
+    await sut.present_token(tag)
+    await sut.unplug(evse_id=1)  # the released cable taken out at the charge point
+    await csms.expect("StatusNotification", connector_id=1, status="Available", req=RELEASED)
 
 
 @oca(

@@ -29,6 +29,7 @@ from harness.ocppj.frames import Call
 from harness.reference import rpc_faults, variant_rpc
 from harness.reference.faults import FAULTS
 from harness.reference.station import block_a, block_b, legal
+from harness.reference.station.hardware_actions import HardwareActions
 from harness.reference.station.model import Hardware, Outgoing, Payload, Reply, Transaction
 from harness.reference.station.outbox import Outbox
 from harness.reference.station.session import Session
@@ -59,7 +60,7 @@ class Behaviour(Protocol):
     def heartbeat_changed(self, seconds: int) -> None: ...
 
 
-class ReferenceStation:
+class ReferenceStation(HardwareActions):
     """An in-process OCPP 1.6J / 2.0.1 / 2.1 charging station with seeded faults."""
 
     #: Seconds to wait for the answer to a CALL (2.0.1 OCPPCommCtrlr.MessageTimeout).
@@ -201,24 +202,6 @@ class ReferenceStation:
     async def present_token(self, id_token: str, evse_id: int = 1) -> None:
         self.hardware.evse(evse_id)
         self.behaviour.present_token(id_token, evse_id)
-
-    async def set_connector_faulted(
-        self, evse_id: int = 1, connector_id: int = 1, faulted: bool = True
-    ) -> None:
-        """An error on a connector (1.6: status Faulted, §4.9) or its end."""
-        self.hardware.connector(evse_id, connector_id).faulted = faulted
-        self.refresh_status()
-
-    async def jam_connector_lock(
-        self, evse_id: int = 1, connector_id: int = 1, jammed: bool = True
-    ) -> None:
-        """The connector's cable lock jams (1.6: locking and unlocking fail, §5.18, §7.6) or is
-        repaired (a lock failure it caused is over)."""
-        c = self.hardware.connector(evse_id, connector_id)
-        c.lock_jammed = jammed
-        if not jammed:
-            c.lock_failed = False
-        self.refresh_status()
 
     async def go_offline(self) -> None:
         """The network drops: the socket dies without a close frame and stays down."""

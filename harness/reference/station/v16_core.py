@@ -17,7 +17,10 @@ Faults: ``cp16-reset-accepted-no-reboot`` (hard), ``cp16-soft-reset-ignored``,
 ``cp16-authorized-without-cable-forgotten`` (an idTag or remote start before the cable is
 dropped), ``cp16-cache-not-used``, ``cp16-clear-cache-ignored`` (ClearCache, §5.4, Accepted
 but the cache kept), ``cp16-remote-start-unavailable-accepted``, ``cp16-ev-disconnect-no-stop`` and
-``cp16-ev-disconnect-always-stops`` (StopTransactionOnEVSideDisconnect read as false / true) and
+``cp16-ev-disconnect-always-stops`` (StopTransactionOnEVSideDisconnect read as false / true),
+``cp16-ev-disconnect-locked-no-stop`` (with UnlockConnectorOnEVSideDisconnect false the EV-side
+disconnect does not stop the transaction, TC_005_2_CS), ``cp16-faulted-connector-charges`` (a
+transaction starts on a Faulted connector, TC_041_CS, :mod:`~harness.reference.station.v16tx`) and
 ``cp16-power-loss-forgets-transaction`` (a power cycle forgets the transactions),
 ``cp16-unavailable-forgotten-on-reboot`` (§5.2: Unavailable not kept), ``cp16-parent-stop-ignored``
 (another idTag of the transaction's group does not stop it, §3.10).
@@ -45,6 +48,8 @@ class Core16:
         self.v = v16
         self.faults = v16.st.faults
         self.aligned = Aligned16(v16)  # clock-aligned meter values (v16_meter)
+        if "ev-disconnect-unlock-readonly" in v16.st.variants:  # errata 3.84 (variants_v16)
+            v16.config.keys["UnlockConnectorOnEVSideDisconnect"].readonly = True
         txe = v16.txe
         if "cp16-starts-unauthorized" in self.faults:
             txe.authorize = txe.authorized  # type: ignore[method-assign]  # the fault
@@ -89,6 +94,16 @@ class Core16:
         for fault, value in EV_DISCONNECT_FAULTS.items():
             if fault in self.faults:
                 txe.unplug = _unplug_as(txe.unplug, txe.config, value)  # type: ignore[method-assign,assignment]
+        if "cp16-ev-disconnect-locked-no-stop" in self.faults:
+            plain = txe.unplug
+            keeping = _unplug_as(plain, txe.config, "false")
+
+            def confused(evse_id: int, connector_id: int) -> None:
+                """The fault: UnlockConnectorOnEVSideDisconnect false read as "keep it going"."""
+                locked = not txe.config.get_bool("UnlockConnectorOnEVSideDisconnect")
+                (keeping if locked else plain)(evse_id, connector_id)
+
+            txe.unplug = confused  # type: ignore[method-assign]
 
     def handlers(self, current: dict[str, Handler]) -> dict[str, Handler]:
         """The handlers this module replaces (``current``: the ones they wrap)."""

@@ -1,10 +1,12 @@
 """OCPP 1.6 reservations of the reference charge point (1.6 §3.11, §5.1, §5.13, §9.3; feature
 profile Reservation).
 
-ReserveNow (§5.13): a known reservationId is replaced; otherwise a specific connector that is
+ReserveNow (§5.13): Rejected while the charge point is configured not to accept reservations
+(SUT action refuse_reservations); a known reservationId is replaced; otherwise a specific connector that is
 Faulted (SUT action set_connector_faulted) answers Faulted, one Unavailable answers Unavailable, one in use (a transaction, a cable, a waiting idTag, Finishing)
 or reserved answers Occupied, else Accepted and the connector is Reserved. connectorId 0 is
-Rejected unless ReserveConnectorZeroSupported (true here); then Faulted when every connector is,
+Rejected unless ReserveConnectorZeroSupported (true here; false under the legal variant
+``no-reserve-connector-zero``); then Faulted when every connector is,
 Unavailable when the charge point is, Occupied when no connector is free, else Accepted and one connector is kept for the idTag.
 While a reservation holds, only its idTag or an idTag whose parentIdTag (from the Authorize
 answer) is the reservation's parent may start on the reserved connector (on any for connector 0),
@@ -16,7 +18,7 @@ Unavailable.
 Seeded faults (:mod:`harness.reference.faults_v16_reservation`): ``cp16-reservation-id-missing``,
 ``cp16-reservation-not-enforced``, ``cp16-reservation-never-expires``,
 ``cp16-reserve-occupied-accepted``, ``cp16-reserve-unavailable-accepted``,
-``cp16-reserve-faulted-accepted``,
+``cp16-reserve-faulted-accepted``, ``cp16-reserve-refused-accepted``,
 ``cp16-cancel-reservation-kept``, ``cp16-cancel-unknown-accepted``, ``cp16-parent-id-ignored``.
 """
 
@@ -51,7 +53,8 @@ class Reservations16:
     def __init__(self, v16: V16) -> None:
         self.v16 = v16
         self.faults = v16.st.faults
-        key = Key("ReserveConnectorZeroSupported", "true", readonly=True, kind="bool")
+        zero = "false" if "no-reserve-connector-zero" in v16.st.variants else "true"
+        key = Key("ReserveConnectorZeroSupported", zero, readonly=True, kind="bool")
         v16.config.keys.setdefault(key.name, key)
         add_feature_profile(v16.config.keys, "Reservation")
         self.held: dict[int, Reservation16] = {}
@@ -141,6 +144,9 @@ class Reservations16:
     def _reserve(self, p: Payload) -> Reply:
         """§5.13 ReserveNow.conf (ReservationStatus §7.40)."""
         rid, number = int(p["reservationId"]), int(p["connectorId"])
+        refused = self.v16.st.reservations_refused
+        if refused and "cp16-reserve-refused-accepted" not in self.faults:
+            return Reply({"status": "Rejected"})  # configured not to accept reservations
         old = self.held.get(rid)
         if old is not None:
             self._end(old, report=False)

@@ -3,7 +3,8 @@
 A transaction starts when a cable is plugged and an idTag is authorized, in either order (§4.1
 Authorize, §4.8 StartTransaction; an idTag presented first waits ConnectionTimeOut for the cable,
 §9.1). It stops on the same idTag (reason Local, without Authorize: §4.1), on unplug
-(EVDisconnected, StopTransactionOnEVSideDisconnect), on RemoteStopTransaction (Remote), a reset
+(EVDisconnected, StopTransactionOnEVSideDisconnect; with UnlockConnectorOnEVSideDisconnect false
+the cable stays locked at the charge point, Finishing, until that idTag is presented), on RemoteStopTransaction (Remote), a reset
 (HardReset/SoftReset), UnlockConnector (UnlockCommand), a reboot (Reboot) or a StartTransaction.conf
 that does not accept the idTag (DeAuthorized, StopTransactionOnInvalidId). MeterValues go out every
 MeterValueSampleInterval seconds while it runs (§4.7). StopTransaction and MeterValues carry the
@@ -26,6 +27,8 @@ authorization (§3.5.4, AllowOfflineTxForUnknownId; :mod:`harness.reference.faul
 ``cp16-offline-unknown-start-lost`` (that transaction's StartTransaction is never sent). A
 jammed cable lock (SUT action jam_connector_lock) stops a start: the connector is Faulted with
 ConnectorLockFailure (§7.6); fault ``cp16-lock-failure-charges`` starts the transaction anyway.
+Nothing starts on a Faulted connector (SUT action set_connector_faulted; §4.9, TC_041_CS; fault
+``cp16-faulted-connector-charges`` starts it anyway).
 """
 
 from __future__ import annotations
@@ -75,6 +78,9 @@ class TxEngine16:
         self.parent_of: dict[str, str] = {}
         #: Connectors whose idTag was authorized offline as unknown (1.6 §3.5.4).
         self.unknown_offline: set[int] = set()
+        #: Connectors whose cable stays locked at the charge point after an EV-side disconnect
+        #: (UnlockConnectorOnEVSideDisconnect false, §4.10): the idTag that releases it.
+        self.held: dict[int, str] = {}
 
     def _send_tx(self, item: Outgoing) -> None:
         """A transaction message: queued like any other, offline too (§3.7). Faults:
@@ -97,7 +103,13 @@ class TxEngine16:
             self._readings.setdefault(tx.key, []).append(reading)
 
     def can_start(self, c: Connector) -> bool:
-        return c.operative and c.number not in self.tx and c.pending_tag is None
+        free = c.number not in self.tx and c.pending_tag is None
+        return c.operative and free and not self.faulted(c)
+
+    def faulted(self, c: Connector) -> bool:
+        """§4.9 Faulted: not available for energy delivery, so nothing starts on it (fault
+        ``cp16-faulted-connector-charges``: it starts all the same)."""
+        return c.faulted and "cp16-faulted-connector-charges" not in self.st.faults
 
     def end_all(self, reason: str) -> None:
         for tx in list(self.tx.values()):
@@ -111,6 +123,7 @@ class TxEngine16:
             task.cancel()
         self._samplers.clear()
         self._authorizing.clear()
+        self.held.clear()
         for c in self.hw.connectors():
             c.pending_tag = None
             c.finished = False
@@ -121,9 +134,10 @@ class TxEngine16:
         if c.plugged:
             return
         c.plugged, c.finished = True, False
+        self.held.pop(c.number, None)
         if c.number in self.tx:
             c.meter.flowing(True)
-        elif c.pending_tag is not None and c.operative:
+        elif c.pending_tag is not None and c.operative and not self.faulted(c):
             self._start(c, c.pending_tag)
             return
         self.st.refresh_status()
@@ -136,6 +150,8 @@ class TxEngine16:
         tx = self.tx.get(c.number)
         if tx is not None:
             if self.config.get_bool("StopTransactionOnEVSideDisconnect"):
+                if not self.config.get_bool("UnlockConnectorOnEVSideDisconnect"):
+                    self.held[c.number] = tx.id_token or ""  # §4.10: locked until the idTag
                 self.stop(tx, "EVDisconnected")
                 return
             c.meter.flowing(False)
@@ -143,6 +159,12 @@ class TxEngine16:
 
     def present_token(self, id_token: str, evse_id: int) -> None:
         connectors = list(self.hw.evse(evse_id).connectors.values())
+        locked = next((c for c in connectors if self.held.get(c.number) == id_token), None)
+        if locked is not None:  # §4.10: the user's identifier releases the locked cable
+            del self.held[locked.number]
+            locked.finished = False
+            self.st.refresh_status()
+            return
         c = next((c for c in connectors if c.number in self.tx), None)
         c = c or next((c for c in connectors if c.plugged), connectors[0])
         tx = self.tx.get(c.number)
@@ -213,7 +235,7 @@ class TxEngine16:
         )
 
     def authorized(self, c: Connector, tag: str) -> None:
-        if c.number in self.tx or not c.operative or not self.admit(c, tag):
+        if c.number in self.tx or not c.operative or self.faulted(c) or not self.admit(c, tag):
             return
         if c.plugged:
             self._start(c, tag)
@@ -320,7 +342,7 @@ class TxEngine16:
             return payload
 
         self._send_tx(Outgoing("StopTransaction", build, transactional=True, tx_key=tx.key))
-        c.finished = c.plugged
+        c.finished = c.plugged or c.number in self.held  # Finishing while the cable stays
         if c.scheduled is not None:
             c.operative, c.scheduled = c.scheduled, None
         self.st.refresh_status()
