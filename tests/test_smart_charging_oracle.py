@@ -357,6 +357,42 @@ def test_evse_zero_reports_the_grid_connection() -> None:
     assert _pairs(compose(ps, 0, T, 400, transactions=TXS)) == [(0, 10)]
 
 
+def test_evse_zero_is_the_sum_of_the_evses_within_the_grid_limit() -> None:
+    """K08.FR.03: for evseId 0 the station reports the total it expects to draw from the grid;
+    the ChargingStationMaxProfile is the limit of all EVSEs combined (Part 2 §3.5). TxDefault
+    6 A on EVSE 1 (16 A after 100 s) and 10 A on EVSE 2 draw 16 A, then 26 A capped by 20 A."""
+    one = _profile(1, Purpose.TX_DEFAULT, [(0, 6.0), (100, 16.0)], location=1)
+    two = _profile(2, Purpose.TX_DEFAULT, [(0, 10.0)], location=2)
+    cap = _profile(3, Purpose.MAX, [(0, 20.0)], location=0)
+    total = compose([one, two, cap], 0, T, 300, evses=(1, 2))
+    assert _pairs(total) == [(0, 16.0), (100, 20.0)]
+    assert [sorted(r.id for r in x.sources) for x in explain(total)] == [[1, 2], [3]]
+    low = replace(cap, schedule=replace(cap.schedule, periods=(Period(0, 12.0),)))
+    assert _pairs(compose([one, two, low], 0, T, 300, evses=(1, 2))) == [(0, 12.0)]
+    # without the EVSEs, the grid connection's limit alone (the former reading)
+    assert _pairs(compose([one, two, cap], 0, T, 300)) == [(0, 20.0)]
+    # nothing installed: every EVSE at the station's ceiling, capped by it (TC_K_39_CS)
+    assert _pairs(compose([], 0, T, 300, evses=(1, 2))) == [(0, 32.0)]
+
+
+@FAST
+@given(st.lists(profiles(), min_size=1, max_size=4), st.integers(min_value=1, max_value=600))
+def test_evse_zero_never_exceeds_the_grid_nor_the_sum(ps: list[Profile], duration: int) -> None:
+    """K08.FR.03/04: at every moment the composite of EVSE 0 is the lower of the grid
+    connection's limit and the sum of the EVSEs' composites."""
+    ps = [replace(p, id=i) for i, p in enumerate(ps)]
+    total = compose(ps, 0, T, duration, evses=(1, 2))
+    grid = compose(ps, 0, T, duration)
+    each = [compose(ps, e, T, duration) for e in (1, 2)]
+
+    def at(c: CompositeSchedule, offset: float) -> float:
+        return max((p for p in c.periods if p.start <= offset), key=lambda p: p.start).limit
+
+    for t in _probes(total):
+        summed = round(sum(at(c, t - T) for c in each), 1)
+        assert at(total, t - T) == min(at(grid, t - T), summed)
+
+
 def test_the_16_dialect_parses_and_writes_its_own_names() -> None:
     raw = {
         "chargingProfileId": 7,

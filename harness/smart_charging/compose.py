@@ -12,9 +12,11 @@ For one EVSE (connector in 1.6) and a window ``[start, start + duration)``:
 * which profiles apply: on EVSE E > 0 the station maximum (location 0), external constraints and
   TxDefaultProfiles on 0 or E (K01.FR.14/15; in 1.6 one on the connector replaces the one on
   connector 0 there: §3.13.1) and the TxProfile of E's transaction (K01.FR.04);
-  a TxProfile without a transaction on E is ignored (K08.FR.06). For E = 0 the grid connection's
-  own limits: station maximum and external constraints on 0 (K08.FR.03; this oracle does not add
-  up the EVSEs' expected consumption);
+  a TxProfile without a transaction on E is ignored (K08.FR.06). For E = 0 (K08.FR.03, 1.6
+  §5.7: the total the station expects to consume from the grid) the grid connection's own
+  limits, station maximum and external constraints on 0, which hold for all EVSEs combined
+  (§3.5; 1.6 §3.13.3); given the station's ``evses``, the total is also at most the sum of their
+  composites (each as K08.FR.06 computes it): the lower of the two at every moment;
 * per purpose the leading schedule at t is the one of the highest stackLevel that has a period at
   t (§3.5, K01.FR.17); a TxProfile overrules the TxDefaultProfile (§3.5, §3.2); the composite
   limit is the lowest of the leading limits, each converted into the requested unit (K08.FR.04,
@@ -28,6 +30,7 @@ external constraints, station maximum (:func:`explain`).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -157,11 +160,37 @@ def compose(
     voltage: float = NOMINAL_VOLTAGE_V,
     ceiling_a: float = DEFAULT_CEILING_A,
     dialect: Dialect = V201,
+    evses: Iterable[int] = (),
 ) -> CompositeSchedule:
     """The composite schedule of ``location`` (evseId / connectorId) for ``[start, start +
     duration)`` in ``unit`` (A or W); ``transactions`` maps a location to its transaction;
-    ``dialect`` selects the version's rules where they differ (1.6 §3.13.1 connector 0)."""
-    tx = (transactions or {}).get(location)
+    ``dialect`` selects the version's rules where they differ (1.6 §3.13.1 connector 0);
+    ``evses``: the station's EVSEs (connectors), whose sum caps the composite of 0 (K08.FR.03)."""
+    one = _Window(start, duration, unit, transactions or {}, voltage, ceiling_a, dialect)
+    installed = list(profiles)
+    grid = _compose_one(installed, location, one)
+    parts = [_compose_one(installed, e, one) for e in evses if e > 0] if location == 0 else []
+    return _total(grid, parts) if parts else grid
+
+
+@dataclass(frozen=True, slots=True)
+class _Window:
+    """The parameters of one :func:`compose` call shared by the EVSEs it composes."""
+
+    start: float
+    duration: int
+    unit: str
+    transactions: Mapping[int, TxState]
+    voltage: float
+    ceiling_a: float
+    dialect: Dialect
+
+
+def _compose_one(profiles: list[Profile], location: int, w: _Window) -> CompositeSchedule:
+    """The composite of one location from its own profiles (module doc)."""
+    start, duration, unit = w.start, w.duration, w.unit
+    voltage, ceiling_a, dialect = w.voltage, w.ceiling_a, w.dialect
+    tx = w.transactions.get(location)
     hi = start + duration
     mine = applicable(profiles, location, tx, dialect)
     laid = [s for p in mine for s in segments(p, start, hi, tx)]
@@ -193,6 +222,39 @@ def compose(
         tuple(r[1] for r in rows),
         tuple(r[2] for r in rows),
     )
+
+
+def _at(schedule: CompositeSchedule, offset: int) -> int:
+    """The index of the period of ``schedule`` that runs at ``offset``."""
+    return max(i for i, p in enumerate(schedule.periods) if p.start <= offset)
+
+
+def _total(grid: CompositeSchedule, parts: list[CompositeSchedule]) -> CompositeSchedule:
+    """K08.FR.03: per moment, the lower of the grid connection's limit and the sum of the
+    EVSEs' composites (rounded to the schedule's precision); the sources are the grid's
+    profiles, or every EVSE's when their sum is the lower."""
+    cuts = sorted({p.start for c in (grid, *parts) for p in c.periods})
+    periods: list[Period] = []
+    sources: list[tuple[ProfileRef, ...]] = []
+    for offset in cuts:
+        g = _at(grid, offset)
+        here = [(c, _at(c, offset)) for c in parts]
+        total = float(round(sum(c.periods[i].limit for c, i in here), 1))
+        if grid.periods[g].limit <= total:
+            period = dataclasses.replace(grid.periods[g], start=offset)
+            refs = grid.sources[g] if grid.sources else ()
+        else:
+            period = Period(offset, total)
+            refs = tuple(dict.fromkeys(r for c, i in here if c.sources for r in c.sources[i]))
+        if periods and (periods[-1].limit, periods[-1].number_phases) == (
+            period.limit,
+            period.number_phases,
+        ):
+            sources[-1] = sources[-1] + tuple(r for r in refs if r not in sources[-1])
+            continue
+        periods.append(period)
+        sources.append(refs)
+    return dataclasses.replace(grid, periods=tuple(periods), sources=tuple(sources))
 
 
 def _converted(s: Segment, unit: str, voltage: float) -> float:

@@ -9,7 +9,9 @@ GetCompositeSchedule; feature profile SmartCharging).
 * ClearChargingProfile (§5.5): by id, or by connectorId/purpose/stackLevel together; Unknown
   when nothing matched.
 * GetCompositeSchedule (§5.7): the :mod:`harness.smart_charging` oracle in its 1.6 dialect from
-  the moment of receipt; Rejected for an unknown connector or a rate unit not supported.
+  the moment of receipt (connector 0: the total expected from the grid, the connectors' sum
+  within the ChargePointMaxProfile); Rejected for an unknown connector or a rate unit not
+  supported.
 * RemoteStartTransaction with a chargingProfile (§5.11): Rejected unless its purpose is
   TxProfile; otherwise, once the transaction has begun, it is that transaction's TxProfile.
 * A TxProfile ends with its transaction (§3.13.1, §7.10).
@@ -213,6 +215,7 @@ class SmartCharging16:
             transactions=self.transactions(),
             voltage=VOLTAGE_V,
             dialect=V16,
+            evses=[c.number for c in self.v16.hw.connectors()] if connector == 0 else (),
         )
         return Reply({"status": "Accepted", **schedule.payload(V16)})
 
