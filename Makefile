@@ -39,6 +39,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/frame_path.py
+	$(BIN)/python benchmarks/long_session.py
 
 clean:
 	rm -rf $(VENV) reports/demo

@@ -16,7 +16,11 @@ sampledValues. Every loop is time-based: ``--seconds`` per figure after a warm-u
 that alternate between the three paths, and each figure is the median of its slices. Figures are
 printed, never asserted. ``--profile`` runs the harness path under cProfile instead.
 
-Usage: ``python benchmarks/frame_path.py [--seconds 3] [--slices 6] [--quick] [--profile]``.
+``--json`` prints one JSON object instead of the table: per message ``harness_rps``,
+``library_rps``, ``raw_rps``, ``harness_cpu_us``, ``library_cpu_us`` and ``raw_cpu_us``.
+
+Usage: ``python benchmarks/frame_path.py [--seconds 3] [--slices 6] [--quick] [--profile]
+[--json]``.
 """
 
 from __future__ import annotations
@@ -401,7 +405,7 @@ def machine_info() -> str:
             f"machine    {platform.platform()} {platform.machine()}, {os.cpu_count()} CPUs, "
             f"{cpu_model()}",
             f"packages   ocpp {version_of('ocpp')}, websockets {version_of('websockets')}, "
-            f"fastjsonschema {version_of('fastjsonschema')}",
+            f"jsonschema-rs {version_of('jsonschema-rs')}, orjson {version_of('orjson')}",
             f"date       {datetime.datetime.now(datetime.UTC).isoformat(timespec='seconds')}",
         ]
     )
@@ -446,6 +450,22 @@ def table(figures: list[Figure], seconds: float, slices: int) -> str:
     return "\n".join(lines)
 
 
+#: The JSON names of the three paths.
+_JSON_PATHS = {"harness": "harness", "ocpp lib": "library", "raw echo": "raw"}
+
+
+def as_json(figures: list[Figure]) -> dict[str, dict[str, float]]:
+    """Per message: ``harness_rps``, ``library_rps``, ``raw_rps`` (median round trips per
+    second) and ``harness_cpu_us``, ``library_cpu_us``, ``raw_cpu_us`` (CPU µs per round trip)."""
+    out: dict[str, dict[str, float]] = {}
+    for figure in figures:
+        name = _JSON_PATHS[figure.path]
+        row = out.setdefault(figure.message, {})
+        row[f"{name}_rps"] = round(figure.rate, 1)
+        row[f"{name}_cpu_us"] = round(figure.cpu_us, 1)
+    return out
+
+
 def _ratio(numerator: float, denominator: float) -> str:
     return f"{numerator / denominator:.1f}x" if denominator else "-"
 
@@ -457,17 +477,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--slices", type=int, default=6, help="interleaved slices per figure")
     parser.add_argument("--quick", action="store_true", help="short run for CI (0.6 s each)")
     parser.add_argument("--profile", action="store_true", help="cProfile the harness path only")
+    parser.add_argument("--json", action="store_true", help="print one JSON object (figures only)")
     args = parser.parse_args(argv)
     seconds = 0.6 if args.quick else args.seconds
     slices = 3 if args.quick else max(1, args.slices)
     warmup = args.warmup if args.warmup is not None else (0.2 if args.quick else 0.5)
-    print(machine_info())
-    print()
     if args.profile:
+        print(machine_info() + "\n")
         print(asyncio.run(profile_ours(seconds)))
         return 0
+    if not args.json:
+        print(machine_info() + "\n")
     figures = asyncio.run(run_all(seconds, warmup, slices))
-    print(table(figures, seconds, slices))
+    print(json.dumps(as_json(figures)) if args.json else table(figures, seconds, slices))
     return 0
 
 

@@ -1,8 +1,9 @@
 """Frame recorder: every frame a peer sent or received, with timestamps and what was wrong with it.
 
 The trace is the evidence behind every verdict (DESIGN §1): each entry keeps the raw text exactly as
-it crossed the wire, the parsed message when it could be parsed, a monotonic and a wall-clock
-timestamp, and the problem the OCPP-J core found in it. A flooding SUT cannot exhaust memory nor
+it crossed the wire, the parsed message when it could be parsed, a monotonic timestamp (the
+trace's one wall-clock anchor turns it into wall-clock time when rendered), and the problem the
+OCPP-J core found in it. A flooding SUT cannot exhaust memory nor
 blow up the report (issue 8 item 8): a trace keeps its start and, when asked, its most recent
 entries (a ring buffer), within bounds on entries and characters, and counts what it let go; a
 frame's raw text is cut at :data:`MAX_RAW_CHARS` (its parsed payload is then not kept either).
@@ -75,20 +76,27 @@ _ARROWS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TraceEntry:
-    """One frame or connection event."""
+    """One frame or connection event; read-only by convention (not ``frozen``: a frozen
+    dataclass costs four times as much to build, and one is built for every frame)."""
 
     seq: int
     flow: Flow
     monotonic: float
-    wall: str
+    #: Wall-clock time minus monotonic time when the trace began (its one wall-clock anchor).
+    anchor: float
     raw: str
     message_type: int | None = None
     unique_id: str | None = None
     action: str | None = None
     payload: dict[str, Any] | None = None
     problem: str | None = None
+
+    @property
+    def wall(self) -> str:
+        """UTC wall-clock time, ISO 8601 with milliseconds (formatted when rendered)."""
+        return _wall_text(self.anchor + self.monotonic)
 
     def summary(self) -> str:
         """One line: time, direction, message and payload."""
@@ -113,12 +121,9 @@ def _describe(
     return int(frame.message_type), frame.unique_id, None, frame.payload
 
 
-class _WallClock:
-    """UTC wall-clock time as ISO 8601 with milliseconds (``datetime.isoformat`` spelling).
-
-    Formatting a ``datetime`` for every frame is a measurable share of the frame path, so the
-    text up to the seconds is formatted once per second and only the milliseconds per call.
-    """
+class _WallText:
+    """Wall-clock stamps as UTC ISO 8601 with milliseconds (``datetime.isoformat`` spelling);
+    the text up to the seconds is formatted once per second (entries mostly share it)."""
 
     __slots__ = ("_prefix", "_second")
 
@@ -126,20 +131,17 @@ class _WallClock:
         self._second = -1
         self._prefix = ""
 
-    def now(self) -> str:
-        stamp = time.time()
-        second = int(stamp)
+    def __call__(self, stamp: float) -> str:
+        second = int(stamp // 1)
         if second != self._second:
             self._prefix = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")
             self._second = second
-        return self._prefix + _MILLIS[int((stamp - second) * 1000)]
+        return self._prefix + _MILLIS[min(999, int((stamp - second) * 1000))]
 
 
 #: ".000+00:00" ... ".999+00:00": the per-call part of a wall-clock stamp, formatted in advance.
 _MILLIS = tuple(f".{millis:03d}+00:00" for millis in range(1000))
-
-
-_wall_clock = _WallClock()
+_wall_text = _WallText()
 
 
 #: Raw text a trace keeps from its start by default (a frame counts with its kept text).
@@ -175,6 +177,8 @@ class Trace:
         tail_chars: int = TAIL_CHARS,
     ) -> None:
         self.name = name
+        #: Wall-clock minus monotonic time, read once: entries keep monotonic time only.
+        self.anchor = time.time() - time.monotonic()
         self.limit = limit
         self.head_chars = head_chars
         self.tail = tail
@@ -224,7 +228,8 @@ class Trace:
             return None
         text = raw if isinstance(raw, str) else "<binary> " + raw[:256].hex()
         mtype, uid, own_action, payload = _describe(frame)
-        text, payload = redact(text, payload)  # a password a CSMS sets stays out of reports
+        if "BasicAuthPassword" in text or "AuthorizationKey" in text:  # redact.SECRET_NAMES
+            text, payload = redact(text, payload)  # a password a CSMS sets stays out of reports
         if len(text) > MAX_RAW_CHARS:
             text = text[:MAX_RAW_CHARS] + f"... [{len(text) - MAX_RAW_CHARS} more characters]"
             if mtype is not None and mtype not in (4, 5):
@@ -233,7 +238,7 @@ class Trace:
             self._seq,
             flow,
             time.monotonic(),
-            _wall_clock.now(),
+            self.anchor,
             text,
             mtype,
             uid,

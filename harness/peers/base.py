@@ -56,25 +56,29 @@ class Peer(PeerView):
 
     async def _wait_until(self, ready: Callable[[], Any], deadline: float) -> Any:
         """Re-evaluate ``ready`` on every arrival until it returns something truthy or time is up."""
-        while True:
-            if (
-                self._too_big
-                or self._breaches
-                or (self._burst_breaches and not self.tolerate_violations)
-            ):
-                self._raise_violations()  # a forbidden CALL ends the wait: it is the evidence
-            result = ready()
-            if result:
-                return result
-            if self._flooded:
-                raise self._flood_failure()  # a flooding SUT ends the wait at once
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return None
-            self._arrival = asyncio.get_running_loop().create_future()
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(remaining):
-                    await self._arrival
+        self._waits += 1
+        try:
+            while True:
+                if (
+                    self._too_big
+                    or self._breaches
+                    or (self._burst_breaches and not self.tolerate_violations)
+                ):
+                    self._raise_violations()  # a forbidden CALL ends the wait: it is the evidence
+                result = ready()
+                if result:
+                    return result
+                if self._flooded:
+                    raise self._flood_failure()  # a flooding SUT ends the wait at once
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return None
+                self._arrival = asyncio.get_running_loop().create_future()
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(remaining):
+                        await self._arrival
+        finally:
+            self._waits -= 1
 
     def _frames(self) -> str:
         return self.trace.render(last=LAST_FRAMES)
@@ -146,6 +150,10 @@ class Peer(PeerView):
     async def settle_replies(self, timeout_s: float = 1.0) -> None:
         """Before the next case's view: the default replies still due go out now, so that they
         are traced between the cases, not in the next case (its trace starts clean)."""
+        if self._due and self.link is not None:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(timeout_s):
+                    await self._answer_due(self.link)
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=timeout_s)
 

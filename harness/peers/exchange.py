@@ -185,3 +185,16 @@ class PendingCall:
     async def must_error(self, *codes: ErrorKind | str, req: str | None = None) -> CallOutcome:
         """Await the answer and require a CALLERROR with one of ``codes``."""
         return (await self._outcome).must_error(*codes, req=req)
+
+
+def trim_settled(inbox: list[InboundCall], keep: int) -> list[InboundCall]:
+    """``inbox`` less its oldest answered CALLs, down to ``keep`` entries (unanswered and held
+    ones always stay): between cases a station may heartbeat for hours, the inbox stays flat."""
+    excess = len(inbox) - keep
+    kept: list[InboundCall] = []
+    for item in inbox:
+        if excess > 0 and item.replied and not item.held:
+            excess -= 1
+        else:
+            kept.append(item)
+    return kept

@@ -4,6 +4,8 @@ of the traces (issue 8 item 8)."""
 
 from __future__ import annotations
 
+from harness.verdicts import SutFailure
+
 RPC_REQUIREMENT = "OCPP-J RPC framework (Part 4 §4 / OCPP-J 1.6 §4)"
 #: A second CALL while one is unanswered: OCPP-J 1.6 §4.1.1 says SHOULD NOT (a spec-axis
 #: warning); 2.0.1/2.1 Part 4 §4.1.1 say SHALL NOT (a FAIL). Neither while the harness itself
@@ -32,7 +34,22 @@ CASE_TRACE = {"head_chars": 384 * 1024, "tail": 200, "tail_chars": 128 * 1024}
 #: :data:`LEAN_CASE_TRACE` (about 32 flooded cases; then ~0.6 MB of report per case).
 SESSION_TRACE_CHARS = 16 * 1024 * 1024
 LEAN_CASE_TRACE = {"head_chars": 32 * 1024, "tail": 100, "tail_chars": 64 * 1024}
-#: The bounds of the session's between-cases trace: its first 256 KiB (connect, first boot),
-#: then a ring of its last 500 entries (256 KiB at most): a session of many hours with a
-#: heartbeating station stays flat in memory, and the dropped entries are counted.
-BETWEEN_TRACE = {"head_chars": 256 * 1024, "tail": 500, "tail_chars": 256 * 1024}
+#: The bounds of the session's between-cases trace: its first 1000 entries and 256 KiB (connect,
+#: first boot), then a ring of its last 500 entries (256 KiB at most): a session of many hours
+#: with a heartbeating station stays flat in memory (issue 15), and the dropped entries are counted
+#: (the report says how many).
+BETWEEN_TRACE = {"limit": 1000, "head_chars": 256 * 1024, "tail": 500, "tail_chars": 256 * 1024}
+#: CALLs the between-cases inbox keeps (answered ones beyond it are let go while no script waits).
+BETWEEN_INBOX = 200
+
+
+def flood_failure(violations: list[str], frames: str) -> SutFailure:
+    """What a flood ends a wait with (``violations``: the case's protocol violations so far)."""
+    mib = FLOOD_CHARS // (1024 * 1024)
+    return SutFailure(
+        FLOOD_REQUIREMENT,
+        f"at most {MAX_INBOX} frames ({mib} MiB) from the SUT in one test case",
+        f"more than {MAX_INBOX} frames or {mib} MiB (a flood); the later ones were answered "
+        "but not kept" + (f"; also: {'; '.join(violations[:3])}" if violations else ""),
+        frames,
+    )

@@ -17,20 +17,21 @@ from harness.checks import TIME_DEVIATION_S
 from harness.ocppj.frames import Call, CallError, CallResult, CallResultError
 from harness.ocppj.session import LocalProtocolError, Received
 from harness.peers.defaults import default_reply
-from harness.peers.exchange import InboundCall
+from harness.peers.exchange import InboundCall, trim_settled
 from harness.peers.limits import (
+    BETWEEN_INBOX,
     BETWEEN_TRACE,
     BURST_REQUIREMENT,
     BURST_REQUIREMENT_2X,
     CASE_TRACE,
     FLOOD_CHARS,
-    FLOOD_REQUIREMENT,
     LAST_FRAMES,
     LEAN_CASE_TRACE,
     MAX_INBOX,
     MAX_VIOLATIONS,
     RPC_REQUIREMENT,
     SESSION_TRACE_CHARS,
+    flood_failure,
 )
 from harness.peers.matching import mismatches
 from harness.strict import StrictChecker
@@ -59,15 +60,13 @@ class PeerView:
         #: Security profile 2/3: the session's TLS (contexts, trust anchor, PKI), else None.
         self.tls: SessionTls | None = None
         self.link: Link | None = None
-        #: Frames outside any case (at connect, at boot, between cases, restoring
-        #: preconditions): the session's "between cases" trace, never blamed on a case.
+        #: Frames outside any case (connect, boot, restores): never blamed on a case.
         self.between = Trace("between cases", **BETWEEN_TRACE)
         self.trace = self.between
         #: Frame text the traces of the cases so far kept (see :data:`SESSION_TRACE_CHARS`).
         self._kept_chars = 0
         self._inbox: list[InboundCall] = []
-        #: Resolved by the SUT's next CALL (:meth:`next_call`).
-        self._call_watchers: list[asyncio.Future[None]] = []
+        self._call_watchers: list[asyncio.Future[None]] = []  # resolved by the SUT's next CALL
         self._flushed = 0  # inbox entries before this index are all answered
         self._responses: list[Received] = []
         self._waiters: list[tuple[str, dict[str, Any]]] = []
@@ -78,8 +77,7 @@ class PeerView:
         self._violations_dropped = 0
         #: Forbidden CALLs and bursts past :data:`MAX_VIOLATIONS` (counted in "+N more").
         self._breaches_dropped = 0
-        #: What the SUT sent over the frame limit on this case's link (issue 8 item 9).
-        self._too_big: str | None = None
+        self._too_big: str | None = None  # what the SUT sent over the frame limit (issue 8)
         #: Rules the SUT broke in the background this case: a forbidden CALL (always judged)
         #: and, in 2.x, a burst of CALLs (a protocol violation: not judged while the case
         #: tolerates violations). The first one fails the case's next step.
@@ -90,6 +88,8 @@ class PeerView:
         self._raw_ids: set[str] = set()
         self._arrival: asyncio.Future[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._due: list[InboundCall] = []  # to answer by default once the receive loop is free
+        self._waits = 0  # script waits under way (they scan the inbox by index)
         self._tx_counter = 0
         self.tolerate_violations = False
         #: Warnings of the current case (they do not change its verdict).
@@ -169,6 +169,7 @@ class PeerView:
         link.trace = self.trace
         link.on_closed = self._link_closed
         link.on_receive = self._on_receive
+        link.after_receive = self._answer_due
         link.on_inspect = self._inspect
         link.on_stray = self._stray_fails_call
         self.link = link
@@ -242,9 +243,11 @@ class PeerView:
             self._call_watchers.clear()
             item = InboundCall(frame, link, self)
             if self._flooded:  # answered as protocol requires, but no longer kept
-                self._spawn(self._answer_default(item))
+                self._due.append(item)
                 return
             self._inbox.append(item)
+            if len(self._inbox) > 2 * BETWEEN_INBOX and not self.in_case and not self._waits:
+                self._inbox, self._flushed = trim_settled(self._inbox, BETWEEN_INBOX), 0
             if frame.action in self._forbidden and self.in_case:
                 req = self._forbidden[frame.action]
                 self._breach(
@@ -266,7 +269,7 @@ class PeerView:
             if frame.action in self._holds:
                 item.held = True
             elif not item.claimed:
-                self._spawn(self._answer_default(item))
+                self._due.append(item)  # answered by the receive loop (:meth:`_answer_due`)
         elif isinstance(frame, (CallResult, CallError, CallResultError)):
             if not self._flooded:
                 self._responses.append(event)
@@ -287,15 +290,7 @@ class PeerView:
 
     def _flood_failure(self) -> SutFailure:
         """What a flood ends a wait with, whether or not the case tolerates violations."""
-        mib = FLOOD_CHARS // (1024 * 1024)
-        return SutFailure(
-            FLOOD_REQUIREMENT,
-            f"at most {MAX_INBOX} frames ({mib} MiB) from the SUT in one test case",
-            f"more than {MAX_INBOX} frames or {mib} MiB (a flood); the later ones were answered "
-            "but not kept"
-            + (f"; also: {'; '.join(self._violations[:3])}" if self._violations else ""),
-            self.trace.render(last=LAST_FRAMES),
-        )
+        return flood_failure(self._violations, self.trace.render(last=LAST_FRAMES))
 
     def _violation(self, problem: str) -> None:
         if len(self._violations) < MAX_VIOLATIONS:
@@ -311,6 +306,11 @@ class PeerView:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    async def _answer_due(self, link: Link) -> None:
+        """Default replies sent by the receive loop once the frames read together are handled."""
+        while self._due:
+            await self._answer_default(self._due.pop(0))
 
     async def _answer_default(self, item: InboundCall) -> None:
         if item.replied:
@@ -352,6 +352,8 @@ class PeerView:
         return self._tx_counter
 
     async def _flush_replies(self) -> None:
+        if self._due and self.link is not None:
+            await self._answer_due(self.link)
         for item in self._inbox[self._flushed :]:
             if item.consumed and not item.replied and not item.held:
                 await self._answer_default(item)

@@ -12,11 +12,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from websockets.asyncio.connection import Connection
 from websockets.exceptions import ConnectionClosed, PayloadTooBig
+from websockets.protocol import State
 
 from harness.ocppj.frames import Call, CallError, CallResult, Frame, serialize
 from harness.ocppj.session import Received, RpcSession
@@ -105,7 +106,8 @@ class Link:
         self.send_delay_s = 0.0
         self.auto_reply_errors = True
         #: A send waits for the socket's write buffer to drain; a peer that stops reading must
-        #: not stall the harness, so a send gives up (and drops the link) after this long.
+        #: not stall the harness, so a send that may wait (:meth:`_may_block`) gives up (and
+        #: drops the link) after this long.
         self.send_timeout_s = SEND_TIMEOUT_S
         #: Exceptions raised while handling received frames (harness bugs; reported as ERROR).
         self.handler_errors: list[str] = []
@@ -115,6 +117,10 @@ class Link:
         #: Decides whether a response under an unknown unique id fails the open CALLs at once
         #: (the harness peers say yes unless the id is one of a deliberately raw frame).
         self.on_stray: Callable[[Link, Received], bool] | None = None
+        #: Awaited in the receive loop after a frame was handed to ``on_receive`` and no other
+        #: frame is waiting (the harness peers send their default replies here: frames that
+        #: arrived together are all read first, as when each reply was a task of its own).
+        self.after_receive: Callable[[Link], Awaitable[None]] | None = None
         #: Told once the connection has closed (after :attr:`close_reason` is set).
         self.on_closed: Callable[[Link], None] | None = None
         #: Set when the peer sent a frame over ``max_size`` (the harness closed with 1009): what
@@ -122,6 +128,8 @@ class Link:
         self.too_big: str | None = None
         self._waiting: dict[str, asyncio.Future[Received]] = {}
         self._waiting_actions: dict[str, str] = {}
+        #: The transport's write-buffer high-water mark, read at the first send.
+        self._high_water: int | None = None
 
     @property
     def subprotocol(self) -> str | None:
@@ -136,6 +144,8 @@ class Link:
                 raw = await ws.recv()
                 try:
                     await self._handle(raw)
+                    if self.after_receive is not None and not self._more_buffered():
+                        await self.after_receive(self)
                 except (ConnectionClosed, LinkClosed):
                     raise
                 except Exception as exc:  # a bug of ours must not silently end the connection
@@ -147,6 +157,12 @@ class Link:
             pass
         finally:
             self._mark_closed()
+
+    def _more_buffered(self) -> bool:
+        """Whether more frames were read from the socket already (they arrived together)."""
+        messages = getattr(self.ws, "recv_messages", None)
+        frames = getattr(messages, "frames", None)
+        return bool(frames is not None and len(frames))
 
     async def _handle(self, raw: str | bytes) -> None:
         event = self.session.receive(raw)
@@ -240,7 +256,10 @@ class Link:
             await asyncio.sleep(self.send_delay_s)
         self.trace.record(Flow.SENT, raw, frame, action=action)
         try:
-            async with asyncio.timeout(self.send_timeout_s):
+            if self._may_block(raw):
+                async with asyncio.timeout(self.send_timeout_s):
+                    await self.ws.send(raw)
+            else:  # it cannot wait: a timer per frame would cost more than the send
                 await self.ws.send(raw)
         except ConnectionClosed as exc:
             self._mark_closed()
@@ -255,6 +274,24 @@ class Link:
             raise LinkClosed(
                 f"the peer stopped reading (send blocked {self.send_timeout_s:g} s)"
             ) from None
+
+    def _may_block(self, raw: str | bytes) -> bool:
+        """Whether ``ws.send(raw)`` may wait: the write buffer is (or with this frame would be)
+        over its high-water mark, or the connection is not open (websockets then waits for the
+        close). Otherwise the frame goes to the socket, or to the buffer, and ``send`` returns
+        without waiting."""
+        ws = self.ws
+        if ws.paused or ws.protocol.state is not State.OPEN:
+            return True
+        transport = ws.transport
+        try:
+            if self._high_water is None:
+                self._high_water = int(transport.get_write_buffer_limits()[1])
+            pending = transport.get_write_buffer_size()
+        except (AttributeError, NotImplementedError):
+            return True
+        # at most 4 UTF-8 bytes per character, and a frame header of at most 14 bytes
+        return pending + 4 * len(raw) + 14 > self._high_water
 
     async def call(
         self,
