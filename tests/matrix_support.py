@@ -5,14 +5,13 @@ from __future__ import annotations
 import functools
 import importlib
 import json
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from harness.reference.faults import FAULTS
 from harness.testcase import OcaCase
+from tests import child_pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 TESTCASES = ROOT / "testcases"
@@ -175,32 +174,30 @@ def child_run(
     """Run ``case_ids`` against a built-in ``profile`` in a child pytest (``extra``: more
     options, e.g. a fault, a variant or a shuffle seed) and return its results.json."""
     args = [
-        sys.executable,
-        "-m",
-        "pytest",
         *(case_modules(case_ids) or [str(TESTCASES)]),
         "-p",
         "no:cacheprovider",
         "-q",
-        "--ocpp-sut",
-        profile,
-        "--ocpp-report",
-        str(report),
+        # "--opt=value": pytest finds its ini file (pyproject.toml: asyncio mode and loop scope,
+        # filterwarnings) from the paths among the arguments before it knows the plugin's
+        # options, and a separate report directory outside the checkout would be one of them
+        f"--ocpp-sut={profile}",
+        f"--ocpp-report={report}",
         f"--rootdir={ROOT}",
         *(f"--oca={case_id}" for case_id in case_ids),
         *extra,
     ]
-    proc = subprocess.run(
-        args, cwd=ROOT, capture_output=True, text=True, timeout=timeout_s, check=False
-    )
+    report.parent.mkdir(parents=True, exist_ok=True)
+    child = child_pytest.run(args, ROOT, report.parent / f"{report.name}-output.txt", timeout_s)
+    if child.returncode is None:
+        raise AssertionError(f"{name}: still running after {timeout_s:g} s\n{child.output[-4000:]}")
     results = report / "results.json"
     if not results.is_file():
         raise AssertionError(
-            f"{name}: no results.json (exit {proc.returncode})\n"
-            f"{proc.stdout[-4000:]}\n{proc.stderr[-2000:]}"
+            f"{name}: no results.json (exit {child.returncode})\n{child.output[-6000:]}"
         )
     document: dict[str, Any] = json.loads(results.read_text("utf-8"))
-    document["_output"] = proc.stdout[-6000:]
+    document["_output"] = child.output[-6000:]
     return document
 
 
