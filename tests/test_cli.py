@@ -22,8 +22,19 @@ ROOT = Path(__file__).resolve().parents[1]
 SUT = "reference-csms-v16"
 #: The OCA cases only (the robustness cases are another suite's business), for speed.
 # the 1.6 Core cases (firmware management is 044/045, local list 042/043, reservation 046-053,
-# remote trigger 054/055, the security ones 07x-08x)
-OCA_ONLY = ("--", "--oca", "TC_0[0-3]*", "--oca", "TC_040_*", "--oca", "TC_06[14]_*")
+# remote trigger 054/055, the security ones 07x-08x but 088, the subprotocol negotiation)
+OCA_ONLY = (
+    "--",
+    *("--oca", "TC_0[0-3]*", "--oca", "TC_040_*", "--oca", "TC_06[14]_*", "--oca", "TC_088_*"),
+)
+#: The built-in claims every 1.6 profile its reference implements; these runs hold it to Core.
+CORE_ONLY = 'claims:\n  profiles: [core]\n  versions: ["1.6"]\n'
+
+
+def _core_claims(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    datasheet = tmp_path_factory.mktemp("claims") / "core.yaml"
+    datasheet.write_text(CORE_ONLY, "utf-8")
+    return "--claims", str(datasheet)
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -46,7 +57,8 @@ def passing(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[Path, subprocess.CompletedProcess[str]]:
     report = tmp_path_factory.mktemp("passing")
-    return report, _cli("run", "--sut", SUT, "--report", str(report), *OCA_ONLY)
+    claims = _core_claims(tmp_path_factory)
+    return report, _cli("run", "--sut", SUT, "--report", str(report), *claims, *OCA_ONLY)
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +66,7 @@ def failing(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[Path, subprocess.CompletedProcess[str]]:
     report = tmp_path_factory.mktemp("failing")
-    fault = ("--fault", "csms-accepts-unknown-token")
+    fault = ("--fault", "csms-accepts-unknown-token", *_core_claims(tmp_path_factory))
     return report, _cli("run", "--sut", SUT, "--report", str(report), *fault, *OCA_ONLY)
 
 
@@ -129,21 +141,21 @@ def test_a_fault_in_a_claimed_profile_turns_it_red_on_top_and_exits_1(
 def test_a_datasheet_claims_file_is_held_against_the_device(tmp_path: Path) -> None:
     datasheet = tmp_path / "datasheet.yaml"
     datasheet.write_text(
-        'claims:\n  profiles: [core, smart-charging]\n  versions: ["1.6", "2.0.1"]\n', "utf-8"
+        'claims:\n  profiles: [core, iso15118]\n  versions: ["1.6", "2.0.1"]\n', "utf-8"
     )
     report = tmp_path / "report"
     result = _cli(
         "run", "--sut", SUT, "--report", str(report), "--claims", str(datasheet), *OCA_ONLY
     )
-    assert result.returncode == 3, result.stdout + result.stderr  # smart charging: not testable
+    assert result.returncode == 3, result.stdout + result.stderr  # ISO 15118: not testable on 1.6
     document = _results(report)
     source = document["run"]["claims"]["source"]
     assert (source["kind"], source["file"]) == ("claims-file", str(datasheet))
-    assert document["run"]["claims"]["profiles"] == ["core", "smart-charging"]
+    assert document["run"]["claims"]["profiles"] == ["core", "iso15118"]
     kinds = [d["kind"] for d in document["discrepancies"]]
     assert kinds == ["claimed-not-testable", "version-not-tested"]
     statuses = {p["profile"]: p["status"] for p in document["profiles"]}
-    assert statuses == {"smart-charging": "not-testable", "core": "verified"}
+    assert statuses == {"iso15118": "not-testable", "core": "verified"}
 
 
 def test_run_exits_2_on_a_bad_profile(tmp_path: Path) -> None:

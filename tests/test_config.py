@@ -138,13 +138,13 @@ def test_reference_profiles(name: str, role: Role, version: OcppVersion, builtin
     assert sut.actions.type is ActionsType.BUILTIN
     assert sut.evses == (Evse(1, 1), Evse(2, 1))
     assert sut.timeouts == Timeouts(2.0, 3.0, 5.0)
-    # the 1.6 reference charge point claims the Firmware Management (TC_044/045), Local Auth List
-    # Management, Reservation, Remote Trigger and Smart Charging feature profiles too
-    station16 = version is OcppVersion.V16 and role is Role.CHARGING_STATION
+    # the 1.6 references (charge point and Central System) claim the Firmware Management
+    # (TC_044/045), Local Auth List Management, Reservation, Remote Trigger and Smart Charging
+    # feature profiles too
     claimed: tuple[str, ...] = ("core",)
     if version is not OcppVersion.V16:
         claimed += ("smart-charging",)  # the 2.x references: block K, both roles
-    if station16:
+    else:
         claimed += (
             "firmware-management",
             "local-auth-list",

@@ -45,9 +45,10 @@ CSMS_FAULTS: tuple[Fault, ...] = (
     Fault(
         "csms-subprotocol-first-offered",
         CSMS,
-        V2,
+        (*V2, "1.6"),  # 1.6: TC_088_CSMS
         "selects the first subprotocol a station offers, even one it does not support",
         "Part 4 §3.1.2: the CSMS selects a subprotocol it supports",
+        (("TC_088_CSMS", "OCPP-J 1.6 §3.1.2, §3.2: a subprotocol offered and supported"),),
     ),
     Fault(
         "csms-auth-rejects-all",

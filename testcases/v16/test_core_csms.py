@@ -7,9 +7,12 @@ StatusNotification, §4.10 StopTransaction) and the 2.0.1 cases named per case."
 
 from __future__ import annotations
 
+import asyncio
+
 from harness import StationPeer, oca
-from harness.checks import require
+from harness.checks import require, should
 from harness.config import SutProfile
+from harness.transport import ConnectFailed
 from testcases.v16.csms_states import (
     V16,
     authorize,
@@ -21,6 +24,7 @@ from testcases.v16.csms_states import (
     stop,
     token,
 )
+from testcases.v201.states import boot_until_accepted
 
 SESSION_KILLS = ("csms16-status-refused", "csms-fails-transaction-end")
 
@@ -204,4 +208,72 @@ async def test_data_transfer(station: StationPeer) -> None:
         expected="status UnknownVendorId, no data",
         actual=str(outcome.payload),
         frames=outcome.frames,
+    )
+
+
+#: What the Central System owes a charge point's subprotocol list (OCPP-J 1.6 §3.1.2, §3.2).
+NEGOTIATED = "OCPP-J 1.6 §3.1.2, §3.2: a subprotocol offered and supported"
+#: How long a connection with no agreed subprotocol may stay open (s).
+CLOSE_S = 3.0
+
+
+@oca(
+    "TC_088_CSMS",
+    "WebSocket Subprotocol negotiation",
+    profile="core",
+    versions=V16,
+    kills=("csms-subprotocol-first-offered",),
+    own_connection=True,
+)
+async def test_subprotocol_negotiation(station: StationPeer) -> None:
+    """As 2.0.1 TC_B_58_CSMS (errata 2025-04), after OCPP-J 1.6 §3.1.2 (the charge point lists
+    the subprotocols it can use, preferred first) and §3.2: offered only one it does not know
+    ("ocpp0.1"), the Central System does not agree to it: the handshake completes without a
+    Sec-WebSocket-Protocol header and the connection is closed at once (MUST; a refused upgrade
+    selects nothing either, but skips the header-less handshake: a warning). Offered "ocpp0.1"
+    first and "ocpp1.6" second, it uses OCPP 1.6J (Sec-WebSocket-Protocol: ocpp1.6) and the
+    boot on that connection is Accepted."""
+    refused = await station.try_connect(subprotocols=["ocpp0.1"])
+    if isinstance(refused, ConnectFailed):
+        should(
+            station,
+            False,
+            req="OCPP-J 1.6 §3.2: no agreed subprotocol: a handshake without the header, closed",
+            expected="101 without Sec-WebSocket-Protocol, then a close",
+            actual=f"the upgrade refused: {refused}"[:200],
+        )
+    else:
+        require(
+            refused.subprotocol is None,
+            req=NEGOTIATED,
+            expected="no Sec-WebSocket-Protocol (none of the offered is supported)",
+            actual=repr(refused.subprotocol),
+            frames=station.trace.render(),
+        )
+        try:
+            await asyncio.wait_for(refused.closed.wait(), CLOSE_S)
+        except TimeoutError:
+            require(
+                False,
+                req="OCPP-J 1.6 §3.2: no agreed subprotocol: the connection closed at once",
+                expected=f"closed within {CLOSE_S:g} s",
+                actual="still open",
+            )
+    link = await station.try_connect(subprotocols=["ocpp0.1", "ocpp1.6"])
+    require(
+        not isinstance(link, ConnectFailed),
+        req=NEGOTIATED,
+        expected="a connection with ocpp1.6",
+        actual=str(link),
+        frames=station.trace.render(),
+    )
+    assert not isinstance(link, ConnectFailed)
+    require(
+        link.subprotocol == "ocpp1.6",
+        req=NEGOTIATED,
+        expected="ocpp1.6",
+        actual=repr(link.subprotocol),
+    )
+    (await boot_until_accepted(station, req="1.6 §4.2: BootNotification answered")).must(
+        status="Accepted", req="1.6 §4.2: boot accepted on the negotiated connection"
     )
