@@ -38,6 +38,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             parser.addini(opt.dest, opt.ini_help or opt.help, default="")
 
 
+def _refuse_parallel_run(config: pytest.Config) -> None:
+    """A run of the cases against a SUT (``--ocpp-sut`` or ``--ocpp-report``) is one SUT, one case
+    at a time: pytest-xdist workers would drive the same station or CSMS at once, and none of them
+    writes the report. Refused with a usage error rather than an empty results.json."""
+    parallel = getattr(config.option, "numprocesses", None)
+    if not parallel or getattr(config.option, "dist", "no") == "no":
+        return
+    if hasattr(config, "workerinput"):
+        return
+    if _option(config, "ocpp_sut") or _option(config, "ocpp_report"):
+        raise pytest.UsageError(
+            f"ocpp-harness runs the OCA cases one at a time against one SUT: drop -n {parallel} "
+            "(pytest-xdist) from a run with --ocpp-sut or --ocpp-report (workers would drive "
+            "the same SUT at once, and no report could be written)"
+        )
+
+
 def _option(config: pytest.Config, dest: str) -> str | None:
     value = config.getoption(dest) or config.getini(dest)
     return str(value) if value else None
@@ -54,6 +71,7 @@ def pytest_configure(config: pytest.Config) -> None:
     from harness.reference.faults import UnknownFault, select_faults
     from harness.run import HarnessRun
 
+    _refuse_parallel_run(config)
     try:
         profile = load_profile(resolve_profile_path(_option(config, "ocpp_sut")))
         claims_file = _option(config, "ocpp_claims")

@@ -220,6 +220,19 @@ def test_pytest_k_selects_a_case_by_its_oca_id(tmp_path: Path) -> None:
     assert json.dumps(props)  # properties are plain strings
 
 
+def test_pytest_refuses_xdist_workers_for_a_run_against_a_sut(tmp_path: Path) -> None:
+    """One SUT, one case at a time: ``-n 2`` with --ocpp-report is a usage error (exit 4) naming
+    the option to drop, not a run whose results.json holds no case."""
+    args = [sys.executable, "-m", "pytest", "testcases", "-p", "no:cacheprovider", "-q", "-n", "2"]
+    args += [f"--ocpp-sut={SUT}", f"--ocpp-report={tmp_path / 'report'}", "--oca=TC_001_CSMS"]
+    result = subprocess.run(
+        args, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 4, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "drop -n 2 (pytest-xdist)" in result.stderr, result.stderr[-2000:]
+    assert not (tmp_path / "report").exists()
+
+
 def test_run_and_pytest_offer_the_same_options() -> None:
     """One table (harness/options.py) feeds both command lines (issue 8 item 5)."""
     from harness.options import OPTIONS, flags
