@@ -6,11 +6,15 @@ arrived together were all read."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import pytest
 
+from harness.ocppj.frames import Call, CallResult
+from harness.ocppj.session import Received
 from harness.peers import CsmsPeer, StationPeer
-from tests.test_transport import BOUND, connected, serving
+from harness.trace import Flow
+from tests.test_transport import BOUND, NOW, Csms, connected, serving
 
 
 @pytest.mark.asyncio
@@ -48,3 +52,86 @@ async def test_default_replies_go_out_from_the_receive_loop() -> None:
     finally:
         await station.stop()
         await csms.stop()
+
+
+async def until(ready: Callable[[], bool]) -> None:
+    """Poll ``ready`` (the callers' ``asyncio.timeout`` bounds it)."""
+    for _ in iter(int, 1):
+        if ready():
+            return
+        await asyncio.sleep(0.01)
+
+
+@pytest.mark.asyncio
+async def test_an_answer_is_handled_where_it_is_read() -> None:
+    """An answer to an open CALL resolves it without a pass through the receive loop
+    (harness/transport/direct.py); it is traced in order all the same."""
+    async with asyncio.timeout(BOUND), serving() as (server, _), connected(server) as link:
+        looped: list[str | bytes] = []
+        handle = link._handle
+
+        async def counted(raw: str | bytes) -> None:
+            looped.append(raw)
+            await handle(raw)
+
+        link._handle = counted  # type: ignore[method-assign]
+        for _ in range(5):
+            event = await link.call("Heartbeat", {}, timeout=BOUND)
+            assert isinstance(event.frame, CallResult)
+            assert event.ok
+        assert looped == []
+        flows = [(e.flow, e.message_type) for e in link.trace if e.flow is not Flow.EVENT]
+        assert flows == [(Flow.SENT, 2), (Flow.RECEIVED, 3)] * 5
+
+
+@pytest.mark.asyncio
+async def test_an_answer_and_a_call_read_together_keep_their_order() -> None:
+    """A CALLRESULT and a CALL in one read: the answer is taken at once, the CALL goes to the
+    receive loop after it (traced and handed on in the order they came)."""
+    csms = Csms()
+    csms.silent = True
+    async with (
+        asyncio.timeout(BOUND),
+        serving(csms=csms) as (server, _),
+        connected(server) as link,
+    ):
+        calls: list[Received] = []
+        link.on_receive = lambda _, event: calls.append(event)
+        pending = asyncio.ensure_future(link.call("Heartbeat", {}, timeout=BOUND))
+        theirs = await csms.link()
+        await until(lambda: bool(theirs.session.open_inbound))
+        uid = theirs.session.open_inbound[0].unique_id
+        ws = theirs.ws
+        ws.protocol.send_text(f'[3,"{uid}",{{"currentTime":"{NOW}"}}]'.encode())
+        ws.protocol.send_text(b'[2,"s-1","Heartbeat",{}]')
+        ws.send_data()  # both frames in one write
+        event = await pending
+        assert isinstance(event.frame, CallResult)
+        await until(lambda: bool(calls))
+        assert isinstance(calls[0].frame, Call)
+        assert calls[0].frame.unique_id == "s-1"
+        kinds = [e.message_type for e in link.trace if e.flow is Flow.RECEIVED]
+        assert kinds == [3, 2]
+
+
+@pytest.mark.asyncio
+async def test_an_invalid_answer_in_2_1_still_gets_its_callresulterror() -> None:
+    """An answer that needs a reply (2.1: a schema-invalid CALLRESULT) goes on to the receive
+    loop, parsed once, and the CALLRESULTERROR goes out."""
+    csms = Csms()
+    csms.silent = True
+    sub = ("ocpp2.1",)
+    async with (
+        asyncio.timeout(BOUND),
+        serving(sub, csms=csms) as (server, _),
+        connected(server, subprotocols=sub) as link,
+    ):
+        pending = asyncio.ensure_future(link.call("Heartbeat", {}, timeout=BOUND))
+        theirs = await csms.link()
+        await until(lambda: bool(theirs.session.open_inbound))
+        await theirs.reply(theirs.session.open_inbound[0], {}, validate=False)
+        event = await pending
+        assert event.problem
+        assert event.reply is not None
+        await until(lambda: any(e.message_type == 5 for e in theirs.trace))
+        assert [e.message_type for e in link.trace if e.flow is not Flow.EVENT] == [2, 3, 5]

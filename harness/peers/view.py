@@ -170,6 +170,7 @@ class PeerView:
         link.on_closed = self._link_closed
         link.on_receive = self._on_receive
         link.after_receive = self._answer_due
+        link.after_due = self._replies_due
         link.on_inspect = self._inspect
         link.on_stray = self._stray_fails_call
         self.link = link
@@ -306,6 +307,10 @@ class PeerView:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    def _replies_due(self) -> bool:
+        """Whether default replies wait for the receive loop (:meth:`_answer_due`)."""
+        return bool(self._due)
 
     async def _answer_due(self, link: Link) -> None:
         """Default replies sent by the receive loop once the frames read together are handled."""

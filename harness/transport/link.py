@@ -22,6 +22,7 @@ from websockets.protocol import State
 from harness.ocppj.frames import Call, CallError, CallResult, Frame, serialize
 from harness.ocppj.session import Received, RpcSession
 from harness.trace import Flow, Trace
+from harness.transport.direct import can_write_now, take_answers_at_once, write_text
 
 Receiver = Callable[["Link", Received], None]
 #: Default bound on one send (see :attr:`Link.send_timeout_s`).
@@ -121,6 +122,9 @@ class Link:
         #: frame is waiting (the harness peers send their default replies here: frames that
         #: arrived together are all read first, as when each reply was a task of its own).
         self.after_receive: Callable[[Link], Awaitable[None]] | None = None
+        #: Whether ``after_receive`` has anything to do (None: assume it has): an answer taken
+        #: at once (:func:`~harness.transport.direct.take_answers_at_once`) then needs no pass of the receive loop.
+        self.after_due: Callable[[], bool] | None = None
         #: Told once the connection has closed (after :attr:`close_reason` is set).
         self.on_closed: Callable[[Link], None] | None = None
         #: Set when the peer sent a frame over ``max_size`` (the harness closed with 1009): what
@@ -130,6 +134,11 @@ class Link:
         self._waiting_actions: dict[str, str] = {}
         #: The transport's write-buffer high-water mark, read at the first send.
         self._high_water: int | None = None
+        #: A message parsed at once but left to the receive loop (it needs a reply), and the
+        #: ``after_receive`` run that follows an answer taken at once.
+        self._parsed: tuple[str, Received] | None = None
+        self._after: asyncio.Future[None] | None = None
+        take_answers_at_once(self)
 
     @property
     def subprotocol(self) -> str | None:
@@ -143,20 +152,24 @@ class Link:
             while True:  # ``ws.recv`` directly: one async-generator layer less per frame
                 raw = await ws.recv()
                 try:
+                    if self._after is not None:  # a reply due after an answer taken at once
+                        after, self._after = self._after, None
+                        await after
                     await self._handle(raw)
                     if self.after_receive is not None and not self._more_buffered():
                         await self.after_receive(self)
                 except (ConnectionClosed, LinkClosed):
                     raise
                 except Exception as exc:  # a bug of ours must not silently end the connection
-                    self.handler_errors.append(f"{type(exc).__name__}: {exc}")
-                    self.trace.event(
-                        f"harness error while handling a frame: {type(exc).__name__}: {exc}"
-                    )
+                    self._handler_error(exc)
         except (ConnectionClosed, LinkClosed):
             pass
         finally:
             self._mark_closed()
+
+    def _handler_error(self, exc: Exception) -> None:
+        self.handler_errors.append(f"{type(exc).__name__}: {exc}")
+        self.trace.event(f"harness error while handling a frame: {type(exc).__name__}: {exc}")
 
     def _more_buffered(self) -> bool:
         """Whether more frames were read from the socket already (they arrived together)."""
@@ -165,14 +178,24 @@ class Link:
         return bool(frames is not None and len(frames))
 
     async def _handle(self, raw: str | bytes) -> None:
-        event = self.session.receive(raw)
+        parsed, self._parsed = self._parsed, None  # parsed already (direct.py)
+        taken = parsed is not None and parsed[0] == raw
+        event = parsed[1] if parsed is not None and taken else self.session.receive(raw)
+        self._note(raw, event)
+        if event.reply is not None and self.auto_reply_errors:
+            with contextlib.suppress(LinkClosed):  # the loop ends at the next read anyway
+                await self.send_frame(event.reply)
+        self._route(raw, event)
+
+    def _note(self, raw: str | bytes, event: Received) -> None:
+        """Record a received frame and run the checks every frame gets."""
         action = event.request.action if event.request is not None else None
         self.trace.record(Flow.RECEIVED, raw, event.frame, action=action, problem=event.problem)
         if self.on_inspect is not None:
             self.on_inspect(self, event)
-        if event.reply is not None and self.auto_reply_errors:
-            with contextlib.suppress(LinkClosed):  # the loop ends at the next read anyway
-                await self.send_frame(event.reply)
+
+    def _route(self, raw: str | bytes, event: Received) -> None:
+        """Resolve the CALL an answer belongs to; hand everything else to ``on_receive``."""
         if event.request is not None and (
             event.frame is None or isinstance(event.frame, (CallResult, CallError))
         ):
@@ -259,7 +282,9 @@ class Link:
             if self._may_block(raw):
                 async with asyncio.timeout(self.send_timeout_s):
                     await self.ws.send(raw)
-            else:  # it cannot wait: a timer per frame would cost more than the send
+            elif isinstance(raw, str) and can_write_now(self.ws):
+                await write_text(self.ws, raw)  # it cannot wait: no timer (it costs more)
+            else:
                 await self.ws.send(raw)
         except ConnectionClosed as exc:
             self._mark_closed()
