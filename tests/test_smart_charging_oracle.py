@@ -142,7 +142,7 @@ def test_the_composite_never_exceeds_the_station_maximum(
         got = c.limit_at(t - T)
         if cap is not None:
             assert got is not None
-            assert got <= cap + tolerance("A")
+            assert got <= cap + tolerance()
 
 
 @FAST

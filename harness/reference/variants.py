@@ -19,6 +19,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
+from harness.reference.variants_sc import station_sc_variants
 from harness.reference.variants_v16 import station_v16_variants
 
 STATION_V16 = "reference-station-v16"
@@ -329,6 +330,7 @@ VARIANTS: dict[str, Variant] = {
     )
 }
 VARIANTS.update({v.name: v for v in station_v16_variants()})  # 1.6 charge point (variants_v16)
+VARIANTS.update({v.name: v for v in station_sc_variants()})  # smart charging (variants_sc)
 
 
 class UnknownVariant(ValueError):

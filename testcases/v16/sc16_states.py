@@ -1,7 +1,15 @@
 """Shared steps of the OCPP 1.6 Smart Charging cases (charge point under test; 1.6 §3.13, §5.5,
 §5.7, §5.16): profile payloads in the 1.6 shape, Set/Clear/GetCompositeSchedule calls, and the
 composite check against the :mod:`harness.smart_charging` oracle in its 1.6 dialect (a mismatch
-reports per stretch expected vs actual with the profile it came from, and the offset x)."""
+reports per stretch expected vs actual with the profile it came from, and the offset x).
+
+Units: the cases write their limits in A. A charge point whose
+ChargingScheduleAllowedChargingRateUnit (read before each case) allows Power only takes W
+schedules only (§9.4.2, errata 3.88): it gets the same limits in W (:func:`in_unit`, §7.12 with
+errata 3.69). The composite is asked for in A; a charge point that answers in W (the request's
+unit "can be used to force" one, §6.21, no SHALL; the answer names its unit, §7.13) is compared
+in W, and a Power-only charge point that Rejects the A request (§5.7: it cannot report that
+schedule) is asked again in W. Legal variant ``sc-rate-unit-watts`` of the reference."""
 
 from __future__ import annotations
 
@@ -15,8 +23,16 @@ from typing import Any
 from harness import CsmsPeer
 from harness.checks import require
 from harness.peers.exchange import CallOutcome
-from harness.smart_charging import V16, CompositeSchedule, Profile, TxState, compare, compose
-from harness.smart_charging.model import format_time, parse_time
+from harness.smart_charging import (
+    V16,
+    CompositeSchedule,
+    Profile,
+    TxState,
+    compare,
+    compose,
+    to_unit,
+)
+from harness.smart_charging.model import DEFAULT_PHASES, format_time, parse_time
 from testcases.v16.auth_states import claims
 
 SMART = claims("smart-charging", "SmartCharging")
@@ -26,6 +42,11 @@ DEVIATION_S = 2
 _LAST_SET: dict[str, float | None] = {"at": None, "asked": None}
 #: The window of every GetCompositeSchedule of these cases (s).
 WINDOW_S = 60
+#: The schedule unit the charge point under test takes (read by :func:`profiles_cleared`).
+_UNIT: dict[str, str] = {"unit": "A"}
+UNITS_KEY = "ChargingScheduleAllowedChargingRateUnit"
+#: 1.6 §7.12: W = A x the area's line voltage x numberPhases (3 when absent).
+LINE_VOLTAGE_V = 230.0
 
 
 def profile16(
@@ -58,12 +79,54 @@ def profile16(
     return body
 
 
+def in_unit(profile: Mapping[str, Any]) -> dict[str, Any]:
+    """``profile`` with its limits in the unit the charge point takes: as written (A), or in W
+    for a charge point that allows Power only (§7.12 with errata 3.69: A x 230 V x
+    numberPhases, 3 when absent)."""
+    body = dict(profile)
+    schedule = dict(body["chargingSchedule"])
+    unit, wanted = schedule["chargingRateUnit"], _UNIT["unit"]
+    if unit == wanted:
+        return body
+    schedule["chargingRateUnit"] = wanted
+    schedule["chargingSchedulePeriod"] = [
+        {
+            **p,
+            "limit": round(
+                to_unit(
+                    p["limit"],
+                    unit,
+                    wanted,
+                    p.get("numberPhases", DEFAULT_PHASES),
+                    LINE_VOLTAGE_V,
+                ),
+                1,
+            ),
+        }
+        for p in schedule["chargingSchedulePeriod"]
+    ]
+    body["chargingSchedule"] = schedule
+    return body
+
+
+async def schedule_unit(csms: CsmsPeer) -> str:
+    """W when the charge point's ChargingScheduleAllowedChargingRateUnit (§9.4.2, required for
+    Smart Charging) lists Power and not Current (errata 3.88), else A."""
+    result = await csms.call_payload(
+        "GetConfiguration", {"key": [UNITS_KEY]}, req=f"1.6 §9.4.2: {UNITS_KEY} read"
+    )
+    items = result.get("configurationKey") if result.error is None else None
+    value = next((str(i.get("value", "")) for i in items or [] if i.get("key") == UNITS_KEY), "")
+    allowed = {u.strip() for u in value.split(",")}
+    return "W" if "Power" in allowed and "Current" not in allowed else "A"
+
+
 async def set_profile(
     csms: CsmsPeer, connector: int, profile: Mapping[str, Any], *, status: str, req: str
 ) -> CallOutcome:
-    """SetChargingProfile answered ``status`` (§5.16)."""
+    """SetChargingProfile answered ``status`` (§5.16), in the charge point's unit (:func:`in_unit`)."""
     _LAST_SET["at"] = time.time()
-    payload = {"connectorId": connector, "csChargingProfiles": dict(profile)}
+    payload = {"connectorId": connector, "csChargingProfiles": in_unit(profile)}
     result = await csms.call_payload("SetChargingProfile", payload, req=req)
     result.must(status=status, req=req)
     return result
@@ -84,7 +147,9 @@ async def clear_all(csms: CsmsPeer) -> None:
 
 @contextlib.asynccontextmanager
 async def profiles_cleared(csms: CsmsPeer) -> AsyncIterator[None]:
-    """No profile before the case, and none after it whatever happened."""
+    """No profile before the case, and none after it whatever happened; the charge point's
+    schedule unit read first (:func:`schedule_unit`)."""
+    _UNIT["unit"] = await schedule_unit(csms)
     await clear_all(csms)
     try:
         yield
@@ -93,10 +158,16 @@ async def profiles_cleared(csms: CsmsPeer) -> AsyncIterator[None]:
 
 
 async def composite(csms: CsmsPeer, connector: int, *, req: str) -> CallOutcome:
-    """GetCompositeSchedule in A over :data:`WINDOW_S`, answered Accepted (§5.7)."""
-    _LAST_SET["asked"] = time.time()
-    payload = {"connectorId": connector, "duration": WINDOW_S, "chargingRateUnit": "A"}
-    result = await csms.call_payload("GetCompositeSchedule", payload, req=req)
+    """GetCompositeSchedule in A over :data:`WINDOW_S`, answered Accepted (§5.7); a charge
+    point that allows Power only and Rejects it is asked in W (module doc)."""
+    result = None
+    for unit in ("A", "W"):
+        _LAST_SET["asked"] = time.time()
+        payload = {"connectorId": connector, "duration": WINDOW_S, "chargingRateUnit": unit}
+        result = await csms.call_payload("GetCompositeSchedule", payload, req=req)
+        if _UNIT["unit"] == "A" or result.get("status") != "Rejected":
+            break
+    assert result is not None
     result.must(status="Accepted", req=req)
     return result
 
@@ -112,7 +183,7 @@ def expected(
     """The oracle's composite (1.6 dialect) of ``connector`` from ``start`` (default now) for
     the (connectorId, chargingProfile) pairs sent; ``tx``: (connector, transactionId) of a
     running transaction."""
-    installed = [Profile.from_payload(dict(p), c, V16) for c, p in sent]
+    installed = [Profile.from_payload(in_unit(p), c, V16) for c, p in sent]
     txs = {} if tx is None else {tx[0]: TxState(tx[0], str(tx[1]), time.time())}
     at = time.time() if start is None else start
     return compose(installed, connector, at, duration, "A", transactions=txs, dialect=V16)
@@ -126,11 +197,11 @@ def check_composite(
     *,
     req: str,
 ) -> None:
-    """The answer's schedule (connectorId and unit as asked, scheduleStart within the deviation
-    of the request: §5.7) against the oracle's composite of the profiles ``sent`` from that
-    scheduleStart, within the precision and the time deviation; stretches no installed profile
-    limits (the charge point's own maximum) are not compared. On a mismatch ``actual`` is the
-    diagnosis."""
+    """The answer's schedule (connectorId as asked, scheduleStart within the deviation of the
+    request: §5.7) against the oracle's composite of the profiles ``sent`` from that
+    scheduleStart, in the unit the answer names (§7.13; the oracle's converted, module doc),
+    within the precision and the time deviation; stretches no installed profile limits (the
+    charge point's own maximum) are not compared. On a mismatch ``actual`` is the diagnosis."""
     body = outcome.payload
     require(
         isinstance(body.get("chargingSchedule"), Mapping),
@@ -145,9 +216,9 @@ def check_composite(
         got = CompositeSchedule(got.location, asked, got.duration, got.unit, got.periods)
     want = expected(sent, connector, WINDOW_S, tx, start=got.start)
     require(
-        (got.location, got.unit) == (want.location, want.unit),
+        got.location == want.location and got.unit in ("A", "W"),
         req=req,
-        expected=f"connectorId {want.location}, {want.unit}",
+        expected=f"connectorId {want.location}, A or W",
         actual=f"connectorId {got.location}, {got.unit}",
         frames=outcome.frames,
     )
@@ -171,8 +242,6 @@ def check_composite(
     )
 
 
-#: 1.6 §7.12: W = A x the area's line voltage x numberPhases (3 when absent).
-LINE_VOLTAGE_V = 230.0
 DELIVERY = (
     "1.6 §3.13.1, §7.11: an Accepted profile is executed: the EV draws no more than its limit"
 )

@@ -4,7 +4,8 @@ TC_082_CS). The 1.6 test case document is not public: steps and criteria are our
 2.0.1 block K cases named in each docstring and OCPP 1.6 §3.13, §5.5, §5.7, §5.11, §5.16 (with
 the 1.6 errata on TxProfile/TxDefaultProfile, §7.10). Composite schedules are checked against
 the :mod:`harness.smart_charging` oracle in its 1.6 dialect. Every case clears the profiles
-before and after itself.
+before and after itself. Limits are written in A and sent in W to a charge point that allows
+Power only (:mod:`testcases.v16.sc16_states`: units).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from testcases.v16.sc16_states import (
     clear,
     composite,
     drawn_within,
+    in_unit,
     profile16,
     profiles_cleared,
     set_profile,
@@ -150,7 +152,7 @@ async def test_remote_start_with_profile(
         await sut.plug_in(evse_id=1)
         result = await csms.call_payload(
             "RemoteStartTransaction",
-            {"connectorId": 1, "idTag": tag, "chargingProfile": own},
+            {"connectorId": 1, "idTag": tag, "chargingProfile": in_unit(own)},
             req="1.6 §5.11: RemoteStartTransaction answered",
         )
         result.must(status="Accepted", req="1.6 §5.11: RemoteStartTransaction Accepted")
@@ -180,7 +182,7 @@ async def test_remote_start_wrong_purpose(csms: CsmsPeer, sut: SutActions) -> No
     async with profiles_cleared(csms):
         result = await csms.call_payload(
             "RemoteStartTransaction",
-            {"connectorId": 1, "idTag": "SC16-REMOTE", "chargingProfile": wrong},
+            {"connectorId": 1, "idTag": "SC16-REMOTE", "chargingProfile": in_unit(wrong)},
             req="1.6 §5.11: RemoteStartTransaction answered",
         )
         try:

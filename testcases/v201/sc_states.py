@@ -40,6 +40,7 @@ from harness.smart_charging import (
     compose,
     format_time,
     parse_time,
+    tolerance,
 )
 from testcases.v201.states import get_variable
 
@@ -316,7 +317,7 @@ def boundary(got: CompositeSchedule, at: float, amps: float | None, *, req: str)
     (the OCA's "startPeriod (n - x), limit ..."; the offset is already in ``at``)."""
     hits = [p for p in got.periods if abs(p.start - at) <= DEVIATION_S]
     wanted = None if amps is None else limit(got.unit, amps)
-    ok = bool(hits) and (wanted is None or any(abs(p.limit - wanted) < 0.05 for p in hits))
+    ok = bool(hits) and (wanted is None or any(abs(p.limit - wanted) <= tolerance() for p in hits))
     require(
         ok,
         req=req,

@@ -16,7 +16,7 @@ import pytest
 
 from harness import CsmsPeer, SutActions, oca
 from harness.config import SutProfile
-from harness.smart_charging import NOMINAL_VOLTAGE_V
+from harness.smart_charging import NOMINAL_VOLTAGE_V, to_unit
 from testcases.v201.sc_delivery import drawn_within
 from testcases.v201.sc_states import (
     PHASES,
@@ -24,6 +24,7 @@ from testcases.v201.sc_states import (
     clear_profile,
     evse_of,
     get_profiles,
+    limit,
     profile_payload,
     profiles_cleared,
     rate_unit,
@@ -353,8 +354,9 @@ async def test_tx_profile_with_transaction(
 ) -> None:
     """TC_K_60_CS (K01.FR.04/07/15): during a transaction (EnergyTransferStarted) a Relative
     TxProfile with its transactionId is Accepted (step 2); GetChargingProfiles by its id is
-    Accepted (step 4) and reports it (step 5). Beyond the OCA: the EV then draws at most 6 A
-    on three phases (two triggered meter readings 5 s apart, :func:`.sc_delivery.drawn_within`)."""
+    Accepted (step 4) and reports it (step 5). Beyond the OCA: the EV then draws at most the
+    profile's limit (6 A on three phases, or 6000 W at a W-only station; two triggered meter
+    readings 5 s apart, :func:`.sc_delivery.drawn_within`)."""
     session = await charging(csms, sut, sut_profile)
     sent = profile_payload(
         160, TX, rate_unit(sut_profile), kind="Relative", transactionId=session.tx_id
@@ -368,4 +370,7 @@ async def test_tx_profile_with_transaction(
     )
     found = await get_profiles(csms, 1160, {"chargingProfileId": [160]})
     same_profile(found, session.evse_id, sent, req=REPORT_REQ)
-    await drawn_within(csms, session.evse_id, 6.0 * NOMINAL_VOLTAGE_V * PHASES)
+    unit = rate_unit(sut_profile)  # the profile's 6 A, or 6000 W for a W-only station, in W
+    await drawn_within(
+        csms, session.evse_id, to_unit(limit(unit, 6.0), unit, "W", PHASES, NOMINAL_VOLTAGE_V)
+    )

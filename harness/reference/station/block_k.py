@@ -16,6 +16,7 @@
   (K09.FR.02); evseId 0 reports the station's own profiles only (K09.FR.05).
 * GetCompositeSchedule (K08): the :mod:`harness.smart_charging` oracle's schedule from the
   moment of receipt (K08.FR.02); Rejected for an unknown EVSE (K08.FR.05) or unit (K08.FR.07).
+  Legal variants (:mod:`harness.reference.variants_sc`): W only, limits rounded.
 * RequestStartTransaction with a chargingProfile (K05): once Accepted and the transaction has
   begun, the profile is that transaction's TxProfile (K05.FR.03).
 * Profiles stay over a reboot (K01.FR.27: this object outlives a power cycle); a TxProfile goes
@@ -36,6 +37,7 @@ from typing import TYPE_CHECKING
 
 from harness.reference.station.devmodel import Variable
 from harness.reference.station.model import CHARGING_POWER_W, Outgoing, Payload, Reply
+from harness.reference.variants_sc import reported
 from harness.smart_charging import (
     V201,
     CompositeSchedule,
@@ -304,7 +306,9 @@ class BlockK:
         if not self.installed() and "sc-composite-empty-rejected" in faults:
             return Reply({"status": "Rejected"})  # the fault: K08.FR.02 broken
         start = float(int(time.time()))  # K08.FR.02: from receipt, whole seconds
-        schedule = self.composite(evse_id, start, int(p["duration"]), unit)
+        schedule = reported(
+            self.composite(evse_id, start, int(p["duration"]), unit), self.st.variants
+        )
         return Reply({"status": "Accepted", "schedule": schedule.payload(V201)})
 
     def composite(self, evse_id: int, start: float, duration: int, unit: str) -> CompositeSchedule:

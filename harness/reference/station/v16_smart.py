@@ -15,6 +15,8 @@ GetCompositeSchedule; feature profile SmartCharging).
 * RemoteStartTransaction with a chargingProfile (§5.11): Rejected unless its purpose is
   TxProfile; otherwise, once the transaction has begun, it is that transaction's TxProfile.
 * A TxProfile ends with its transaction (§3.13.1, §7.10).
+* Legal variants (:mod:`harness.reference.variants_sc`): Power only (a profile in A Rejected,
+  the composite answered in W), the composite's limits rounded to one digit fraction.
 * Power delivery (issue 13 item 5): the simulated EV on a connector draws its own power
   (:data:`~harness.reference.station.model.CHARGING_POWER_W`) capped by the connector's
   composite limit in W (§3.13.3; §5.16.2: the charge point SHALL apply the profile): each
@@ -39,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 from harness.reference.station.config16 import Key
 from harness.reference.station.model import CHARGING_POWER_W, Payload, Reply
 from harness.reference.station.v16_auth import add_feature_profile
+from harness.reference.variants_sc import rate_units_v16, reported, reported_unit_v16
 from harness.smart_charging import V16, Profile, Purpose, TxState, compose
 
 if TYPE_CHECKING:
@@ -50,11 +53,15 @@ MAX_STACK_LEVEL = 10
 VOLTAGE_V = 230.0
 
 
-def _keys() -> list[Key]:
+#: ChargingScheduleAllowedChargingRateUnit's words for the schedules' units (errata 3.88).
+_UNIT_OF = {"Current": "A", "Power": "W"}
+
+
+def _keys(units: tuple[str, ...] = RATE_UNITS) -> list[Key]:
     """The 1.6 §9.4 Smart Charging configuration keys (read-only here)."""
     return [
         Key("ChargeProfileMaxStackLevel", str(MAX_STACK_LEVEL), readonly=True, kind="int"),
-        Key("ChargingScheduleAllowedChargingRateUnit", ",".join(RATE_UNITS), readonly=True),
+        Key("ChargingScheduleAllowedChargingRateUnit", ",".join(units), readonly=True),
         Key("ChargingScheduleMaxPeriods", "24", readonly=True, kind="int"),
         Key("MaxChargingProfilesInstalled", "20", readonly=True, kind="int"),
     ]
@@ -66,7 +73,11 @@ class SmartCharging16:
     def __init__(self, v16: V16Station) -> None:
         self.v16 = v16
         self.faults = v16.st.faults
-        for key in _keys():
+        self.variants = v16.st.variants
+        allowed = rate_units_v16(self.variants)
+        #: The schedule units this charge point takes (errata 3.88: Power means W only).
+        self.units = frozenset(_UNIT_OF[u] for u in allowed)
+        for key in _keys(allowed):
             v16.config.keys.setdefault(key.name, key)
         add_feature_profile(v16.config.keys, "SmartCharging")
         #: Installed profiles by chargingProfileId.
@@ -87,6 +98,8 @@ class SmartCharging16:
             purpose_ok = raw.get("chargingProfilePurpose") == "TxProfile"
             if not purpose_ok and "cp16-sc-remote-start-any-purpose" not in self.faults:
                 return Reply({"status": "Rejected"})  # §5.11: the purpose MUST be TxProfile
+            if raw["chargingSchedule"]["chargingRateUnit"] not in self.units:
+                return Reply({"status": "Rejected"})  # §9.4.2, errata 3.88
             reply = start(p)
             accepted = reply.payload.get("status") == "Accepted"
             if accepted and "cp16-sc-remote-start-profile-dropped" not in self.faults:
@@ -148,8 +161,8 @@ class SmartCharging16:
         if connector != 0 and self.v16.hw.by_number(connector) is None:
             return rejected
         profile = Profile.from_payload(raw, connector, V16)
-        if profile.stack_level > MAX_STACK_LEVEL:
-            return rejected
+        if profile.stack_level > MAX_STACK_LEVEL or profile.schedule.unit not in self.units:
+            return rejected  # §9.4.1; §9.4.2 with errata 3.88 (the allowed units)
         if profile.purpose is Purpose.MAX and connector != 0:
             return rejected  # §3.13.1: the whole charge point only
         if profile.purpose is Purpose.TX:
@@ -211,13 +224,13 @@ class SmartCharging16:
             connector,
             float(int(time.time())),
             int(p["duration"]),
-            wanted,
+            reported_unit_v16(wanted, self.variants),
             transactions=self.transactions(),
             voltage=VOLTAGE_V,
             dialect=V16,
             evses=[c.number for c in self.v16.hw.connectors()] if connector == 0 else (),
         )
-        return Reply({"status": "Accepted", **schedule.payload(V16)})
+        return Reply({"status": "Accepted", **reported(schedule, self.variants).payload(V16)})
 
     # -- power delivery ---------------------------------------------------------------------------
     def energy_wh(self, connector: int, begin: float, end: float) -> float:

@@ -41,6 +41,7 @@ from harness.reference.station.model import (
 )
 from harness.reference.station.v2tx import TxEngine
 from harness.reference.station.variables import Bindings, standard_variables
+from harness.reference.variants_sc import rate_units_v2
 
 if TYPE_CHECKING:
     from harness.reference.station.core import ReferenceStation
@@ -67,7 +68,8 @@ class V2:
         )
         variables += block_a.password_variables(station)  # A01
         variables += block_l.variables()  # L01.FR.07 (C-20)
-        variables += block_k.variables()  # SmartChargingCtrlr (block K)
+        units = rate_units_v2(station.variants)  # block K's rate units (variants_sc)
+        variables += block_k.variables(units)  # SmartChargingCtrlr (block K)
         self.dm = DeviceModel(legal.device_model(variables, station.variants), station.faults)
         self.txe = TxEngine(station, self.dm)
         self._handlers: dict[str, Callable[[Payload], Reply]] = {
@@ -94,7 +96,7 @@ class V2:
         self._handlers.update(self.fw.handlers())
         self.certs = block_a_certs.CertificateRenewal(station, dm=self.dm)  # A02/A03
         self._handlers.update(self.certs.handlers())
-        self.k = block_k.BlockK(self)  # block K (smart charging)
+        self.k = block_k.BlockK(self, units)  # block K (smart charging)
         self._handlers.update(self.k.handlers(self._handlers))
 
     # -- what the core asks -------------------------------------------------------------------------
