@@ -16,7 +16,7 @@ from harness.checks import require, should
 from harness.peers.defaults import now_iso
 from harness.peers.exchange import InboundCall
 from testcases.v16.sc16_rules import check_profile16
-from testcases.v201.sc_csms import Order
+from testcases.v201.sc_csms import Order, ordered
 
 PROFILE = "smart-charging"
 #: The connector of the cases, and the configured duration (s) and limit (A) of the operator.
@@ -43,19 +43,8 @@ async def csms_sets16(
 ) -> InboundCall:
     """The operator has the Central System set ``order``; the harness answers ``answer`` and
     holds the profile against 1.6 (:func:`~.sc16_rules.check_profile16`)."""
-    station.hold("SetChargingProfile")
-    await sut.set_charging_profile(
-        purpose=order.purpose,
-        evse_id=order.evse_id,
-        kind=order.kind,
-        stack_level=order.stack_level,
-        limit=order.limit,
-        duration_s=order.duration_s,
-        recurrency_kind=order.recurrency_kind,
-        transaction_id=order.transaction_id,
-    )
-    request = await station.expect(
-        "SetChargingProfile", req=SENT.format(section="§5.16", action="SetChargingProfile")
+    request = await ordered(
+        station, sut, order, req=SENT.format(section="§5.16", action="SetChargingProfile")
     )
     await request.reply(status=answer)
     connector = request.get("connectorId")

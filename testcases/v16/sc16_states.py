@@ -13,7 +13,6 @@ schedule) is asked again in W. Legal variant ``sc-rate-unit-watts`` of the refer
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import math
 import time
@@ -34,6 +33,7 @@ from harness.smart_charging import (
 )
 from harness.smart_charging.model import DEFAULT_PHASES, format_time, parse_time
 from testcases.v16.auth_states import claims
+from testcases.v201.sc_delivery import drawn_between
 
 SMART = claims("smart-charging", "SmartCharging")
 #: The OCA's "configured max time deviation" (s) between expected and reported schedules.
@@ -283,18 +283,4 @@ async def drawn_within(
     with 10 % and one register step of slack (an upper bound: an EV may draw less). Not measured
     where the charge point triggers no MeterValues (Remote Trigger is optional)."""
     limit_w = limit_a * LINE_VOLTAGE_V * phases
-    first = await _register_wh(csms, connector)
-    if first is None:
-        return
-    await asyncio.sleep(span_s)
-    second = await _register_wh(csms, connector)
-    if second is None or second[0] <= first[0]:
-        return
-    hours = (second[0] - first[0]) / 3600
-    drawn, allowed = second[1] - first[1], limit_w * hours * 1.1 + 1.0
-    require(
-        drawn <= allowed,
-        req=DELIVERY,
-        expected=f"at most {allowed:.1f} Wh in {hours * 3600:.1f} s ({limit_w:.0f} W)",
-        actual=f"{drawn:.1f} Wh ({drawn / hours:.0f} W)",
-    )
+    await drawn_between(lambda: _register_wh(csms, connector), limit_w, span_s=span_s, req=DELIVERY)

@@ -80,17 +80,9 @@ class Order:
     transaction_id: str | None = None
 
 
-async def csms_sets(
-    station: StationPeer,
-    sut: SutActions,
-    order: Order,
-    installed: Installed,
-    *,
-    answer: str = "Accepted",
-    running: Collection[str] = (),
-) -> InboundCall:
-    """The operator has the CSMS set ``order``; the harness answers ``answer`` (or the
-    CALLERROR NotSupported) and holds the profile against Part 2 (:func:`check_profile`)."""
+async def ordered(station: StationPeer, sut: SutActions, order: Order, *, req: str) -> InboundCall:
+    """The operator has the CSMS set ``order`` (SUT action ``set_charging_profile``); the
+    SetChargingProfile it sends, held for the case to answer (both versions)."""
     station.hold("SetChargingProfile")
     await sut.set_charging_profile(
         purpose=order.purpose,
@@ -102,8 +94,22 @@ async def csms_sets(
         recurrency_kind=order.recurrency_kind,
         transaction_id=order.transaction_id,
     )
-    request = await station.expect(
-        "SetChargingProfile", req="K01: the CSMS sends SetChargingProfileRequest"
+    return await station.expect("SetChargingProfile", req=req)
+
+
+async def csms_sets(
+    station: StationPeer,
+    sut: SutActions,
+    order: Order,
+    installed: Installed,
+    *,
+    answer: str = "Accepted",
+    running: Collection[str] = (),
+) -> InboundCall:
+    """The operator has the CSMS set ``order``; the harness answers ``answer`` (or the
+    CALLERROR NotSupported) and holds the profile against Part 2 (:func:`check_profile`)."""
+    request = await ordered(
+        station, sut, order, req="K01: the CSMS sends SetChargingProfileRequest"
     )
     if answer == NOT_SUPPORTED:
         await request.reply_error(NOT_SUPPORTED, "smart charging is not supported")

@@ -6,6 +6,7 @@ is not measured."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 
 from harness import CsmsPeer
 from harness.checks import require
@@ -39,20 +40,37 @@ async def _register_wh(csms: CsmsPeer, evse_id: int) -> tuple[float, float] | No
 
 async def drawn_within(csms: CsmsPeer, evse_id: int, limit_w: float, *, span_s: float = 5) -> None:
     """Beyond the OCA (issue 13 item 5): the energy the EV draws over ``span_s`` follows the
-    limit, two triggered register readings apart, with 10 % and one register step of slack
-    (an upper bound: an EV may draw less). Skipped where the station triggers no MeterValues."""
-    first = await _register_wh(csms, evse_id)
+    limit (K01.FR.02). Skipped where the station triggers no MeterValues."""
+    await drawn_between(
+        lambda: _register_wh(csms, evse_id),
+        limit_w,
+        span_s=span_s,
+        req="K01.FR.02: the EV draws no more than the charging profile's limit",
+    )
+
+
+async def drawn_between(
+    read: Callable[[], Awaitable[tuple[float, float] | None]],
+    limit_w: float,
+    *,
+    span_s: float,
+    req: str,
+) -> None:
+    """The energy drawn between two register readings (``read``: station time, Wh; None when
+    there is none) ``span_s`` apart is at most ``limit_w`` over that time, with 10 % and one
+    register step of slack (an upper bound: an EV may draw less). Both versions."""
+    first = await read()
     if first is None:
         return
     await asyncio.sleep(span_s)
-    second = await _register_wh(csms, evse_id)
+    second = await read()
     if second is None or second[0] <= first[0]:
         return
     hours = (second[0] - first[0]) / 3600
     drawn, allowed = second[1] - first[1], limit_w * hours * 1.1 + 1.0
     require(
         drawn <= allowed,
-        req="K01.FR.02: the EV draws no more than the charging profile's limit",
+        req=req,
         expected=f"at most {allowed:.1f} Wh in {hours * 3600:.1f} s ({limit_w:.0f} W)",
         actual=f"{drawn:.1f} Wh ({drawn / hours:.0f} W)",
     )
