@@ -236,6 +236,18 @@ class CompositeSchedule:
             },
         }
 
+    def energy_wh(self, end: float, power_w: float) -> float:
+        """Energy (Wh) drawn from :attr:`start` to ``end`` (POSIX s) by a load of ``power_w``
+        capped by each period's limit (the schedule in W): what a station following it
+        delivers (K01.FR.02, 1.6 §3.13.1)."""
+        total = 0.0
+        bounds = [p.start for p in self.periods[1:]] + [self.duration]
+        for period, until in zip(self.periods, bounds, strict=True):
+            lo, hi = self.start + period.start, min(end, self.start + until)
+            if hi > lo:
+                total += (hi - lo) * min(power_w, period.limit) / 3600.0
+        return total
+
     @classmethod
     def from_payload(cls, p: Payload, dialect: Dialect = V201) -> CompositeSchedule:
         """Parse what :meth:`payload` writes (a station's answer)."""

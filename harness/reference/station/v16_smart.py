@@ -253,10 +253,4 @@ class SmartCharging16:
             voltage=VOLTAGE_V,
             dialect=V16,
         )
-        total = 0.0
-        bounds = [p.start for p in schedule.periods[1:]] + [span]
-        for period, until in zip(schedule.periods, bounds, strict=True):
-            lo, hi = begin + period.start, min(end, begin + until)
-            if hi > lo:
-                total += (hi - lo) * min(CHARGING_POWER_W, period.limit) / 3600.0
-        return total
+        return schedule.energy_wh(end, CHARGING_POWER_W)
