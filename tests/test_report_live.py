@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +37,29 @@ def _finished_cases(results: Path) -> list[dict[str, Any]]:
     return cases
 
 
+#: The runs a test started: reaped when it ends, also when it fails (a run that ignored its
+#: signal would otherwise be collected later, in another test, as an unraisable warning).
+_CHILDREN: list[subprocess.Popen[str]] = []
+
+
+@pytest.fixture(autouse=True)
+def _reap_children() -> Iterator[None]:
+    yield
+    while _CHILDREN:
+        child = _CHILDREN.pop()
+        if child.poll() is None:
+            child.kill()
+            child.communicate()
+        elif child.stdout is not None and not child.stdout.closed:
+            child.stdout.close()
+
+
 def _start(args: list[str], report: Path) -> tuple[subprocess.Popen[str], list[str]]:
     """Start a run and wait until its results.json shows at least one finished case."""
     child = subprocess.Popen(
         args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
+    _CHILDREN.append(child)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and child.poll() is None:
         seen = _finished_cases(report / "results.json")
