@@ -19,6 +19,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
+from harness.reference.variants_fw import station_fw_variants
 from harness.reference.variants_sc import station_sc_variants
 from harness.reference.variants_v16 import station_v16_variants
 
@@ -32,7 +33,6 @@ _STATIONS = (STATION_V16, STATION_V201, STATION_V21)
 _STATIONS_V2 = (STATION_V201, STATION_V21)
 _CSMSS = (CSMS_V16, CSMS_V201, CSMS_V21)
 #: Only an UpdateFirmware starts the firmware flow: the block L cases send one.
-_FIRMWARE_CASES = ("TC_L_*",)
 _VERSION_SUFFIX = {"1.6": "v16", "2.0.1": "v201", "2.1": "v21"}
 
 #: Share of the profile's ``timeouts.response_s`` that ``slow-answers`` waits before answering.
@@ -237,57 +237,6 @@ VARIANTS: dict[str, Variant] = {
             "1.6 §5.14 (Reset: the charge point may report its state before it restarts)",
         ),
         Variant(
-            "firmware-no-install-rebooting",
-            _STATIONS_V2,
-            "reboots to activate new firmware without reporting InstallRebooting first: only "
-            "Installed, from the new firmware",
-            "2.0.1 L01.FR.32 option (b); L01.FR.15 applies to a reboot before installing only",
-            cases=_FIRMWARE_CASES,
-        ),
-        Variant(
-            "firmware-download-resume",
-            _STATIONS_V2,
-            "after a truncated firmware download, the next attempt asks only for the missing "
-            "bytes (Range: bytes=n-) and joins them to what arrived",
-            "RFC 9110 §14 (range requests); 2.0.1 L01 leaves how a download is retried to the "
-            "station",
-            cases=_FIRMWARE_CASES,
-        ),
-        Variant(
-            "firmware-unavailable-before-install",
-            _STATIONS_V2,
-            "reports its connectors Unavailable just before installing new firmware",
-            "OCA Part 6 TC_L_01_CS step 9 and the other block L cases (optional step); 2.0.1 "
-            "L01 does not forbid it",
-            cases=_FIRMWARE_CASES,
-        ),
-        Variant(
-            "firmware-cancel-refused",
-            _STATIONS_V2,
-            "cannot cancel a running firmware update: a second UpdateFirmware meanwhile is "
-            "Rejected and the first goes on (PICS C-60 not declared)",
-            "2.0.1 L01.FR.24 (SHOULD cancel), L01.FR.27 (MAY answer Rejected when unable to)",
-            drops=("C-60",),
-            cases=_FIRMWARE_CASES,
-        ),
-        Variant(
-            "firmware-download-after-transactions",
-            _STATIONS_V2,
-            "does not download firmware while a transaction runs: DownloadScheduled until every "
-            "transaction ended, then download and install (PICS AQ-7 not declared)",
-            "2.0.1 L01.FR.13 (DownloadScheduled when busy charging), OCA Part 5 AQ-7 (an "
-            "additional question, either answer allowed)",
-            drops=("AQ-7",),
-            cases=_FIRMWARE_CASES,
-        ),
-        Variant(
-            "firmware-downloading-each-retry",
-            _STATIONS_V2,
-            "reports FirmwareStatusNotification Downloading again on every download retry",
-            "2.0.1 L01.FR.30 (note: MAY send Downloading upon each retry attempt)",
-            cases=_FIRMWARE_CASES,
-        ),
-        Variant(
             "late-actions",
             _STATIONS + _CSMSS,
             f"every operator action (plug in, present a token, reboot, make the CSMS start a "
@@ -331,6 +280,7 @@ VARIANTS: dict[str, Variant] = {
 }
 VARIANTS.update({v.name: v for v in station_v16_variants()})  # 1.6 charge point (variants_v16)
 VARIANTS.update({v.name: v for v in station_sc_variants()})  # smart charging (variants_sc)
+VARIANTS.update({v.name: v for v in station_fw_variants()})  # firmware, 2.x (variants_fw)
 
 
 class UnknownVariant(ValueError):
