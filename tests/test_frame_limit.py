@@ -20,7 +20,7 @@ from websockets.exceptions import ConnectionClosed
 
 from harness.trace import Flow
 from harness.transport import Link, OcppServer, open_link
-from harness.transport.link import FRAME_LIMIT_KEY
+from harness.transport.too_big import FRAME_LIMIT_KEY
 
 HOST = "127.0.0.1"
 #: Upper bound of every test body (seconds).

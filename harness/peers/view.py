@@ -8,15 +8,12 @@ and surface at the script's next step, and every change wakes whoever waits.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from harness.checks import TIME_DEVIATION_S
 from harness.ocppj.frames import Call, CallError, CallResult, CallResultError
-from harness.ocppj.session import LocalProtocolError, Received
-from harness.peers.defaults import default_reply
+from harness.ocppj.session import Received
 from harness.peers.exchange import InboundCall, trim_settled
 from harness.peers.limits import (
     BETWEEN_INBOX,
@@ -34,24 +31,21 @@ from harness.peers.limits import (
     flood_failure,
 )
 from harness.peers.matching import mismatches
+from harness.peers.replies import DefaultReplies
 from harness.strict import StrictChecker
 from harness.trace import Trace
-from harness.transport.link import Link, LinkClosed
+from harness.transport.link import Link
 from harness.verdicts import Axis, Finding, HarnessError, Inconclusive, SutFailure
 
 if TYPE_CHECKING:
     from harness.peers.tls_setup import SessionTls
 
 
-class PeerView:
+class PeerView(DefaultReplies):
     """State and background handling shared by :class:`CsmsPeer` and :class:`StationPeer`."""
 
-    #: What the harness plays, for messages ("CSMS" or "charging station").
-    plays = "peer"
-    #: Which default-reply table applies ("csms" or "station").
-    table = "csms"
-
     def __init__(self, version: str, *, response_s: float, action_s: float) -> None:
+        super().__init__()
         self.version = version
         self.response_s = response_s
         self.action_s = action_s
@@ -72,7 +66,6 @@ class PeerView:
         self._waiters: list[tuple[str, dict[str, Any]]] = []
         self._holds: set[str] = set()
         self._forbidden: dict[str, str] = {}
-        self._overrides: dict[str, dict[str, Any]] = {}
         self._violations: list[str] = []
         self._violations_dropped = 0
         #: Forbidden CALLs and bursts past :data:`MAX_VIOLATIONS` (counted in "+N more").
@@ -88,7 +81,6 @@ class PeerView:
         self._raw_ids: set[str] = set()
         self._arrival: asyncio.Future[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
-        self._due: list[InboundCall] = []  # to answer by default once the receive loop is free
         self._waits = 0  # script waits under way (they scan the inbox by index)
         self._tx_counter = 0
         self.tolerate_violations = False
@@ -171,6 +163,7 @@ class PeerView:
         link.on_receive = self._on_receive
         link.after_receive = self._answer_due
         link.after_due = self._replies_due
+        link.answer_now = self._answer_due_now
         link.on_inspect = self._inspect
         link.on_stray = self._stray_fails_call
         self.link = link
@@ -307,45 +300,6 @@ class PeerView:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-
-    def _replies_due(self) -> bool:
-        """Whether default replies wait for the receive loop (:meth:`_answer_due`)."""
-        return bool(self._due)
-
-    async def _answer_due(self, link: Link) -> None:
-        """Default replies sent by the receive loop once the frames read together are handled."""
-        while self._due:
-            await self._answer_default(self._due.pop(0))
-
-    async def _answer_default(self, item: InboundCall) -> None:
-        if item.replied:
-            return
-        item.replied = True
-        payload = self.default_payload(item.call, item.link.version, {})
-        with contextlib.suppress(LinkClosed, LocalProtocolError):
-            if payload is None:
-                await item.link.reply_error(
-                    item.call, "NotSupported", f"the harness {self.plays} does not script this"
-                )
-            else:
-                await item.link.reply(item.call, payload, validate=False)
-            self.replied(item.link, item.call, payload)
-
-    def replied(self, link: Link, call: Call, payload: dict[str, Any] | None) -> None:
-        """Called after the harness answered ``call`` (``payload`` None: with a CALLERROR); the
-        peers follow the SUT's state here (boot accepted, transaction ids)."""
-
-    def default_payload(
-        self, call: Call, version: str, fields: Mapping[str, Any]
-    ) -> dict[str, Any] | None:
-        """Default reply merged with this case's overrides and ``fields`` (None: not supported)."""
-        base = default_reply(self, call, version)
-        if base is None and not fields and call.action not in self._overrides:
-            return None
-        merged = dict(base or {})
-        merged.update(self._overrides.get(call.action, {}))
-        merged.update(fields)
-        return merged
 
     def next_transaction_id(self) -> int:
         self._tx_counter += 1

@@ -22,7 +22,13 @@ from websockets.protocol import State
 from harness.ocppj.frames import Call, CallError, CallResult, Frame, serialize
 from harness.ocppj.session import Received, RpcSession
 from harness.trace import Flow, Trace
-from harness.transport.direct import can_write_now, take_answers_at_once, write_text
+from harness.transport.direct import (
+    can_write_now,
+    take_answers_at_once,
+    write_text,
+    write_text_now,
+)
+from harness.transport.too_big import too_big_message
 
 Receiver = Callable[["Link", Received], None]
 #: Default bound on one send (see :attr:`Link.send_timeout_s`).
@@ -50,29 +56,6 @@ def _answer_shaped(raw: str | bytes) -> bool:
     except (ValueError, TypeError):
         return False
     return isinstance(data, list) and bool(data) and data[0] in (3, 4) and data[0] is not True
-
-
-MIB = 1024 * 1024
-#: Where the user raises the frame limit (the message names it).
-FRAME_LIMIT_KEY = "limits.max_frame_mib in the SUT profile"
-
-
-def _size(size: int) -> str:
-    return f"{size / MIB:.1f} MiB" if size >= MIB // 10 else f"{size / 1024:.1f} KiB"
-
-
-def too_big_message(exc: PayloadTooBig) -> str:
-    """What a frame over the limit is called (issue 8 item 9): "the SUT sent a 20.0 MiB frame;
-    the limit is 16 MiB (limits.max_frame_mib in the SUT profile)". The size is the frame
-    header's length (RFC 6455 §5.2), known before its payload is read; a message in fragments is
-    at least the fragments read so far plus the one over the limit."""
-    size = exc.size or 0
-    limit = exc.max_size  # the message limit (websockets gave the fragment's room back to it)
-    if exc.current_size:
-        frame = f"message of at least {_size(size + exc.current_size)} (in fragments)"
-    else:
-        frame = f"{_size(size)} frame"
-    return f"the SUT sent a {frame}; the limit is {round(limit / MIB, 3):g} MiB ({FRAME_LIMIT_KEY})"
 
 
 def _expire(waiter: asyncio.Future[Received], action: str, timeout: float) -> None:
@@ -125,6 +108,10 @@ class Link:
         #: Whether ``after_receive`` has anything to do (None: assume it has): an answer taken
         #: at once (:func:`~harness.transport.direct.take_answers_at_once`) then needs no pass of the receive loop.
         self.after_due: Callable[[], bool] | None = None
+        #: Sends what ``after_receive`` would, right after frames taken at once (no pass of the
+        #: receive loop), where it can without waiting; returns the rest for the receive loop to
+        #: await before its next frame (None: nothing left). None: ``after_receive`` does it all.
+        self.answer_now: Callable[[Link], Awaitable[None] | None] | None = None
         #: Told once the connection has closed (after :attr:`close_reason` is set).
         self.on_closed: Callable[[Link], None] | None = None
         #: Set when the peer sent a frame over ``max_size`` (the harness closed with 1009): what
@@ -138,6 +125,8 @@ class Link:
         #: ``after_receive`` run that follows an answer taken at once.
         self._parsed: tuple[str, Received] | None = None
         self._after: asyncio.Future[None] | None = None
+        #: Replies are due once the data read off the socket is handled (``answer_now``).
+        self._answer_at_end = False
         take_answers_at_once(self)
 
     @property
@@ -299,6 +288,22 @@ class Link:
             raise LinkClosed(
                 f"the peer stopped reading (send blocked {self.send_timeout_s:g} s)"
             ) from None
+
+    def send_now(self, frame: Frame, *, action: str | None = None) -> bool:
+        """Send ``frame`` without waiting, if nothing makes it wait (a send delay, the write
+        buffer near its high-water mark, a closing connection): recorded and written, True.
+        False: nothing was done (send it with :meth:`send_frame`). Raises :class:`LinkClosed`
+        when the write fails."""
+        if self.send_delay_s or not can_write_now(self.ws):
+            return False
+        raw = serialize(frame)
+        if not isinstance(raw, str) or self._may_block(raw):
+            return False
+        self.trace.record(Flow.SENT, raw, frame, action=action)
+        if write_text_now(self.ws, raw) is not None:
+            self._mark_closed()
+            raise LinkClosed(self.close_reason)
+        return True
 
     def _may_block(self, raw: str | bytes) -> bool:
         """Whether ``ws.send(raw)`` may wait: the write buffer is (or with this frame would be)
