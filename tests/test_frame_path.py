@@ -1,7 +1,7 @@
 """The frame path's shortcuts keep its behaviour (issue 15): a send that cannot wait runs without
 a timer (one that can is still bounded: tests/test_link_evidence.py), and the harness peers'
-default replies go out from the receive loop, not from a task per CALL, after the frames that
-arrived together were all read."""
+default replies go out without a task per CALL (where the CALL is read, or from the receive loop
+when a reply must wait), after the frames that arrived together were all read."""
 
 from __future__ import annotations
 
@@ -135,3 +135,82 @@ async def test_an_invalid_answer_in_2_1_still_gets_its_callresulterror() -> None
         assert event.reply is not None
         await until(lambda: any(e.message_type == 5 for e in theirs.trace))
         assert [e.message_type for e in link.trace if e.flow is not Flow.EVENT] == [2, 3, 5]
+
+
+async def _pair() -> tuple[CsmsPeer, StationPeer]:
+    csms = CsmsPeer("2.0.1", host="127.0.0.1", port=0, response_s=3, action_s=3)
+    await csms.start()
+    station = StationPeer("2.0.1", url=csms.url, identity="CS1", response_s=3, action_s=3)
+    await station.connect()
+    await csms.wait_connected(3)
+    return csms, station
+
+
+def _wire(peer: CsmsPeer) -> list[tuple[Flow, int | None, str | None]]:
+    return [(e.flow, e.message_type, e.unique_id) for e in peer.trace if e.flow is not Flow.EVENT]
+
+
+@pytest.mark.asyncio
+async def test_a_default_reply_goes_out_where_the_call_is_read() -> None:
+    """A CALL the harness answers by default is answered without a pass through the receive
+    loop (Link.answer_now); the trace still shows each CALL before its answer."""
+    csms, station = await _pair()
+    try:
+        async with asyncio.timeout(BOUND):
+            csms.begin_case("at once")
+            assert csms.link is not None
+            looped: list[str | bytes] = []
+            handle = csms.link._handle
+
+            async def counted(raw: str | bytes) -> None:
+                looped.append(raw)
+                await handle(raw)
+
+            csms.link._handle = counted  # type: ignore[method-assign]
+            for _ in range(5):
+                outcome = await station.call_payload("Heartbeat", {})
+                assert "currentTime" in outcome.payload
+            assert looped == []
+            wire = _wire(csms)
+            assert [(flow, kind) for flow, kind, _ in wire] == [
+                (Flow.RECEIVED, 2),
+                (Flow.SENT, 3),
+            ] * 5
+            assert all(wire[i][2] == wire[i + 1][2] for i in range(0, 10, 2))
+            await csms.end_case()
+    finally:
+        await station.stop()
+        await csms.stop()
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("delay_s", [0.0, 0.05], ids=["at once", "reply must wait"])
+async def test_calls_read_together_are_all_read_before_any_reply(delay_s: float) -> None:
+    """Two CALLs in one read: both are handled (the second is a burst, OCPP-J 2.x §4.1.1) before
+    either is answered, and the answers go out in the CALLs' order; also when a reply must wait
+    (a send delay), which leaves the replies to the receive loop."""
+    csms, station = await _pair()
+    try:
+        async with asyncio.timeout(BOUND):
+            csms.begin_case("burst")
+            assert csms.link is not None
+            assert station.link is not None
+            csms.link.send_delay_s = delay_s
+            ws = station.link.ws
+            ws.protocol.send_text(b'[2,"b-1","Heartbeat",{}]')
+            ws.protocol.send_text(b'[2,"b-2","Heartbeat",{}]')
+            ws.send_data()  # both CALLs in one write
+            await until(lambda: sum(kind == 3 for _, kind, _ in _wire(csms)) == 2)
+            assert _wire(csms) == [
+                (Flow.RECEIVED, 2, "b-1"),
+                (Flow.RECEIVED, 2, "b-2"),
+                (Flow.SENT, 3, "b-1"),
+                (Flow.SENT, 3, "b-2"),
+            ]
+            assert csms._burst_breaches  # the second CALL came while the first was unanswered
+            assert all(item.replied for item in csms._inbox)
+            csms._burst_breaches.clear()
+            await csms.end_case()
+    finally:
+        await station.stop()
+        await csms.stop()
