@@ -101,10 +101,11 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(str(exc)) from None
     variants = _variants(config, profile)
     if variants:
-        from harness.features import without
-        from harness.reference.variants import dropped_features
+        from harness.features import with_items, without
+        from harness.reference.variants import added_features, dropped_features
 
         profile = without(profile, dropped_features(variants.names))  # a variant may lack some
+        profile = with_items(profile, added_features(variants.names))  # or have more
     report = _option(config, "ocpp_report")
     report_dir = Path(report) if report else None
     if report_dir is not None:

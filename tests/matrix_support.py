@@ -60,10 +60,13 @@ class MatrixRun:
     fault: str | None
     case_ids: tuple[str, ...]
     part: str = ""
+    #: A legal variant seeded too: one that adds hardware (a fixed cable) some cases need.
+    variant: str | None = None
 
     @property
     def name(self) -> str:
         base = f"{self.profile}+{self.fault}" if self.fault else f"{self.profile}+reference"
+        base += f"+{self.variant}" if self.variant else ""
         return base + (f"[{self.part}]" if self.part else "")
 
 
@@ -91,13 +94,37 @@ TLS_BUILTIN = {
 }
 
 
-def _applying(profile: str, cases: list[OcaCase]) -> list[OcaCase]:
+def _applying(profile: str, cases: list[OcaCase], adds: tuple[str, ...] = ()) -> list[OcaCase]:
     """The cases that apply to a built-in ``profile`` (its security profile decides the block A
-    ones: a TLS case is NOT-APPLICABLE without TLS, a Basic auth one with client certificates)."""
+    ones: a TLS case is NOT-APPLICABLE without TLS, a Basic auth one with client certificates),
+    declaring the PICS items ``adds`` too (a legal variant's hardware)."""
     from harness.config import builtin_profile_path, load_profile
+    from harness.features import with_items
 
-    loaded = load_profile(builtin_profile_path(profile))
+    loaded = with_items(load_profile(builtin_profile_path(profile)), adds)
     return [c for c in cases if c.not_applicable(loaded) is None]
+
+
+def _hardware_runs(profile: str, version: str, role_cases: list[OcaCase]) -> list[MatrixRun]:
+    """Runs of the cases that apply only with a legal variant's added hardware (a fixed cable,
+    HFS-2): a pass run with the variant seeded, and a run per fault they kill with it seeded too
+    (their faults break what only that hardware does)."""
+    from harness.reference.variants import VARIANTS
+
+    plain = {c.id for c in _applying(profile, role_cases)}
+    runs: list[MatrixRun] = []
+    for name in sorted(VARIANTS):
+        variant = VARIANTS[name]
+        if not variant.adds or profile not in variant.suts:
+            continue
+        extra = [c for c in _applying(profile, role_cases, variant.adds) if c.id not in plain]
+        if not extra:
+            continue
+        runs.append(MatrixRun(profile, None, tuple(sorted(c.id for c in extra)), variant=name))
+        for fault in sorted({f for c in extra for f in c.kills if version in FAULTS[f].versions}):
+            ids = tuple(sorted(c.id for c in extra if fault in c.kills))
+            runs.append(MatrixRun(profile, fault, ids, variant=name))
+    return runs
 
 
 def _tls_cases(cases: list[OcaCase]) -> tuple[str, ...]:
@@ -160,6 +187,7 @@ def matrix() -> list[MatrixRun]:
             if version == "2.0.1":
                 proven.add((role, fault, ids))
             runs.append(MatrixRun(profile, fault, ids))
+        runs += _hardware_runs(profile, version, role_cases)
     return runs
 
 
@@ -203,7 +231,8 @@ def child_run(
 
 def run_pytest(run: MatrixRun, report: Path, timeout_s: float = 240) -> dict[str, Any]:
     """Run the selected cases, with the run's fault seeded, in a child pytest; its results."""
-    extra = (f"--ocpp-fault={run.fault}",) if run.fault else ()
+    extra: tuple[str, ...] = (f"--ocpp-fault={run.fault}",) if run.fault else ()
+    extra += (f"--ocpp-variant={run.variant}",) if run.variant else ()
     return child_run(run.name, run.profile, run.case_ids, report, extra, timeout_s)
 
 

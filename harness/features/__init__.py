@@ -125,3 +125,12 @@ def without(profile: SutProfile, items: Iterable[str]) -> SutProfile:
     if kept == profile.sut.features:
         return profile
     return dataclasses.replace(profile, sut=dataclasses.replace(profile.sut, features=kept))
+
+
+def with_items(profile: SutProfile, items: Iterable[str]) -> SutProfile:
+    """``profile`` declaring ``items`` too (a legal variant with more hardware, a fixed cable)."""
+    added = tuple(f for f in dict.fromkeys(items) if f not in profile.sut.features)
+    if not added:
+        return profile
+    features = profile.sut.features + added
+    return dataclasses.replace(profile, sut=dataclasses.replace(profile.sut, features=features))

@@ -54,6 +54,14 @@ V16_CORE_FAULTS: tuple[Fault, ...] = (
         "1.6 §5.18: an idle connector is Unlocked",
     ),
     Fault(
+        "cp16-fixed-cable-unlocked",
+        STATION,
+        V16,
+        "with a fixed cable (legal variant fixed-cable) answers UnlockConnector with Unlocked, "
+        "as if it had a connector lock",
+        "1.6 §5.18, errata 3.87: a fixed cable has no lock to unlock",
+    ),
+    Fault(
         "cp16-unlock-keeps-transaction",
         STATION,
         V16,

@@ -55,6 +55,9 @@ class Variant:
     #: PICS items (``sut.features``) a SUT with this variant no longer declares: the cases whose
     #: Part 5 condition needs them become NOT-APPLICABLE (``harness.features``).
     drops: tuple[str, ...] = ()
+    #: PICS items a SUT with this variant declares besides the profile's (a fixed cable, HFS-2):
+    #: the cases that need them apply, those that exclude them become NOT-APPLICABLE.
+    adds: tuple[str, ...] = ()
     #: Case ids (``fnmatch`` patterns) whose flows reach the changed behaviour, when only some
     #: cases can (empty: any case can). A firmware variant changes what a station does after an
     #: UpdateFirmware, which only the block L cases send: the variant matrix runs those cases.
@@ -300,6 +303,11 @@ def applicable(name: str) -> tuple[str, ...]:
 def dropped_features(names: frozenset[str] | tuple[str, ...]) -> frozenset[str]:
     """The PICS items the variants ``names`` take away from the SUT profile."""
     return frozenset(item for name in names for item in VARIANTS[name].drops)
+
+
+def added_features(names: frozenset[str] | tuple[str, ...]) -> frozenset[str]:
+    """The PICS items the variants ``names`` add to the SUT profile."""
+    return frozenset(item for name in names for item in VARIANTS[name].adds)
 
 
 def select_variants(names: list[str] | tuple[str, ...], sut: str, version: str) -> frozenset[str]:

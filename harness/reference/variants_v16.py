@@ -8,6 +8,12 @@
 * ``ev-disconnect-unlock-readonly``: UnlockConnectorOnEVSideDisconnect read-only (true), as the
   1.6 errata 3.84 allows for any charge point (§9.1.33: R or RW); TC_005_2_CS, which needs it
   false, is NOT-APPLICABLE then.
+* ``fixed-cable``: the charge point has a fixed cable (PICS HFS-2, added to the profile's
+  features) instead of sockets with a cable lock: UnlockConnector is answered NotSupported (errata
+  3.87: no connector lock), after finishing a transaction on the connector (§5.18);
+  UnlockConnectorOnEVSideDisconnect is false and read-only (errata 3.84/3.85), and an EV-side
+  disconnect leaves nothing locked. TC_017_2_CS and TC_018_2_CS apply, the cases of a cable lock
+  (TC_017_1_CS, TC_018_1_CS, TC_024_CS, TC_030_CS) are NOT-APPLICABLE.
 """
 
 from __future__ import annotations
@@ -16,6 +22,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from harness.reference.variants import Variant
+
+#: The variant of a charge point with a fixed cable (read by the reference charge point).
+FIXED_CABLE = "fixed-cable"
 
 
 def station_v16_variants() -> tuple[Variant, ...]:
@@ -39,5 +48,15 @@ def station_v16_variants() -> tuple[Variant, ...]:
             "is Rejected",
             "1.6 errata 3.84 (§9.1.33 accessibility R or RW; RO with a fixed cable)",
             cases=("TC_005_*",),
+        ),
+        Variant(
+            FIXED_CABLE,
+            (STATION_V16,),
+            "a fixed cable (HFS-2) instead of sockets with a cable lock: UnlockConnector is "
+            "answered NotSupported, UnlockConnectorOnEVSideDisconnect is false and read-only",
+            "1.6 errata 3.87 (NotSupported: no connector lock), errata 3.84/3.85 (a fixed cable "
+            "reports UnlockConnectorOnEVSideDisconnect false, read-only)",
+            adds=("HFS-2",),
+            cases=("TC_005_*", "TC_017_*", "TC_018_*", "TC_024_*", "TC_030_*", "TC_031_*"),
         ),
     )

@@ -3,20 +3,16 @@
 case document is not public: steps and criteria in our own words after OCPP 1.6 edition 2 and
 its errata (§5.6, §5.11, §5.12, §5.14, §5.18, §6.33).
 
-Not implemented: TC_017_2_CS and TC_018_2_CS (UnlockConnector without / with a session, fixed
-cable). They need a charge point whose cable is fixed (PICS HFS-2): it has no connector lock, so
-UnlockConnector is answered NotSupported (errata 3.87) and UnlockConnectorOnEVSideDisconnect is
-false and read-only (errata 3.84/3.85). The cable is hardware: the harness cannot make a socket
-into a fixed cable, and the built-in 1.6 reference charge point has sockets with a cable lock
-(TC_017_1/018_1_CS, TC_024_CS, TC_030_CS rely on them), on which every case must pass (mutant
-matrix). A fixed-cable built-in charge point would need a second built-in 1.6 station profile
-(its hardware passed from the profile to the reference station) and a matrix run of its own."""
+The unlock cases here need a cable lock: with a fixed cable declared (PICS HFS-2,
+:mod:`testcases.v16.cable`) they are NOT-APPLICABLE and their fixed-cable twins, TC_017_2_CS and
+TC_018_2_CS (:mod:`testcases.v16.test_fixed_cable`), apply instead."""
 
 from __future__ import annotations
 
 from harness import CsmsPeer, SutActions, oca
 from harness.checks import applicable_unless, require, should
 from harness.config import SutProfile
+from testcases.v16.cable import with_cable_lock
 from testcases.v16.states import charging, connectors_available
 
 V16 = ("1.6",)
@@ -177,6 +173,7 @@ async def test_soft_reset_charging(
     profile="core",
     versions=V16,
     kills=("cp16-unlock-idle-failed",),
+    applies=with_cable_lock,
 )
 async def test_unlock_idle(csms: CsmsPeer) -> None:
     """Follows TC_F_05_CS of 2.0.1 (UnlockConnector). §5.18: UnlockConnector for a connector
@@ -192,6 +189,7 @@ async def test_unlock_idle(csms: CsmsPeer) -> None:
     profile="core",
     versions=V16,
     kills=("cp16-unlock-keeps-transaction",),
+    applies=with_cable_lock,
 )
 async def test_unlock_charging(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
     """Follows TC_F_06_CS of 2.0.1. §5.18: UnlockConnector for a connector with a transaction

@@ -8,7 +8,8 @@ a MAY), §7.6 (ChargePointErrorCode ConnectorLockFailure: locking or unlocking f
 3.87 (UnlockFailed: the charge point tried and the lock stayed locked or its mechanism failed;
 NotSupported: no connector lock). 2.0.1 has no lock-failure case (TC_F_05_CS is the plain
 unlock). The lock is jammed with the station SUT action ``jam_connector_lock``: a case is
-NOT-APPLICABLE where the profile does not provide it."""
+NOT-APPLICABLE where the profile does not provide it, or declares a fixed cable (HFS-2,
+:mod:`testcases.v16.cable`: no lock)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from harness.checks import applicable_unless, require, should
 from harness.config import SutProfile
 from harness.peers.exchange import InboundCall
 from harness.verdicts import SutFailure
+from testcases.v16.cable import with_cable_lock
 
 V16 = ("1.6",)
 JAM = "jam_connector_lock"
@@ -41,6 +43,7 @@ def jam_provided(sut: SutActions) -> None:
     profile="core",
     versions=V16,
     kills=("cp16-lock-failure-charges",),
+    applies=with_cable_lock,
 )
 async def test_lock_failure(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile) -> None:
     """TC_024_CS (1.6 §4.9, §7.6): the cable lock of connector 1 jammed (SUT action), the EV is
@@ -96,6 +99,7 @@ async def test_lock_failure(csms: CsmsPeer, sut: SutActions, sut_profile: SutPro
     profile="core",
     versions=V16,
     kills=("cp16-unlock-jammed-unlocked",),
+    applies=with_cable_lock,
 )
 async def test_unlock_failure(csms: CsmsPeer, sut: SutActions) -> None:
     """TC_030_CS (1.6 §5.18, errata 3.87; the idle unlock of TC_017_1_CS with a jammed lock):

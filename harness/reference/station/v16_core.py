@@ -22,6 +22,8 @@ but the cache kept), ``cp16-remote-start-unavailable-accepted``, ``cp16-ev-disco
 disconnect does not stop the transaction, TC_005_2_CS), ``cp16-faulted-connector-charges`` (a
 transaction starts on a Faulted connector, TC_041_CS, :mod:`~harness.reference.station.v16tx`) and
 ``cp16-power-loss-forgets-transaction`` (a power cycle forgets the transactions),
+``cp16-fixed-cable-unlocked`` (with a fixed cable, legal variant ``fixed-cable``, UnlockConnector
+is answered Unlocked as if it had a lock: TC_017_2_CS, TC_018_2_CS),
 ``cp16-unavailable-forgotten-on-reboot`` (§5.2: Unavailable not kept), ``cp16-parent-stop-ignored``
 (another idTag of the transaction's group does not stop it, §3.10).
 """
@@ -34,6 +36,7 @@ from typing import TYPE_CHECKING
 from harness.reference.station.config16 import Config16
 from harness.reference.station.model import Connector, Outgoing, Payload, Reply
 from harness.reference.station.v16_meter import Aligned16
+from harness.reference.variants_v16 import FIXED_CABLE
 
 if TYPE_CHECKING:
     from harness.reference.station.v16 import V16
@@ -50,6 +53,11 @@ class Core16:
         self.aligned = Aligned16(v16)  # clock-aligned meter values (v16_meter)
         if "ev-disconnect-unlock-readonly" in v16.st.variants:  # errata 3.84 (variants_v16)
             v16.config.keys["UnlockConnectorOnEVSideDisconnect"].readonly = True
+        #: A fixed cable (legal variant, PICS HFS-2): no connector lock.
+        self.fixed_cable = FIXED_CABLE in v16.st.variants
+        if self.fixed_cable:  # errata 3.84/3.85: reported false, read-only
+            key = v16.config.keys["UnlockConnectorOnEVSideDisconnect"]
+            key.value, key.readonly = "false", True
         txe = v16.txe
         if "cp16-starts-unauthorized" in self.faults:
             txe.authorize = txe.authorized  # type: ignore[method-assign]  # the fault
@@ -154,13 +162,19 @@ class Core16:
         return reset(p)
 
     def _unlock(self, p: Payload) -> Reply:
-        """§5.18 / errata 3.87: finish a transaction on the connector first, then unlock."""
+        """§5.18 / errata 3.87: finish a transaction on the connector first, then unlock; with
+        a fixed cable (no lock) the answer is NotSupported, after the transaction is finished
+        all the same (§5.18 says so without exception)."""
         c: Connector | None = self.v.hw.by_number(p["connectorId"])
         if c is None:
             failed = "cp16-unlock-unknown-failed" in self.faults
             return Reply({"status": "UnlockFailed" if failed else "NotSupported"})
         txe = self.v.txe
         tx = txe.tx.get(c.number)
+        if self.fixed_cable and "cp16-fixed-cable-unlocked" not in self.faults:
+            if tx is None:
+                return Reply({"status": "NotSupported"})
+            return Reply({"status": "NotSupported"}, then=lambda: txe.stop(tx, "UnlockCommand"))
         jammed = c.lock_jammed and "cp16-unlock-jammed-unlocked" not in self.faults
         if jammed:  # §5.18, errata 3.87: tried, the lock is still locked
             if tx is None:

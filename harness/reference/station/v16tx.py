@@ -46,6 +46,7 @@ from harness.reference.station.model import (
     now_iso,
     wrong_token,
 )
+from harness.reference.variants_v16 import FIXED_CABLE
 
 if TYPE_CHECKING:
     from harness.reference.station.core import ReferenceStation
@@ -150,7 +151,8 @@ class TxEngine16:
         tx = self.tx.get(c.number)
         if tx is not None:
             if self.config.get_bool("StopTransactionOnEVSideDisconnect"):
-                if not self.config.get_bool("UnlockConnectorOnEVSideDisconnect"):
+                locks = FIXED_CABLE not in self.st.variants  # a fixed cable holds nothing
+                if locks and not self.config.get_bool("UnlockConnectorOnEVSideDisconnect"):
                     self.held[c.number] = tx.id_token or ""  # §4.10: locked until the idTag
                 self.stop(tx, "EVDisconnected")
                 return
