@@ -14,6 +14,7 @@ from harness.ocppj.frames import Call, CallResult
 from harness.ocppj.session import Received
 from harness.peers import CsmsPeer, StationPeer
 from harness.trace import Flow
+from harness.verdicts import SutFailure
 from tests.test_transport import BOUND, NOW, Csms, connected, serving
 
 
@@ -211,6 +212,41 @@ async def test_calls_read_together_are_all_read_before_any_reply(delay_s: float)
             assert all(item.replied for item in csms._inbox)
             csms._burst_breaches.clear()
             await csms.end_case()
+    finally:
+        await station.stop()
+        await csms.stop()
+
+
+@pytest.mark.asyncio
+async def test_a_call_read_with_the_awaited_answer_is_seen_after_the_script_resumes() -> None:
+    """An answer and a CALL in one read (a station answering RemoteStartTransaction and sending
+    its StartTransaction at once): the script that waited for the answer resumes first, and a
+    wait it starts then for "no such CALL" still sees the CALL (as when each came alone)."""
+    csms, station = await _pair()
+    try:
+        async with asyncio.timeout(BOUND):
+            csms.begin_case("answer and call")
+            station.begin_case("answer and call")
+            assert station.link is not None
+            station.hold("Reset")
+            link = station.link
+
+            async def answer_and_call() -> None:
+                item = await station.expect("Reset")
+                item.replied = True  # answered here, by hand
+                ws = link.ws
+                ws.protocol.send_text(
+                    f'[3,"{item.call.unique_id}",{{"status":"Accepted"}}]'.encode()
+                )
+                ws.protocol.send_text(b'[2,"s-9","Heartbeat",{}]')
+                ws.send_data()  # the answer and a CALL in one write
+
+            side = asyncio.ensure_future(answer_and_call())
+            outcome = await csms.call_payload("Reset", {"type": "Immediate"})
+            assert outcome.payload == {"status": "Accepted"}
+            with pytest.raises(SutFailure, match="no Heartbeat"):
+                await csms.expect_none("Heartbeat", for_s=0.5, req="no Heartbeat")
+            await side
     finally:
         await station.stop()
         await csms.stop()

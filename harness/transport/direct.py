@@ -31,9 +31,10 @@ def take_answers_at_once(link: Link) -> None:
     receive loop idles and nothing is queued before the message, a complete text message is
     handled right where websockets parsed it (``process_event``): same session, trace, checks
     and hooks, in the same order; the caller wakes one pass earlier. What needs an answer or a
-    reply (an invalid CALLRESULT in 2.1; a CALL unless the link has ``answer_now``) goes on to
-    the receive loop, already parsed. Replies due after the frames taken at once go out when the
-    data read off the socket has been handled, through ``answer_now`` (or ``after_receive``).
+    reply (an invalid CALLRESULT in 2.1; a CALL unless the link has ``answer_now``, or when it
+    was read together with an answer) goes on to the receive loop, already parsed. Replies due
+    after the frames taken at once go out when the data read off the socket has been handled,
+    through ``answer_now`` (or ``after_receive``).
     """
     ws = link.ws
     messages = getattr(ws, "recv_messages", None)
@@ -57,6 +58,7 @@ def take_answers_at_once(link: Link) -> None:
 
     def data_received(data: bytes) -> None:
         received(data)  # every message in ``data``: handled at once or queued for the loop
+        link._answered_in_batch = False
         if link._answer_at_end:
             link._answer_at_end = False
             _answer_now(link, messages, frames)
@@ -82,13 +84,19 @@ def _receive_now(link: Link, data: bytes, messages: Any, frames: Any) -> bool:
         return False  # ``recv`` closes the connection with 1007
     try:
         event = link.session.receive(raw)
+        inbound = isinstance(event.frame, (Call, Send))
         if (event.reply is not None and link.auto_reply_errors) or (
-            link.answer_now is None and isinstance(event.frame, (Call, Send))
+            inbound and (link.answer_now is None or link._answered_in_batch)
         ):
             link._parsed = (raw, event)  # the receive loop takes it from here
             return False
         link._note(raw, event)
         link._route(raw, event)
+        # A CALL read with an answer goes to the receive loop: the script that waited for the
+        # answer resumes first, and a wait it starts then ("no StartTransaction may come")
+        # still sees that CALL, as when each came in a read of its own.
+        if not inbound:
+            link._answered_in_batch = True
         after = link.after_receive
         if after is not None and (link.after_due is None or link.after_due()):
             if link.answer_now is not None:

@@ -127,6 +127,8 @@ class Link:
         self._after: asyncio.Future[None] | None = None
         #: Replies are due once the data read off the socket is handled (``answer_now``).
         self._answer_at_end = False
+        #: An answer was taken at once from the data being handled (its CALLs go to the loop).
+        self._answered_in_batch = False
         take_answers_at_once(self)
 
     @property
