@@ -62,12 +62,20 @@ class OperatorCommands(SmartChargingCommands):
         lock = self._locks.setdefault(identity, asyncio.Lock())
         timeout = self._command_timeout_s
         try:
-            async with asyncio.timeout(timeout), lock:
-                link = self._links.get(identity)
-                if link is None or link.closed.is_set():
-                    raise StationNotConnected(f"station {identity!r} is not connected")
+            async with asyncio.timeout(QUEUE_WAIT_S):
+                await lock.acquire()
+        except TimeoutError:
+            raise CommandTimeout(
+                f"{action} for station {identity!r} waited {QUEUE_WAIT_S:g} s for an earlier "
+                "command to finish"
+            ) from None
+        try:
+            link = self._links.get(identity)
+            if link is None or link.closed.is_set():
+                raise StationNotConnected(f"station {identity!r} is not connected")
+            async with asyncio.timeout(QUEUE_WAIT_S):
                 await _call_slot_free(link)
-                event = await link.call(action, payload, timeout=timeout)
+            event = await link.call(action, payload, timeout=timeout)
         except (TimeoutError, ResponseTimeout):
             raise CommandTimeout(
                 f"station {identity!r} did not answer {action} within {timeout:g} s"
@@ -78,6 +86,8 @@ class OperatorCommands(SmartChargingCommands):
             ) from None
         except LocalProtocolError as exc:
             raise CommandError(f"cannot send {action}: {exc}") from None
+        finally:
+            lock.release()
         frame = event.frame
         if isinstance(frame, CallError):
             raise CommandFailed(
@@ -309,6 +319,11 @@ class OperatorCommands(SmartChargingCommands):
         return await self._command(identity, signed(record.csrs[-1]))
 
 
+#: Upper bound (s) on a command's wait for the one before it (and for the CSMS's own open CALL)
+#: to finish. A command's own timeout bounds its CALL only: a short one (the fault
+#: ``rejects-late-response`` gives up after 0.3 s) must not also cut the wait of the command
+#: queued behind it, which would then never be sent.
+QUEUE_WAIT_S = 5.0
 #: How often :func:`_call_slot_free` looks whether the link's open CALL was answered (s).
 SLOT_POLL_S = 0.02
 
