@@ -21,6 +21,7 @@ from harness.reference.fault_model import PRECONDITION, Fault
 from harness.reference.faults_a import A_FAULTS
 from harness.reference.faults_b import B_FAULTS
 from harness.reference.faults_c import C_FAULTS
+from harness.reference.faults_d import D_FAULTS
 from harness.reference.faults_ej import EJ_FAULTS
 from harness.reference.faults_fg import FG_FAULTS
 from harness.reference.faults_fw16 import FW16_FAULTS
@@ -48,6 +49,7 @@ FAULTS: dict[str, Fault] = {
 FAULTS.update({f.name: f for f in A_FAULTS})  # block A (Security: TLS)
 FAULTS.update({f.name: f for f in B_FAULTS})  # block B (Provisioning)
 FAULTS.update({f.name: f for f in C_FAULTS})  # block C (Authorization)
+FAULTS.update({f.name: f for f in D_FAULTS})  # block D (Local Authorization List, 2.x station)
 FAULTS.update({f.name: f for f in FG_FAULTS})  # blocks F and G
 FAULTS.update({f.name: f for f in NP_FAULTS})  # blocks N and P
 FAULTS.update({f.name: f for f in M_FAULTS})  # block M (certificate management)

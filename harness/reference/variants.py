@@ -122,6 +122,14 @@ VARIANTS: dict[str, Variant] = {
             "(UnknownVariable)",
         ),
         Variant(
+            "local-list-volatile",
+            _STATIONS_V2,
+            "keeps its Local Authorization List in volatile memory: after a reboot the list is "
+            "empty and GetLocalListVersion answers 0, as before a first update",
+            "2.0.1 D01.FR.10 (SHOULD keep the list over a reboot), D02.FR.02",
+            cases=("TC_D_*",),
+        ),
+        Variant(
             "trigger-rejected",
             _STATIONS,
             "answers every TriggerMessage with Rejected and sends nothing for it (2.x: except "

@@ -14,7 +14,8 @@ station's factory settings here; the behaviour follows from the station logic as
 * ``periodic-meter-values``: SampledDataCtrlr.TxUpdatedInterval (2.x) / MeterValueSampleInterval
   (1.6) 1 s;
 * ``optional-variables-absent``: the device model leaves out the variables Part 2 Appendix 3
-  marks "Required: no" (OCPPCommCtrlr.HeartbeatInterval, SecurityCtrlr.Identity);
+  marks "Required: no" (OCPPCommCtrlr.HeartbeatInterval, SecurityCtrlr.Identity,
+  LocalAuthListCtrlr.Enabled and Available: the list is then always on);
 * ``status-via-notifyevent``: :func:`availability_event` is the NotifyEvent a 2.x station may send
   instead of a StatusNotification (G01.FR.03-07; 2.1 B01.FR.05).
 """
@@ -31,7 +32,12 @@ from harness.reference.variants import Seeded
 #: Variables of the reference device model that OCPP 2.0.1/2.1 Part 2 Appendix 3 (Referenced
 #: Components and Variables) marks as not required.
 OPTIONAL_VARIABLES = frozenset(
-    {("OCPPCommCtrlr", "HeartbeatInterval"), ("SecurityCtrlr", "Identity")}
+    {
+        ("OCPPCommCtrlr", "HeartbeatInterval"),
+        ("SecurityCtrlr", "Identity"),
+        ("LocalAuthListCtrlr", "Enabled"),
+        ("LocalAuthListCtrlr", "Available"),
+    }
 )
 
 #: (variant, component, variable, instance) -> the value the variant gives the 2.x variable.

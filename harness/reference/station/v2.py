@@ -4,7 +4,8 @@ Connector status (G01): Unavailable when inoperative, Occupied while a cable is 
 Available. Commands: GetVariables/SetVariables/GetBaseReport/GetReport (B05-B08, see
 :mod:`~harness.reference.station.devmodel`), Reset (B11/B12), RequestStart/StopTransaction
 (F01-F03), UnlockConnector (F05), TriggerMessage (F06), ChangeAvailability (G03/G04),
-GetTransactionStatus (E14), ClearCache (C11), DataTransfer (P01). Other known actions get
+GetTransactionStatus (E14), ClearCache (C11), DataTransfer (P01), SendLocalList /
+GetLocalListVersion (D01/D02, :mod:`~harness.reference.station.block_d`). Other known actions get
 CALLERROR NotSupported. Transactions are in :mod:`~harness.reference.station.v2tx`.
 """
 
@@ -19,6 +20,7 @@ from harness.reference.station import (
     block_a,
     block_a_certs,
     block_b,
+    block_d,
     block_fg,
     block_k,
     block_l,
@@ -70,6 +72,8 @@ class V2:
         variables += block_l.variables()  # L01.FR.07 (C-20)
         units = rate_units_v2(station.variants)  # block K's rate units (variants_sc)
         variables += block_k.variables(units)  # SmartChargingCtrlr (block K)
+        self.local_list = block_d.LocalList(self)  # block D (Local Authorization List)
+        variables += self.local_list.variables()
         self.dm = DeviceModel(legal.device_model(variables, station.variants), station.faults)
         self.txe = TxEngine(station, self.dm)
         self._handlers: dict[str, Callable[[Payload], Reply]] = {
@@ -90,6 +94,7 @@ class V2:
         self.np = BlockNP(station)  # blocks N and P
         self._handlers.update(self.np.handlers(self._handlers))
         self._handlers.update(block_b.handlers(self))  # block B (SetNetworkProfile)
+        self._handlers.update(self.local_list.handlers())
         ca = block_m.CertificateStore(station, dm=self.dm)  # block M (CA certificates)
         self._handlers.update(ca.handlers())
         self.fw = FirmwareUpdater(self, lambda: manufacturer_roots(ca.store))  # block L
@@ -149,6 +154,7 @@ class V2:
         self.txe.power_lost()
         block_fg.power_lost(self.st)
         self.k.power_lost()  # K01.FR.27
+        self.local_list.power_lost()  # D01.FR.10
 
     def active(self) -> dict[str, Transaction]:
         return {tx.key: tx for tx in self.txe.tx.values()}
