@@ -1,14 +1,15 @@
 """The reference station's block D (harness/reference/station/block_d.py) beyond what the OCA
 cases drive: Failed for a request over ItemsPerMessage or while the list is disabled (nothing
 changes), additions and removals in the list itself, Entries, the status a listed idToken has,
-and a power cycle with and without the legal variant ``local-list-volatile``."""
+a power cycle with and without the legal variant ``local-list-volatile``, and what the list
+decides for a presented idToken (C13/C14)."""
 
 from __future__ import annotations
 
 from typing import Any, cast
 
 from harness.reference.station.block_d import ITEMS_PER_MESSAGE, LocalList
-from harness.reference.station.devmodel import DeviceModel
+from harness.reference.station.devmodel import DeviceModel, Variable
 from harness.reference.station.v2 import V2
 from harness.reference.variants import Seeded
 
@@ -94,3 +95,28 @@ def test_a_power_cycle_keeps_the_list_unless_it_is_volatile() -> None:
         block.power_lost()
     assert (_version(kept), kept.status("A", "ISO14443")) == (6, "Accepted")  # D01.FR.10
     assert (_version(volatile), volatile.status("A", "ISO14443")) == (0, None)
+
+
+def _with_pre_authorize(block: LocalList, value: str) -> None:
+    """The list's variables and AuthCtrlr.LocalPreAuthorize ``value``, which decide() reads."""
+    variables = [
+        *block.v2.dm.variables,
+        Variable("AuthCtrlr", "LocalPreAuthorize", "boolean", value),
+    ]
+    block.v2.dm = DeviceModel(variables, frozenset())
+
+
+def test_what_the_list_decides_for_a_presented_idtoken() -> None:
+    block = _list()
+    _with_pre_authorize(block, "true")
+    _send(block, 2, [_item("OK"), _item("BAD", "Invalid")], "Full")
+    assert block.decide("UNLISTED", True) is None  # the cache and the CSMS decide
+    assert block.decide("OK", True) == "grant"  # C14.FR.02
+    assert block.decide("BAD", True) == "authorize"  # C14.FR.03
+    assert (block.decide("OK", False), block.decide("BAD", False)) == ("grant", "refuse")  # C13
+    variable = block.v2.dm.find({"name": "LocalAuthListCtrlr"}, {"name": "DisablePostAuthorize"})
+    assert not isinstance(variable, str)
+    variable.value = "true"
+    assert block.decide("BAD", True) == "refuse"  # LA-3
+    _with_pre_authorize(block, "false")
+    assert block.decide("OK", True) == "authorize"

@@ -1,5 +1,6 @@
 """Faults of the 2.0.1/2.1 reference station in block D (Local Authorization List, D01/D02; cases
-TC_D_01-08, 10 _CS in :mod:`testcases.v201.test_d_local_list`). The behaviour lives in
+TC_D_01-08, 10 _CS in :mod:`testcases.v201.test_d_local_list`) and in its use for authorization
+(C14; TC_C_27-31, 58 _CS in :mod:`testcases.v201.test_c_local_list`). The behaviour lives in
 :mod:`harness.reference.station.block_d`."""
 
 from __future__ import annotations
@@ -72,5 +73,37 @@ D_FAULTS: tuple[Fault, ...] = (
         "answers GetLocalListVersion with the list's version while LocalAuthListCtrlr.Enabled is "
         "false",
         "D02.FR.03",
+    ),
+    Fault(
+        "local-list-unused",
+        STATION,
+        V2,
+        "never looks a presented idToken up in the Local Authorization List: one listed as "
+        "Accepted still waits for an Authorize, with LocalPreAuthorize true",
+        "C14.FR.02",
+    ),
+    Fault(
+        "local-list-no-post-authorize",
+        STATION,
+        V2,
+        "refuses an idToken the list holds with a status other than Accepted without sending an "
+        "Authorize for it",
+        "C14.FR.03",
+    ),
+    Fault(
+        "local-list-ignores-authorize-answer",
+        STATION,
+        V2,
+        "sends the Authorize for an idToken the list holds as not Accepted, but refuses it "
+        "whatever the CSMS answers",
+        "C14.FR.03",
+    ),
+    Fault(
+        "local-list-post-authorize-not-disabled",
+        STATION,
+        V2,
+        "sends an Authorize for an idToken the list holds as not Accepted also with "
+        "LocalAuthListCtrlr.DisablePostAuthorize true",
+        "LocalAuthListCtrlr.DisablePostAuthorize",
     ),
 )

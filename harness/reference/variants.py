@@ -117,9 +117,11 @@ VARIANTS: dict[str, Variant] = {
             _STATIONS_V2,
             "optional device-model variables do not exist (OCPPCommCtrlr.HeartbeatInterval, "
             "WebSocketPingInterval, ResetRetries, the AlignedDataCtrlr and ClockCtrlr.TimeSource "
-            "...): GetVariables answers UnknownVariable/UnknownComponent for them",
+            "..., LocalAuthListCtrlr.Enabled and DisablePostAuthorize): GetVariables answers "
+            "UnknownVariable/UnknownComponent for them",
             "2.0.1 Part 2 Appendix 3 (only required variables must exist), B06.FR.07 "
             "(UnknownVariable)",
+            drops=("LA-3",),
         ),
         Variant(
             "local-list-volatile",

@@ -1,4 +1,5 @@
-"""Steps shared by the block D cases with the 2.x station under test (:mod:`.test_d_local_list`):
+"""Steps shared by the block D cases with the 2.x station under test (:mod:`.test_d_local_list`,
+and the list's C14 cases in :mod:`.test_c_local_list`):
 applicability, LocalAuthListCtrlr.Enabled set, the list sent, its version read, the OCA's memory
 state IdTokenLocalAuthList, and the list emptied after every case."""
 
@@ -111,16 +112,18 @@ async def list_enabled(csms: CsmsPeer, *, enabled: bool = True) -> None:
     raise Inconclusive(f"precondition: {COMPONENT}.Enabled true was answered {status}")
 
 
-async def list_in_memory(csms: CsmsPeer, profile: SutProfile) -> None:
+async def list_in_memory(
+    csms: CsmsPeer, profile: SutProfile, entries: list[dict[str, Any]] | None = None
+) -> None:
     """The OCA's memory state IdTokenLocalAuthList: the list enabled, then a Full update holding
-    the configured valid idToken with version :data:`CONFIGURED`; INCONCLUSIVE unless
-    Accepted."""
+    ``entries`` (default: the configured valid idToken, Accepted) with version
+    :data:`CONFIGURED`; INCONCLUSIVE unless Accepted."""
     await list_enabled(csms)
     try:
         await send_list(
             csms,
             CONFIGURED,
-            [entry(token(profile))],
+            entries if entries is not None else [entry(token(profile))],
             full=True,
             status="Accepted",
             req="memory state IdTokenLocalAuthList",

@@ -6,7 +6,11 @@ version and the LocalAuthListCtrlr variables (Part 2 Appendix 3).
 * LocalAuthListCtrlr: Enabled (ReadWrite, true; absent under the legal variant
   ``optional-variables-absent``, the list being always on then), Entries (ReadOnly, the number of
   idTokens listed, D01.FR.12), ItemsPerMessage and BytesPerMessage (ReadOnly, D01.FR.11),
-  Available (ReadOnly true).
+  Available (ReadOnly true), DisablePostAuthorize (ReadWrite, false; LA-3).
+* A presented idToken the list holds (:meth:`LocalList.decide`; before the authorization cache,
+  C14.FR.01): Accepted starts charging without an Authorize where AuthCtrlr.LocalPreAuthorize
+  is true (C14.FR.02; offline always, C13.FR.02); another status is sent in an Authorize
+  (C14.FR.03) unless DisablePostAuthorize is true, and refused offline (C13.FR.02).
 * SendLocalList (D01): while the list is disabled, or for more entries than ItemsPerMessage in one
   request or a list longer than :data:`MAX_ENTRIES`, Failed and nothing changes. A Differential
   update whose versionNumber is not above the list's is VersionMismatch (D01.FR.19). A Full update
@@ -23,7 +27,9 @@ Seeded faults (:mod:`harness.reference.faults_d`): ``local-list-full-not-applied
 ``local-list-differential-not-applied``, ``local-list-remove-failed``,
 ``local-list-empty-full-keeps-version``, ``local-list-empty-differential-ignored``,
 ``local-list-version-unchecked``, ``local-list-version-lost-on-boot``,
-``local-list-version-zero``, ``local-list-version-while-disabled``.
+``local-list-version-zero``, ``local-list-version-while-disabled``, ``local-list-unused``,
+``local-list-no-post-authorize``, ``local-list-ignores-authorize-answer``,
+``local-list-post-authorize-not-disabled``.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from harness.reference.station.devmodel import Variable
-from harness.reference.station.model import Payload, Reply
+from harness.reference.station.model import Outgoing, Payload, Reply
 
 if TYPE_CHECKING:
     from harness.reference.station.v2 import V2
@@ -67,6 +73,7 @@ class LocalList:
         return [
             Variable(COMPONENT, "Enabled", "boolean", "true"),
             Variable(COMPONENT, "Available", "boolean", "true", mutability="ReadOnly"),
+            Variable(COMPONENT, "DisablePostAuthorize", "boolean", "false"),
             Variable(
                 COMPONENT,
                 "Entries",
@@ -95,6 +102,35 @@ class LocalList:
             return None
         info = self.entries.get((id_token, token_type))
         return None if info is None else str(info.get("status"))
+
+    def decide(self, id_token: str, online: bool) -> str | None:
+        """What the list decides for a presented idToken (C13, C14; the list goes before the
+        authorization cache, C14.FR.01): "grant" (charge without an Authorize), "authorize"
+        (ask the CSMS), "refuse", or None (not listed: the cache and the CSMS decide)."""
+        status = self.status(id_token, "ISO14443")
+        if status is None or "local-list-unused" in self.faults:
+            return None
+        if status == "Accepted":  # C14.FR.02 online (with LocalPreAuthorize), C13.FR.02 offline
+            local = not online or self.v2.dm.get_bool("AuthCtrlr", "LocalPreAuthorize")
+            return "grant" if local else "authorize"
+        if not online or "local-list-no-post-authorize" in self.faults:
+            return "refuse"  # C13.FR.02: offline, only a listed idToken Accepted may charge
+        if self._post_authorize_disabled():
+            return "refuse"  # LA-3
+        if "local-list-ignores-authorize-answer" in self.faults:
+            token = {"idToken": {"idToken": id_token, "type": "ISO14443"}}
+            self.v2.st.send(Outgoing.fixed("Authorize", token))  # the answer is not looked at
+            return "refuse"
+        return "authorize"  # C14.FR.03
+
+    def _post_authorize_disabled(self) -> bool:
+        """LocalAuthListCtrlr.DisablePostAuthorize (LA-3); absent: false."""
+        if "local-list-post-authorize-not-disabled" in self.faults:
+            return False
+        try:
+            return self.v2.dm.get_bool(COMPONENT, "DisablePostAuthorize")
+        except KeyError:
+            return False
 
     def power_lost(self) -> None:
         """A power cycle keeps the list (D01.FR.10) unless it is volatile (legal variant); the

@@ -37,6 +37,7 @@ OPTIONAL_VARIABLES = frozenset(
         ("SecurityCtrlr", "Identity"),
         ("LocalAuthListCtrlr", "Enabled"),
         ("LocalAuthListCtrlr", "Available"),
+        ("LocalAuthListCtrlr", "DisablePostAuthorize"),
     }
 )
 

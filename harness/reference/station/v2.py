@@ -76,6 +76,7 @@ class V2:
         variables += self.local_list.variables()
         self.dm = DeviceModel(legal.device_model(variables, station.variants), station.faults)
         self.txe = TxEngine(station, self.dm)
+        self.txe.local_decision = self.local_list.decide
         self._handlers: dict[str, Callable[[Payload], Reply]] = {
             "GetVariables": self._get_variables,
             "SetVariables": self._set_variables,

@@ -18,7 +18,7 @@ import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from harness.reference.station import block_fg
+from harness.reference.station import block_fg, local_auth
 from harness.reference.station.block_ej import MeterValues
 from harness.reference.station.devmodel import DeviceModel
 from harness.reference.station.model import (
@@ -58,6 +58,8 @@ class TxEngine:
         self._authorizing: set[int] = set()
         #: Meter data of the events and clock-aligned values (block J).
         self.mv = MeterValues(station, dm, self)
+        #: What the Local Authorization List decides for an idToken (block D, set by V2).
+        self.local_decision: Callable[[str, bool], str | None] = lambda token, online: None
 
     def _points(self, name: str) -> frozenset[str]:
         return self.dm.get_set("TxCtrlr", name)
@@ -121,21 +123,13 @@ class TxEngine:
                 self._stop_authorized(tx)  # E07: the same token stops it, no Authorize needed
             return
         busy = evse_id in self.held or evse_id in self._authorizing
-        if not busy and self.hw.evse(evse_id).operative:
-            cached = id_token in self.st.auth_cache
-            if cached and self.dm.get_bool("AuthCtrlr", "LocalPreAuthorize"):
-                self.grant(evse_id, id_token, "ISO14443", "Authorized", None)  # C12: cached
-                return
-            if not self.st.connected and self._offline_authorized(cached):
-                self.grant(evse_id, id_token, "ISO14443", "Authorized", None)  # C15/E12
-                return
+        if busy or not self.hw.evse(evse_id).operative:
+            return
+        decided = local_auth.decide(self, id_token)  # C12-C15: list, cache, offline
+        if decided == "grant":
+            self.grant(evse_id, id_token, "ISO14443", "Authorized", None)
+        elif decided == "authorize":
             self.authorize(evse_id, id_token, "ISO14443", "Authorized", None)
-
-    def _offline_authorized(self, cached: bool) -> bool:
-        """C15: offline, a cached token (LocalAuthorizationOffline) or any token
-        (OfflineTxForUnknownIdEnabled) starts charging; the CSMS rates it once back."""
-        offline_cache = cached and self.dm.get_bool("AuthCtrlr", "LocalAuthorizationOffline")
-        return offline_cache or self.dm.get_bool("AuthCtrlr", "OfflineTxForUnknownIdEnabled")
 
     def authorize(
         self, evse_id: int, token: str, token_type: str, trigger: str, remote_id: int | None
