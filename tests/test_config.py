@@ -144,8 +144,7 @@ def test_reference_profiles(name: str, role: Role, version: OcppVersion, builtin
     claimed: tuple[str, ...] = ("core",)
     if version is not OcppVersion.V16:
         claimed += ("smart-charging",)  # the 2.x references: block K, both roles
-        if role is Role.CHARGING_STATION:
-            claimed += ("local-auth-list",)  # the 2.x reference station: block D
+        claimed += ("local-auth-list",)  # the 2.x references: block D, both roles
     else:
         claimed += (
             "firmware-management",

@@ -230,14 +230,22 @@ class CoreRequests:
             "In the Central System, ask the charge point for its local authorization list version",
         )
 
-    async def send_local_list(self, update_type: str) -> Any:
-        """1.6 §5.15: the Central System sends its local authorization list, ``Full`` or
-        ``Differential`` (TC_043_x_CSMS)."""
+    async def send_local_list(self, update_type: str, content: str = "entries") -> Any:
+        """1.6 §5.15 / 2.x D01: the CSMS sends its local authorization list, ``Full`` or
+        ``Differential`` (TC_043_x_CSMS, TC_D_01-04_CSMS), holding ``content``: ``entries``
+        (its idTokens with their status), ``removals`` (idTokens without status: remove them,
+        2.x D01.FR.17) or ``empty`` (no list: a Full update empties the station's)."""
+        what = {
+            "entries": "with idTokens and their status",
+            "removals": "with idTokens to remove (no idTokenInfo)",
+            "empty": "without any idToken",
+        }.get(content, content)
         return await self.ask_csms(
             "send_local_list",
-            f"In the Central System, send the charge point a local authorization list "
-            f"(updateType {update_type})",
+            f"In the CSMS, send the station a local authorization list of updateType "
+            f"{update_type}, {what}",
             update_type=update_type,
+            content=content,
         )
 
     async def reserve_now(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 
 from harness.reference.csms_faults import CSMS_FAULTS
+from harness.reference.csms_faults_d import D_CSMS_FAULTS
 from harness.reference.csms_faults_k import K_CSMS_FAULTS
 from harness.reference.csms_faults_l import L_CSMS_FAULTS
 from harness.reference.csms_faults_offline import OFFLINE_CSMS_FAULTS
@@ -50,6 +51,7 @@ FAULTS.update({f.name: f for f in A_FAULTS})  # block A (Security: TLS)
 FAULTS.update({f.name: f for f in B_FAULTS})  # block B (Provisioning)
 FAULTS.update({f.name: f for f in C_FAULTS})  # block C (Authorization)
 FAULTS.update({f.name: f for f in D_FAULTS})  # block D (Local Authorization List, 2.x station)
+FAULTS.update({f.name: f for f in D_CSMS_FAULTS})  # block D (2.x CSMS)
 FAULTS.update({f.name: f for f in FG_FAULTS})  # blocks F and G
 FAULTS.update({f.name: f for f in NP_FAULTS})  # blocks N and P
 FAULTS.update({f.name: f for f in M_FAULTS})  # block M (certificate management)

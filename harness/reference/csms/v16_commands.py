@@ -1,6 +1,6 @@
 """OCPP 1.6 operator commands of the reference Central System that only 1.6 has (issue 14): all
-configuration keys (§5.8), the local authorization list (§5.10, §5.15) and reservations (§5.1,
-§5.13). Their seeded faults (:mod:`harness.reference.faults_v16_csms`):
+configuration keys (§5.8), the local authorization list (§5.10, §5.15; the 2.x one is block D,
+:mod:`.block_d`) and reservations (§5.1, §5.13). Their seeded faults (:mod:`harness.reference.faults_v16_csms`):
 ``csms16-get-all-configuration-keyed``, ``csms16-local-list-wrong-type``,
 ``csms16-local-list-version-zero``,
 ``csms16-reserve-wrong-connector``, ``csms16-cancel-wrong-reservation``; a transaction started
@@ -13,6 +13,7 @@ import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from harness.reference.csms import block_d
 from harness.reference.csms.commands import CommandFailed
 from harness.reference.csms.handlers_common import rfc3339
 from harness.reference.csms.operator import OperatorCommands
@@ -83,13 +84,22 @@ class Core16Commands(OperatorCommands):
         return await self._command(identity, get_all_settings(self.faults))
 
     async def get_local_list_version(self, identity: str) -> dict[str, Any]:
-        """§5.10 GetLocalListVersion."""
-        self._v16("GetLocalListVersion")
+        """§5.10 / 2.x D02 GetLocalListVersion."""
         return await self._command(identity, ("GetLocalListVersion", {}))
 
-    async def send_local_list(self, identity: str, update_type: str) -> dict[str, Any]:
-        """§5.15 SendLocalList (``Full`` or ``Differential``) of the idTags it holds."""
-        self._v16("SendLocalList")
+    async def send_local_list(
+        self, identity: str, update_type: str, content: str = "entries"
+    ) -> dict[str, Any]:
+        """§5.15 SendLocalList (``Full`` or ``Differential``) of the idTags it holds; 2.x: D01,
+        holding ``content`` (:mod:`~harness.reference.csms.block_d`), after asking the version."""
+        if self.version != V16:
+            answer = await self._command(identity, ("GetLocalListVersion", {}))
+            station = answer.get("versionNumber")
+            table = self.state.token_table
+            command = block_d.send_local_list(
+                self.faults, table, update_type, content, station if isinstance(station, int) else 0
+            )
+            return await self._command(identity, command)
         entries = {
             tag: (entry.status, entry.group)
             for tag, entry in self.state.token_table.items()
