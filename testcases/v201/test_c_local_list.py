@@ -80,6 +80,18 @@ async def _post_authorized(
     await csms.expect("Authorize", id_token={"idToken": token}, req=req)
 
 
+async def _plugged_then_listed(
+    csms: CsmsPeer, sut: SutActions, profile: SutProfile, token: str, status: str
+) -> None:
+    """TC_C_29/30_CS: ``token`` listed with ``status``; reusable state EVConnectedPreSession;
+    the token presented is sent in an Authorize (C14.FR.03), answered ``status``."""
+    await _prepared(csms, profile, token, status)
+    session = Session(await tx_points(csms, profile))
+    await ev_connected_pre_session(csms, sut, session)
+    req = f"C14.FR.03: an Authorize for an idToken listed as {status}"
+    await _post_authorized(csms, sut, token, status, req=req)
+
+
 @oca(
     "TC_C_27_CS",
     "Online authorization through local authorization list - Accepted",
@@ -134,12 +146,7 @@ async def test_list_blocked(csms: CsmsPeer, sut: SutActions, sut_profile: SutPro
     (step 1). Deviation: the OCA answers it Restricted, a status 2.0.1 does not have; the
     harness answers Blocked (step 2)."""
     tokens = sut_profile.sut.tokens
-    token = tokens.blocked or tokens.invalid
-    await _prepared(csms, sut_profile, token, "Blocked")
-    session = Session(await tx_points(csms, sut_profile))
-    await ev_connected_pre_session(csms, sut, session)
-    req = "C14.FR.03: an Authorize for an idToken listed as Blocked"
-    await _post_authorized(csms, sut, token, "Blocked", req=req)
+    await _plugged_then_listed(csms, sut, sut_profile, tokens.blocked or tokens.invalid, "Blocked")
 
 
 @oca(
@@ -155,12 +162,7 @@ async def test_list_expired(csms: CsmsPeer, sut: SutActions, sut_profile: SutPro
     expired idToken, listed Expired, is presented: the station sends an Authorize for it
     (step 1), answered Expired (step 2)."""
     tokens = sut_profile.sut.tokens
-    token = tokens.expired or tokens.invalid
-    await _prepared(csms, sut_profile, token, "Expired")
-    session = Session(await tx_points(csms, sut_profile))
-    await ev_connected_pre_session(csms, sut, session)
-    req = "C14.FR.03: an Authorize for an idToken listed as Expired"
-    await _post_authorized(csms, sut, token, "Expired", req=req)
+    await _plugged_then_listed(csms, sut, sut_profile, tokens.expired or tokens.invalid, "Expired")
 
 
 @oca(
