@@ -242,6 +242,7 @@ def _cell(count: dict[str, int]) -> str:
 
 
 def _header(first: str) -> str:
+    first = first if len(first) < 37 else first[:32] + " ..."  # the columns stay apart
     return f"  {first:<38}{'mandatory':>9}   {'conditional':>11} {'all':>7}"
 
 
