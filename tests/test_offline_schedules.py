@@ -193,7 +193,12 @@ async def play(
             ]
         )
         await asyncio.gather(_sessions(station, plan), _faults(csms, station, plan))
-        # a token presented around the reboot may have started one more (waiting for a cable)
+        # A token presented while offline goes out as an Authorize once the station is back (and
+        # one presented around a reboot may find no transaction to stop): accepted, it starts one
+        # more transaction, waiting for a cable. Let every such answer arrive, then end them all.
+        if not await station.wait_ready(15):
+            return [f"seed {plan.seed}: the station did not settle within 15 s"]
+        await asyncio.sleep(0.1)
         station.behaviour.end_all("Other", "AbnormalCondition")
         await asyncio.sleep(0.5)
         if not await station.wait_ready(15) or not await station.outbox.flushed(15):
