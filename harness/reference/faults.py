@@ -26,6 +26,7 @@ from harness.reference.faults_d import D_FAULTS
 from harness.reference.faults_ej import EJ_FAULTS
 from harness.reference.faults_fg import FG_FAULTS
 from harness.reference.faults_fw16 import FW16_FAULTS
+from harness.reference.faults_h import H_FAULTS
 from harness.reference.faults_k import K_FAULTS
 from harness.reference.faults_l import L_FAULTS
 from harness.reference.faults_m import M_FAULTS
@@ -53,6 +54,7 @@ FAULTS.update({f.name: f for f in C_FAULTS})  # block C (Authorization)
 FAULTS.update({f.name: f for f in D_FAULTS})  # block D (Local Authorization List, 2.x station)
 FAULTS.update({f.name: f for f in D_CSMS_FAULTS})  # block D (2.x CSMS)
 FAULTS.update({f.name: f for f in FG_FAULTS})  # blocks F and G
+FAULTS.update({f.name: f for f in H_FAULTS})  # block H (Reservation, 2.x station)
 FAULTS.update({f.name: f for f in NP_FAULTS})  # blocks N and P
 FAULTS.update({f.name: f for f in M_FAULTS})  # block M (certificate management)
 FAULTS.update({f.name: f for f in L_FAULTS})  # block L (firmware management, 2.x station)

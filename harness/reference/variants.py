@@ -124,6 +124,16 @@ VARIANTS: dict[str, Variant] = {
             drops=("LA-3",),
         ),
         Variant(
+            "reservation-evse-specific-only",
+            _STATIONS_V2,
+            "reserves specific EVSEs only: ReservationCtrlr.NonEvseSpecific is false and a "
+            "ReserveNow without an evseId is Rejected (PICS R-2 not declared)",
+            "2.0.1 H01.FR.18/19 (NonEvseSpecific optional; not set or false: Rejected), "
+            "Part 2 Appendix 3",
+            drops=("R-2",),
+            cases=("TC_H_*",),
+        ),
+        Variant(
             "local-list-volatile",
             _STATIONS_V2,
             "keeps its Local Authorization List in volatile memory: after a reboot the list is "

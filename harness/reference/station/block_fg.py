@@ -8,6 +8,7 @@ G03/G04): the parts :mod:`harness.reference.station.v2` delegates, with their se
 * :func:`trigger_fault`: ``trigger-accepted-not-sent`` (Accepted, nothing sent: F06.FR.10) and
   ``trigger-boot-accepted`` (a BootNotification trigger accepted after an Accepted boot: F06.FR.17);
 * :func:`authorize_remote`: F01.FR.01/02, ``remote-start-authorize-inverted``;
+* :func:`remote_stop`: F03.FR.02/03, ``remote-stop-wrong-trigger``;
 * :func:`unlock_status`: F05, ``unlock-unknown-connector-unlocked``, ``unlock-ignores-transaction``
   and ``unlock-fails``;
 * :func:`trigger_context` / :func:`idle_status`: the context of triggered meter values (F06.FR.06,
@@ -20,10 +21,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from harness.reference.station.model import Connector, Payload
+from harness.reference.station.model import Connector, Payload, Transaction
 
 if TYPE_CHECKING:
     from harness.reference.station.core import ReferenceStation
+    from harness.reference.station.v2tx import TxEngine
 
 #: The busy status ``trigger-status-not-idle`` reports instead of Idle.
 _BUSY = {"LogStatusNotification": "Uploading", "FirmwareStatusNotification": "Downloading"}
@@ -97,3 +99,19 @@ def idle_status(station: ReferenceStation, message: str, current: Payload | None
     if status["status"] != "Idle" and "trigger-log-status-stale" in station.faults:
         return {"status": "Idle"}
     return status
+
+
+def remote_stop(txe: TxEngine, tx: Transaction) -> None:
+    """F03: where TxStopPoint ends the transaction on deauthorization it ends (Ended,
+    RemoteStop, Remote: F03.FR.03); otherwise the energy offer stops and the transaction goes on
+    to a stop point (Updated, RemoteStop: F03.FR.02), one reached if unplugged."""
+    wrong = "remote-stop-wrong-trigger" in txe.st.faults
+    trigger = "StopAuthorized" if wrong else "RemoteStop"
+    stops = txe.dm.get_set("TxCtrlr", "TxStopPoint")
+    unplugged = tx.connector is None or not tx.connector.plugged
+    at_cable = bool(stops & {"EVConnected", "ParkingBayOccupancy"}) and unplugged
+    if stops & {"Authorized", "PowerPathClosed", "EnergyTransfer", "DataSigned"} or at_cable:
+        txe.end(tx, trigger, "Remote")
+        return
+    tx.authorized = False
+    txe.update(tx, trigger)

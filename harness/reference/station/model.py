@@ -155,6 +155,8 @@ class Transaction:
     meter_start_wh: int = 0
     csms_id: int | None = None
     ended: bool = False
+    #: 2.x H01.FR.15: the reservation this transaction used, sent once with its idToken.
+    reservation_id: int | None = None
     #: When it started (POSIX s): the origin of a Relative charging profile (K01.FR.42).
     started: float = field(default_factory=time.time)
 

@@ -22,6 +22,7 @@ from harness.reference.station import (
     block_b,
     block_d,
     block_fg,
+    block_h,
     block_k,
     block_l,
     block_m,
@@ -74,9 +75,12 @@ class V2:
         variables += block_k.variables(units)  # SmartChargingCtrlr (block K)
         self.local_list = block_d.LocalList(self)  # block D (Local Authorization List)
         variables += self.local_list.variables()
+        self.reservations = block_h.Reservations(self)  # block H (Reservation)
+        variables += self.reservations.variables()
         self.dm = DeviceModel(legal.device_model(variables, station.variants), station.faults)
         self.txe = TxEngine(station, self.dm)
         self.txe.local_decision = self.local_list.decide
+        self.txe.admit, self.txe.claim = self.reservations.admits, self.reservations.claim
         self._handlers: dict[str, Callable[[Payload], Reply]] = {
             "GetVariables": self._get_variables,
             "SetVariables": self._set_variables,
@@ -96,6 +100,7 @@ class V2:
         self._handlers.update(self.np.handlers(self._handlers))
         self._handlers.update(block_b.handlers(self))  # block B (SetNetworkProfile)
         self._handlers.update(self.local_list.handlers())
+        self._handlers.update(self.reservations.handlers(self._handlers))
         ca = block_m.CertificateStore(station, dm=self.dm)  # block M (CA certificates)
         self._handlers.update(ca.handlers())
         self.fw = FirmwareUpdater(self, lambda: manufacturer_roots(ca.store))  # block L
@@ -120,9 +125,12 @@ class V2:
 
     def statuses(self) -> list[tuple[Hashable, str]]:
         return [
-            ((c.evse_id, c.connector_id), self.fw.connector_status(c, _status(c)))
-            for c in self.hw.connectors()
+            ((c.evse_id, c.connector_id), self._connector_status(c)) for c in self.hw.connectors()
         ]
+
+    def _connector_status(self, c: Connector) -> str:
+        """G01 with block H's Reserved and block L's firmware hold."""
+        return self.fw.connector_status(c, self.reservations.status(c, _status(c)))
 
     def status_payload(self, key: Any, status: str) -> Payload:
         evse_id, connector_id = key
@@ -178,13 +186,13 @@ class V2:
                 "Available" if any(e.operative for e in self.hw.evses.values()) else "Unavailable"
             )
         if connector_id is not None:
-            c = self.hw.connector(evse_id, connector_id)
-            return self.fw.connector_status(c, _status(c))
+            return self._connector_status(self.hw.connector(evse_id, connector_id))
         evse = self.hw.evse(evse_id)
         if not evse.operative:
             return "Unavailable"
         busy = evse.plugged_connector() is not None or evse_id in self.txe.tx
-        return "Occupied" if busy else "Available"
+        reserved = evse_id in self.reservations.reserved_evses()
+        return "Occupied" if busy else ("Reserved" if reserved else "Available")
 
     # -- provisioning (B05-B08, B11/B12) ------------------------------------------------------------
     def _limit(self, data: list[Payload], instance: str) -> list[Payload]:
@@ -236,9 +244,11 @@ class V2:
         return block_b.reset(self, p)
 
     # -- remote control (F01-F06) -------------------------------------------------------------------
-    def _can_start(self, evse: Evse) -> bool:
+    def _can_start(self, evse: Evse, token: str = "", group: str | None = None) -> bool:
+        """Free for a remote start of ``token`` (F01.FR.21/22: not reserved for another)."""
         tx = self.txe.tx.get(evse.id)
         free = evse.operative and (tx is None or not tx.authorized) and evse.id not in self.txe.held
+        free = free and (not token or self.reservations.admits(evse.id, token, group))
         return free and not (self.fw.hold and tx is None)  # L01.FR.07
 
     def _request_start(self, p: Payload) -> Reply:
@@ -250,13 +260,14 @@ class V2:
             and "pending-accepts-remote-start" not in self.st.faults
         ):
             return rejected
+        token, group = p["idToken"]["idToken"], (p.get("groupIdToken") or {}).get("idToken")
         if "evseId" in p:
             evse = self.hw.evses.get(p["evseId"])
         else:
-            free = [e for e in self.hw.evses.values() if self._can_start(e)]
+            free = [e for e in self.hw.evses.values() if self._can_start(e, token, group)]
             plugged = [e for e in free if e.plugged_connector() is not None]
             evse = plugged[0] if plugged else (free[0] if free else None)
-        if evse is None or not self._can_start(evse):
+        if evse is None or not self._can_start(evse, token, group):
             return rejected
         tx = self.txe.tx.get(evse.id)
         answer: Payload = {"status": "Accepted"}
@@ -266,12 +277,9 @@ class V2:
             return Reply(answer)
         if "remote-start-rejected" in self.st.faults:
             return rejected
-        token, token_type, remote_id = (
-            p["idToken"]["idToken"],
-            p["idToken"]["type"],
-            p["remoteStartId"],
-        )
-        evse_id = evse.id
+        token_type, remote_id, evse_id = p["idToken"]["type"], p["remoteStartId"], evse.id
+        if group is not None:
+            self.txe.groups[token] = group
 
         def go() -> None:
             authorize = block_fg.authorize_remote(
@@ -296,7 +304,7 @@ class V2:
             return Reply({"status": "Accepted"})
         if "remote-stop-rejected" in self.st.faults:
             return Reply({"status": "Rejected"})
-        return Reply({"status": "Accepted"}, then=lambda: self.txe.remote_stop(tx))
+        return Reply({"status": "Accepted"}, then=lambda: block_fg.remote_stop(self.txe, tx))
 
     def _unlock(self, p: Payload) -> Reply:
         """F05: UnknownConnector (F05.FR.03), OngoingAuthorizedTransaction (F05.FR.02), else

@@ -48,8 +48,8 @@ class TxEngine:
         self.hw = station.hardware
         self.dm = dm
         self.tx: dict[int, Transaction] = {}
-        #: evse id -> (idToken, type, remoteStartId): authorized, no transaction yet.
-        self.held: dict[int, tuple[str, str, int | None]] = {}
+        #: evse id -> (idToken, type, remoteStartId, reservationId): authorized, no transaction yet.
+        self.held: dict[int, tuple[str, str, int | None, int | None]] = {}
         #: Run once no transaction is left (a Reset OnIdle that was Scheduled).
         self.on_idle: Callable[[], None] | None = None
         self._timers: dict[int, asyncio.TimerHandle] = {}
@@ -60,6 +60,11 @@ class TxEngine:
         self.mv = MeterValues(station, dm, self)
         #: What the Local Authorization List decides for an idToken (block D, set by V2).
         self.local_decision: Callable[[str, bool], str | None] = lambda token, online: None
+        #: Whether an idToken (of a groupIdToken) may charge on an EVSE, and the reservation it
+        #: uses (block H, set by V2); the groupIdToken of an idToken from the Authorize answer.
+        self.admit: Callable[[int, str, str | None], bool] = lambda evse, token, group: True
+        self.claim: Callable[[int, str, str | None], int | None] = lambda e, t, g: None
+        self.groups: dict[str, str | None] = {}
 
     def _points(self, name: str) -> frozenset[str]:
         return self.dm.get_set("TxCtrlr", name)
@@ -138,7 +143,9 @@ class TxEngine:
 
         def answered(result: Payload) -> None:
             self._authorizing.discard(evse_id)
-            if result.get("idTokenInfo", {}).get("status") == "Accepted":
+            info = result.get("idTokenInfo", {})
+            self.groups[token] = (info.get("groupIdToken") or {}).get("idToken")
+            if info.get("status") == "Accepted":
                 self.st.auth_cache.add(token)  # C10: the cache keeps what the CSMS accepted
                 self.grant(evse_id, token, token_type, trigger, remote_id)
             else:
@@ -161,15 +168,20 @@ class TxEngine:
         """The EV driver is authorized on ``evse_id`` (by a token or a remote start)."""
         evse = self.hw.evse(evse_id)
         tx = self.tx.get(evse_id)
+        if tx is not None and tx.authorized:
+            return
+        group = self.groups.get(token)
+        if not self.admit(evse_id, token, group):
+            return  # H03.FR.01: reserved for another idToken
+        reservation = self.claim(evse_id, token, group)
         if tx is not None:
-            if tx.authorized:
-                return
             tx.id_token, tx.token_type, tx.authorized = token, token_type, True
+            tx.reservation_id = reservation
             tx.remote_start_id = remote_id
             self._flow(tx)
             self._event(tx, "Updated", trigger, id_token=True)
         else:
-            self.held[evse_id] = (token, token_type, remote_id)
+            self.held[evse_id] = (token, token_type, remote_id, reservation)
             if self._start_due(evse):
                 self._begin(evse, trigger)
         if evse.plugged_connector() is None:
@@ -199,7 +211,7 @@ class TxEngine:
         tx = Transaction(evse.id, evse.plugged_connector())
         held = self.held.pop(evse.id, None)
         if held is not None:
-            tx.id_token, tx.token_type, tx.remote_start_id = held
+            tx.id_token, tx.token_type, tx.remote_start_id, tx.reservation_id = held
             tx.authorized = True
             if tx.remote_start_id is not None:  # F02.FR.21: started by the cable, still
                 trigger = "RemoteStart"  # the first event after the request says RemoteStart
@@ -233,20 +245,8 @@ class TxEngine:
     def end(self, tx: Transaction, trigger: str, reason: str, *, id_token: bool = False) -> None:
         self._end(tx, trigger, reason, id_token=id_token)
 
-    def remote_stop(self, tx: Transaction) -> None:
-        """F03: where TxStopPoint ends the transaction on deauthorization it ends (Ended,
-        RemoteStop, Remote: F03.FR.03); otherwise the energy offer stops and the transaction
-        goes on to a stop point (Updated, RemoteStop: F03.FR.02), one reached if unplugged."""
-        trigger = (
-            "StopAuthorized" if "remote-stop-wrong-trigger" in self.st.faults else "RemoteStop"
-        )
-        stops = self._points("TxStopPoint")
-        unplugged = tx.connector is None or not tx.connector.plugged
-        at_cable = bool(stops & {"EVConnected", "ParkingBayOccupancy"}) and unplugged
-        if stops & ({"Authorized"} | COMBINED) or at_cable:
-            self._end(tx, trigger, "Remote")
-            return
-        tx.authorized = False
+    def update(self, tx: Transaction, trigger: str) -> None:
+        """An Updated event after a change of the energy offer."""
         self._flow(tx)
         self._event(tx, "Updated", trigger)
 
@@ -363,6 +363,8 @@ class TxEngine:
             if "tx-reports-wrong-token" in self.st.faults:
                 token = wrong_token(token, ID_TOKEN_MAX)
             payload["idToken"] = {"idToken": token, "type": tx.token_type}
+            if tx.reservation_id is not None:  # H01.FR.15, once
+                payload["reservationId"], tx.reservation_id = tx.reservation_id, None
         if evse:
             where: Payload = {"id": tx.evse_id}
             if tx.connector is not None:
