@@ -145,8 +145,7 @@ def test_reference_profiles(name: str, role: Role, version: OcppVersion, builtin
     if version is not OcppVersion.V16:
         claimed += ("smart-charging",)  # the 2.x references: block K, both roles
         claimed += ("local-auth-list",)  # the 2.x references: block D, both roles
-        if role is Role.CHARGING_STATION:
-            claimed += ("reservation",)  # the 2.x reference station: block H
+        claimed += ("reservation",)  # the 2.x references: block H, both roles
     else:
         claimed += (
             "firmware-management",

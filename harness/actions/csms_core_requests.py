@@ -252,21 +252,27 @@ class CoreRequests:
         self, evse_id: int, id_token: str | None = None, expiry_in_s: int = 60
     ) -> Any:
         """1.6 §5.13: the Central System reserves connector ``evse_id`` (0: the charge point) for
-        ``id_token``, expiring ``expiry_in_s`` from now (TC_046-053_CSMS)."""
+        ``id_token``, expiring ``expiry_in_s`` from now (TC_046-053_CSMS); 2.x H01: EVSE
+        ``evse_id`` (0: any EVSE; TC_H_*_CSMS)."""
         token = id_token or self.valid_token
-        where = "the charge point (connector 0)" if evse_id == 0 else f"connector {evse_id}"
+        where = (
+            "any EVSE (1.6: connector 0; 2.x: no evseId)"
+            if evse_id == 0
+            else f"connector / EVSE {evse_id}"
+        )
         return await self.ask_csms(
             "reserve_now",
-            f"In the Central System, reserve {where} for {token!r} for {expiry_in_s} s",
+            f"In the CSMS, reserve {where} for {token!r} for {expiry_in_s} s",
             evse_id=evse_id,
             id_token=token,
             expiry_in_s=expiry_in_s,
         )
 
     async def cancel_reservation(self, reservation_id: int) -> Any:
-        """1.6 §5.1: the Central System cancels reservation ``reservation_id`` (TC_051/052_CSMS)."""
+        """1.6 §5.1 / 2.x H02: the CSMS cancels reservation ``reservation_id`` (TC_051/052_CSMS,
+        TC_H_17_CSMS)."""
         return await self.ask_csms(
             "cancel_reservation",
-            f"In the Central System, cancel reservation {reservation_id}",
+            f"In the CSMS, cancel reservation {reservation_id}",
             reservation_id=reservation_id,
         )

@@ -13,6 +13,7 @@ import difflib
 
 from harness.reference.csms_faults import CSMS_FAULTS
 from harness.reference.csms_faults_d import D_CSMS_FAULTS
+from harness.reference.csms_faults_h import H_CSMS_FAULTS
 from harness.reference.csms_faults_k import K_CSMS_FAULTS
 from harness.reference.csms_faults_l import L_CSMS_FAULTS
 from harness.reference.csms_faults_offline import OFFLINE_CSMS_FAULTS
@@ -55,6 +56,7 @@ FAULTS.update({f.name: f for f in D_FAULTS})  # block D (Local Authorization Lis
 FAULTS.update({f.name: f for f in D_CSMS_FAULTS})  # block D (2.x CSMS)
 FAULTS.update({f.name: f for f in FG_FAULTS})  # blocks F and G
 FAULTS.update({f.name: f for f in H_FAULTS})  # block H (Reservation, 2.x station)
+FAULTS.update({f.name: f for f in H_CSMS_FAULTS})  # block H (2.x CSMS)
 FAULTS.update({f.name: f for f in NP_FAULTS})  # blocks N and P
 FAULTS.update({f.name: f for f in M_FAULTS})  # block M (certificate management)
 FAULTS.update({f.name: f for f in L_FAULTS})  # block L (firmware management, 2.x station)

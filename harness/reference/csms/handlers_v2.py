@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from harness.ocppj.errors import ErrorKind
-from harness.reference.csms import block_a, block_ej, block_fg, block_k, block_l, block_np
+from harness.reference.csms import block_a, block_ej, block_fg, block_h, block_k, block_l, block_np
 from harness.reference.csms.block_ej import meter_values, refuse_transaction_event
 from harness.reference.csms.handlers_common import COMMON, Handler, Refusal, acknowledge
 from harness.reference.csms.records import (
@@ -146,3 +146,4 @@ HANDLERS.update(block_fg.handlers(HANDLERS))  # blocks F and G
 HANDLERS.update(block_a.HANDLERS)  # A02/A03 (SignCertificate)
 HANDLERS.update(block_l.handlers(HANDLERS))  # block L (firmware)
 HANDLERS.update(block_k.HANDLERS)  # block K (ReportChargingProfiles)
+HANDLERS.update(block_h.HANDLERS)  # block H (ReservationStatusUpdate)

@@ -13,7 +13,7 @@ import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from harness.reference.csms import block_d
+from harness.reference.csms import block_d, block_h
 from harness.reference.csms.commands import CommandFailed
 from harness.reference.csms.handlers_common import rfc3339
 from harness.reference.csms.operator import OperatorCommands
@@ -110,18 +110,23 @@ class Core16Commands(OperatorCommands):
     async def reserve_now(
         self, identity: str, evse_id: int, id_token: str, expiry_in_s: int
     ) -> dict[str, Any]:
-        """§5.13 ReserveNow of connector ``evse_id`` (0: any) for ``id_token``."""
-        self._v16("ReserveNow")
+        """§5.13 ReserveNow of connector ``evse_id`` (0: any) for ``id_token``; 2.x: H01, of EVSE
+        ``evse_id`` (0: any EVSE, :mod:`~harness.reference.csms.block_h`)."""
         entry = self.state.token_table.get(id_token.casefold())
         parent = entry.group if entry is not None else None
+        if self.version != V16:
+            command = block_h.reserve_now(self.faults, evse_id, id_token, parent, expiry_in_s)
+            return await self._command(identity, command)
         if "no-parent-id-tag" in self.state.variants:  # legal variant: parentIdTag is optional
             parent = None
         command = reserve_now(self.faults, evse_id, id_token, parent, expiry_in_s)
         return await self._command(identity, command)
 
     async def cancel_reservation(self, identity: str, reservation_id: int) -> dict[str, Any]:
-        """§5.1 CancelReservation of ``reservation_id``."""
-        self._v16("CancelReservation")
+        """§5.1 CancelReservation of ``reservation_id`` (2.x: H02)."""
+        if self.version != V16:
+            command = block_h.cancel_reservation(self.faults, reservation_id)
+            return await self._command(identity, command)
         if "csms16-cancel-wrong-reservation" in self.faults:
             reservation_id += 1
         return await self._command(
