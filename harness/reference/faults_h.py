@@ -100,6 +100,11 @@ H_FAULTS: tuple[Fault, ...] = (
         "H01.FR.19",
     ),
     _fault(
+        "reservation-lost-on-reboot",
+        "forgets its reservations when it reboots (the EVSE Available after the boot)",
+        "B11.FR.05",
+    ),
+    _fault(
         "reservation-nonspecific-not-shown",
         "never reports connectors Reserved for reservations without an evseId, not even when "
         "they take every available EVSE",

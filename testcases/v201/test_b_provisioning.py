@@ -31,6 +31,7 @@ from harness.peers.exchange import InboundCall
 from harness.transport import ConnectFailed
 from harness.verdicts import Inconclusive, SutFailure
 from testcases.v201 import reports
+from testcases.v201.reset_states import connectors_after_boot, rebooted
 from testcases.v201.states import (
     boot_until_accepted,
     connector_status,
@@ -920,34 +921,6 @@ async def test_reset_on_idle_without_transaction(csms: CsmsPeer, sut_profile: Su
     )
 
 
-async def _connectors_after_boot(
-    csms: CsmsPeer, profile: SutProfile, special: Mapping[tuple[int, int], str], req: str
-) -> None:
-    """Every connector's state once the boot is Accepted: ``special`` ones as given, the others
-    Available (a StatusNotification or the NotifyEvent of its AvailabilityState)."""
-    for evse in profile.sut.evses:
-        for connector in range(1, evse.connectors + 1):
-            status = special.get((evse.id, connector), "Available")
-            await connector_status(
-                csms,
-                evse_id=evse.id,
-                connector_id=connector,
-                status=status,
-                req=f"{req} ({evse.id}/{connector} {status})",
-            )
-
-
-async def _rebooted(csms: CsmsPeer, reason: str, req: str) -> None:
-    """The BootNotification after a reset, with ``reason``, answered Accepted (it is held)."""
-    boot = await csms.expect(
-        "BootNotification",
-        within_s=csms.action_s,
-        req="B11.FR.03/B01.FR.03: the station reboots and sends BootNotification",
-    )
-    await boot.reply(status="Accepted", interval=300)
-    require_fields(boot.payload, reason=reason, req=req)
-
-
 @oca(
     "TC_B_21_CS",
     "Reset Charging Station - With Ongoing Transaction - OnIdle",
@@ -980,8 +953,8 @@ async def test_reset_on_idle_with_transaction(
         await unplugged(csms, sut, session)
         await ended(csms, session, req="B12.FR.03: the transaction ends normally before the reboot")
         plugged = "Available"
-    await _rebooted(csms, "ScheduledReset", "B12: BootNotification reason ScheduledReset")
-    await _connectors_after_boot(
+    await rebooted(csms, "ScheduledReset", "B12: BootNotification reason ScheduledReset")
+    await connectors_after_boot(
         csms,
         sut_profile,
         {(session.evse_id, session.connector_id): plugged},
@@ -1036,8 +1009,8 @@ async def test_reset_on_idle_with_transactions(
         await unplugged(csms, sut, second)
         await ended(csms, second, req=ending)
         plugged = "Available"
-    await _rebooted(csms, "ScheduledReset", "B12: BootNotification reason ScheduledReset")
-    await _connectors_after_boot(
+    await rebooted(csms, "ScheduledReset", "B12: BootNotification reason ScheduledReset")
+    await connectors_after_boot(
         csms,
         sut_profile,
         {(second.evse_id, second.connector_id): plugged},
@@ -1085,8 +1058,8 @@ async def test_reset_immediate_with_transaction(
         expected="idToken omitted",
         actual=repr(end.get("idToken")),
     )
-    await _rebooted(csms, "RemoteReset", "B01.FR.03: BootNotification reason RemoteReset")
-    await _connectors_after_boot(
+    await rebooted(csms, "RemoteReset", "B01.FR.03: BootNotification reason RemoteReset")
+    await connectors_after_boot(
         csms,
         sut_profile,
         {(session.evse_id, session.connector_id): "Occupied"},
@@ -1129,8 +1102,8 @@ async def test_reset_keeps_unavailable(csms: CsmsPeer, sut_profile: SutProfile) 
     csms.hold("BootNotification")
     reset = await csms.call("Reset", type="OnIdle", req="B11.FR.01: Reset answered")
     reset.must(status="Accepted", req="B11.FR.03: Reset OnIdle without transaction Accepted")
-    await _rebooted(csms, "RemoteReset", "B11.FR.04/B01.FR.03: BootNotification reason RemoteReset")
-    await _connectors_after_boot(
+    await rebooted(csms, "RemoteReset", "B11.FR.04/B01.FR.03: BootNotification reason RemoteReset")
+    await connectors_after_boot(
         csms,
         sut_profile,
         {(evse_id, 1): "Unavailable"},
@@ -1231,7 +1204,7 @@ async def test_offline_longer_than_threshold(
     variable and holds the station offline just as long."""
     where = (sut_profile.sut.evses[0].id, 1)
     await _offline_with_plug_in(csms, sut, SHORT_THRESHOLD_S, SHORT_THRESHOLD_S + 1.0, where)
-    await _connectors_after_boot(
+    await connectors_after_boot(
         csms,
         sut_profile,
         {where: "Occupied"},

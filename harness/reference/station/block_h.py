@@ -255,7 +255,11 @@ class Reservations:
             self.v2.st.refresh_status()
 
     def power_lost(self) -> None:
-        """A reboot keeps the reservations (TC_B_24_CS: Reserved persists a reset)."""
+        """B11.FR.05: a reboot keeps the reservations (their EVSEs Reserved again after the
+        boot); the fault ``reservation-lost-on-reboot`` forgets them."""
+        if "reservation-lost-on-reboot" in self.faults:
+            for r in list(self.held.values()):
+                self._end(r, None, report=False)
 
 
 def _status(status: str) -> Reply:

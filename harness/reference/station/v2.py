@@ -164,6 +164,7 @@ class V2:
         block_fg.power_lost(self.st)
         self.k.power_lost()  # K01.FR.27
         self.local_list.power_lost()  # D01.FR.10
+        self.reservations.power_lost()  # B11.FR.05
 
     def active(self) -> dict[str, Transaction]:
         return {tx.key: tx for tx in self.txe.tx.values()}
