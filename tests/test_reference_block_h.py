@@ -115,10 +115,12 @@ async def test_expiry_sends_expired() -> None:
 
 @pytest.mark.parametrize("variants", [frozenset(), frozenset({SPECIFIC_ONLY})])
 async def test_rejected_reservations(variants: frozenset[str]) -> None:
-    """A connectorType (R-1 not supported) is Rejected; without NonEvseSpecific (the legal
-    variant) so is any reservation without an evseId (H01.FR.19)."""
+    """A connectorType no connector has is Rejected, the one they have Accepted (H01.FR.06, even
+    without NonEvseSpecific); without NonEvseSpecific (the legal variant) any reservation
+    without an evseId or type is Rejected (H01.FR.19)."""
     block, _ = _block(variants)
-    assert _reserve(block, 1, "A", connectorType="cType2") == "Rejected"
+    assert _reserve(block, 1, "A", connectorType="cCCS1") == "Rejected"
+    assert _reserve(block, 3, "A", connectorType="cType2") == "Accepted"
     expected = "Rejected" if variants else "Accepted"
     assert _reserve(block, 2, "A") == expected
     assert block.v2.dm.get_bool("ReservationCtrlr", "NonEvseSpecific") is not bool(variants)

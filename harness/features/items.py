@@ -133,6 +133,7 @@ STATION: Mapping[str, Item] = _table(
     ("SC-2", "charging rate units (ChargingScheduleChargingRateUnit)"),
     ("SC-2.1", "charging rate unit A"),
     ("SC-2.2", "charging rate unit W"),
+    ("R-1", "reservation of a connector type (of ConnectorEnumType; errata 2025-06)"),
     ("R-2", "reservation of an unspecified EVSE (ReservationNonEvseSpecific)"),
     ("R-3", "reservations (ReservationEnabled)"),
     ("DM-3", "queues NotifyEvent of given severities while offline"),

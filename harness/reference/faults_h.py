@@ -100,6 +100,11 @@ H_FAULTS: tuple[Fault, ...] = (
         "H01.FR.19",
     ),
     _fault(
+        "reservation-type-rejected",
+        "rejects a ReserveNow with the connectorType its connectors have",
+        "H01.FR.06",
+    ),
+    _fault(
         "reservation-lost-on-reboot",
         "forgets its reservations when it reboots (the EVSE Available after the boot)",
         "B11.FR.05",

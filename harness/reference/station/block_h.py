@@ -10,8 +10,10 @@ variant ``reservation-evse-specific-only`` has NonEvseSpecific false).
   (H01.FR.23). Without one: Rejected unless NonEvseSpecific (H01.FR.18/19), Unavailable when no
   EVSE is operative, Occupied when no free EVSE is left for it, else Accepted (H01.FR.04); once
   the unspecified reservations take every free EVSE, those are reported Reserved (H01.FR.20).
-  A connectorType is not supported (the reference has no connector types, PICS R-1 not
-  declared): Rejected.
+  With a connectorType (H01 S3, PICS R-1): Rejected unless a connector has that type (every
+  connector of the reference is :data:`CONNECTOR_TYPE`, Connector.ConnectorType), otherwise as
+  a reservation of any EVSE with such a connector (H01.FR.06/09/24), whatever NonEvseSpecific
+  says.
 * Charging on a reserved EVSE (:meth:`Reservations.admits`): only the reservation's idToken or,
   when it has a groupIdToken, an idToken of that group (from the Authorize answer; H03.FR.01/04,
   .06/.08); an unspecified reservation keeps one free EVSE for its idToken (H01.FR.07). The
@@ -42,6 +44,8 @@ if TYPE_CHECKING:
 COMPONENT = "ReservationCtrlr"
 #: The legal variant of a station that reserves specific EVSEs only (PICS R-2 not declared).
 SPECIFIC_ONLY = "reservation-evse-specific-only"
+#: The type of every connector of the reference (its Connector.ConnectorType).
+CONNECTOR_TYPE = "cType2"
 
 
 @dataclass(slots=True)
@@ -187,7 +191,7 @@ class Reservations:
         old = self.held.get(rid)
         if old is not None and "reservation-not-replaced" not in self.faults:
             self._end(old, None, report=False)  # H01.FR.02
-        refusal = self._refusal(p.get("evseId"), "connectorType" in p)
+        refusal = self._refusal(p.get("evseId"), p.get("connectorType"))
         if refusal is not None:
             return _status(refusal)
         group = (p.get("groupIdToken") or {}).get("idToken")
@@ -199,15 +203,18 @@ class Reservations:
             r.timer = loop.call_later(max(0.0, delay), self._expired, r)
         return Reply({"status": "Accepted"}, then=self.v2.st.refresh_status)
 
-    def _refusal(self, evse_id: int | None, typed: bool) -> str | None:
+    def _refusal(self, evse_id: int | None, typed: str | None) -> str | None:
         """Why a reservation cannot be made (None: it can)."""
         faults = self.faults
         if evse_id is None:
             off = (
                 not self.non_specific and "reservation-nonspecific-accepted-when-off" not in faults
             )
-            if typed or off or "reservation-nonspecific-rejected" in faults:
-                return "Rejected"  # H01.FR.19 (and no connector types: R-1)
+            off = off or "reservation-nonspecific-rejected" in faults  # H01.FR.19
+            if typed is not None:  # H01.FR.06: any EVSE with a connector of the type
+                off = typed != CONNECTOR_TYPE or "reservation-type-rejected" in faults
+            if off:
+                return "Rejected"
             evses = self.v2.hw.evses.values()
             if not any(e.operative for e in evses):
                 return None if "reservation-unavailable-accepted" in faults else "Unavailable"

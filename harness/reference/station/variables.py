@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from harness.reference.station.block_h import CONNECTOR_TYPE
 from harness.reference.station.devmodel import Variable
 from harness.reference.station.model import Hardware, now_iso
 
@@ -159,7 +160,7 @@ def standard_variables(
             out += _physical("Connector", evse.id, connector_id, live)
             out.append(
                 Variable(
-                    "Connector", "ConnectorType", "string", "cType2", RO,
+                    "Connector", "ConnectorType", "string", CONNECTOR_TYPE, RO,
                     evse=evse.id, connector=connector_id,
                 )
             )  # fmt: skip
