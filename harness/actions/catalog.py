@@ -104,7 +104,7 @@ _SPECS = (
     ActionSpec("get_all_settings", CSMS),
     ActionSpec("get_local_list_version", CSMS),
     ActionSpec("send_local_list", CSMS, ("update_type", "content")),
-    ActionSpec("reserve_now", CSMS, ("evse_id", "id_token", "expiry_in_s")),
+    ActionSpec("reserve_now", CSMS, ("evse_id", "id_token", "expiry_in_s", "connector_type")),
     ActionSpec("cancel_reservation", CSMS, ("reservation_id",)),
 )
 

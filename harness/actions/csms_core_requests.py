@@ -249,23 +249,35 @@ class CoreRequests:
         )
 
     async def reserve_now(
-        self, evse_id: int, id_token: str | None = None, expiry_in_s: int = 60
+        self,
+        evse_id: int,
+        id_token: str | None = None,
+        expiry_in_s: int = 60,
+        connector_type: str | None = None,
     ) -> Any:
         """1.6 §5.13: the Central System reserves connector ``evse_id`` (0: the charge point) for
         ``id_token``, expiring ``expiry_in_s`` from now (TC_046-053_CSMS); 2.x H01: EVSE
-        ``evse_id`` (0: any EVSE; TC_H_*_CSMS)."""
+        ``evse_id`` (0: any EVSE; TC_H_*_CSMS), or (``connector_type``, H01 S3) any EVSE with a
+        connector of that type (TC_H_15_CSMS)."""
         token = id_token or self.valid_token
         where = (
             "any EVSE (1.6: connector 0; 2.x: no evseId)"
             if evse_id == 0
             else f"connector / EVSE {evse_id}"
         )
+        params: dict[str, Any] = {}
+        if connector_type is not None:
+            where, params = (
+                f"a connector of type {connector_type}",
+                {"connector_type": connector_type},
+            )
         return await self.ask_csms(
             "reserve_now",
             f"In the CSMS, reserve {where} for {token!r} for {expiry_in_s} s",
             evse_id=evse_id,
             id_token=token,
             expiry_in_s=expiry_in_s,
+            **params,
         )
 
     async def cancel_reservation(self, reservation_id: int) -> Any:

@@ -28,6 +28,11 @@ H_CSMS_FAULTS: tuple[Fault, ...] = (
         "H03.FR.04: the groupIdToken",
     ),
     _fault(
+        "csms-reserve-type-dropped",
+        "leaves the connectorType out of a reservation its operator made for a connector type",
+        "H01 S3: the connectorType",
+    ),
+    _fault(
         "csms-reserve-expired",
         "sends a ReserveNow whose expiryDateTime is already now",
         "H01: an expiryDateTime ahead",

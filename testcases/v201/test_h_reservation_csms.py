@@ -9,7 +9,8 @@ ReserveNow is checked as the OCA's tool validations say: the EVSE asked for (EVS
 harness station answers as the case's station would, reports its connectors and, where the case
 says so, the end of the reservation (ReservationStatusUpdate), which the CSMS must answer.
 
-Not here: TC_H_15_CSMS (a connectorType reservation, R-1)."""
+TC_H_15_CSMS has the operator reserve a connector of type :data:`CONNECTOR_TYPE` (the OCA's
+"Configured connectorType": the harness station's connectors are of that type)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from harness.peers.exchange import InboundCall
 from harness.verdicts import Inconclusive
 from testcases.v201.reservation_states import RESERVATION, V2
 
+#: The type of the harness station's connectors (TC_H_15_CSMS).
+CONNECTOR_TYPE = "cType2"
 #: The operator's reservation in TC_H_07_CSMS (s): the harness waits for its expiry.
 EXPIRY_S = 2
 SENT = "H01: the CSMS sends ReserveNowRequest"
@@ -51,15 +54,21 @@ async def _reserve(
     evse_id: int = 1,
     answer: str = "Accepted",
     expiry_s: int = 60,
+    connector_type: str | None = None,
 ) -> InboundCall:
-    """The operator reserves ``evse_id`` (0: any EVSE) for the valid idToken: the ReserveNow,
-    answered ``answer`` and checked (see the module docstring)."""
+    """The operator reserves ``evse_id`` (0: any EVSE; or a ``connector_type``) for the valid
+    idToken: the ReserveNow, answered ``answer`` and checked (see the module docstring)."""
     station.hold("ReserveNow")
     tokens = profile.sut.tokens
-    await sut.reserve_now(evse_id, id_token=tokens.valid, expiry_in_s=expiry_s)
+    typed = {"connector_type": connector_type} if connector_type else {}
+    await sut.reserve_now(evse_id, id_token=tokens.valid, expiry_in_s=expiry_s, **typed)
     request = await station.expect("ReserveNow", req=SENT)
     await request.reply(status=answer)
-    if evse_id:
+    if connector_type:
+        require_fields(
+            request.payload, connectorType=connector_type, req="H01 S3: the connectorType"
+        )
+    elif evse_id:
         require_fields(request.payload, evseId=evse_id, req="H01: the EVSE the operator chose")
     else:
         require(
@@ -69,7 +78,7 @@ async def _reserve(
             actual=f"evseId {request.get('evseId')}",
         )
     require(
-        "connectorType" not in request.payload,
+        "connectorType" not in request.payload or bool(connector_type),
         req="H01: no connectorType in a reservation of an EVSE",
         expected="connectorType omitted",
         actual=repr(request.get("connectorType")),
@@ -180,6 +189,27 @@ async def test_reserve_any_all(
         await _reserve(station, sut, sut_profile, evse_id=0)
     for evse in sut_profile.sut.evses:
         await _status(station, "Reserved", evse_id=evse.id)
+
+
+@oca(
+    "TC_H_15_CSMS",
+    "Reserve a connector with a specific type - Success",
+    profile=RESERVATION,
+    versions=V2,
+    kills=("csms-reserve-type-dropped",),
+    condition="R-1",
+)
+async def test_reserve_type(station: StationPeer, sut: SutActions, sut_profile: SutProfile) -> None:
+    """TC_H_15_CSMS: the operator reserves a connector of type :data:`CONNECTOR_TYPE`: the
+    ReserveNow has that connectorType and no evseId (checked), Accepted; Reserved, answered."""
+    request = await _reserve(station, sut, sut_profile, evse_id=0, connector_type=CONNECTOR_TYPE)
+    require(
+        "evseId" not in request.payload,
+        req="H01 S3: no evseId for a reservation of a connector type",
+        expected="evseId omitted",
+        actual=f"evseId {request.get('evseId')}",
+    )
+    await _status(station, "Reserved")
 
 
 @oca(

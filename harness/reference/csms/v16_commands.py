@@ -108,17 +108,26 @@ class Core16Commands(OperatorCommands):
         return await self._command(identity, local_list(self.faults, entries, update_type))
 
     async def reserve_now(
-        self, identity: str, evse_id: int, id_token: str, expiry_in_s: int
+        self,
+        identity: str,
+        evse_id: int,
+        id_token: str,
+        expiry_in_s: int,
+        connector_type: str | None = None,
     ) -> dict[str, Any]:
         """§5.13 ReserveNow of connector ``evse_id`` (0: any) for ``id_token``; 2.x: H01, of EVSE
         ``evse_id`` (0: any EVSE, :mod:`~harness.reference.csms.block_h`)."""
         entry = self.state.token_table.get(id_token.casefold())
         parent = entry.group if entry is not None else None
         if self.version != V16:
-            command = block_h.reserve_now(self.faults, evse_id, id_token, parent, expiry_in_s)
+            command = block_h.reserve_now(
+                self.faults, evse_id, id_token, parent, expiry_in_s, connector_type
+            )
             return await self._command(identity, command)
         if "no-parent-id-tag" in self.state.variants:  # legal variant: parentIdTag is optional
             parent = None
+        if connector_type is not None:
+            raise CommandFailed("a reservation of a connector type is OCPP 2.x (H01 S3)")
         command = reserve_now(self.faults, evse_id, id_token, parent, expiry_in_s)
         return await self._command(identity, command)
 
