@@ -81,6 +81,24 @@ D_FAULTS: tuple[Fault, ...] = (
         "never looks a presented idToken up in the Local Authorization List: one listed as "
         "Accepted still waits for an Authorize, with LocalPreAuthorize true",
         "C14.FR.02",
+        # offline the Authorize cannot go out: the listed idToken does not charge
+        per_case=(("TC_C_21_CS", "C13.FR.02"),),
+    ),
+    Fault(
+        "local-list-offline-any-status",
+        STATION,
+        V2,
+        "offline, lets an idToken the list holds with any status charge (Invalid, Blocked, "
+        "Expired too)",
+        "C13.FR.02",
+    ),
+    Fault(
+        "local-list-after-cache",
+        STATION,
+        V2,
+        "offline, lets the authorization cache decide before the Local Authorization List: an "
+        "idToken cached Accepted charges although the list holds it otherwise",
+        "C13.FR.01",
     ),
     Fault(
         "local-list-no-post-authorize",

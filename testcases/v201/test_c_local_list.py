@@ -11,7 +11,8 @@ case. The idTokens: ``sut.tokens.valid``, ``invalid``, ``blocked`` and ``expired
 fall back to ``invalid`` (the list, which the harness writes, gives the status). The cases apply
 as block D's do (:func:`~testcases.v201.local_list_states.list_applies`).
 
-Not here: the offline cases TC_C_21-25 and the GroupId cases TC_C_40/43."""
+Not here: the offline cases TC_C_21-25 (:mod:`.test_c_offline_list`) and the GroupId cases
+TC_C_40/43."""
 
 from __future__ import annotations
 

@@ -29,7 +29,8 @@ Seeded faults (:mod:`harness.reference.faults_d`): ``local-list-full-not-applied
 ``local-list-version-unchecked``, ``local-list-version-lost-on-boot``,
 ``local-list-version-zero``, ``local-list-version-while-disabled``, ``local-list-unused``,
 ``local-list-no-post-authorize``, ``local-list-ignores-authorize-answer``,
-``local-list-post-authorize-not-disabled``.
+``local-list-post-authorize-not-disabled``, ``local-list-offline-any-status``; in
+:mod:`~harness.reference.station.local_auth`: ``local-list-after-cache``.
 """
 
 from __future__ import annotations
@@ -113,6 +114,8 @@ class LocalList:
         if status == "Accepted":  # C14.FR.02 online (with LocalPreAuthorize), C13.FR.02 offline
             local = not online or self.v2.dm.get_bool("AuthCtrlr", "LocalPreAuthorize")
             return "grant" if local else "authorize"
+        if not online and "local-list-offline-any-status" in self.faults:
+            return "grant"
         if not online or "local-list-no-post-authorize" in self.faults:
             return "refuse"  # C13.FR.02: offline, only a listed idToken Accepted may charge
         if self._post_authorize_disabled():

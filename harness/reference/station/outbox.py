@@ -95,6 +95,15 @@ class Outbox:
             async with asyncio.timeout(max(timeout, 0.0)):
                 await self._changed.wait()
 
+    def drop_statuses(self) -> int:
+        """Forget the connector states still queued (StatusNotification, or a NotifyEvent of
+        AvailabilityState only): after a reconnect the station reports its connectors' current
+        states instead (G01/B04), which queued ones would follow and undo; how many there were."""
+        kept = deque(item for item in self._items if not _status_report(item))
+        dropped = len(self._items) - len(kept)
+        self._items = kept
+        return dropped
+
     def take_pre_boot(self) -> Outgoing | None:
         """The first message that may go out before the boot is Accepted, if any."""
         return next((item for item in self._items if item.pre_boot), None)
@@ -200,3 +209,14 @@ class Outbox:
         if offline and not ended and full and "tx-queue-drops-beyond" in faults:
             return None
         return seq
+
+
+def _status_report(item: Outgoing) -> bool:
+    """A connector state report: a StatusNotification, or a NotifyEvent of AvailabilityState."""
+    if item.action == "StatusNotification":
+        return True
+    if item.action != "NotifyEvent":
+        return False
+    data = item.build().get("eventData") or []
+    names = {str((e.get("variable") or {}).get("name")) for e in data}
+    return names == {"AvailabilityState"}

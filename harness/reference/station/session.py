@@ -81,7 +81,8 @@ class Session:
             else:
                 st.refresh_status(front=True, after_boot=True)
         else:
-            if self._offline_long(time.monotonic() - st.offline_since):
+            stale = st.outbox.drop_statuses()  # queued before the loss: the refresh supersedes
+            if stale or self._offline_long(time.monotonic() - st.offline_since):
                 st.reported.clear()
             st.refresh_status(front=True, after_boot=True)
         beats = asyncio.ensure_future(self._heartbeats())
