@@ -101,7 +101,7 @@ L_FAULTS: tuple[Fault, ...] = (
         "L01.FR.06: no installation while a transaction runs",
         # under the legal variant firmware-download-after-transactions (the only run of
         # TC_L_12_CS) the fault downloads at once too: the case sees no DownloadScheduled first
-        per_case=(("TC_L_12_CS", "L01.FR.01: FirmwareStatusNotification up to DownloadScheduled"),),
+        per_case=(("TC_L_12_CS", "L01.FR.01: FirmwareStatusNotification up to"),),
     ),
     Fault(
         "firmware-evse-not-held",
