@@ -23,6 +23,7 @@ from harness.reference.fault_model import PRECONDITION, Fault
 from harness.reference.faults_a import A_FAULTS
 from harness.reference.faults_b import B_FAULTS
 from harness.reference.faults_c import C_FAULTS
+from harness.reference.faults_c_group import C09_FAULTS
 from harness.reference.faults_d import D_FAULTS
 from harness.reference.faults_ej import EJ_FAULTS
 from harness.reference.faults_fg import FG_FAULTS
@@ -52,6 +53,7 @@ FAULTS: dict[str, Fault] = {
 FAULTS.update({f.name: f for f in A_FAULTS})  # block A (Security: TLS)
 FAULTS.update({f.name: f for f in B_FAULTS})  # block B (Provisioning)
 FAULTS.update({f.name: f for f in C_FAULTS})  # block C (Authorization)
+FAULTS.update({f.name: f for f in C09_FAULTS})  # block C, C09 GroupId (2.x station)
 FAULTS.update({f.name: f for f in D_FAULTS})  # block D (Local Authorization List, 2.x station)
 FAULTS.update({f.name: f for f in D_CSMS_FAULTS})  # block D (2.x CSMS)
 FAULTS.update({f.name: f for f in FG_FAULTS})  # blocks F and G

@@ -104,6 +104,13 @@ class LocalList:
         info = self.entries.get((id_token, token_type))
         return None if info is None else str(info.get("status"))
 
+    def entry_of(self, id_token: str) -> tuple[str, str | None] | None:
+        """The idToken's status and groupIdToken in the list (None: not listed, or disabled)."""
+        info = self.entries.get((id_token, "ISO14443")) if self.enabled else None
+        if info is None:
+            return None
+        return str(info.get("status")), (info.get("groupIdToken") or {}).get("idToken")
+
     def decide(self, id_token: str, online: bool) -> str | None:
         """What the list decides for a presented idToken (C13, C14; the list goes before the
         authorization cache, C14.FR.01): "grant" (charge without an Authorize), "authorize"

@@ -114,4 +114,5 @@ def remote_stop(txe: TxEngine, tx: Transaction) -> None:
         txe.end(tx, trigger, "Remote")
         return
     tx.authorized = False
-    txe.update(tx, trigger)
+    txe._flow(tx)  # the energy offer stops
+    txe._event(tx, "Updated", trigger)

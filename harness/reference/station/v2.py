@@ -80,6 +80,7 @@ class V2:
         self.dm = DeviceModel(legal.device_model(variables, station.variants), station.faults)
         self.txe = TxEngine(station, self.dm)
         self.txe.local_decision = self.local_list.decide
+        self.txe.local_entry = self.local_list.entry_of
         self.txe.admit, self.txe.claim = self.reservations.admits, self.reservations.claim
         self._handlers: dict[str, Callable[[Payload], Reply]] = {
             "GetVariables": self._get_variables,

@@ -58,8 +58,10 @@ class TxEngine:
         self._authorizing: set[int] = set()
         #: Meter data of the events and clock-aligned values (block J).
         self.mv = MeterValues(station, dm, self)
-        #: What the Local Authorization List decides for an idToken (block D, set by V2).
+        #: What the Local Authorization List decides for an idToken, and its (status, group)
+        #: there (None: not listed; C09), from block D (set by V2).
         self.local_decision: Callable[[str, bool], str | None] = lambda token, online: None
+        self.local_entry: Callable[[str], tuple[str, str | None] | None] = lambda token: None
         #: Whether an idToken (of a groupIdToken) may charge on an EVSE, and the reservation it
         #: uses (block H, set by V2); the groupIdToken of an idToken from the Authorize answer.
         self.admit: Callable[[int, str, str | None], bool] = lambda evse, token, group: True
@@ -126,6 +128,8 @@ class TxEngine:
         if tx is not None and tx.authorized:
             if tx.id_token == id_token and "local-stop-ignored" not in self.st.faults:
                 self._stop_authorized(tx)  # E07: the same token stops it, no Authorize needed
+            elif tx.id_token != id_token:
+                local_auth.group_stop(self, tx, id_token)  # C09: another of the same group
             return
         busy = evse_id in self.held or evse_id in self._authorizing
         if busy or not self.hw.evse(evse_id).operative:
@@ -144,7 +148,7 @@ class TxEngine:
         def answered(result: Payload) -> None:
             self._authorizing.discard(evse_id)
             info = result.get("idTokenInfo", {})
-            self.groups[token] = (info.get("groupIdToken") or {}).get("idToken")
+            local_auth.learn_group(self, token, result)
             if info.get("status") == "Accepted":
                 self.st.auth_cache.add(token)  # C10: the cache keeps what the CSMS accepted
                 self.grant(evse_id, token, token_type, trigger, remote_id)
@@ -244,11 +248,6 @@ class TxEngine:
 
     def end(self, tx: Transaction, trigger: str, reason: str, *, id_token: bool = False) -> None:
         self._end(tx, trigger, reason, id_token=id_token)
-
-    def update(self, tx: Transaction, trigger: str) -> None:
-        """An Updated event after a change of the energy offer."""
-        self._flow(tx)
-        self._event(tx, "Updated", trigger)
 
     def _end(self, tx: Transaction, trigger: str, reason: str, *, id_token: bool = False) -> None:
         if tx.ended:
@@ -380,6 +379,7 @@ class TxEngine:
         def answered(result: Payload) -> None:
             """E05: a token the CSMS does not accept ends the transaction (StopTxOnInvalidId)."""
             status = result.get("idTokenInfo", {}).get("status", "Accepted")
+            local_auth.learn_group(self, tx.id_token, result)  # C09.FR.12
             stop = self.dm.get_bool("TxCtrlr", "StopTxOnInvalidId")
             stop = stop and "invalid-id-keeps-transaction" not in self.st.faults
             if status != "Accepted" and tx.authorized and not tx.ended and stop:
