@@ -255,7 +255,7 @@ TLS_VARIANTS = frozenset({"tls-1.2-only", "rsa-keys"})
 #: mostly waiting: one run per variant would leave a long tail on one worker).
 SPLIT_VARIANTS = frozenset({"slow-answers"})
 CHUNK = 8
-OTHER_CHUNK = 45
+OTHER_CHUNK = 30
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ pytestmark = pytest.mark.usefixtures("list_emptied")
 
 CONDITION = "C-30 OR C-31 OR C-32"
 #: How long the EV stays plugged in offline with the idToken presented (seconds).
-OFFLINE_S = 1.5
+OFFLINE_S = 1.0
 REFUSED = "C13.FR.02: offline, only an idToken the list holds as Accepted may charge"
 
 
@@ -87,7 +87,7 @@ async def _refused_offline(
         net.accept()
         await csms.expect_none(
             "TransactionEvent",
-            for_s=BACKOFF_S + csms.action_s,
+            for_s=BACKOFF_S + csms.response_s,
             transaction_info={"chargingState": "Charging"},
             req=req,
         )
