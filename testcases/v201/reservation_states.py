@@ -224,6 +224,14 @@ async def use_reservation(
     return session
 
 
+async def charged(
+    csms: CsmsPeer, sut: SutActions, profile: SutProfile, id_token: str, **use: Any
+) -> None:
+    """:func:`use_reservation` (its keywords ``use``), then :func:`finish` with the same idToken."""
+    session = await use_reservation(csms, sut, profile, id_token, **use)
+    await finish(csms, sut, session, id_token)
+
+
 async def finish(csms: CsmsPeer, sut: SutActions, session: Session, id_token: str) -> None:
     """End the session: the same idToken where the stop point is the authorization
     (E06.FR.03), then unplug (E06.FR.02 otherwise)."""

@@ -27,6 +27,7 @@ from testcases.v201.reservation_states import (
     answer_is,
     cache_cleared,
     cancel_quietly,
+    charged,
     connectors_are,
     finish,
     group,
@@ -75,7 +76,7 @@ async def test_reserve_specific(csms: CsmsPeer, sut: SutActions, sut_profile: Su
                 csms, sut_profile, 1, "Available", req="H03.FR.10: Available once it is used"
             )
 
-        session = await use_reservation(
+        await charged(
             csms,
             sut,
             sut_profile,
@@ -85,7 +86,6 @@ async def test_reserve_specific(csms: CsmsPeer, sut: SutActions, sut_profile: Su
             plugged_first=False,
             before_plug=available,
         )
-        await finish(csms, sut, session, valid)
     finally:
         await cancel_quietly(csms, (801,))
 
@@ -228,10 +228,9 @@ async def test_reservation_expires(
         await connectors_are(
             csms, sut_profile, 1, "Available", req="H04.FR.03: Available again after the expiry"
         )
-        session = await use_reservation(
+        await charged(
             csms, sut, sut_profile, other, req="H04.FR.02: any idToken charges after the expiry"
         )
-        await finish(csms, sut, session, other)
     finally:
         await cancel_quietly(csms, (807,))
 
@@ -300,7 +299,7 @@ async def test_reserved_group(csms: CsmsPeer, sut: SutActions, sut_profile: SutP
     )
     try:
         await reserved(csms, sut_profile, 819, group_id=group_id)
-        session = await use_reservation(
+        await charged(
             csms,
             sut,
             sut_profile,
@@ -308,7 +307,6 @@ async def test_reserved_group(csms: CsmsPeer, sut: SutActions, sut_profile: SutP
             req="H03.FR.04: an idToken of the reservation's groupIdToken charges on the EVSE",
             reservation_id=819,
         )
-        await finish(csms, sut, session, other)
     finally:
         await cancel_quietly(csms, (819,))
 
@@ -346,10 +344,9 @@ async def test_unavailable_removes(
         )
         await change_availability(csms, "Operative", evse_id=1, req="G03.FR.01: Accepted")
         await connectors_are(csms, sut_profile, 1, "Available", req="G03.FR.02: Available")
-        session = await use_reservation(
+        await charged(
             csms, sut, sut_profile, other, req="H01.FR.17: no reservation holds EVSE 1 any more"
         )
-        await finish(csms, sut, session, other)
     finally:
         await cancel_quietly(csms, (821,))
         await operative_again(csms, evse_id=1)
@@ -393,7 +390,7 @@ async def test_replace(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile)
         await in_memory(csms, sut_profile, 823)
         status = await reserve(csms, 823, other, evse_id=1)
         answer_is(status, "Accepted", "H01.FR.02: a ReserveNow with a known id replaces it")
-        session = await use_reservation(
+        await charged(
             csms,
             sut,
             sut_profile,
@@ -401,6 +398,5 @@ async def test_replace(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfile)
             req="H01.FR.02: the replacing reservation's idToken charges on the EVSE",
             reservation_id=823,
         )
-        await finish(csms, sut, session, other["idToken"])
     finally:
         await cancel_quietly(csms, (823,))

@@ -20,6 +20,7 @@ from testcases.v201.reservation_states import (
     answer_is,
     cache_cleared,
     cancel_quietly,
+    charged,
     connectors_are,
     finish,
     group,
@@ -71,7 +72,7 @@ async def test_reserve_any(csms: CsmsPeer, sut: SutActions, sut_profile: SutProf
     try:
         answer_is(await reserve(csms, 808, token(sut_profile)), "Accepted", ACCEPTED)
         await _reserved_alone(csms, sut_profile)
-        session = await use_reservation(
+        await charged(
             csms,
             sut,
             sut_profile,
@@ -79,7 +80,6 @@ async def test_reserve_any(csms: CsmsPeer, sut: SutActions, sut_profile: SutProf
             req="H03.FR.03: the reserved idToken charges on an EVSE",
             reservation_id=808,
         )
-        await finish(csms, sut, session, valid)
     finally:
         await cancel_quietly(csms, (808,))
 
@@ -235,7 +235,7 @@ async def test_any_group(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfil
         status = await reserve(csms, 824, token(sut_profile), group_id=group_id)
         answer_is(status, "Accepted", ACCEPTED)
         await _reserved_alone(csms, sut_profile)
-        session = await use_reservation(
+        await charged(
             csms,
             sut,
             sut_profile,
@@ -243,6 +243,5 @@ async def test_any_group(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfil
             req="H03.FR.06: an idToken of the reservation's groupIdToken uses it",
             reservation_id=824,
         )
-        await finish(csms, sut, session, other)
     finally:
         await cancel_quietly(csms, (824,))

@@ -19,13 +19,12 @@ from testcases.v201.reservation_states import (
     V2,
     answer_is,
     cancel_quietly,
+    charged,
     connectors_are,
-    finish,
     reservation_applies,
     reservations_enabled,
     reserve,
     token,
-    use_reservation,
 )
 
 #: Part 2 ConnectorEnumType (2.0.1; 2.1 makes it an open string).
@@ -114,7 +113,7 @@ async def test_reserve_type(csms: CsmsPeer, sut: SutActions, sut_profile: SutPro
             await connectors_are(
                 csms, sut_profile, 1, "Reserved", req="H01.FR.24: the only EVSE's connectors"
             )
-        session = await use_reservation(
+        await charged(
             csms,
             sut,
             sut_profile,
@@ -122,7 +121,6 @@ async def test_reserve_type(csms: CsmsPeer, sut: SutActions, sut_profile: SutPro
             req="H03.FR.02: the reserved idToken charges on an EVSE with the connector type",
             reservation_id=815,
         )
-        await finish(csms, sut, session, valid)
     finally:
         await cancel_quietly(csms, (815,))
 

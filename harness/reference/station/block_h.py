@@ -79,21 +79,10 @@ class Reservations:
         what it makes Unavailable (H01.FR.17)."""
         change = existing["ChangeAvailability"]
 
-        def change_availability(p: Payload) -> Reply:
-            reply: Reply = change(p)
-            after = reply.then
-
-            def then() -> None:
-                self._unavailable()
-                if after is not None:
-                    after()
-
-            return Reply(reply.payload, then=then)
-
         return {
             "ReserveNow": self._reserve,
             "CancelReservation": self._cancel,
-            "ChangeAvailability": change_availability,
+            "ChangeAvailability": lambda p: change(p).and_then(self._unavailable),
         }
 
     @property

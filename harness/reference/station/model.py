@@ -197,6 +197,17 @@ class Reply:
     payload: Payload
     then: Callable[[], None] | None = None
 
+    def and_then(self, action: Callable[[], None]) -> Reply:
+        """This reply, running ``action`` first once it has been sent, then its own follow-up."""
+        after = self.then
+
+        def then() -> None:
+            action()
+            if after is not None:
+                after()
+
+        return Reply(self.payload, then=then)
+
 
 class CallRefused(Exception):
     """Answer the inbound CALL with a CALLERROR of ``kind``."""

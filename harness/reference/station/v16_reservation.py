@@ -68,21 +68,10 @@ class Reservations16:
         what it makes Unavailable (§5.13)."""
         change = existing["ChangeAvailability"]
 
-        def change_availability(p: Payload) -> Reply:
-            reply = change(p)
-            after = reply.then
-
-            def then() -> None:
-                self.unavailable()
-                if after is not None:
-                    after()
-
-            return Reply(reply.payload, then=then)
-
         return {
             "ReserveNow": self._reserve,
             "CancelReservation": self._cancel,
-            "ChangeAvailability": change_availability,
+            "ChangeAvailability": lambda p: change(p).and_then(self.unavailable),
         }
 
     # -- what the status and the transactions ask --------------------------------------------
