@@ -157,6 +157,16 @@ async def in_memory(csms: CsmsPeer, profile: SutProfile, reservation_id: int, **
         raise Inconclusive(f"precondition: the EVSE could not be reserved ({failure})") from None
 
 
+async def group_answered(csms: CsmsPeer, profile: SutProfile) -> tuple[str, str]:
+    """Before TC_H_19/24: the cache cleared (:func:`cache_cleared`) and every Authorize
+    answered Accepted with the configured groupIdToken; valid_idtoken2 and that group."""
+    other, group_id = token(profile, other=True)["idToken"], group(profile)
+    await cache_cleared(csms)
+    info = {"status": "Accepted", "groupIdToken": {"idToken": group_id, "type": "Central"}}
+    csms.set_reply("Authorize", id_token_info=info)
+    return other, group_id
+
+
 async def cache_cleared(csms: CsmsPeer) -> None:
     """ClearCache, best effort: an idToken the station cached without a groupIdToken (an earlier
     case's Authorize answer) is asked again, so that the station learns the group the case gives

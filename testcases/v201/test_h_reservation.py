@@ -25,12 +25,11 @@ from testcases.v201.reservation_states import (
     RESERVATION,
     V2,
     answer_is,
-    cache_cleared,
     cancel_quietly,
     charged,
     connectors_are,
     finish,
-    group,
+    group_answered,
     in_memory,
     operative_again,
     reservation_applies,
@@ -288,15 +287,7 @@ async def test_reserved_group(csms: CsmsPeer, sut: SutActions, sut_profile: SutP
     harness's Authorize answer gives it that groupIdToken (H03.FR.08; the cache is cleared first
     so that the station asks): it charges on EVSE 1 with the reservationId."""
     await reservations_enabled(csms)
-    other, group_id = token(sut_profile, other=True)["idToken"], group(sut_profile)
-    await cache_cleared(csms)
-    csms.set_reply(
-        "Authorize",
-        id_token_info={
-            "status": "Accepted",
-            "groupIdToken": {"idToken": group_id, "type": "Central"},
-        },
-    )
+    other, group_id = await group_answered(csms, sut_profile)
     try:
         await reserved(csms, sut_profile, 819, group_id=group_id)
         await charged(

@@ -18,12 +18,11 @@ from testcases.v201.reservation_states import (
     RESERVATION,
     V2,
     answer_is,
-    cache_cleared,
     cancel_quietly,
     charged,
     connectors_are,
     finish,
-    group,
+    group_answered,
     operative_again,
     reservation_applies,
     reservations_enabled,
@@ -222,15 +221,7 @@ async def test_any_group(csms: CsmsPeer, sut: SutActions, sut_profile: SutProfil
     the configured groupIdToken is Accepted (steps 1-2; step 3 see the module); valid_idtoken2,
     given that groupIdToken in the harness's Authorize answer, charges with the reservationId."""
     await reservations_enabled(csms)
-    other, group_id = token(sut_profile, other=True)["idToken"], group(sut_profile)
-    await cache_cleared(csms)
-    csms.set_reply(
-        "Authorize",
-        id_token_info={
-            "status": "Accepted",
-            "groupIdToken": {"idToken": group_id, "type": "Central"},
-        },
-    )
+    other, group_id = await group_answered(csms, sut_profile)
     try:
         status = await reserve(csms, 824, token(sut_profile), group_id=group_id)
         answer_is(status, "Accepted", ACCEPTED)
