@@ -116,8 +116,12 @@ async def require_recovery(peer: Peer, link: Any, req: str = RECOVERY) -> None:
     a new connection) and works. A device that stays away after a close is unusable; this is the
     robustness profile's own criterion (no OCPP rule), so it fails the case."""
     if isinstance(peer, StationPeer):
-        if not peer.connected:
-            await peer.connect(req=f"{req}: the CSMS accepts a new connection")
+        try:
+            if not peer.connected:
+                await peer.connect(req=f"{req}: the CSMS accepts a new connection")
+            await peer.ensure_ready()
+        except SutFailure as failure:  # e.g. a CSMS that dies right after the handshake
+            fail(peer, req, "a new connection on which the CSMS accepts a boot", failure.actual)
         await require_working(peer)
         return
     within = peer.action_s + peer.response_s
